@@ -1,0 +1,437 @@
+"""Settings: the feeds file (outlets, feeds, fetch allow-list) and environment variables.
+
+Owns loading and validating `feeds.yaml`. Every error is a ConfigError that names the file,
+the line and the field, so a moderator can fix it without reading code. The smallest valid
+file is a list of URLs:
+
+    feeds:
+      - url: https://www.radiohc.cu/en/rss.xml
+
+Missing ids are derived from the URL, the outlet is resolved later from the domain, and the
+interval takes the default.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from bot.errors import ConfigError
+from bot.models import FeedConfig, OutletConfig
+
+DEFAULT_INTERVAL = 15 * 60
+MIN_INTERVAL = 60
+MAX_INTERVAL = 24 * 3600
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class SubscriptionConfig:
+    """A subscription declared in the feeds file (used by the delivery layer)."""
+
+    platform: str
+    chat: str
+    thread: str | None = None
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    denials_only: bool = False
+    mode: str = "instant"
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedsFile:
+    """The parsed feeds file."""
+
+    path: str
+    outlets: tuple[OutletConfig, ...] = ()
+    feeds: tuple[FeedConfig, ...] = ()
+    allow: tuple[str, ...] = ()
+    subscriptions: tuple[SubscriptionConfig, ...] = ()
+
+
+def parse_duration(value: Any) -> int:
+    """Seconds from 900, "900", "15m", "1h" or "1d"; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 900, 15m or 1h")
+    if isinstance(value, int):
+        return value
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a duration (use seconds, or 90s, 15m, 1h, 1d)")
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def feed_id_from_url(url: str) -> str:
+    """A readable, stable id for a feed declared without one: host and path as a slug."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "feed").removeprefix("www.")
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{host}{parts.path} {parts.query}".lower()).strip("-")
+    return slug[:64].rstrip("-") or "feed"
+
+
+def validate_url(url: str) -> str | None:
+    """Why a feed URL is unusable, or None when it is a plausible http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a bad port
+    except ValueError as exc:
+        return f"not a URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    if not parts.hostname:
+        return "has no host"
+    return None
+
+
+class _Node:
+    """A YAML value with the line it came from (1-based), for error messages."""
+
+    def __init__(self, value: Any, line: int) -> None:
+        self.value = value
+        self.line = line
+
+
+def _plain(node: yaml.Node) -> _Node:
+    """Turn a composed YAML node into nested _Node values that keep their line numbers."""
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[str, _Node] = {}
+        for key_node, value_node in node.value:
+            key = yaml.safe_load(yaml.serialize(key_node))
+            mapping[str(key)] = _plain(value_node)
+        return _Node(mapping, line)
+    if isinstance(node, yaml.SequenceNode):
+        return _Node([_plain(item) for item in node.value], line)
+    return _Node(yaml.safe_load(yaml.serialize(node)), line)
+
+
+class _Reader:
+    """Reads typed fields from _Node mappings, raising ConfigError with file, line and field."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, message: str, line: int | None, field_name: str | None) -> ConfigError:
+        return ConfigError(message, path=self.path, line=line, field=field_name)
+
+    def mapping(self, node: _Node, where: str) -> dict[str, _Node]:
+        if not isinstance(node.value, dict):
+            raise self.fail("expected a mapping (key: value)", node.line, where)
+        return node.value
+
+    def items(self, node: _Node | None, where: str) -> list[_Node]:
+        if node is None or node.value is None:
+            return []
+        if not isinstance(node.value, list):
+            raise self.fail("expected a list (- item)", node.line, where)
+        return node.value
+
+    def string(
+        self,
+        m: dict[str, _Node],
+        key: str,
+        where: str,
+        *,
+        required: bool = False,
+        default: str | None = None,
+    ) -> str | None:
+        node = m.get(key)
+        if node is None or node.value is None:
+            if required:
+                line = next(iter(m.values())).line if m else None
+                raise self.fail("is required", line, f"{where}.{key}")
+            return default
+        if isinstance(node.value, (dict, list)):
+            raise self.fail("expected text", node.line, f"{where}.{key}")
+        text = str(node.value).strip()
+        if required and not text:
+            raise self.fail("must not be empty", node.line, f"{where}.{key}")
+        return text or default
+
+    def strings(self, m: dict[str, _Node], key: str, where: str) -> tuple[str, ...]:
+        node = m.get(key)
+        if node is None or node.value is None:
+            return ()
+        if isinstance(node.value, (str, int, float)):
+            return (str(node.value).strip(),)
+        values = []
+        for item in self.items(node, f"{where}.{key}"):
+            if isinstance(item.value, (dict, list)) or item.value is None:
+                raise self.fail("expected a list of text values", item.line, f"{where}.{key}")
+            values.append(str(item.value).strip())
+        return tuple(v for v in values if v)
+
+    def boolean(self, m: dict[str, _Node], key: str, where: str, default: bool) -> bool:
+        node = m.get(key)
+        if node is None or node.value is None:
+            return default
+        if not isinstance(node.value, bool):
+            raise self.fail("expected true or false", node.line, f"{where}.{key}")
+        return node.value
+
+    def check_keys(self, m: dict[str, _Node], allowed: set[str], where: str) -> None:
+        for key, node in m.items():
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(
+                    f"unknown field (known fields: {known})", node.line, f"{where}.{key}"
+                )
+
+
+_OUTLET_KEYS = {"id", "name", "aliases", "domains", "country", "language", "owner", "state_media"}
+_FEED_KEYS = {"id", "url", "outlet", "interval", "tags", "language", "enabled"}
+_SUB_KEYS = {
+    "platform",
+    "chat",
+    "thread",
+    "feeds",
+    "outlets",
+    "tags",
+    "keywords",
+    "entities",
+    "denials_only",
+    "mode",
+}
+_TOP_KEYS = {"outlets", "feeds", "fetch", "defaults", "subscriptions"}
+
+
+def load_feeds_file(path: str | os.PathLike[str]) -> FeedsFile:
+    """Load and validate a feeds file; ConfigError says file:line: field: what is wrong."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", path=name) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read ({exc})", path=name) from None
+    return parse_feeds_text(text, name)
+
+
+def parse_feeds_text(text: str, name: str = "<feeds>") -> FeedsFile:
+    """Parse feeds-file text (see load_feeds_file)."""
+    reader = _Reader(name)
+    try:
+        composed = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"not valid YAML: {problem}", path=name, line=line) from None
+    if composed is None:
+        raise ConfigError(
+            "the file is empty; it needs at least `feeds:` with `- url: …`", path=name
+        )
+    root = reader.mapping(_plain(composed), "top level")
+    reader.check_keys(root, _TOP_KEYS, "top level")
+
+    default_interval = DEFAULT_INTERVAL
+    if "defaults" in root:
+        defaults = reader.mapping(root["defaults"], "defaults")
+        reader.check_keys(defaults, {"interval"}, "defaults")
+        if "interval" in defaults:
+            default_interval = _interval(reader, defaults["interval"], "defaults.interval")
+
+    allow: tuple[str, ...] = ()
+    if "fetch" in root:
+        fetch = reader.mapping(root["fetch"], "fetch")
+        reader.check_keys(fetch, {"allow"}, "fetch")
+        allow = reader.strings(fetch, "allow", "fetch")
+        for cidr in allow:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                raise reader.fail(
+                    f"{cidr!r} is not a network (use CIDR, e.g. 127.0.0.0/8)",
+                    fetch["allow"].line,
+                    "fetch.allow",
+                ) from None
+
+    outlets = _outlets(reader, root.get("outlets"))
+    outlet_ids = {o.id for o in outlets}
+    feeds = _feeds(reader, root.get("feeds"), outlet_ids, default_interval)
+    subscriptions = _subscriptions(reader, root.get("subscriptions"))
+    return FeedsFile(
+        path=name, outlets=outlets, feeds=feeds, allow=allow, subscriptions=subscriptions
+    )
+
+
+def _interval(reader: _Reader, node: _Node, where: str) -> int:
+    try:
+        seconds = parse_duration(node.value)
+    except ValueError as exc:
+        raise reader.fail(str(exc), node.line, where) from None
+    if not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
+        raise reader.fail(
+            f"must be between {MIN_INTERVAL}s and {MAX_INTERVAL // 3600}h", node.line, where
+        )
+    return seconds
+
+
+def _check_id(reader: _Reader, value: str, node: _Node, where: str) -> None:
+    if not _ID.match(value):
+        raise reader.fail(
+            f"{value!r} is not a valid id (lowercase letters, digits, . _ -)", node.line, where
+        )
+
+
+def _outlets(reader: _Reader, node: _Node | None) -> tuple[OutletConfig, ...]:
+    result: list[OutletConfig] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(reader.items(node, "outlets")):
+        where = f"outlets[{index}]"
+        m = reader.mapping(item, where)
+        reader.check_keys(m, _OUTLET_KEYS, where)
+        outlet_id = reader.string(m, "id", where, required=True) or ""
+        _check_id(reader, outlet_id, m["id"], f"{where}.id")
+        if outlet_id in seen:
+            raise reader.fail(
+                f"duplicate outlet id {outlet_id!r} (first on line {seen[outlet_id]})",
+                m["id"].line,
+                f"{where}.id",
+            )
+        seen[outlet_id] = m["id"].line
+        domains = tuple(d.lower().removeprefix("www.") for d in reader.strings(m, "domains", where))
+        result.append(
+            OutletConfig(
+                id=outlet_id,
+                name=reader.string(m, "name", where, required=True) or outlet_id,
+                aliases=reader.strings(m, "aliases", where),
+                domains=domains,
+                country=reader.string(m, "country", where),
+                language=reader.string(m, "language", where),
+                owner=reader.string(m, "owner", where),
+                state_media=reader.string(m, "state_media", where),
+            )
+        )
+    return tuple(result)
+
+
+def _feeds(
+    reader: _Reader, node: _Node | None, outlet_ids: set[str], default_interval: int
+) -> tuple[FeedConfig, ...]:
+    result: list[FeedConfig] = []
+    ids: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    for index, item in enumerate(reader.items(node, "feeds")):
+        where = f"feeds[{index}]"
+        if isinstance(item.value, str):  # a bare URL is a feed too
+            item = _Node({"url": _Node(item.value, item.line)}, item.line)
+        m = reader.mapping(item, where)
+        reader.check_keys(m, _FEED_KEYS, where)
+        url = reader.string(m, "url", where, required=True) or ""
+        problem = validate_url(url)
+        if problem:
+            raise reader.fail(f"{url!r} {problem}", m["url"].line, f"{where}.url")
+        if url in urls:
+            raise reader.fail(
+                f"duplicate feed url (first on line {urls[url]})", m["url"].line, f"{where}.url"
+            )
+        urls[url] = m["url"].line
+        feed_id = reader.string(m, "id", where) or feed_id_from_url(url)
+        if "id" in m:
+            _check_id(reader, feed_id, m["id"], f"{where}.id")
+        if feed_id in ids:
+            raise reader.fail(
+                f"duplicate feed id {feed_id!r} (first on line {ids[feed_id]})",
+                m.get("id", m["url"]).line,
+                f"{where}.id",
+            )
+        ids[feed_id] = m.get("id", m["url"]).line
+        outlet = reader.string(m, "outlet", where)
+        if outlet is not None and outlet not in outlet_ids:
+            known = ", ".join(sorted(outlet_ids)) or "none declared"
+            raise reader.fail(
+                f"unknown outlet {outlet!r} (declared outlets: {known})",
+                m["outlet"].line,
+                f"{where}.outlet",
+            )
+        interval = (
+            _interval(reader, m["interval"], f"{where}.interval")
+            if "interval" in m
+            else default_interval
+        )
+        result.append(
+            FeedConfig(
+                id=feed_id,
+                url=url,
+                outlet=outlet,
+                interval=interval,
+                tags=tuple(t.lower() for t in reader.strings(m, "tags", where)),
+                language=reader.string(m, "language", where),
+                enabled=reader.boolean(m, "enabled", where, True),
+            )
+        )
+    if not result:
+        raise reader.fail(
+            "no feeds: add `feeds:` with at least one `- url: …`",
+            node.line if node else None,
+            "feeds",
+        )
+    return tuple(result)
+
+
+def _subscriptions(reader: _Reader, node: _Node | None) -> tuple[SubscriptionConfig, ...]:
+    result: list[SubscriptionConfig] = []
+    for index, item in enumerate(reader.items(node, "subscriptions")):
+        where = f"subscriptions[{index}]"
+        m = reader.mapping(item, where)
+        reader.check_keys(m, _SUB_KEYS, where)
+        platform = (reader.string(m, "platform", where, required=True) or "").lower()
+        if platform not in ("telegram", "discord", "console"):
+            raise reader.fail(
+                "must be telegram, discord or console", m["platform"].line, f"{where}.platform"
+            )
+        mode = (reader.string(m, "mode", where, default="instant") or "instant").lower()
+        if mode not in ("instant", "hourly", "daily"):
+            raise reader.fail("must be instant, hourly or daily", m["mode"].line, f"{where}.mode")
+        filters: dict[str, tuple[str, ...]] = {
+            key: reader.strings(m, key, where)
+            for key in ("feeds", "outlets", "tags", "keywords", "entities")
+            if key in m
+        }
+        result.append(
+            SubscriptionConfig(
+                platform=platform,
+                chat=reader.string(m, "chat", where, required=True) or "",
+                thread=reader.string(m, "thread", where),
+                filters=filters,
+                denials_only=reader.boolean(m, "denials_only", where, False),
+                mode=mode,
+                line=item.line,
+            )
+        )
+    return tuple(result)
+
+
+def default_db_path() -> str:
+    return os.environ.get("NEWSBOT_DB") or "newsbot.db"
+
+
+def default_feeds_path() -> str:
+    return os.environ.get("NEWSBOT_FEEDS") or "feeds.yaml"
+
+
+def env_allow_list() -> tuple[str, ...]:
+    """CIDRs from NEWSBOT_FETCH_ALLOW (comma-separated), validated."""
+    raw = os.environ.get("NEWSBOT_FETCH_ALLOW", "")
+    cidrs = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for cidr in cidrs:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{cidr!r} is not a network (use CIDR, e.g. 127.0.0.0/8)",
+                field="NEWSBOT_FETCH_ALLOW",
+            ) from None
+    return cidrs

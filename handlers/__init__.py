@@ -1,0 +1,1 @@
+"""Chat command handlers: neutral commands and their Telegram and Discord bindings."""

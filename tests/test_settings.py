@@ -1,0 +1,120 @@
+"""The feeds file: the shipped default, the smallest form, and errors that say where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.settings import feed_id_from_url, load_feeds_file, parse_duration, parse_feeds_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_feeds_file_is_valid_and_starts_with_radio_habana_cuba() -> None:
+    config = load_feeds_file(ROOT / "feeds.yaml")
+    assert len(config.feeds) >= 15
+    assert config.feeds[0].url == "https://www.radiohc.cu/en/rss.xml"
+    urls = {f.url for f in config.feeds}
+    assert "https://feeds.a.dj.com/rss/RSSWorldNews.xml" in urls  # The Wall Street Journal
+    assert "https://tass.com/rss/v2.xml" in urls
+    assert len({f.id for f in config.feeds}) == len(config.feeds)
+
+
+def test_smallest_file_is_a_list_of_urls_with_defaults() -> None:
+    config = parse_feeds_text(
+        "feeds:\n  - url: https://www.radiohc.cu/en/rss.xml\n  - https://tass.com/rss/v2.xml\n"
+    )
+    first, second = config.feeds
+    assert first.id == "radiohc-cu-en-rss-xml" and first.outlet is None
+    assert first.interval == 900 and first.enabled
+    assert second.url == "https://tass.com/rss/v2.xml"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "feeds:\n  - url: ftp://example.com/feed\n",
+            "f.yaml:2: feeds[0].url: 'ftp://example.com/feed' must start with http",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/\n    interval: often\n",
+            "f.yaml:3: feeds[0].interval",
+        ),
+        ("feeds:\n  - url: https://a.example/\n    interval: 5\n", "must be between 60s"),
+        (
+            "feeds:\n  - url: https://a.example/\n    outlet: nope\n",
+            "f.yaml:3: feeds[0].outlet: unknown outlet 'nope'",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/\n  - url: https://a.example/\n",
+            "f.yaml:3: feeds[1].url: duplicate feed url (first on line 2)",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/\n    colour: red\n",
+            "f.yaml:3: feeds[0].colour: unknown field",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/\n    enabled: maybe\n",
+            "f.yaml:3: feeds[0].enabled: expected true or false",
+        ),
+        ("feeds: [\n", "f.yaml:2: not valid YAML"),
+        ("", "f.yaml: the file is empty"),
+        ("outlets: []\n", "feeds: no feeds"),
+        (
+            "fetch:\n  allow: [10.0.0.0/33]\nfeeds:\n  - url: https://a.example/\n",
+            "f.yaml:2: fetch.allow: '10.0.0.0/33' is not a network",
+        ),
+        (
+            "feeds:\n  - id: Bad Id\n    url: https://a.example/\n",
+            "f.yaml:2: feeds[0].id: 'Bad Id' is not a valid id",
+        ),
+        (
+            "subscriptions:\n  - platform: irc\n    chat: x\nfeeds:\n  - url: https://a.example/\n",
+            "f.yaml:2: subscriptions[0].platform",
+        ),
+    ],
+)
+def test_errors_name_file_line_and_field(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_feeds_text(text, "f.yaml")
+    assert expected in str(caught.value)
+
+
+def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_feeds_file(tmp_path / "absent.yaml")
+
+
+def test_durations_and_ids() -> None:
+    assert [parse_duration(v) for v in (900, "900", "90s", "15m", "1h", "1d")] == [
+        900,
+        900,
+        90,
+        900,
+        3600,
+        86400,
+    ]
+    with pytest.raises(ValueError):
+        parse_duration(True)
+    assert feed_id_from_url("https://WWW.Example.com/Feeds/World.xml?x=1") == (
+        "example-com-feeds-world-xml-x-1"
+    )
+
+
+def test_subscriptions_section_is_read() -> None:
+    config = parse_feeds_text(
+        "feeds:\n  - url: https://a.example/\n"
+        "subscriptions:\n  - platform: telegram\n    chat: '-100123'\n"
+        "    outlets: [wsj]\n    denials_only: true\n    mode: hourly\n"
+    )
+    sub = config.subscriptions[0]
+    assert (sub.platform, sub.chat, sub.mode, sub.denials_only) == (
+        "telegram",
+        "-100123",
+        "hourly",
+        True,
+    )
+    assert sub.filters == {"outlets": ("wsj",)}
