@@ -1,0 +1,26 @@
+"""The store: the only module that speaks SQL (SQLite through aiosqlite, WAL, FTS5).
+
+Callers use `Store` methods only; the SQL behind them stays close to standard SQL so that a
+PostgreSQL backend could implement the same methods later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.store.feeds_repo import FeedsRepo
+from bot.store.links_repo import LinksRepo
+from bot.store.stories_repo import Existing, StoriesRepo, fts_query
+
+
+class Store(FeedsRepo, StoriesRepo, LinksRepo):
+    """One database: feeds, stories, context and links."""
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Store:
+        store = await super().open(path)
+        assert isinstance(store, Store)
+        return store
+
+
+__all__ = ["Existing", "Store", "fts_query"]

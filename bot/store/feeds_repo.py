@@ -1,0 +1,190 @@
+"""Outlets and feeds in the store: the registry, HTTP cache state and feed health."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from bot.models import FeedConfig, FeedState, OutletCard
+from bot.store.base import StoreBase, now
+
+_FEED_COLUMNS = (
+    "f.id, f.url, f.outlet_id, f.interval, f.tags, f.language, f.enabled, f.origin, f.status, "
+    "f.title, f.etag, f.last_modified, f.body_hash, f.failures, f.first_failure_at, f.last_error, "
+    "f.last_error_at, f.last_polled_at, f.last_ok_at, f.baseline_done, f.next_poll_at"
+)
+
+
+def _feed(row: sqlite3.Row, stories: int = 0) -> FeedState:
+    return FeedState(
+        id=row["id"],
+        url=row["url"],
+        outlet_id=row["outlet_id"],
+        interval=row["interval"],
+        tags=tuple(json.loads(row["tags"])),
+        language=row["language"],
+        enabled=bool(row["enabled"]),
+        origin=row["origin"],
+        status=row["status"],
+        title=row["title"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        body_hash=row["body_hash"],
+        failures=row["failures"],
+        first_failure_at=row["first_failure_at"],
+        last_error=row["last_error"],
+        last_error_at=row["last_error_at"],
+        last_polled_at=row["last_polled_at"],
+        last_ok_at=row["last_ok_at"],
+        baseline_done=bool(row["baseline_done"]),
+        next_poll_at=row["next_poll_at"],
+        stories=stories,
+    )
+
+
+class FeedsRepo(StoreBase):
+    """Outlets and feeds: config sync, scheduling state, health."""
+
+    async def upsert_outlets(self, cards: Iterable[OutletCard], origin: str = "config") -> None:
+        rows = [
+            (c.id, c.name, json.dumps(c.to_dict(), sort_keys=True), origin, now()) for c in cards
+        ]
+        async with self.transaction() as db:
+            await db.executemany(
+                "INSERT INTO outlets(id, name, card, origin, updated_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET name=excluded.name, card=excluded.card, "
+                "updated_at=excluded.updated_at",
+                rows,
+            )
+
+    async def outlets(self) -> list[OutletCard]:
+        rows = await self._fetchall("SELECT card FROM outlets ORDER BY name")
+        return [OutletCard.from_dict(json.loads(r["card"])) for r in rows]
+
+    async def sync_feeds(self, feeds: Iterable[FeedConfig], origin: str = "config") -> int:
+        """Add or update declared feeds, keeping their health and cache state.
+
+        A feed the file no longer declares is left alone (a moderator may have added it, and
+        its stories keep their feed id); returns how many feeds were new.
+        """
+        created = 0
+        async with self.transaction() as db:
+            for feed in feeds:
+                async with db.execute(
+                    "SELECT id FROM feeds WHERE id = ? OR url = ?", (feed.id, feed.url)
+                ) as cur:
+                    existing = await cur.fetchone()
+                if existing is None:
+                    created += 1
+                    await db.execute(
+                        "INSERT INTO feeds(id, url, outlet_id, interval, tags, language, "
+                        "enabled, origin, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                        (
+                            feed.id,
+                            feed.url,
+                            feed.outlet,
+                            feed.interval,
+                            json.dumps(feed.tags),
+                            feed.language,
+                            int(feed.enabled),
+                            origin,
+                            now(),
+                        ),
+                    )
+                else:
+                    # Config owns the declared fields; health and cache state stay.
+                    await db.execute(
+                        "UPDATE feeds SET url=?, outlet_id=?, interval=?, tags=?, language=?, "
+                        "enabled=? WHERE id=?",
+                        (
+                            feed.url,
+                            feed.outlet,
+                            feed.interval,
+                            json.dumps(feed.tags),
+                            feed.language,
+                            int(feed.enabled),
+                            existing["id"],
+                        ),
+                    )
+        return created
+
+    async def feeds(self, *, with_counts: bool = False) -> list[FeedState]:
+        if with_counts:
+            rows = await self._fetchall(
+                f"SELECT {_FEED_COLUMNS}, (SELECT count(*) FROM stories s WHERE s.feed_id = f.id)"
+                " AS n FROM feeds f ORDER BY f.id"
+            )
+            return [_feed(r, r["n"]) for r in rows]
+        rows = await self._fetchall(f"SELECT {_FEED_COLUMNS} FROM feeds f ORDER BY f.id")
+        return [_feed(r) for r in rows]
+
+    async def feed(self, feed_id: str) -> FeedState | None:
+        row = await self._fetchone(
+            f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.id = ?", (feed_id,)
+        )
+        return _feed(row) if row else None
+
+    async def pollable_feeds(self) -> list[FeedState]:
+        """Feeds that are enabled and not disabled for failing too long."""
+        rows = await self._fetchall(
+            f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.enabled = 1 AND f.status != 'disabled'"
+            " ORDER BY f.id"
+        )
+        return [_feed(r) for r in rows]
+
+    async def set_next_poll(self, feed_id: str, at: float) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE feeds SET next_poll_at = ? WHERE id = ?", (at, feed_id))
+
+    async def record_poll_ok(
+        self,
+        feed_id: str,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        body_hash: str | None,
+        title: str | None,
+        next_poll_at: float,
+        parsed: bool,
+    ) -> None:
+        """A successful poll (200 or 304): clear failures, keep cache validators."""
+        t = now()
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE feeds SET status='ok', failures=0, first_failure_at=NULL, "
+                "last_polled_at=?, last_ok_at=?, next_poll_at=?, "
+                "etag=coalesce(?, etag), last_modified=coalesce(?, last_modified), "
+                "body_hash=coalesce(?, body_hash), title=coalesce(?, title), "
+                "baseline_done = baseline_done OR ? WHERE id=?",
+                (t, t, next_poll_at, etag, last_modified, body_hash, title, int(parsed), feed_id),
+            )
+
+    async def record_poll_failure(
+        self, feed_id: str, error: str, *, next_poll_at: float, status: str
+    ) -> None:
+        t = now()
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE feeds SET failures = failures + 1, "
+                "first_failure_at = coalesce(first_failure_at, ?), last_error=?, "
+                "last_error_at=?, last_polled_at=?, next_poll_at=?, status=? WHERE id=?",
+                (t, error[:500], t, t, next_poll_at, status, feed_id),
+            )
+
+    async def set_feed_enabled(self, feed_id: str, enabled: bool) -> bool:
+        """Pause or resume a feed; resuming also lifts a 'disabled' health status."""
+        async with self.transaction() as db:
+            cur = await db.execute(
+                "UPDATE feeds SET enabled=?, status=CASE WHEN ? AND status='disabled' "
+                "THEN 'new' ELSE status END, failures=CASE WHEN ? THEN 0 ELSE failures END "
+                "WHERE id=?",
+                (int(enabled), int(enabled), int(enabled), feed_id),
+            )
+            return cur.rowcount > 0
+
+    async def remove_feed(self, feed_id: str) -> bool:
+        """Remove a feed; its stories stay (they may have been delivered and linked)."""
+        async with self.transaction() as db:
+            cur = await db.execute("DELETE FROM feeds WHERE id=?", (feed_id,))
+            return cur.rowcount > 0

@@ -1,0 +1,145 @@
+"""Links between stories in the store: denial candidates, same-story candidates, clusters."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from bot.models import Story, StoryLink
+from bot.store.base import StoreBase, chunks, now
+from bot.store.stories_repo import _STORY_COLUMNS, _story
+
+
+def _link(row: sqlite3.Row) -> StoryLink:
+    return StoryLink(
+        from_story=row["from_story"],
+        to_story=row["to_story"],
+        kind=row["kind"],
+        confidence=row["confidence"],
+        reason=row["reason"],
+    )
+
+
+class LinksRepo(StoreBase):
+    """Candidate searches use indexes (entity keys, LSH bands), never a scan of all stories."""
+
+    async def entity_candidates(
+        self,
+        entity_keys: Sequence[str],
+        *,
+        since: float,
+        until: float,
+        exclude: int,
+        outlet_id: str | None = None,
+        other_than_outlet: str | None = None,
+        limit: int = 50,
+    ) -> list[tuple[Story, int]]:
+        """Stories in a time window sharing entity keys, most shared first: (story, shared)."""
+        keys = sorted(set(k for k in entity_keys if k))[:50]
+        if not keys:
+            return []
+        clauses = [
+            "e.key IN (" + ",".join("?" * len(keys)) + ")",
+            "s.sort_time BETWEEN ? AND ?",
+            "s.id != ?",
+        ]
+        params: list[object] = [*keys, since, until, exclude]
+        if outlet_id is not None:
+            clauses.append("s.outlet_id = ?")
+            params.append(outlet_id)
+        if other_than_outlet is not None:
+            clauses.append("(s.outlet_id IS NULL OR s.outlet_id != ?)")
+            params.append(other_than_outlet)
+        rows = await self._fetchall(
+            f"SELECT {_STORY_COLUMNS}, count(*) AS shared FROM story_entities e "
+            "JOIN stories s ON s.id = e.story_id WHERE "
+            + " AND ".join(clauses)
+            + " GROUP BY s.id ORDER BY shared DESC, s.sort_time DESC LIMIT ?",
+            [*params, limit],
+        )
+        return [(_story(r), int(r["shared"])) for r in rows]
+
+    async def band_candidates(
+        self, bands: Sequence[int], *, exclude: int, limit: int = 20
+    ) -> list[tuple[int, int]]:
+        """(story id, shared bands) of stories sharing a MinHash LSH band."""
+        if not bands:
+            return []
+        counts: dict[int, int] = {}
+        for part in chunks(list(bands)):
+            rows = await self._fetchall(
+                "SELECT story_id, count(*) AS n FROM story_bands WHERE band IN "
+                f"({','.join('?' * len(part))}) AND story_id != ? GROUP BY story_id",
+                [*part, exclude],
+            )
+            for r in rows:
+                counts[r["story_id"]] = counts.get(r["story_id"], 0) + int(r["n"])
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -kv[0]))
+        return ranked[:limit]
+
+    async def denials_naming_outlet(
+        self, outlet_id: str, *, since: float, until: float, limit: int = 50
+    ) -> list[Story]:
+        """Stories in a window that deny a report of `outlet_id` (for reports that arrive late)."""
+        rows = await self._fetchall(
+            f"SELECT {_STORY_COLUMNS} FROM denials d JOIN stories s ON s.id = d.story_id "
+            "WHERE d.denied_outlet_id = ? AND s.sort_time BETWEEN ? AND ? "
+            "ORDER BY s.sort_time DESC LIMIT ?",
+            (outlet_id, since, until, limit),
+        )
+        return [_story(r) for r in rows]
+
+    async def add_links(self, links: Sequence[StoryLink]) -> None:
+        if not links:
+            return
+        async with self.transaction() as db:
+            await db.executemany(
+                "INSERT INTO story_links(from_story, to_story, kind, confidence, reason, "
+                "created_at) VALUES (?,?,?,?,?,?) ON CONFLICT(from_story, to_story, kind) "
+                "DO UPDATE SET confidence = max(confidence, excluded.confidence), "
+                "reason = excluded.reason",
+                [
+                    (lk.from_story, lk.to_story, lk.kind, lk.confidence, lk.reason, now())
+                    for lk in links
+                ],
+            )
+
+    async def links_from(self, story_id: int, kind: str | None = None) -> list[StoryLink]:
+        rows = await self._fetchall(
+            "SELECT * FROM story_links WHERE from_story = ? AND (? IS NULL OR kind = ?) "
+            "ORDER BY confidence DESC",
+            (story_id, kind, kind),
+        )
+        return [_link(r) for r in rows]
+
+    async def links_to(self, story_id: int, kind: str | None = None) -> list[StoryLink]:
+        """The reverse view: e.g. every later story that denies this one."""
+        rows = await self._fetchall(
+            "SELECT * FROM story_links WHERE to_story = ? AND (? IS NULL OR kind = ?) "
+            "ORDER BY confidence DESC",
+            (story_id, kind, kind),
+        )
+        return [_link(r) for r in rows]
+
+    async def set_cluster(self, story_ids: Sequence[int], cluster_id: int) -> None:
+        async with self.transaction() as db:
+            await db.executemany(
+                "UPDATE stories SET cluster_id = ? WHERE id = ?",
+                [(cluster_id, i) for i in story_ids],
+            )
+
+    async def cluster_members(self, cluster_id: int, limit: int = 50) -> list[Story]:
+        rows = await self._fetchall(
+            f"SELECT {_STORY_COLUMNS} FROM stories s WHERE s.cluster_id = ? "
+            "ORDER BY s.sort_time LIMIT ?",
+            (cluster_id, limit),
+        )
+        return [_story(r) for r in rows]
+
+    async def stories_with_entity(self, key: str, limit: int = 50) -> list[Story]:
+        rows = await self._fetchall(
+            f"SELECT {_STORY_COLUMNS} FROM story_entities e JOIN stories s ON s.id = e.story_id "
+            "WHERE e.key = ? ORDER BY s.sort_time DESC LIMIT ?",
+            (key, limit),
+        )
+        return [_story(r) for r in rows]
