@@ -1,0 +1,1 @@
+"""Feed ingestion: fetching feeds safely (fetch.py, guard.py) and turning them into stories."""

@@ -1,0 +1,286 @@
+"""The poller: fetch → parse (process pool) → dedup → context → store, per feed, on schedule.
+
+One feed's failure never touches another's: every error a feed can cause is caught here, stored
+as that feed's last error and turned into backoff. Only store errors (the database itself)
+propagate, because nothing sensible can continue without the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
+
+from bot.errors import FetchError
+from bot.ingest.dedup import KeyedEntry, key_entries, scope_for
+from bot.ingest.fetch import Fetcher
+from bot.ingest.parse import ParsedFeed, parse_feed
+from bot.ingest.schedule import (
+    SchedulePolicy,
+    first_poll_at,
+    health_after_failure,
+    next_poll_after_failure,
+    next_poll_after_success,
+)
+from bot.models import Entry, FeedState, OutletCard, PollSummary, StoryContext, StoryDraft
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# Computes fact context and LSH bands for entries about to be stored (CPU work, off the loop).
+Contextualize = Callable[
+    [Sequence[tuple[Entry, OutletCard | None]]],
+    Awaitable[list[tuple[StoryContext | None, tuple[int, ...]]]],
+]
+# Called after stories are stored (linking, fan-out): (new drafts with ids, revised drafts).
+OnStored = Callable[[Sequence[tuple[int, StoryDraft]], Sequence[StoryDraft]], Awaitable[None]]
+OutletFor = Callable[[FeedState], OutletCard | None]
+
+
+@dataclass
+class FeedOutcome:
+    """What one poll of one feed did."""
+
+    feed_id: str
+    url: str
+    result: str  # "ok" | "not_modified" | "unchanged" | "failed"
+    new: int = 0
+    revisions: int = 0
+    seen: int = 0  # items recorded without alerting (first poll of a new feed)
+    entries: int = 0
+    error: str | None = None
+    status: str = "ok"
+    elapsed: float = 0.0
+    new_ids: list[int] = field(default_factory=list)
+
+
+class Poller:
+    """Polls feeds through one Fetcher and one parse pool into one Store."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        parse_pool: Executor | None,
+        *,
+        outlet_for: OutletFor | None = None,
+        contextualize: Contextualize | None = None,
+        on_stored: OnStored | None = None,
+        policy: SchedulePolicy | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.parse_pool = parse_pool
+        self.outlet_for = outlet_for or (lambda feed: None)
+        self.contextualize = contextualize
+        self.on_stored = on_stored
+        self.policy = policy or SchedulePolicy()
+        self.clock = clock
+        self._scope_locks: dict[str, asyncio.Lock] = {}
+        self._in_flight: set[str] = set()
+
+    # ------------------------------------------------------------ one feed
+
+    async def poll_feed(self, feed: FeedState) -> FeedOutcome:
+        started = time.perf_counter()
+        outcome = FeedOutcome(feed.id, feed.url, "ok")
+        self._in_flight.add(feed.id)
+        try:
+            await self._poll(feed, outcome)
+        except FetchError as exc:
+            await self._failed(feed, outcome, str(exc), getattr(exc, "retry_after", None))
+        finally:
+            self._in_flight.discard(feed.id)
+            outcome.elapsed = time.perf_counter() - started
+        return outcome
+
+    async def _poll(self, feed: FeedState, outcome: FeedOutcome) -> None:
+        fetched = await self.fetcher.fetch(
+            feed.url, etag=feed.etag, last_modified=feed.last_modified, previous_hash=feed.body_hash
+        )
+        now = self.clock()
+        next_at = next_poll_after_success(
+            feed.interval, now, max_age=fetched.cache_control_max_age, policy=self.policy
+        )
+        if fetched.status == 304 or fetched.unchanged or fetched.body is None:
+            outcome.result = "not_modified" if fetched.status == 304 else "unchanged"
+            await self.store.record_poll_ok(
+                feed.id,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                body_hash=None,
+                title=None,
+                next_poll_at=next_at,
+                parsed=False,
+            )
+            return
+        parsed = await self._parse(fetched.body, fetched.url, fetched.content_type, feed)
+        if parsed.error:
+            raise FetchError(f"{feed.url}: {parsed.error}")
+        if parsed.ttl_seconds:
+            next_at = next_poll_after_success(
+                feed.interval,
+                now,
+                max_age=fetched.cache_control_max_age,
+                ttl=parsed.ttl_seconds,
+                policy=self.policy,
+            )
+        outcome.entries = len(parsed.entries)
+        await self._store_entries(feed, parsed, outcome)
+        await self.store.record_poll_ok(
+            feed.id,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            body_hash=fetched.body_hash,
+            title=parsed.title,
+            next_poll_at=next_at,
+            parsed=True,
+        )
+
+    async def _parse(
+        self, body: bytes, url: str, content_type: str | None, feed: FeedState
+    ) -> ParsedFeed:
+        if self.parse_pool is None:
+            return parse_feed(body, url, content_type, feed.language)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self.parse_pool, parse_feed, body, url, content_type, feed.language
+        )
+
+    async def _store_entries(
+        self, feed: FeedState, parsed: ParsedFeed, outcome: FeedOutcome
+    ) -> None:
+        outlet = self.outlet_for(feed)
+        outlet_id = outlet.id if outlet else feed.outlet_id
+        scope = scope_for(outlet_id, feed.id)
+        keyed = key_entries(parsed.entries, scope)
+        if not keyed:
+            return
+        # One scope at a time: section feeds of one outlet share items, and the check-then-
+        # insert below must not race with itself.
+        lock = self._scope_locks.setdefault(scope, asyncio.Lock())
+        async with lock:
+            existing = await self.store.match_existing(
+                scope, [k.identity for k in keyed], [k.url_key for k in keyed]
+            )
+            new: list[StoryDraft] = []
+            revised: list[StoryDraft] = []
+            for item, found in zip(keyed, existing, strict=True):
+                if found is None:
+                    new.append(self._draft(item, scope, outlet_id, feed, feed.baseline_done))
+                elif found.content_hash != item.content_hash:
+                    draft = self._draft(item, scope, outlet_id, feed, False)
+                    revised.append(replace(draft, existing_id=found.id))
+            if self.contextualize is not None and (new or revised):
+                enriched = await self.contextualize([(d.entry, outlet) for d in new + revised])
+                drafts = [
+                    replace(d, context=ctx, bands=bands)
+                    for d, (ctx, bands) in zip(new + revised, enriched, strict=True)
+                ]
+                new, revised = drafts[: len(new)], drafts[len(new) :]
+            new_ids = await self.store.write_stories(new, revised)
+        if feed.baseline_done:
+            outcome.new = len(new_ids)
+        else:
+            outcome.seen = len(new_ids)
+        outcome.revisions = len(revised)
+        outcome.new_ids = new_ids
+        if self.on_stored is not None and (new_ids or revised):
+            by_identity = {d.identity: d for d in new}
+            stored = await self.store.stories_by_ids(new_ids)
+            pairs = [(s.id, by_identity[s.identity]) for s in stored if s.identity in by_identity]
+            await self.on_stored(pairs, revised)
+
+    @staticmethod
+    def _draft(
+        item: KeyedEntry, scope: str, outlet_id: str | None, feed: FeedState, alert_worthy: bool
+    ) -> StoryDraft:
+        return StoryDraft(
+            identity=item.identity,
+            scope=scope,
+            entry=item.entry,
+            content_hash=item.content_hash,
+            outlet_id=outlet_id,
+            feed_id=feed.id,
+            alert_worthy=alert_worthy,
+        )
+
+    async def _failed(
+        self, feed: FeedState, outcome: FeedOutcome, error: str, retry_after: float | None
+    ) -> None:
+        now = self.clock()
+        failures = feed.failures + 1
+        status = health_after_failure(feed.first_failure_at, now, self.policy)
+        next_at = next_poll_after_failure(
+            feed.interval, failures, now, feed.url, retry_after=retry_after, policy=self.policy
+        )
+        await self.store.record_poll_failure(feed.id, error, next_poll_at=next_at, status=status)
+        outcome.result = "failed"
+        outcome.error = error
+        outcome.status = status
+        log.warning("feed %s failed (%s): %s", feed.id, status, error)
+
+    # ------------------------------------------------------------ many feeds
+
+    async def poll_once(
+        self,
+        feeds: Sequence[FeedState] | None = None,
+        progress: Callable[[FeedOutcome], None] | None = None,
+    ) -> PollSummary:
+        """Poll the given feeds (default: every pollable feed) once, concurrently."""
+        if feeds is None:
+            feeds = await self.store.pollable_feeds()
+        summary = PollSummary()
+
+        async def one(feed: FeedState) -> None:
+            outcome = await self.poll_feed(feed)
+            _count(summary, outcome)
+            if progress is not None:
+                progress(outcome)
+
+        await asyncio.gather(*(one(feed) for feed in feeds))
+        return summary
+
+    async def run(self, stop: asyncio.Event, *, tick: float = 1.0) -> None:
+        """Poll due feeds until `stop` is set; in-flight polls finish before returning."""
+        tasks: set[asyncio.Task[FeedOutcome]] = set()
+        try:
+            while not stop.is_set():
+                now = self.clock()
+                for feed in await self.store.pollable_feeds():
+                    if feed.id in self._in_flight:
+                        continue
+                    if feed.next_poll_at is None:
+                        at = first_poll_at(feed.url, min(feed.interval, 120.0), now)
+                        await self.store.set_next_poll(feed.id, at)
+                        continue
+                    if feed.next_poll_at <= now:
+                        self._in_flight.add(feed.id)
+                        task = asyncio.create_task(self.poll_feed(feed))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=tick)
+        finally:
+            if tasks:
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _count(summary: PollSummary, outcome: FeedOutcome) -> None:
+    if outcome.result == "failed":
+        summary.failed += 1
+        summary.errors[outcome.feed_id] = outcome.error or "failed"
+    elif outcome.result == "not_modified":
+        summary.not_modified += 1
+    elif outcome.result == "unchanged":
+        summary.unchanged += 1
+    else:
+        summary.ok += 1
+    summary.new_stories += outcome.new
+    summary.revisions += outcome.revisions
+    summary.seen_first_poll += outcome.seen
