@@ -1,0 +1,501 @@
+"""Cue lexicons for denial and hedge detection, as data, one set per language.
+
+This module owns the words only; `bot.context.denials` compiles and applies them. Each list says
+where it comes from. Entries are lower-case phrases with a tiny pattern syntax, compiled by
+`compile_cues` into one regular expression per tier:
+
+- words match at word boundaries, case-insensitively; any run of spaces matches any whitespace;
+- a trailing ``*`` matches any word ending (``debunk*`` → debunks, debunked, debunking);
+- ``…`` is a gap of up to eight words (``dismiss* … as`` → "dismissed the report as");
+- ``'`` matches a straight or curly apostrophe.
+
+English ("en") is complete; "es" and "ru" hold a few explicit denial verbs so that the shape is
+there when those languages are worked on (their other tiers are empty on purpose).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LanguageCues:
+    """All cue tiers of one language."""
+
+    lang: str
+    # Published reference lists (kept verbatim for provenance; tiers below are what fires).
+    reference_refuting: tuple[str, ...] = ()
+    reference_hedges: tuple[str, ...] = ()
+    reference_words_to_watch: tuple[str, ...] = ()
+    # Tier 1: explicit denial verbs / phrases ("X denies …").
+    denial: tuple[str, ...] = ()
+    # Tier 1b: "rejects/dismisses" verbs that are denials only with a report-like object.
+    denial_needs_object: tuple[str, ...] = ()
+    # Tier 2: falsity phrases ("has nothing to do with reality", "fake news", "not true").
+    falsity: tuple[str, ...] = ()
+    # Tier 3: debunk / hoax vocabulary (strong in headlines, needs an anchor in body text).
+    debunk: tuple[str, ...] = ()
+    # Tier 4: corrections that support a denial already made ("overestimated the numbers").
+    correction: tuple[str, ...] = ()
+    # Hedges: leave the claim open; never a denial.
+    hedges: tuple[str, ...] = ()
+    # Traps: contain a denial word but are not denials; removed before matching.
+    negation_traps: tuple[str, ...] = ()
+    # Confirmation: the story supports the report.
+    confirm: tuple[str, ...] = ()
+    # Report vocabulary: the objects a denial is about.
+    report_nouns: tuple[str, ...] = ()
+    # Attribution verbs: someone is speaking.
+    attribution: tuple[str, ...] = ()
+    # Phrases that point at an unnamed originator of the report.
+    unnamed_source: tuple[str, ...] = ()
+    extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# FNC-1 baseline, `_refuting_words` in feature_engineering.py of
+# github.com/FakeNewsChallenge/fnc-1-baseline (Apache-2.0), used there as binary features for
+# the "disagree" class. Kept for reference; "not" and "despite" are far too common to fire alone.
+FNC1_REFUTING_WORDS: tuple[str, ...] = (
+    "fake",
+    "fraud",
+    "hoax",
+    "false",
+    "deny",
+    "denies",
+    "not",
+    "despite",
+    "nope",
+    "doubt",
+    "doubts",
+    "bogus",
+    "debunk",
+    "pranks",
+    "retract",
+)
+
+# Hedging cues as listed in the hedge-detection literature (e.g. the CoNLL-2010 shared task on
+# hedge cues; Hyland 1998, "Hedging in Scientific Research Articles"): epistemic modals, verbs,
+# adverbs and adjectives of uncertainty. Kept for reference: single hedge words are everywhere
+# in news copy, so only the multi-word hedges of `EN.hedges` are reported.
+HEDGE_LEXICON: tuple[str, ...] = (
+    "allegedly",
+    "apparently",
+    "appear",
+    "appears",
+    "could",
+    "likely",
+    "may",
+    "might",
+    "perhaps",
+    "possibly",
+    "presumably",
+    "probably",
+    "purportedly",
+    "reportedly",
+    "reputedly",
+    "rumoured",
+    "rumored",
+    "seemingly",
+    "seems",
+    "suggest",
+    "suggests",
+    "supposedly",
+    "unclear",
+    "unconfirmed",
+    "unverified",
+)
+
+# Wikipedia Manual of Style, "Words to watch" (MOS:WTW), sections "Expressions of doubt"
+# (MOS:DOUBT) and "Unsupported attributions" (MOS:WEASEL), CC BY-SA 4.0. Words that signal that
+# a writer doubts, or distances themself from, a claim.
+WIKIPEDIA_WORDS_TO_WATCH: tuple[str, ...] = (
+    "supposed",
+    "apparent",
+    "purported",
+    "alleged",
+    "accused",
+    "so-called",
+    "notorious",
+    "claimed",
+    "insisted",
+    "maintained",
+    "some people say",
+    "it is said",
+    "critics say",
+    "many believe",
+)
+
+EN = LanguageCues(
+    lang="en",
+    reference_refuting=FNC1_REFUTING_WORDS,
+    reference_hedges=HEDGE_LEXICON,
+    reference_words_to_watch=WIKIPEDIA_WORDS_TO_WATCH,
+    # Explicit denial verbs and phrases (DESIGN §7 tier 1; FNC-1 "deny/denies/retract").
+    denial=(
+        "deny",
+        "denies",
+        "denied",
+        "denying",
+        "denial",
+        "denials",
+        "refute*",
+        "refuting",
+        "rebuff*",
+        "retract*",
+        "categorically",
+        "set the record straight",
+        "setting the record straight",
+        "sets the record straight",
+        "call* … ridiculous",
+        "call* … crazy",
+        "call* … absurd",
+        "call* … nonsense",
+        "call* … wrong",
+        "call* … lies",
+        "put* to rest",
+        "kill* … rumo*r*",
+        "dismiss* … as",
+        "forced to deny",
+        "no truth",
+        "no truth to",
+        "there is no talk of",
+        "there was no talk of",
+    ),
+    denial_needs_object=(
+        "reject*",
+        "dismiss*",
+        "disput*",
+        "contradict*",
+        "slam*",
+        "blast*",
+        "rubbish*",
+        "debunk*",
+        "call* … into question",
+        "shoot* down",
+        "shot down",
+    ),
+    # Falsity phrases (DESIGN §7 tier 2).
+    falsity=(
+        "nothing to do with reality",
+        "has nothing to do with the truth",
+        "fake news",
+        "false news",
+        "false report*",
+        "false claim*",
+        "false rumo*r*",
+        "false story",
+        "false alarm*",
+        "baseless",
+        "groundless",
+        "unfounded",
+        "not true",
+        "untrue",
+        "not the case",
+        "not real",
+        "isn't real",
+        "aren't real",
+        "wasn't real",
+        "is false",
+        "are false",
+        "was false",
+        "were false",
+        "proven false",
+        "proved false",
+        "categorically false",
+        "completely false",
+        "totally false",
+        "entirely false",
+        "absolutely false",
+        "false",
+        "fabricat*",
+        "made up",
+        "made it up",
+        "made it all up",
+        "made-up",
+        "invented",
+        "fiction",
+        "nonsense",
+        "absurd",
+        "rubbish",
+        "bogus",
+        "bullshit",
+        "bs story",
+        "wildly inaccurate",
+        "misinformation",
+        "erroneous",
+        "pants on fire",
+        "a lie",
+        "a pack of lies",
+        "never happened",
+        "no evidence",
+        "no basis",
+        "wishful thinking",
+        "pure speculation",
+        "speculation",
+    ),
+    # Debunk / hoax vocabulary (FNC-1 refuting words + fact-checking vocabulary).
+    debunk=(
+        "hoax*",
+        "fake*",
+        "fraud",
+        "debunk*",
+        "myth",
+        "nope",
+        "doctored",
+        "photoshopped",
+        "photoshop*",
+        "prank",
+        "pranks",
+        "pranked",
+        "dupe*",
+        "fooled",
+        "fools",
+        "falls for",
+        "fell for",
+        "satire",
+        "satirical",
+        "cast* doubt",
+        "raise* doubts",
+        "doubt*",
+        "exaggerated",
+        "too good to check",
+        "trolled",
+        "wrongly",
+        "question* whether",
+        "misreported",
+        "scam",
+    ),
+    # Corrections of a report's facts (support a denial; never make one alone).
+    correction=(
+        "overestimat*",
+        "underestimat*",
+        "overstat*",
+        "exaggerat*",
+        "inaccurate",
+        "incorrect",
+        "misleading",
+        "distort*",
+        "misrepresent*",
+        "mistaken",
+        "wrong",
+        "unchanged",
+        "remain* the same",
+    ),
+    # Hedges (DESIGN §7): leave the claim unresolved.
+    hedges=(
+        "declined to comment",
+        "declines to comment",
+        "decline to comment",
+        "refused to comment",
+        "refuses to comment",
+        "would not comment",
+        "did not comment",
+        "could not be reached for comment",
+        "no comment",
+        "did not respond to a request for comment",
+        "did not immediately respond to a request for comment",
+        "did not respond to requests for comment",
+        "did not reply to a request for comment",
+        "did not return a request for comment",
+        "could not be independently verified",
+        "could not independently verify",
+        "could not be independently confirmed",
+        "could not be confirmed",
+        "could not immediately be confirmed",
+        "could not be verified",
+        "has not been verified",
+        "has not been confirmed",
+        "have not been confirmed",
+        "neither confirmed nor denied",
+        "neither confirm nor deny",
+        "neither confirms nor denies",
+        "neither confirming nor denying",
+        "would neither confirm nor deny",
+        "refused to confirm or deny",
+        "declined to confirm or deny",
+        "would not confirm or deny",
+        "unconfirmed",
+        "unverified",
+    ),
+    # Traps: contain a denial word but say the opposite (or nothing).
+    negation_traps=(
+        "did not deny",
+        "didn't deny",
+        "does not deny",
+        "doesn't deny",
+        "do not deny",
+        "don't deny",
+        "no longer denies",
+        "no longer denied",
+        "no longer deny",
+        "no longer denying",
+        "refused to deny",
+        "refuses to deny",
+        "declined to deny",
+        "declines to deny",
+        "would not deny",
+        "wouldn't deny",
+        "will not deny",
+        "won't deny",
+        "could not deny",
+        "couldn't deny",
+        "cannot deny",
+        "can't deny",
+        "not denying",
+        "stopped denying",
+        "confirm or deny",
+        "confirm nor deny",
+        "confirmed nor denied",
+        "confirms nor denies",
+        "confirming nor denying",
+        "not a hoax",
+        "no hoax",
+        "not fake",
+        "not a fake",
+        "not false",
+        "not untrue",
+        "not baseless",
+        "did not dispute",
+        "didn't dispute",
+        "does not dispute",
+        "doesn't dispute",
+        "did not reject",
+        "didn't reject",
+        "without evidence",
+    ),
+    confirm=(
+        "confirm*",
+        "acknowledg*",
+        "admit*",
+        "verified",
+        "corroborat*",
+    ),
+    report_nouns=(
+        "report",
+        "reports",
+        "reported",
+        "claim*",
+        "rumo*r*",
+        "allegation*",
+        "accusation*",
+        "story",
+        "stories",
+        "article*",
+        "news",
+        "speculation*",
+        "assertion*",
+        "suggestion*",
+        "media",
+        "account*",
+    ),
+    attribution=(
+        "said",
+        "says",
+        "say",
+        "told",
+        "stated",
+        "added",
+        "insisted",
+        "insists",
+        "noted",
+        "wrote",
+        "tweeted",
+        "according to",
+        "statement",
+    ),
+    unnamed_source=(
+        "unnamed source*",
+        "anonymous source*",
+        "unidentified source*",
+        "sources familiar",
+        "people familiar",
+        "a source",
+        "sources said",
+    ),
+)
+
+# Spanish: explicit denial verbs only for now ("desmiente" = refutes, "niega" = denies,
+# "rechaza" = rejects), with their usual report nouns.
+ES = LanguageCues(
+    lang="es",
+    denial=("desmiente*", "desmintió", "niega*", "negó", "rechaza* … informaci*"),
+    denial_needs_object=("rechaza*", "rechazó"),
+    falsity=("noticias falsas", "falso", "falsa", "no es cierto", "sin fundamento"),
+    hedges=("declinó comentar", "no pudo ser confirmad*"),
+    negation_traps=("no niega", "no desmiente", "ni confirma ni desmiente", "ni confirmó ni negó"),
+    report_nouns=("informe*", "informaci*", "noticia*", "reporte*", "versi*"),
+    attribution=("dijo", "afirmó", "declaró", "según"),
+)
+
+# Russian: "опроверг" (refuted), "отрицает" (denies), "фейк" (fake).
+RU = LanguageCues(
+    lang="ru",
+    denial=("опроверг*", "отрица*", "опровержение"),
+    falsity=("фейк*", "не соответствует действительности", "ложн*"),
+    hedges=("отказался от комментариев", "не удалось подтвердить"),
+    negation_traps=("не опроверг*", "не отрица*", "ни подтвердил, ни опроверг"),
+    report_nouns=("сообщени*", "информаци*", "публикаци*", "статья", "статью"),
+    attribution=("заявил*", "сообщил*", "сказал*"),
+)
+
+CUES: dict[str, LanguageCues] = {"en": EN, "es": ES, "ru": RU}
+
+
+def cues_for(lang: str | None) -> LanguageCues:
+    """The cue set for a language code ("en", "es-ES", …); English when unknown."""
+    if not lang:
+        return EN
+    return CUES.get(lang.split("-")[0].lower(), EN)
+
+
+_GAP = r"(?:\W+\w+){0,8}?\W+"
+
+
+def cue_regex(phrase: str) -> str:
+    """The regular-expression source for one cue phrase (see the module docstring)."""
+    parts: list[str] = []
+    for word in phrase.split():
+        if word == "…":
+            parts.append(_GAP)
+            continue
+        body = "".join(
+            r"\w*" if ch == "*" else "['’]" if ch in "'’" else re.escape(ch) for ch in word
+        )
+        if parts and parts[-1] != _GAP:
+            parts.append(r"\s+")
+        parts.append(body)
+    source = "".join(parts)
+    return source if phrase[-1] == "*" else rf"{source}(?!\w)"
+
+
+@dataclass(frozen=True)
+class CueSet:
+    """A compiled tier: `find` returns (start, end, cue phrase) for every match."""
+
+    phrases: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        if self.pattern is None:
+            return []
+        hits: list[tuple[int, int, str]] = []
+        for m in self.pattern.finditer(text):
+            name = m.lastgroup
+            if name is not None:
+                hits.append((m.start(), m.end(), self.phrases[int(name[1:])]))
+        return hits
+
+    def search(self, text: str) -> bool:
+        return self.pattern is not None and self.pattern.search(text) is not None
+
+
+def compile_cues(phrases: tuple[str, ...]) -> CueSet:
+    """One alternation over the phrases, longest first, remembering which phrase matched."""
+    unique = tuple(sorted(dict.fromkeys(phrases), key=lambda p: (-len(p), p)))
+    if not unique:
+        return CueSet((), None)
+    # The word-start test is factored out so that alternatives are only tried at word starts.
+    alternatives = "|".join(f"(?P<c{i}>{cue_regex(p)})" for i, p in enumerate(unique))
+    source = rf"\b(?<!\w)(?:{alternatives})"
+    return CueSet(unique, re.compile(source, re.IGNORECASE))
