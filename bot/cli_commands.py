@@ -1,0 +1,306 @@
+"""What each `newsbot` command does and prints; argument parsing stays in bot.cli."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.cli import EXIT_OK, EXIT_USAGE, dumps
+from bot.errors import ConfigError
+from bot.ingest.poller import FeedOutcome
+from bot.models import FeedState, SearchHit, Story
+from bot.settings import load_feeds_file
+from bot.store import Store
+
+
+def _when(value: datetime | float | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (int, float)):
+        value = datetime.fromtimestamp(value, UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _progress_line(outcome: FeedOutcome, index: int, total: int, out: TextIO) -> None:
+    width = len(str(total))
+    head = f"[{index:>{width}}/{total}]"
+    if outcome.result == "failed":
+        print(f"{head} FAIL  {outcome.feed_id}: {outcome.error} ({outcome.status})", file=out)
+        return
+    label = {"ok": "ok   ", "not_modified": "304  ", "unchanged": "same "}[outcome.result]
+    detail = ""
+    if outcome.result == "ok":
+        parts = [f"{outcome.entries} items"]
+        if outcome.new:
+            parts.append(f"{outcome.new} new")
+        if outcome.seen:
+            parts.append(f"{outcome.seen} recorded (first poll, no alerts)")
+        if outcome.revisions:
+            parts.append(f"{outcome.revisions} revised")
+        detail = ": " + ", ".join(parts)
+    print(f"{head} {label} {outcome.feed_id}{detail} ({outcome.elapsed:.2f} s)", file=out)
+
+
+async def poll_once(db: str, feeds_path: str, *, as_json: bool) -> int:
+    from bot.app import Pipeline
+
+    started = time.perf_counter()
+    async with await Pipeline.open(db, feeds_path) as pipeline:
+        feeds = await pipeline.store.pollable_feeds()
+        done = 0
+        out = sys.stderr if as_json else sys.stdout
+
+        def progress(outcome: FeedOutcome) -> None:
+            nonlocal done
+            done += 1
+            _progress_line(outcome, done, len(feeds), out)
+
+        summary = await pipeline.poller.poll_once(feeds, progress)
+    elapsed = time.perf_counter() - started
+    if as_json:
+        print(dumps({**summary.__dict__, "feeds": len(feeds), "seconds": round(elapsed, 3)}))
+    else:
+        print(
+            f"polled {len(feeds)} feeds in {elapsed:.1f} s: {summary.ok} ok, "
+            f"{summary.not_modified} not modified, {summary.unchanged} unchanged, "
+            f"{summary.failed} failed; {summary.new_stories} new stories, "
+            f"{summary.revisions} revisions, {summary.seen_first_poll} recorded on first poll"
+        )
+    return EXIT_OK
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    data = story_json(hit.story, hit.outlet_name)
+    data["snippet"] = hit.snippet
+    data["score"] = round(-hit.rank, 4)
+    return data
+
+
+def story_json(story: Story, outlet_name: str | None = None) -> dict[str, Any]:
+    ctx = story.context
+    name = outlet_name or (ctx.outlet.name if ctx and ctx.outlet else None) or story.outlet_id
+    data: dict[str, Any] = {
+        "id": story.id,
+        "title": story.title,
+        "url": story.url,
+        "outlet": name,
+        "outlet_id": story.outlet_id,
+        "feed": story.feed_id,
+        "published": story.published.isoformat() if story.published else None,
+        "fetched": story.fetched.isoformat(),
+        "language": story.language,
+        "alert_worthy": story.alert_worthy,
+        "revision": story.revision,
+    }
+    if ctx is not None:
+        data["summary"] = ctx.summary
+        data["denial"] = ctx.denial.to_dict() if ctx.denial.is_denial else None
+    return data
+
+
+async def lookup(db: str, query: str, limit: int, as_json: bool) -> int:
+    store = await Store.open(db)
+    try:
+        hits = await store.search(query, limit)
+    finally:
+        await store.close()
+    if as_json:
+        print(dumps([hit_json(h) for h in hits]))
+        return EXIT_OK
+    if not hits:
+        print(f"no stories match {query!r}")
+        return EXIT_OK
+    for number, hit in enumerate(hits, 1):
+        _print_story(number, hit.story, hit.outlet_name, hit.snippet)
+    return EXIT_OK
+
+
+def _print_story(number: int, story: Story, outlet: str | None, snippet: str | None) -> None:
+    ctx = story.context
+    line = ctx.outlet.line() if ctx and ctx.outlet else (outlet or story.outlet_id or "?")
+    print(f"{number}. {story.title}")
+    print(f"   {line} · {_when(story.published or story.fetched)}")
+    if ctx and ctx.denial.is_denial:
+        who = ", ".join(d.name for d in ctx.denial.deniers) or "someone"
+        whose = ctx.denial.denied_outlet or "a report"
+        print(f"   denial: {who} reject {whose}'s report")
+    if snippet:
+        print(f"   {' '.join(snippet.split())}")
+    if story.url:
+        print(f"   {story.url}")
+
+
+async def stories(db: str, latest: int, as_json: bool) -> int:
+    store = await Store.open(db)
+    try:
+        items = await store.latest(latest)
+    finally:
+        await store.close()
+    if as_json:
+        print(dumps([story_json(s) for s in items]))
+    else:
+        for number, story in enumerate(items, 1):
+            _print_story(number, story, None, None)
+    return EXIT_OK
+
+
+async def stats(db: str, as_json: bool) -> int:
+    store = await Store.open(db)
+    try:
+        figures = await store.stats()
+    finally:
+        await store.close()
+    if as_json:
+        print(dumps(figures))
+    else:
+        width = max(len(k) for k in figures)
+        for key, value in figures.items():
+            print(f"{key:<{width}}  {value}")
+    return EXIT_OK
+
+
+def feeds_check(path: str) -> int:
+    config = load_feeds_file(path)
+    print(
+        f"{path}: ok — {len(config.feeds)} feeds, {len(config.outlets)} outlets, "
+        f"{len(config.subscriptions)} subscriptions"
+    )
+    return EXIT_OK
+
+
+def _feed_json(feed: FeedState) -> dict[str, Any]:
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "outlet": feed.outlet_id,
+        "title": feed.title,
+        "enabled": feed.enabled,
+        "status": feed.status if feed.enabled else "paused",
+        "interval": feed.interval,
+        "tags": list(feed.tags),
+        "failures": feed.failures,
+        "last_error": feed.last_error,
+        "last_polled": _iso(feed.last_polled_at),
+        "last_ok": _iso(feed.last_ok_at),
+        "next_poll": _iso(feed.next_poll_at),
+        "stories": feed.stories,
+        "origin": feed.origin,
+    }
+
+
+def _iso(value: float | None) -> str | None:
+    return datetime.fromtimestamp(value, UTC).isoformat() if value is not None else None
+
+
+async def feeds_list(db: str, feeds_path: str, as_json: bool) -> int:
+    from bot.app import sync_config
+    from bot.context.outlets import OutletRegistry
+
+    store = await Store.open(db)
+    try:
+        if Path(feeds_path).exists():  # noqa: ASYNC240 - one stat at start-up
+            config = load_feeds_file(feeds_path)
+            await sync_config(store, OutletRegistry.default(), config.feeds)
+        feeds = await store.feeds(with_counts=True)
+    finally:
+        await store.close()
+    if as_json:
+        print(dumps([_feed_json(f) for f in feeds]))
+        return EXIT_OK
+    for feed in feeds:
+        status = feed.status if feed.enabled else "paused"
+        print(
+            f"{status:<9} {feed.id:<32} {feed.stories:>5} stories  last ok "
+            f"{_when(feed.last_ok_at)}  {feed.url}"
+        )
+        if feed.last_error:
+            print(f"          last error ({_when(feed.last_error_at)}): {feed.last_error}")
+    return EXIT_OK
+
+
+def outlet(query: str, as_json: bool) -> int:
+    from bot.context.outlets import OutletRegistry
+
+    card = OutletRegistry.default().lookup(query)
+    if card is None:
+        if as_json:
+            print("null")
+        print(f"newsbot: no outlet known for {query!r}", file=sys.stderr)
+        return 1
+    if as_json:
+        print(dumps(card.to_dict()))
+        return EXIT_OK
+    print(card.name)
+    for label, fact in (
+        ("country", card.country),
+        ("owner", card.owner),
+        ("state media", card.state_media),
+        ("reliability", card.reliability),
+    ):
+        source = f"  [{fact.source}]" if fact.source else ""
+        print(f"  {label:<12} {fact.shown()}{source}")
+    if card.domains:
+        print(f"  {'domains':<12} {', '.join(card.domains)}")
+    return EXIT_OK
+
+
+def analyze(file: str, title: str | None, url: str | None, as_json: bool) -> int:
+    from bot.context.analyze import analyze as run_analysis
+    from bot.context.outlets import OutletRegistry
+
+    if file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read article ({exc})", path=file) from None
+    if title is None:
+        title, text = _title_from_text(text)
+    registry = OutletRegistry.default()
+    ctx = run_analysis(title, text, url=url, resolver=registry)
+    if as_json:
+        print(dumps({"title": title, "url": url, **ctx.to_dict()}))
+        return EXIT_OK
+    print(title)
+    print(f"  outlet   {ctx.outlet.line() if ctx.outlet else 'unknown'}")
+    print(f"  summary  {ctx.summary}")
+    d = ctx.denial
+    if d.is_denial:
+        deniers = "; ".join(f"{x.name} ({x.role})" if x.role else x.name for x in d.deniers)
+        print(
+            f"  denial   yes — by {deniers or 'unnamed'}; report of {d.denied_outlet or 'unknown'}"
+        )
+        print(f"  claim    {d.claim or '—'}")
+        for sentence in d.evidence:
+            print(f"  evidence {sentence}")
+    else:
+        print("  denial   no")
+    for hedge in ctx.hedges:
+        print(f"  hedge    {hedge.sentence} [{hedge.cue}]")
+    names = ", ".join(e.name for e in ctx.entities)
+    print(f"  entities {names or '—'}")
+    return EXIT_OK
+
+
+def _title_from_text(text: str) -> tuple[str, str]:
+    """The first non-empty line is the title when --title is not given (markdown # stripped)."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        stripped = line.strip().strip("#*_ ").strip()
+        if stripped:
+            return stripped, "\n".join(lines[index + 1 :])
+    return "", text
+
+
+def eval_stance(path: str, as_json: bool) -> int:
+    from bot.context.stance_eval import evaluate_csv, format_report
+
+    if not Path(path).is_file():
+        raise ConfigError("file not found", path=path)
+    result = evaluate_csv(path)
+    print(dumps(result) if as_json else format_report(result))
+    return EXIT_OK if result else EXIT_USAGE

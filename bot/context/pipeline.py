@@ -1,0 +1,197 @@
+"""Wiring of fact context into ingest: compute context when a story is stored, then link it.
+
+`analyze_batch` runs in the parse worker processes (context is CPU work); `ContextEngine`
+runs in the event loop, asks the store for link candidates through its indexes, scores them
+with bot.context.links and records the links and clusters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from typing import Any
+
+from bot.context.analyze import analyze
+from bot.context.links import (
+    DENIAL_THRESHOLD,
+    DENIAL_WINDOW,
+    SAME_EVENT_THRESHOLD,
+    SAME_EVENT_WINDOW,
+    WIRE_COPY_THRESHOLD,
+    entity_keys,
+    jaccard,
+    minhash_bands,
+    score_denial_link,
+    score_same_event,
+    shingles,
+)
+from bot.context.outlets import OutletRegistry
+from bot.models import Entry, OutletCard, Story, StoryContext, StoryDraft, StoryLink
+from bot.store import Store
+
+Enrichment = tuple[StoryContext | None, tuple[int, ...]]
+
+
+def analyze_batch(
+    items: Sequence[tuple[str, str, str | None, dict[str, Any] | None]],
+) -> list[Enrichment]:
+    """Context and LSH bands for (title, text, url, outlet card dict) items; worker-safe."""
+    registry = OutletRegistry.default()
+    results: list[Enrichment] = []
+    for title, text, url, outlet in items:
+        card = OutletCard.from_dict(outlet) if outlet else None
+        ctx = analyze(title, text, url=url, outlet=card, resolver=registry)
+        results.append((ctx, minhash_bands(f"{title}\n{text}")))
+    return results
+
+
+def _time(story: Story) -> float:
+    when = story.published or story.fetched
+    return min(when.timestamp(), story.fetched.timestamp())
+
+
+class ContextEngine:
+    """Computes context for drafts and links stored stories to earlier ones."""
+
+    def __init__(self, store: Store, registry: OutletRegistry, pool: Executor | None) -> None:
+        self.store = store
+        self.registry = registry
+        self.pool = pool
+
+    async def contextualize(
+        self, items: Sequence[tuple[Entry, OutletCard | None]]
+    ) -> list[Enrichment]:
+        payload = [
+            (
+                e.title,
+                e.text or e.summary,
+                e.canonical_url or e.link,
+                card.to_dict() if card else None,
+            )
+            for e, card in items
+        ]
+        if self.pool is None:
+            return analyze_batch(payload)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, analyze_batch, payload)
+
+    async def on_stored(
+        self, new: Sequence[tuple[int, StoryDraft]], revised: Sequence[StoryDraft]
+    ) -> None:
+        """Link each new story: denials to reports, reports to earlier denials, same story."""
+        stories = await self.store.stories_by_ids([story_id for story_id, _ in new])
+        bands = {story_id: draft.bands for story_id, draft in new}
+        for story in stories:
+            links = await self.links_for(story, bands.get(story.id, ()))
+            await self.store.add_links(links)
+            same = [lk for lk in links if lk.kind == "same_story"]
+            if same:
+                await self._join_cluster(story, same)
+
+    async def links_for(self, story: Story, bands: Sequence[int]) -> list[StoryLink]:
+        links: list[StoryLink] = []
+        ctx = story.context
+        if ctx is None:
+            return links
+        if ctx.denial.is_denial:
+            links.extend(await self._denied_reports(story, ctx))
+        elif story.outlet_id:
+            links.extend(await self._earlier_denials(story))
+        links.extend(await self._same_story(story, ctx, bands))
+        return links
+
+    async def _denied_reports(self, story: Story, ctx: StoryContext) -> list[StoryLink]:
+        """The denied outlet's reports in the window before the denial, best first."""
+        denial = ctx.denial
+        when = _time(story)
+        keys = sorted(entity_keys(ctx, skip_kinds=("outlet",)))
+        candidates = await self.store.entity_candidates(
+            keys,
+            since=when - DENIAL_WINDOW,
+            until=when + 3600,
+            exclude=story.id,
+            outlet_id=denial.denied_outlet_id,
+            other_than_outlet=None if denial.denied_outlet_id else story.outlet_id,
+        )
+        threshold = DENIAL_THRESHOLD if denial.denied_outlet_id else DENIAL_THRESHOLD + 0.15
+        best: list[StoryLink] = []
+        for report, _shared in candidates:
+            if report.context is not None and report.context.denial.is_denial:
+                continue  # a denial does not deny another denial
+            scored = score_denial_link(
+                ctx, when, report.title, report.text, report.context, _time(report)
+            )
+            if scored.confidence >= threshold:
+                best.append(
+                    StoryLink(story.id, report.id, "denies", scored.confidence, scored.reason)
+                )
+        best.sort(key=lambda lk: -lk.confidence)
+        return best[:3]
+
+    async def _earlier_denials(self, story: Story) -> list[StoryLink]:
+        """A report stored after the denial of it (its feed was added later, say)."""
+        assert story.outlet_id is not None
+        when = _time(story)
+        denials = await self.store.denials_naming_outlet(
+            story.outlet_id, since=when - 3600, until=when + DENIAL_WINDOW
+        )
+        links = []
+        for denial_story in denials:
+            if denial_story.context is None:
+                continue
+            scored = score_denial_link(
+                denial_story.context,
+                _time(denial_story),
+                story.title,
+                story.text,
+                story.context,
+                when,
+            )
+            if scored.confidence >= DENIAL_THRESHOLD:
+                links.append(
+                    StoryLink(denial_story.id, story.id, "denies", scored.confidence, scored.reason)
+                )
+        return links
+
+    async def _same_story(
+        self, story: Story, ctx: StoryContext, bands: Sequence[int]
+    ) -> list[StoryLink]:
+        links: dict[int, StoryLink] = {}
+        mine = shingles(f"{story.title}\n{story.text}")
+        near = await self.store.band_candidates(bands, exclude=story.id)
+        for other in await self.store.stories_by_ids([i for i, _ in near]):
+            similarity = jaccard(mine, shingles(f"{other.title}\n{other.text}"))
+            if similarity >= WIRE_COPY_THRESHOLD and other.outlet_id != story.outlet_id:
+                links[other.id] = StoryLink(
+                    story.id,
+                    other.id,
+                    "same_story",
+                    round(similarity, 3),
+                    f"near-identical text (Jaccard {similarity:.0%})",
+                )
+        when = _time(story)
+        keys = sorted(entity_keys(ctx, skip_kinds=("outlet",)))
+        candidates = await self.store.entity_candidates(
+            keys,
+            since=when - SAME_EVENT_WINDOW,
+            until=when + SAME_EVENT_WINDOW,
+            exclude=story.id,
+            other_than_outlet=story.outlet_id,
+            limit=20,
+        )
+        for other, shared in candidates:
+            if shared < 2 or other.id in links:
+                continue
+            scored = score_same_event(story.title, ctx, other.title, other.context)
+            if scored.confidence >= SAME_EVENT_THRESHOLD:
+                links[other.id] = StoryLink(
+                    story.id, other.id, "same_story", scored.confidence, scored.reason
+                )
+        return sorted(links.values(), key=lambda lk: -lk.confidence)[:10]
+
+    async def _join_cluster(self, story: Story, same: Sequence[StoryLink]) -> None:
+        others = await self.store.stories_by_ids([lk.to_story for lk in same])
+        cluster = min([o.cluster_id or o.id for o in others] + [story.id])
+        members = [story.id] + [o.id for o in others if o.cluster_id != cluster]
+        await self.store.set_cluster(members, cluster)
