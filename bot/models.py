@@ -197,7 +197,7 @@ class OutletCard:
 
 def _short_owner(owner: str) -> str:
     """ "Cuban Institute of Radio and Television (ICRT)" → "ICRT": the line stays short."""
-    match = re.search(r"\(([A-Z][A-Za-z0-9&.\- ]{1,15})\)\s*$", owner)
+    match = re.search(r"\(([A-Z][A-Z0-9&.\-]{1,9})\)\s*$", owner)
     return match.group(1) if match else owner
 
 

@@ -35,7 +35,7 @@ TASS = OutletCard(id="tass", name="TASS", domains=("tass.com", "tass.ru"))
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    return (DATA / "seed_article.txt").read_text(encoding="utf-8")
+    return (DATA / "seed_radiohc.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Fact context for stories: outlet cards, entities, denial cues (DESIGN §7)."""
