@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 
+from bot.alerts.fanout import FanOut
 from bot.context.outlets import OutletRegistry
 from bot.context.pipeline import ContextEngine
 from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.guard import parse_allow_list
 from bot.ingest.poller import OutletFor, Poller
 from bot.models import Fact, FeedConfig, FeedState, OutletCard, OutletConfig
-from bot.settings import FeedsFile, env_allow_list, load_feeds_file
+from bot.settings import FeedsFile, SubscriptionConfig, env_allow_list, load_feeds_file
 from bot.store import Store
 
 
@@ -48,7 +50,13 @@ def make_pool(workers: int | None = None) -> Executor:
     count = workers or max(1, os.cpu_count() or 1)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bot.ingest.parse", "bot.context.pipeline"])
-    return ProcessPoolExecutor(max_workers=count, mp_context=context)
+    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_worker_init)
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the main process, which shuts them down in order."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @dataclass
@@ -61,6 +69,7 @@ class Pipeline:
     pool: Executor | None
     poller: Poller
     context: ContextEngine
+    fanout: FanOut
     config: FeedsFile | None
 
     @classmethod
@@ -83,10 +92,12 @@ class Pipeline:
         try:
             if config is not None:
                 await sync_config(store, registry, config.feeds)
+                await seed_subscriptions(store, config.subscriptions)
             pool = make_pool(workers) if use_pool else None
             fetcher = Fetcher(allow=parse_allow_list(cidrs), limits=limits or FetchLimits())
             await fetcher.__aenter__()
             engine = ContextEngine(store, registry, pool)
+            fanout = FanOut(store)
             poller = Poller(
                 store,
                 fetcher,
@@ -94,11 +105,12 @@ class Pipeline:
                 outlet_for=_outlet_for(registry),
                 contextualize=engine.contextualize,
                 on_stored=engine.on_stored,
+                plan=fanout,
             )
         except BaseException:
             await store.close()
             raise
-        return cls(store, registry, fetcher, pool, poller, engine, config)
+        return cls(store, registry, fetcher, pool, poller, engine, fanout, config)
 
     async def close(self) -> None:
         try:
@@ -152,3 +164,17 @@ async def sync_config(store: Store, registry: OutletRegistry, feeds: Sequence[Fe
         )
     await store.upsert_outlets(cards.values())
     await store.sync_feeds(resolved)
+
+
+async def seed_subscriptions(store: Store, subs: Sequence[SubscriptionConfig]) -> None:
+    """Subscriptions declared in the feeds file; what moderators changed in chat stays."""
+    for sub in subs:
+        await store.upsert_subscription(
+            sub.platform,
+            sub.chat,
+            sub.thread or "",
+            filters=sub.filters,
+            denials_only=sub.denials_only,
+            mode=sub.mode,
+            origin="config",
+        )

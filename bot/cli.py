@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
+    p = sub.add_parser("run", help="run the bot: poller, alerts, Telegram and Discord")
+    _common(p)
+
     p = sub.add_parser("lookup", help="full-text search over stored stories")
     _common(p, feeds=False)
     p.add_argument("query", nargs="+", help='words, "a phrase", or prefix*')
@@ -135,6 +138,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     db = getattr(args, "db", None) or default_db_path()
     feeds = getattr(args, "feeds", None) or default_feeds_path()
     match args.command:
+        case "run":
+            return c.run(db, feeds)
         case "poll":
             return asyncio.run(c.poll_once(db, feeds, as_json=args.json))
         case "lookup":

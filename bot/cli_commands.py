@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
 import time
 from datetime import UTC, datetime
@@ -42,6 +44,16 @@ def _progress_line(outcome: FeedOutcome, index: int, total: int, out: TextIO) ->
             parts.append(f"{outcome.revisions} revised")
         detail = ": " + ", ".join(parts)
     print(f"{head} {label} {outcome.feed_id}{detail} ({outcome.elapsed:.2f} s)", file=out)
+
+
+def run(db: str, feeds_path: str) -> int:
+    from bot.runner import RunSettings
+    from bot.runner import run as run_bot
+
+    settings = RunSettings.from_env(db, feeds_path)
+    logging.getLogger("bot").setLevel(logging.INFO)
+    asyncio.run(run_bot(settings))
+    return EXIT_OK
 
 
 async def poll_once(db: str, feeds_path: str, *, as_json: bool) -> int:

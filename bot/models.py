@@ -337,3 +337,46 @@ class PollSummary:
     revisions: int = 0
     seen_first_poll: int = 0
     errors: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- delivery
+
+FILTER_KINDS = ("feeds", "outlets", "tags", "keywords", "entities")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Where alerts go (platform, chat, thread) and which stories they are for."""
+
+    id: int
+    platform: str  # "telegram" | "discord" | "console"
+    chat: str
+    thread: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    denials_only: bool = False
+    mode: str = "instant"  # "instant" | "hourly" | "daily"
+    muted_until: float | None = None
+    active: bool = True
+    deactivated_reason: str | None = None
+    webhook_url: str | None = None
+    origin: str = "config"
+
+    def describe(self) -> str:
+        parts = [f"{k}: {', '.join(v)}" for k, v in self.filters.items() if v]
+        what = "; ".join(parts) if parts else "every new story"
+        if self.denials_only:
+            what += " (denials only)"
+        return f"{what} — {self.mode}"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One pending message: a story (alert or follow-up) for one subscription."""
+
+    id: int
+    subscription: Subscription
+    story_id: int
+    kind: str  # "alert" | "followup"
+    attempts: int
+    about_story_id: int | None = None
+    reply_to: str | None = None

@@ -8,7 +8,7 @@ with bot.context.links and records the links and clusters.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
@@ -79,15 +79,33 @@ class ContextEngine:
     async def on_stored(
         self, new: Sequence[tuple[int, StoryDraft]], revised: Sequence[StoryDraft]
     ) -> None:
-        """Link each new story: denials to reports, reports to earlier denials, same story."""
+        """Link each new story, queue follow-ups for denials, then mark it linked."""
         stories = await self.store.stories_by_ids([story_id for story_id, _ in new])
         bands = {story_id: draft.bands for story_id, draft in new}
+        await self._link_all(stories, bands)
+
+    async def catch_up(self, batch: int = 100) -> int:
+        """Link stories stored but not linked (a crash between the two); returns how many."""
+        done = 0
+        while True:
+            stories = await self.store.unlinked_stories(batch)
+            if not stories:
+                return done
+            bands = {s.id: await self.store.bands_of(s.id) for s in stories}
+            await self._link_all(stories, bands)
+            done += len(stories)
+
+    async def _link_all(self, stories: Sequence[Story], bands: Mapping[int, Sequence[int]]) -> None:
         for story in stories:
             links = await self.links_for(story, bands.get(story.id, ()))
             await self.store.add_links(links)
             same = [lk for lk in links if lk.kind == "same_story"]
             if same:
                 await self._join_cluster(story, same)
+            for link in links:
+                if link.kind == "denies" and link.from_story == story.id:
+                    await self.store.enqueue_followups(story.id, link.to_story)
+        await self.store.mark_linked([s.id for s in stories])
 
     async def links_for(self, story: Story, bands: Sequence[int]) -> list[StoryLink]:
         links: list[StoryLink] = []

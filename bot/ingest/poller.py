@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 
@@ -27,7 +27,7 @@ from bot.ingest.schedule import (
     next_poll_after_success,
 )
 from bot.models import Entry, FeedState, OutletCard, PollSummary, StoryContext, StoryDraft
-from bot.store import Store
+from bot.store import Delivery, Store
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ Contextualize = Callable[
 # Called after stories are stored (linking, fan-out): (new drafts with ids, revised drafts).
 OnStored = Callable[[Sequence[tuple[int, StoryDraft]], Sequence[StoryDraft]], Awaitable[None]]
 OutletFor = Callable[[FeedState], OutletCard | None]
+# Fan-out: outbox rows per new story identity, committed with the stories.
+Plan = Callable[[FeedState, Sequence[StoryDraft]], Awaitable[Mapping[str, Sequence[Delivery]]]]
 
 
 @dataclass
@@ -70,6 +72,7 @@ class Poller:
         outlet_for: OutletFor | None = None,
         contextualize: Contextualize | None = None,
         on_stored: OnStored | None = None,
+        plan: Plan | None = None,
         policy: SchedulePolicy | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -79,6 +82,7 @@ class Poller:
         self.outlet_for = outlet_for or (lambda feed: None)
         self.contextualize = contextualize
         self.on_stored = on_stored
+        self.plan = plan
         self.policy = policy or SchedulePolicy()
         self.clock = clock
         self._scope_locks: dict[str, asyncio.Lock] = {}
@@ -183,7 +187,10 @@ class Poller:
                     for d, (ctx, bands) in zip(new + revised, enriched, strict=True)
                 ]
                 new, revised = drafts[: len(new)], drafts[len(new) :]
-            new_ids = await self.store.write_stories(new, revised)
+            deliveries = await self.plan(feed, new) if self.plan is not None and new else None
+            new_ids = await self.store.write_stories(
+                new, revised, deliveries, linked=self.on_stored is None
+            )
         if feed.baseline_done:
             outcome.new = len(new_ids)
         else:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.delivery_repo import DeliveryRepo
 from bot.store.feeds_repo import FeedsRepo
 from bot.store.links_repo import LinksRepo
-from bot.store.stories_repo import Existing, StoriesRepo, fts_query
+from bot.store.stories_repo import Delivery, Existing, StoriesRepo, fts_query
 
 
-class Store(FeedsRepo, StoriesRepo, LinksRepo):
-    """One database: feeds, stories, context and links."""
+class Store(FeedsRepo, StoriesRepo, LinksRepo, DeliveryRepo):
+    """One database: feeds, stories, context, links, subscriptions and the outbox."""
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
@@ -23,4 +24,4 @@ class Store(FeedsRepo, StoriesRepo, LinksRepo):
         return store
 
 
-__all__ = ["Existing", "Store", "fts_query"]
+__all__ = ["Delivery", "Existing", "Store", "fts_query"]

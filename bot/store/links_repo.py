@@ -89,6 +89,12 @@ class LinksRepo(StoreBase):
         )
         return [_story(r) for r in rows]
 
+    async def bands_of(self, story_id: int) -> tuple[int, ...]:
+        rows = await self._fetchall(
+            "SELECT band FROM story_bands WHERE story_id = ? ORDER BY band", (story_id,)
+        )
+        return tuple(int(r["band"]) for r in rows)
+
     async def add_links(self, links: Sequence[StoryLink]) -> None:
         if not links:
             return

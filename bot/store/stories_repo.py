@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +17,9 @@ _STORY_COLUMNS = (
     "s.id, s.identity, s.outlet_id, s.feed_id, s.url, s.title, s.summary, s.text, s.published, "
     "s.fetched, s.language, s.alert_worthy, s.revision, s.context, s.cluster_id"
 )
+
+# An outbox row planned by fan-out: (subscription id, "pending" or "held", first attempt at).
+Delivery = tuple[int, str, float]
 
 # Lookups look at the newest stories first and widen only when too few match: relevance
 # ranks within a window, so a common word never makes bm25 score a million rows.
@@ -119,10 +122,18 @@ class StoriesRepo(StoreBase):
         ]
 
     async def write_stories(
-        self, new: Sequence[StoryDraft], revisions: Sequence[StoryDraft]
+        self,
+        new: Sequence[StoryDraft],
+        revisions: Sequence[StoryDraft],
+        deliveries: Mapping[str, Sequence[Delivery]] | None = None,
+        *,
+        linked: bool = True,
     ) -> list[int]:
-        """Insert new stories and apply revisions in one transaction; returns the new ids.
+        """Insert new stories, their outbox rows, and revisions in one transaction.
 
+        `deliveries` maps a new story's identity to its outbox rows (subscription id, state,
+        first attempt time): fan-out commits with the story or not at all. `linked=False`
+        marks new stories for the linker, so a crash before linking is caught up on restart.
         An identity stored meanwhile by another writer is skipped (ON CONFLICT DO NOTHING), so
         two pollers can never store one item twice.
         """
@@ -133,9 +144,9 @@ class StoriesRepo(StoreBase):
                 await db.executemany(
                     "INSERT INTO stories(identity, scope, outlet_id, feed_id, url, guid, title, "
                     "summary, text, entity_names, content_hash, published, fetched, sort_time, "
-                    "language, alert_worthy, context) VALUES "
-                    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
-                    [_insert_row(d, fetched) for d in new],
+                    "language, alert_worthy, context, linked) VALUES "
+                    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
+                    [(*_insert_row(d, fetched), int(linked)) for d in new],
                 )
                 ids: dict[str, int] = {}
                 for part in chunks([d.identity for d in new]):
@@ -149,6 +160,18 @@ class StoriesRepo(StoreBase):
                 new_ids = [ids[d.identity] for d in new if d.identity in ids]
                 stored = [(ids[d.identity], d) for d in new if d.identity in ids]
                 await self._write_context_rows(db, stored)
+                rows = [
+                    (sub_id, story_id, state, at, fetched)
+                    for story_id, draft in stored
+                    for sub_id, state, at in (deliveries or {}).get(draft.identity, ())
+                ]
+                if rows:
+                    await db.executemany(
+                        "INSERT INTO outbox(subscription_id, story_id, kind, state, "
+                        "next_attempt_at, created_at) VALUES (?,?,'alert',?,?,?) "
+                        "ON CONFLICT(subscription_id, story_id, kind) DO NOTHING",
+                        rows,
+                    )
             if revisions:
                 await db.executemany(
                     "UPDATE stories SET title=?, summary=?, text=?, entity_names=?, "
@@ -225,6 +248,19 @@ class StoriesRepo(StoreBase):
                 )
             await db.executemany(
                 "INSERT OR IGNORE INTO story_bands(band, story_id) VALUES (?,?)", band_rows
+            )
+
+    async def unlinked_stories(self, limit: int = 100) -> list[Story]:
+        rows = await self._fetchall(
+            f"SELECT {_STORY_COLUMNS} FROM stories s WHERE s.linked = 0 ORDER BY s.id LIMIT ?",
+            (limit,),
+        )
+        return [_story(r) for r in rows]
+
+    async def mark_linked(self, story_ids: Sequence[int]) -> None:
+        async with self.transaction() as db:
+            await db.executemany(
+                "UPDATE stories SET linked = 1 WHERE id = ?", [(i,) for i in story_ids]
             )
 
     async def story(self, story_id: int) -> Story | None:

@@ -1,0 +1,300 @@
+"""Subscriptions, the outbox and the audit log in the store.
+
+The outbox is the durable queue between stories and chats: a row per (subscription, story,
+kind), created in the same transaction that stores the story. A row moves pending → sending
+(committed before the platform call) → sent (committed after, with the platform message id),
+so a crash can repeat at most the one send that was in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.models import FILTER_KINDS, OutboxItem, Subscription
+from bot.store.base import StoreBase, now
+
+_SUB_COLUMNS = (
+    "s.id AS sub_id, s.platform, s.chat, s.thread, s.filters, s.denials_only, s.mode, "
+    "s.muted_until, s.active, s.deactivated_reason, s.webhook_url, s.origin"
+)
+
+
+def _subscription(row: sqlite3.Row) -> Subscription:
+    filters = json.loads(row["filters"]) if row["filters"] else {}
+    return Subscription(
+        id=row["sub_id"],
+        platform=row["platform"],
+        chat=row["chat"],
+        thread=row["thread"],
+        filters={k: tuple(v) for k, v in filters.items() if k in FILTER_KINDS and v},
+        denials_only=bool(row["denials_only"]),
+        mode=row["mode"],
+        muted_until=row["muted_until"],
+        active=bool(row["active"]),
+        deactivated_reason=row["deactivated_reason"],
+        webhook_url=row["webhook_url"],
+        origin=row["origin"],
+    )
+
+
+def _item(row: sqlite3.Row) -> OutboxItem:
+    return OutboxItem(
+        id=row["id"],
+        subscription=_subscription(row),
+        story_id=row["story_id"],
+        kind=row["kind"],
+        attempts=row["attempts"],
+        about_story_id=row["about_story_id"],
+        reply_to=row["reply_to"],
+    )
+
+
+class DeliveryRepo(StoreBase):
+    """Subscriptions and the outbox."""
+
+    # ------------------------------------------------------------ subscriptions
+
+    async def upsert_subscription(
+        self,
+        platform: str,
+        chat: str,
+        thread: str = "",
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        denials_only: bool = False,
+        mode: str = "instant",
+        origin: str = "config",
+        webhook_url: str | None = None,
+    ) -> int:
+        """Create or update a subscription; a config seed never overwrites a moderator's edit."""
+        data = json.dumps({k: list(v) for k, v in (filters or {}).items() if v}, sort_keys=True)
+        t = now()
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO subscriptions(platform, chat, thread, filters, denials_only, mode, "
+                "origin, webhook_url, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT(platform, chat, thread) DO UPDATE SET filters=excluded.filters, "
+                "denials_only=excluded.denials_only, mode=excluded.mode, "
+                "webhook_url=coalesce(excluded.webhook_url, webhook_url), "
+                "origin=excluded.origin, updated_at=excluded.updated_at "
+                "WHERE excluded.origin = 'moderator' OR subscriptions.origin = 'config'",
+                (platform, chat, thread, data, int(denials_only), mode, origin, webhook_url, t, t),
+            )
+            async with db.execute(
+                "SELECT id FROM subscriptions WHERE platform=? AND chat=? AND thread=?",
+                (platform, chat, thread),
+            ) as cur:
+                row = await cur.fetchone()
+        assert row is not None
+        return int(row["id"])
+
+    async def subscriptions(
+        self, *, platform: str | None = None, active_only: bool = True
+    ) -> list[Subscription]:
+        rows = await self._fetchall(
+            f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE (? IS NULL OR s.platform = ?) "
+            "AND (? = 0 OR s.active = 1) ORDER BY s.id",
+            (platform, platform, int(active_only)),
+        )
+        return [_subscription(r) for r in rows]
+
+    async def subscription(self, platform: str, chat: str, thread: str = "") -> Subscription | None:
+        row = await self._fetchone(
+            f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE s.platform=? AND s.chat=? "
+            "AND s.thread=?",
+            (platform, chat, thread),
+        )
+        return _subscription(row) if row else None
+
+    async def update_subscription(self, sub_id: int, **fields: Any) -> None:
+        allowed = {"filters", "denials_only", "mode", "muted_until", "active", "webhook_url"}
+        sets, values = ["updated_at = ?", "origin = 'moderator'"], [now()]
+        for key, value in fields.items():
+            if key not in allowed:
+                raise ValueError(f"cannot update {key}")
+            if key == "filters":
+                value = json.dumps({k: list(v) for k, v in value.items() if v}, sort_keys=True)
+            if key == "active" and value:
+                sets.append("deactivated_reason = NULL")
+            sets.append(f"{key} = ?")
+            values.append(int(value) if isinstance(value, bool) else value)
+        async with self.transaction() as db:
+            await db.execute(
+                f"UPDATE subscriptions SET {', '.join(sets)} WHERE id = ?", [*values, sub_id]
+            )
+
+    async def deactivate_subscription(self, sub_id: int, reason: str) -> None:
+        """A permanent platform error: stop sending, keep the row and say why."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE subscriptions SET active=0, deactivated_reason=?, updated_at=? WHERE id=?",
+                (reason[:300], now(), sub_id),
+            )
+            await db.execute(
+                "UPDATE outbox SET state='dead', last_error=? WHERE subscription_id=? "
+                "AND state IN ('pending','held','sending')",
+                (f"subscription deactivated: {reason}"[:300], sub_id),
+            )
+
+    async def move_chat(self, platform: str, old_chat: str, new_chat: str) -> None:
+        """A Telegram group became a supergroup: the subscription follows it."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE subscriptions SET chat=?, updated_at=? WHERE platform=? AND chat=?",
+                (new_chat, now(), platform, old_chat),
+            )
+
+    async def delete_subscription(self, sub_id: int) -> None:
+        async with self.transaction() as db:
+            await db.execute("DELETE FROM subscriptions WHERE id=?", (sub_id,))
+
+    # ------------------------------------------------------------ outbox
+
+    async def enqueue_followups(self, denial_story_id: int, report_story_id: int) -> int:
+        """Queue a follow-up to every chat that got the report, as a reply to that message.
+
+        A chat that is also about to get the denial as an ordinary alert gets that alert as the
+        reply instead, so it never hears the same denial twice.
+        """
+        t = now()
+        async with self.transaction() as db:
+            async with db.execute(
+                "SELECT o.subscription_id, o.platform_message_id FROM outbox o "
+                "JOIN subscriptions s ON s.id = o.subscription_id "
+                "WHERE o.story_id = ? AND o.kind = 'alert' AND o.state = 'sent' AND s.active = 1",
+                (report_story_id,),
+            ) as cur:
+                delivered = list(await cur.fetchall())
+            count = 0
+            for row in delivered:
+                cur2 = await db.execute(
+                    "UPDATE outbox SET reply_to = ?, about_story_id = ? WHERE subscription_id = ? "
+                    "AND story_id = ? AND kind = 'alert' AND state IN ('pending', 'held')",
+                    (
+                        row["platform_message_id"],
+                        report_story_id,
+                        row["subscription_id"],
+                        denial_story_id,
+                    ),
+                )
+                if cur2.rowcount:
+                    continue
+                cur3 = await db.execute(
+                    "INSERT INTO outbox(subscription_id, story_id, kind, state, about_story_id, "
+                    "reply_to, next_attempt_at, created_at) "
+                    "VALUES (?,?,'followup','pending',?,?,?,?) "
+                    "ON CONFLICT(subscription_id, story_id, kind) DO NOTHING",
+                    (
+                        row["subscription_id"],
+                        denial_story_id,
+                        report_story_id,
+                        row["platform_message_id"],
+                        t,
+                        t,
+                    ),
+                )
+                count += cur3.rowcount
+        return count
+
+    async def due_items(self, platform: str, *, limit: int = 200) -> list[OutboxItem]:
+        """Pending rows whose time has come, only the oldest per subscription (chat order)."""
+        rows = await self._fetchall(
+            f"SELECT o.*, {_SUB_COLUMNS} FROM outbox o JOIN subscriptions s "
+            "ON s.id = o.subscription_id WHERE s.platform = ? AND s.active = 1 "
+            "AND o.state = 'pending' AND o.next_attempt_at <= ? AND o.id = ("
+            "  SELECT min(o2.id) FROM outbox o2 WHERE o2.subscription_id = o.subscription_id "
+            "  AND o2.state IN ('pending', 'sending')) "
+            "ORDER BY o.id LIMIT ?",
+            (platform, now(), limit),
+        )
+        return [_item(r) for r in rows]
+
+    async def due_digests(self, platform: str) -> list[tuple[Subscription, list[OutboxItem]]]:
+        """Held digest rows whose hour or day has come, grouped by subscription."""
+        rows = await self._fetchall(
+            f"SELECT o.*, {_SUB_COLUMNS} FROM outbox o JOIN subscriptions s "
+            "ON s.id = o.subscription_id WHERE s.platform = ? AND s.active = 1 "
+            "AND o.state = 'held' AND o.subscription_id IN (SELECT subscription_id FROM outbox "
+            "WHERE state = 'held' AND next_attempt_at <= ?) ORDER BY o.subscription_id, o.id",
+            (platform, now()),
+        )
+        groups: dict[int, tuple[Subscription, list[OutboxItem]]] = {}
+        for row in rows:
+            item = _item(row)
+            groups.setdefault(item.subscription.id, (item.subscription, []))[1].append(item)
+        return list(groups.values())
+
+    async def mark_sending(self, ids: Sequence[int]) -> None:
+        async with self.transaction() as db:
+            await db.executemany(
+                "UPDATE outbox SET state='sending', attempts=attempts+1 WHERE id=?",
+                [(i,) for i in ids],
+            )
+
+    async def mark_sent(self, ids: Sequence[int], message_id: str | None) -> None:
+        async with self.transaction() as db:
+            await db.executemany(
+                "UPDATE outbox SET state='sent', platform_message_id=?, sent_at=?, "
+                "last_error=NULL WHERE id=?",
+                [(message_id, now(), i) for i in ids],
+            )
+
+    async def mark_retry(
+        self, ids: Sequence[int], at: float, error: str, state: str = "pending"
+    ) -> None:
+        async with self.transaction() as db:
+            await db.executemany(
+                "UPDATE outbox SET state=?, next_attempt_at=?, last_error=? WHERE id=?",
+                [(state, at, error[:300], i) for i in ids],
+            )
+
+    async def mark_dead(self, ids: Sequence[int], error: str) -> None:
+        async with self.transaction() as db:
+            await db.executemany(
+                "UPDATE outbox SET state='dead', last_error=? WHERE id=?",
+                [(error[:300], i) for i in ids],
+            )
+
+    async def recover_in_flight(self) -> int:
+        """After a crash: sends that were in flight go back to pending (at-least-once)."""
+        async with self.transaction() as db:
+            cur = await db.execute("UPDATE outbox SET state='pending' WHERE state='sending'")
+            return cur.rowcount
+
+    async def outbox_counts(self) -> dict[str, int]:
+        rows = await self._fetchall("SELECT state, count(*) AS n FROM outbox GROUP BY state")
+        counts = {"pending": 0, "held": 0, "sending": 0, "sent": 0, "dead": 0}
+        counts.update({r["state"]: int(r["n"]) for r in rows})
+        return counts
+
+    async def deliveries(self, story_id: int) -> list[tuple[Subscription, str, str | None]]:
+        """(subscription, state, platform message id) of every row for a story."""
+        rows = await self._fetchall(
+            f"SELECT o.state, o.platform_message_id, {_SUB_COLUMNS} FROM outbox o "
+            "JOIN subscriptions s ON s.id = o.subscription_id WHERE o.story_id = ? ORDER BY o.id",
+            (story_id,),
+        )
+        return [(_subscription(r), r["state"], r["platform_message_id"]) for r in rows]
+
+    # ------------------------------------------------------------ audit
+
+    async def audit(
+        self, platform: str, chat: str, actor: str, action: str, detail: str = ""
+    ) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT INTO audit_log(at, platform, chat, actor, action, detail) "
+                "VALUES (?,?,?,?,?,?)",
+                (now(), platform, chat, actor, action, detail[:500]),
+            )
+
+    async def audit_log(self, platform: str, chat: str, limit: int = 20) -> list[dict[str, Any]]:
+        rows = await self._fetchall(
+            "SELECT at, actor, action, detail FROM audit_log WHERE platform=? AND chat=? "
+            "ORDER BY id DESC LIMIT ?",
+            (platform, chat, limit),
+        )
+        return [dict(r) for r in rows]
