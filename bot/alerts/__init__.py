@@ -1,0 +1,1 @@
+"""Alerts: platform-neutral views, fan-out to subscriptions, and the durable outbox."""

@@ -1,0 +1,119 @@
+"""Send-rate limits: at most N messages in any window of T seconds, overall and per chat.
+
+Sliding windows (not leaky buckets) because that is how the platforms count: a bucket that
+starts full lets a burst of N through and then N more within the same second, which Telegram
+answers with 429. Holding to "never more than N in any window" sends at the full allowed rate
+with no 429 at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+class SlidingWindow:
+    """At most `limit` acquisitions in any `period` seconds; waiters are served in order."""
+
+    def __init__(
+        self, limit: int, period: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        if limit < 1 or period <= 0:
+            raise ValueError("limit must be >= 1 and period > 0")
+        self.limit = limit
+        self.period = period
+        self.clock = clock
+        self._stamps: deque[float] = deque()
+        self._lock = asyncio.Lock()
+        self._hold_until = 0.0
+
+    def hold(self, seconds: float) -> None:
+        """The platform said wait (429 retry_after): nothing passes before then."""
+        self._hold_until = max(self._hold_until, self.clock() + seconds)
+
+    def delay(self) -> float:
+        """Seconds until one more acquisition would be allowed (0 when allowed now)."""
+        now = self.clock()
+        while self._stamps and self._stamps[0] <= now - self.period:
+            self._stamps.popleft()
+        wait = max(0.0, self._hold_until - now)
+        if len(self._stamps) >= self.limit:
+            wait = max(wait, self._stamps[0] + self.period - now)
+        return wait
+
+    def idle_since(self, moment: float) -> bool:
+        last = self._stamps[-1] if self._stamps else float("-inf")
+        return last < moment and self._hold_until < self.clock() and not self._lock.locked()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            # Sleeping until the window frees is the point here, not polling for an event.
+            while (wait := self.delay()) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(wait)
+            self._stamps.append(self.clock())
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Defaults are Telegram's (DESIGN §5); Discord uses its own; benchmarks scale them up."""
+
+    overall_per_second: int = 30
+    per_chat_per_second: int = 1
+    per_group_per_minute: int = 20
+
+
+class Limiter:
+    """The overall window plus one window per chat (and a per-minute one for groups)."""
+
+    def __init__(
+        self,
+        limits: RateLimits,
+        is_group: Callable[[str], bool] = lambda c: False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limits = limits
+        self.is_group = is_group
+        self.clock = clock
+        self.overall = SlidingWindow(limits.overall_per_second, 1.0, clock)
+        self._chats: dict[str, SlidingWindow] = {}
+        self._groups: dict[str, SlidingWindow] = {}
+
+    def _chat(self, chat: str) -> SlidingWindow:
+        window = self._chats.get(chat)
+        if window is None:
+            window = self._chats[chat] = SlidingWindow(
+                self.limits.per_chat_per_second, 1.0, self.clock
+            )
+        return window
+
+    def _group(self, chat: str) -> SlidingWindow:
+        window = self._groups.get(chat)
+        if window is None:
+            window = self._groups[chat] = SlidingWindow(
+                self.limits.per_group_per_minute, 60.0, self.clock
+            )
+        return window
+
+    def hold_chat(self, chat: str, seconds: float) -> None:
+        self._chat(chat).hold(seconds)
+
+    def hold_all(self, seconds: float) -> None:
+        self.overall.hold(seconds)
+
+    async def acquire(self, chat: str) -> None:
+        """Chat windows first (they may wait long), the overall window last and briefly."""
+        await self._chat(chat).acquire()
+        if self.is_group(chat):
+            await self._group(chat).acquire()
+        await self.overall.acquire()
+
+    def forget_idle(self) -> None:
+        """Drop windows of chats that sent nothing in the last minute (memory stays bounded)."""
+        now = self.clock()
+        for table in (self._chats, self._groups):
+            idle = [c for c, w in table.items() if w.idle_since(now - 60)]
+            for chat in idle:
+                del table[chat]

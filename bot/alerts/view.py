@@ -1,0 +1,201 @@
+"""Platform-neutral alert views: what an alert says, in plain text pieces with length budgets.
+
+Renderers (Telegram HTML, Discord embeds, the console) only lay these pieces out and escape
+them; what a story means — who denies what, whose report — is decided here and in context.
+Wording reports and never judges: "X says The Wall Street Journal's report is untrue", never
+"fake" or "debunked".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.models import Denial, Denier, OutletCard, Story, StoryContext
+from bot.store import Store
+
+HEADLINE_BUDGET = 250
+SUMMARY_BUDGET = 320
+DENIAL_BUDGET = 400
+CLAIM_BUDGET = 300
+HEDGE_BUDGET = 200
+MAX_HEDGES = 2
+MAX_ALSO = 5
+
+_GOVERNMENT_ROLES = (
+    "ambassador",
+    "minister",
+    "ministry",
+    "government",
+    "spokes",
+    "embassy",
+    "president",
+    "kremlin",
+    "foreign office",
+    "press secretary",
+)
+
+
+def clip(text: str, budget: int) -> str:
+    """Cut at a word boundary within the budget, marking the cut with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= budget:
+        return text
+    cut = text[: budget - 1]
+    space = cut.rfind(" ")
+    if space > budget // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+@dataclass(frozen=True)
+class StoryRef:
+    """Another story an alert points to (the report a denial denies, a later denial)."""
+
+    story_id: int
+    title: str
+    url: str | None
+    outlet: str | None
+
+
+@dataclass(frozen=True)
+class AlertView:
+    story_id: int
+    kind: str  # "alert" | "followup"
+    headline: str
+    url: str | None
+    outlet_name: str | None
+    outlet_line: str | None
+    published: datetime | None
+    summary: str
+    denial: str | None = None
+    claim: str | None = None
+    denied_report: StoryRef | None = None
+    interested_party: str | None = None
+    hedges: tuple[str, ...] = ()
+    also_reported_by: tuple[str, ...] = ()
+    followup_of: StoryRef | None = None
+
+
+def _denier(d: Denier) -> str:
+    return f"{d.name} ({d.role})" if d.role else d.name
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def denial_sentence(denial: Denial) -> str | None:
+    """ "Vladimir Zaemsky (Russian ambassador to Caracas) and Rostec (press service) say The Wall
+    Street Journal's report is untrue." — who, whose report, in reporting words."""
+    if not denial.is_denial:
+        return None
+    people = [_denier(d) for d in denial.deniers][:4]
+    who = _join(people) if people else "The story"
+    verb = "says" if len(people) <= 1 else "say"
+    outlet = denial.denied_outlet
+    if outlet in (None, "", "media reports"):
+        whose = "media reports are"
+    elif outlet == "unnamed source":
+        whose = "a report citing an unnamed source is"
+    else:
+        whose = f"{outlet}'s report is"
+    return clip(f"{who} {verb} {whose} untrue.", DENIAL_BUDGET)
+
+
+def _is_official(denier: Denier) -> bool:
+    """A government voice: an official role, or a state named as the denier ("Russia")."""
+    role = (denier.role or "").lower()
+    if any(word in role for word in _GOVERNMENT_ROLES):
+        return True
+    return denier.role is None and " " not in denier.name and denier.name[:1].isupper()
+
+
+def interested_party(outlet: OutletCard | None, denial: Denial) -> str | None:
+    """State media relaying a government's denial is an interested party: say so, plainly."""
+    if outlet is None or not denial.is_denial or not outlet.state_media.value:
+        return None
+    status = outlet.state_media.value
+    if status.startswith("independent"):
+        return None
+    official = any(_is_official(d) for d in denial.deniers)
+    if not official:
+        return None
+    return f"Published by {status} media ({outlet.country.shown()}) relaying an official denial."
+
+
+def view_from_context(
+    story: Story,
+    ctx: StoryContext | None,
+    *,
+    kind: str = "alert",
+    denied_report: StoryRef | None = None,
+    also_reported_by: tuple[str, ...] = (),
+    followup_of: StoryRef | None = None,
+) -> AlertView:
+    outlet = ctx.outlet if ctx else None
+    denial = ctx.denial if ctx else None
+    summary = (ctx.summary if ctx and ctx.summary else story.summary) or ""
+    return AlertView(
+        story_id=story.id,
+        kind=kind,
+        headline=clip(story.title, HEADLINE_BUDGET),
+        url=story.url,
+        outlet_name=outlet.name if outlet else story.outlet_id,
+        outlet_line=outlet.line() if outlet else story.outlet_id,
+        published=story.published or story.fetched,
+        summary=clip(summary, SUMMARY_BUDGET),
+        denial=denial_sentence(denial) if denial else None,
+        claim=clip(denial.claim, CLAIM_BUDGET)
+        if denial and denial.is_denial and denial.claim
+        else None,
+        denied_report=denied_report,
+        interested_party=interested_party(outlet, denial) if denial else None,
+        hedges=tuple(clip(h.sentence, HEDGE_BUDGET) for h in (ctx.hedges if ctx else ()))[
+            :MAX_HEDGES
+        ],
+        also_reported_by=also_reported_by[:MAX_ALSO],
+        followup_of=followup_of,
+    )
+
+
+def _ref(story: Story) -> StoryRef:
+    outlet = story.context.outlet.name if story.context and story.context.outlet else None
+    return StoryRef(story.id, story.title, story.url, outlet or story.outlet_id)
+
+
+async def build_view(
+    store: Store, story: Story, *, kind: str = "alert", about_story_id: int | None = None
+) -> AlertView:
+    """The view of a stored story, with the report it denies and who else reported it."""
+    denied: StoryRef | None = None
+    links = await store.links_from(story.id, "denies")
+    if links:
+        report = await store.story(links[0].to_story)
+        if report is not None:
+            denied = _ref(report)
+    also: tuple[str, ...] = ()
+    if story.cluster_id is not None:
+        names = []
+        for member in await store.cluster_members(story.cluster_id, limit=20):
+            if member.id == story.id or member.outlet_id == story.outlet_id:
+                continue
+            ref = _ref(member)
+            if ref.outlet and ref.outlet not in names:
+                names.append(ref.outlet)
+        also = tuple(names)
+    followup_of = None
+    if about_story_id is not None:
+        about = await store.story(about_story_id)
+        if about is not None:
+            followup_of = _ref(about)
+    return view_from_context(
+        story,
+        story.context,
+        kind=kind,
+        denied_report=denied,
+        also_reported_by=also,
+        followup_of=followup_of,
+    )

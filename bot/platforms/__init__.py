@@ -1,0 +1,1 @@
+"""Platforms: renderers and senders for Telegram, Discord and the console."""

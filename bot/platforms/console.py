@@ -1,0 +1,94 @@
+"""The console sink: alerts as plain text on stdout, for running without tokens and the demo.
+
+Colour (ANSI bold and dim) only when stdout is a terminal; feed strings lose control
+characters so a hostile title cannot drive the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from bot.alerts.view import AlertView
+from bot.models import Subscription
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+
+
+def plain(text: str | None) -> str:
+    return _CONTROL.sub("", text or "")
+
+
+def render(view: AlertView, *, colour: bool = False) -> str:
+    bold = ("\033[1m", "\033[0m") if colour else ("", "")
+    dim = ("\033[2m", "\033[0m") if colour else ("", "")
+    lines: list[str] = []
+    if view.kind == "followup" and view.followup_of is not None:
+        lines.append(f"UPDATE on a story you received: {plain(view.followup_of.title)}")
+    lines.append(f"{bold[0]}{plain(view.headline)}{bold[1]}")
+    meta = " · ".join(
+        p
+        for p in (
+            plain(view.outlet_line),
+            view.published.strftime("%Y-%m-%d %H:%M UTC") if view.published else "",
+        )
+        if p
+    )
+    if meta:
+        lines.append(f"{dim[0]}{meta}{dim[1]}")
+    if view.summary:
+        lines.append(plain(view.summary))
+    if view.denial:
+        lines.append(f"DENIAL: {plain(view.denial)}")
+        if view.claim:
+            lines.append(f"  The report, as described: “{plain(view.claim)}”")
+        if view.denied_report is not None:
+            ref = view.denied_report
+            lines.append(f"  Report: {plain(ref.title)} ({plain(ref.outlet)}) {plain(ref.url)}")
+    if view.interested_party:
+        lines.append(f"Note: {plain(view.interested_party)}")
+    for hedge in view.hedges:
+        lines.append(f"Unresolved: {plain(hedge)}")
+    if view.also_reported_by:
+        lines.append(f"Also reported by: {plain(', '.join(view.also_reported_by))}")
+    if view.url:
+        lines.append(plain(view.url))
+    return "\n".join(lines)
+
+
+def render_digest(views: Sequence[AlertView]) -> str:
+    lines = [f"Digest: {len(views)} stories"]
+    for view in views:
+        mark = " [denial]" if view.denial else ""
+        lines.append(f"• {plain(view.headline)} — {plain(view.outlet_line)}{mark}")
+        if view.url:
+            lines.append(f"  {plain(view.url)}")
+    return "\n".join(lines)
+
+
+class ConsoleSink:
+    """Prints alerts; the 'message id' is a running number so follow-ups can refer to it."""
+
+    platform = "console"
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+        self.count = 0
+
+    def _print(self, sub: Subscription, body: str, reply_to: str | None) -> str:
+        self.count += 1
+        target = sub.chat + (f"/{sub.thread}" if sub.thread else "")
+        header = f"── message #{self.count} → {target}"
+        if reply_to:
+            header += f" (reply to #{reply_to})"
+        print(f"{header}\n{body}\n", file=self.out, flush=True)
+        return str(self.count)
+
+    async def send(self, sub: Subscription, view: AlertView, reply_to: str | None) -> str:
+        colour = bool(getattr(self.out, "isatty", lambda: False)())
+        return self._print(sub, render(view, colour=colour), reply_to)
+
+    async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
+        return self._print(sub, render_digest(views), None)

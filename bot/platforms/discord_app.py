@@ -1,0 +1,135 @@
+"""Discord through discord.py: the client, the API/gateway endpoints, and the alert sink.
+
+Every message goes out with AllowedMentions.none() (also set on the client), so feed text can
+never ping a server. DISCORD_API_URL and DISCORD_GATEWAY_URL point discord.py at other
+endpoints (the tests' fakes): discord.py reads them from `Route.BASE` and
+`DiscordWebSocket.DEFAULT_GATEWAY`, so they are process-wide settings, applied once at start.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
+
+import aiohttp
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.alerts.ratelimit import RateLimits
+from bot.alerts.view import AlertView
+from bot.errors import (
+    PermanentSendError,
+    RetryLater,
+    TransientSendError,
+    UndeliverableMessage,
+)
+from bot.models import Subscription
+from bot.platforms import discord_render
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+# Discord allows 50 requests/s per bot and 5 messages per 5 s per channel.
+LIMITS = RateLimits(overall_per_second=45, per_chat_per_second=1, per_group_per_minute=60)
+
+T = TypeVar("T")
+
+
+def configure_endpoints(api_url: str | None, gateway_url: str | None) -> None:
+    """Point discord.py at the given REST base and gateway (defaults: Discord's own)."""
+    Route.BASE = (api_url or DEFAULT_API_URL).rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url or DEFAULT_GATEWAY_URL)
+
+
+def build_client(intents: discord.Intents | None = None) -> discord.Client:
+    return discord.Client(
+        intents=intents or discord.Intents.none(), allowed_mentions=discord.AllowedMentions.none()
+    )
+
+
+async def translate(call: Awaitable[T]) -> T:
+    try:
+        return await call
+    except discord.RateLimited as exc:
+        raise RetryLater(exc.retry_after, f"Discord: rate limited ({exc})") from exc
+    except discord.Forbidden as exc:
+        raise PermanentSendError(
+            f"Discord: {exc.status} {exc.text or 'Forbidden'} (code {exc.code})"
+        ) from exc
+    except discord.NotFound as exc:
+        raise PermanentSendError(f"Discord: {exc.text or 'Not Found'} (code {exc.code})") from exc
+    except discord.DiscordServerError as exc:
+        raise TransientSendError(f"Discord: server error {exc.status}") from exc
+    except discord.HTTPException as exc:
+        if exc.status == 429:
+            raise RetryLater(5.0, "Discord: rate limited") from exc
+        raise UndeliverableMessage(f"Discord refused the message: {exc.status} {exc.text}") from exc
+    except (aiohttp.ClientError, discord.GatewayNotFound) as exc:
+        raise TransientSendError(f"Discord: {type(exc).__name__}: {exc}") from exc
+
+
+class DiscordSink:
+    """Sends embeds to channels (REST only, no gateway needed) or to a subscription's webhook."""
+
+    platform = "discord"
+
+    def __init__(
+        self, client: discord.Client, session: aiohttp.ClientSession | None = None
+    ) -> None:
+        self.client = client
+        self._session = session
+
+    def _channel(self, sub: Subscription) -> discord.PartialMessageable:
+        return self.client.get_partial_messageable(int(sub.thread or sub.chat))
+
+    async def _webhook_send(self, sub: Subscription, embed: discord.Embed) -> str:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        assert sub.webhook_url is not None
+        hook = discord.Webhook.from_url(sub.webhook_url, session=self._session)
+        thread = discord.Object(int(sub.thread)) if sub.thread else discord.utils.MISSING
+        message = await translate(
+            hook.send(
+                embed=embed,
+                wait=True,
+                thread=thread,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        )
+        return str(message.id)
+
+    async def send(self, sub: Subscription, view: AlertView, reply_to: str | None) -> str:
+        embed = discord.Embed.from_dict(discord_render.render(view))
+        if sub.webhook_url:
+            return await self._webhook_send(sub, embed)
+        channel = self._channel(sub)
+        reference = None
+        if reply_to and reply_to.isdigit():
+            reference = discord.MessageReference(
+                message_id=int(reply_to), channel_id=channel.id, fail_if_not_exists=False
+            )
+        message = await translate(
+            channel.send(
+                embed=embed,
+                reference=reference,  # type: ignore[arg-type]
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        )
+        return str(message.id)
+
+    async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
+        embed = discord.Embed.from_dict(discord_render.render_digest(views))
+        if sub.webhook_url:
+            return await self._webhook_send(sub, embed)
+        message = await translate(
+            self._channel(sub).send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+        )
+        return str(message.id)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()

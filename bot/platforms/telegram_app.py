@@ -1,0 +1,167 @@
+"""Telegram through python-telegram-bot: the Application, and the sink the dispatcher uses.
+
+Library errors are translated here into the neutral DeliveryError tree, so the core never
+imports `telegram`. TELEGRAM_API_URL points the client at another Bot API server (a local one,
+or the tests' fake).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Sequence
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.alerts.ratelimit import RateLimits
+from bot.alerts.view import AlertView
+from bot.errors import (
+    ChatMoved,
+    PermanentSendError,
+    RetryLater,
+    TransientSendError,
+    UndeliverableMessage,
+)
+from bot.models import Subscription
+from bot.platforms import telegram_render
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org"
+LIMITS = RateLimits(overall_per_second=30, per_chat_per_second=1, per_group_per_minute=20)
+
+# BadRequest descriptions that mean the chat itself is gone or closed to us.
+_CHAT_GONE = (
+    "chat not found",
+    "have no rights",
+    "not enough rights",
+    "chat_write_forbidden",
+    "need administrator rights",
+    "bot is not a member",
+    "group chat was deactivated",
+    "message thread not found",
+    "topic_closed",
+    "topic_deleted",
+)
+
+T = TypeVar("T")
+
+
+def build_application(
+    token: str, api_url: str | None = None
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    base = (api_url or DEFAULT_API_URL).rstrip("/")
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .connect_timeout(10)
+        .read_timeout(20)
+        .write_timeout(20)
+        .pool_timeout(10)
+        .get_updates_read_timeout(40)
+    )
+    return builder.build()
+
+
+def is_group(chat: str) -> bool:
+    """Telegram group and channel ids are negative; private chats are positive."""
+    return chat.startswith("-")
+
+
+def _retry_seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _chat_id(chat: str) -> int | str:
+    try:
+        return int(chat)
+    except ValueError:
+        return chat  # "@channelusername"
+
+
+async def translate(call: Awaitable[T]) -> T:
+    """Await a Bot API call, turning library errors into DeliveryErrors."""
+    try:
+        return await call
+    except RetryAfter as exc:
+        raise RetryLater(_retry_seconds(exc.retry_after), f"Telegram: {exc.message}") from exc
+    except ChatMigrated as exc:
+        raise ChatMoved(str(exc.new_chat_id)) from exc
+    except Forbidden as exc:
+        raise PermanentSendError(f"Telegram: {exc.message}") from exc
+    except BadRequest as exc:
+        text = exc.message.lower()
+        if any(marker in text for marker in _CHAT_GONE):
+            raise PermanentSendError(f"Telegram: {exc.message}") from exc
+        raise UndeliverableMessage(f"Telegram refused the message: {exc.message}") from exc
+    except (TimedOut, NetworkError, InvalidToken) as exc:
+        raise TransientSendError(f"Telegram: {exc}") from exc
+    except TelegramError as exc:
+        raise TransientSendError(f"Telegram: {exc}") from exc
+
+
+class TelegramSink:
+    """Sends alerts with the Application's Bot (HTML, escaped; one preview: the story)."""
+
+    platform = "telegram"
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def _send_html(
+        self, sub: Subscription, text: str, preview: str | None, reply_to: str | None
+    ) -> Message:
+        options = (
+            LinkPreviewOptions(url=preview, prefer_small_media=True)
+            if preview
+            else LinkPreviewOptions(is_disabled=True)
+        )
+        reply = (
+            ReplyParameters(message_id=int(reply_to), allow_sending_without_reply=True)
+            if reply_to and reply_to.isdigit()
+            else None
+        )
+        return await translate(
+            self.bot.send_message(
+                chat_id=_chat_id(sub.chat),
+                text=text,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=int(sub.thread) if sub.thread else None,
+                link_preview_options=options,
+                reply_parameters=reply,
+            )
+        )
+
+    async def send(self, sub: Subscription, view: AlertView, reply_to: str | None) -> str:
+        first: Message | None = None
+        for index, message in enumerate(telegram_render.render(view)):
+            sent = await self._send_html(
+                sub, message.text, message.preview_url, reply_to if index == 0 else None
+            )
+            first = first or sent
+        assert first is not None
+        return str(first.message_id)
+
+    async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
+        messages = telegram_render.render_digest(views)
+        first: Message | None = None
+        for text in messages:
+            sent = await self._send_html(sub, text, None, None)
+            first = first or sent
+        assert first is not None
+        return str(first.message_id)
