@@ -112,7 +112,6 @@ class Dispatcher:
                 break
             await self._slots.acquire()
             self._in_flight.add(item.subscription.id)
-            await self.store.mark_sending([item.id])
             task = asyncio.create_task(self._send(item))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
@@ -131,6 +130,9 @@ class Dispatcher:
                 self.store, story, kind=kind, about_story_id=item.about_story_id
             )
             await self.limiter.acquire(sub.chat)
+            # Committed right before the call: after a crash only rows whose request may have
+            # reached the platform are in 'sending' (and are sent again: at-least-once).
+            await self.store.mark_sending([item.id])
             message_id = await self.sink.send(sub, view, item.reply_to)
             await self.store.mark_sent([item.id], message_id)
             self.sent += 1
