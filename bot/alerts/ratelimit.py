@@ -2,8 +2,9 @@
 
 Sliding windows (not leaky buckets) because that is how the platforms count: a bucket that
 starts full lets a burst of N through and then N more within the same second, which Telegram
-answers with 429. Holding to "never more than N in any window" sends at the full allowed rate
-with no 429 at all.
+answers with 429. Sends are also paced T/N apart, which implies the window and keeps requests
+from bunching: the full allowed rate, no 429, and few requests in flight at any moment (after a
+crash, only those can be repeated).
 """
 
 from __future__ import annotations
@@ -19,12 +20,20 @@ class SlidingWindow:
     """At most `limit` acquisitions in any `period` seconds; waiters are served in order."""
 
     def __init__(
-        self, limit: int, period: float, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int,
+        period: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        paced: bool = False,
     ) -> None:
         if limit < 1 or period <= 0:
             raise ValueError("limit must be >= 1 and period > 0")
         self.limit = limit
         self.period = period
+        # 4% slower than the nominal rate: requests reach the platform with a few ms of jitter,
+        # and pacing exactly at the limit would put the N+1st at the edge of the N-th window.
+        self.spacing = period / limit * 1.04 if paced or limit == 1 else 0.0
         self.clock = clock
         self._stamps: deque[float] = deque()
         self._lock = asyncio.Lock()
@@ -42,7 +51,13 @@ class SlidingWindow:
         wait = max(0.0, self._hold_until - now)
         if len(self._stamps) >= self.limit:
             wait = max(wait, self._stamps[0] + self.period - now)
+        if self._stamps:
+            wait = max(wait, self._stamps[-1] + self.spacing - now)
         return wait
+
+    def record(self, stamp: float) -> None:
+        """An acquisition that happened at `stamp` (on this window's clock)."""
+        self._stamps.append(stamp)
 
     def idle_since(self, moment: float) -> bool:
         last = self._stamps[-1] if self._stamps else float("-inf")
@@ -77,7 +92,7 @@ class Limiter:
         self.limits = limits
         self.is_group = is_group
         self.clock = clock
-        self.overall = SlidingWindow(limits.overall_per_second, 1.0, clock)
+        self.overall = SlidingWindow(limits.overall_per_second, 1.0, clock, paced=True)
         self._chats: dict[str, SlidingWindow] = {}
         self._groups: dict[str, SlidingWindow] = {}
 
@@ -96,6 +111,17 @@ class Limiter:
                 self.limits.per_group_per_minute, 60.0, self.clock
             )
         return window
+
+    def prime(self, sends: list[tuple[str, float]], wall_now: float) -> None:
+        """Count sends made before a restart (chat, wall-clock time), so a new process does not
+        burst past a window the previous one had already filled."""
+        offset = self.clock() - wall_now
+        for chat, at in sorted(sends, key=lambda s: s[1]):
+            stamp = at + offset
+            self.overall.record(stamp)
+            self._chat(chat).record(stamp)
+            if self.is_group(chat):
+                self._group(chat).record(stamp)
 
     def hold_chat(self, chat: str, seconds: float) -> None:
         self._chat(chat).hold(seconds)

@@ -264,6 +264,16 @@ class DeliveryRepo(StoreBase):
             cur = await db.execute("UPDATE outbox SET state='pending' WHERE state='sending'")
             return cur.rowcount
 
+    async def recent_sends(self, platform: str, since: float) -> list[tuple[str, float]]:
+        """(chat, sent_at) of messages sent since `since`: to prime rate limits on start."""
+        rows = await self._fetchall(
+            "SELECT s.chat, o.sent_at FROM outbox o JOIN subscriptions s "
+            "ON s.id = o.subscription_id WHERE s.platform = ? AND o.sent_at >= ? "
+            "ORDER BY o.sent_at",
+            (platform, since),
+        )
+        return [(r["chat"], float(r["sent_at"])) for r in rows]
+
     async def outbox_counts(self) -> dict[str, int]:
         rows = await self._fetchall("SELECT state, count(*) AS n FROM outbox GROUP BY state")
         counts = {"pending": 0, "held": 0, "sending": 0, "sent": 0, "dead": 0}

@@ -214,7 +214,7 @@ async def test_discord_outage_leaves_telegram_on_time(
         await p.poller.poll_once()
         telegram, app = await telegram_dispatcher(p, tg)
         discord_, sink = await discord_dispatcher(p, dc)
-        dc.fail_channel(dc.news_channel_id, "slow", delay=4)  # Discord hangs for a while
+        dc.fail_channel(dc.news_channel_id, "slow", delay=8)  # Discord hangs for a while
         stop = asyncio.Event()
         tasks = [
             asyncio.create_task(telegram.run(stop, tick=0.05)),
@@ -222,13 +222,11 @@ async def test_discord_outage_leaves_telegram_on_time(
         ]
         try:
             server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
-            started = time.monotonic()
             await p.poller.poll_once()
             telegram.wake()
             discord_.wake()
-            await tg.wait_for_sent(2, timeout=5)
-            assert time.monotonic() - started < 3  # Telegram did not wait for Discord
-            assert dc.messages_in(dc.news_channel_id) == []
+            await tg.wait_for_sent(2, timeout=6)
+            assert dc.messages_in(dc.news_channel_id) == []  # Telegram did not wait for Discord
             await dc.wait_for(lambda: len(dc.messages_in(dc.news_channel_id)) == 2, timeout=20)
         finally:
             stop.set()
