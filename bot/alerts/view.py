@@ -75,6 +75,7 @@ class AlertView:
     hedges: tuple[str, ...] = ()
     also_reported_by: tuple[str, ...] = ()
     followup_of: StoryRef | None = None
+    denied_by: tuple[StoryRef, ...] = ()  # later stories that deny this one
 
 
 def _denier(d: Denier) -> str:
@@ -134,6 +135,7 @@ def view_from_context(
     denied_report: StoryRef | None = None,
     also_reported_by: tuple[str, ...] = (),
     followup_of: StoryRef | None = None,
+    denied_by: tuple[StoryRef, ...] = (),
 ) -> AlertView:
     outlet = ctx.outlet if ctx else None
     denial = ctx.denial if ctx else None
@@ -158,6 +160,7 @@ def view_from_context(
         ],
         also_reported_by=also_reported_by[:MAX_ALSO],
         followup_of=followup_of,
+        denied_by=denied_by,
     )
 
 
@@ -191,6 +194,8 @@ async def build_view(
         about = await store.story(about_story_id)
         if about is not None:
             followup_of = _ref(about)
+    later = await store.links_to(story.id, "denies")
+    denied_by = tuple(_ref(s) for s in await store.stories_by_ids([lk.from_story for lk in later]))
     return view_from_context(
         story,
         story.context,
@@ -198,4 +203,5 @@ async def build_view(
         denied_report=denied,
         also_reported_by=also,
         followup_of=followup_of,
+        denied_by=denied_by,
     )

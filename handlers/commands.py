@@ -1,0 +1,622 @@
+"""Chat commands, once for every platform: parse, check, act on the store, answer a Reply.
+
+The bindings (handlers/telegram_commands.py, handlers/discord_commands.py) turn platform
+updates into `Commands.handle(caller, name, args)` and render the Reply; whether the caller is a
+moderator is decided there (chat administrators, Manage Server, NEWSBOT_MODERATORS) and
+re-checked here for every moderator command, which also writes an audit record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.alerts.view import AlertView, build_view
+from bot.context.outlets import OutletRegistry
+from bot.errors import FetchError
+from bot.ingest.fetch import Fetcher
+from bot.ingest.parse import parse_feed
+from bot.models import FeedConfig, FeedState, OutletCard, Story, entity_key
+from bot.settings import feed_id_from_url, parse_duration, validate_url
+from bot.store import Store
+from handlers.opml import OpmlError, parse_opml, to_opml
+from handlers.reply import Button, Document, Reply, StoryGroup, refusal, usage
+
+PAGE_SIZE = 5
+LOOKUP_PER_MINUTE = 6
+MAX_LATEST = 20
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who runs a command, and where."""
+
+    platform: str  # "telegram" | "discord"
+    chat: str
+    thread: str = ""
+    user: str = ""
+    name: str = ""
+    is_moderator: bool = False
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    usage: str
+    help: str
+    moderator: bool = False
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec("start", "/start", "what this bot does"),
+    Spec("help", "/help", "the commands you can use here"),
+    Spec("lookup", "/lookup ENTITY", "recent coverage of a person, organisation or place"),
+    Spec("latest", "/latest [N]", f"the newest stories (up to {MAX_LATEST})"),
+    Spec("story", "/story ID", "one story with its full context"),
+    Spec("outlet", "/outlet NAME|DOMAIN", "who an outlet is: country, owner, state media"),
+    Spec("subscriptions", "/subscriptions", "what this chat receives"),
+    Spec(
+        "subscribe",
+        "/subscribe [feed|outlet|tag|keyword|entity VALUE] | denials on|off | "
+        "mode instant|hourly|daily | mute DURATION|off",
+        "choose what this chat receives",
+        True,
+    ),
+    Spec(
+        "unsubscribe",
+        "/unsubscribe feed|outlet|tag|keyword|entity VALUE | all",
+        "stop receiving something",
+        True,
+    ),
+    Spec("addfeed", "/addfeed URL [OUTLET]", "add a feed (fetched and shown first)", True),
+    Spec("removefeed", "/removefeed FEED_ID", "remove a feed", True),
+    Spec("pausefeed", "/pausefeed FEED_ID", "stop polling a feed", True),
+    Spec("resumefeed", "/resumefeed FEED_ID", "poll a paused or disabled feed again", True),
+    Spec("feeds", "/feeds", "every feed with its health", True),
+    Spec("feedstatus", "/feedstatus FEED_ID", "one feed's health and last error", True),
+    Spec("import", "/import (with an OPML file attached)", "add the feeds of an OPML file", True),
+    Spec("export", "/export", "the feeds as an OPML file", True),
+    Spec("audit", "/audit", "recent moderator actions in this chat", True),
+)
+SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
+_KINDS = {
+    "feed": "feeds",
+    "outlet": "outlets",
+    "tag": "tags",
+    "keyword": "keywords",
+    "entity": "entities",
+}
+
+
+class PerUserLimit:
+    """At most `limit` uses per `period` seconds per user (expensive commands)."""
+
+    def __init__(
+        self, limit: int, period: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = limit
+        self.period = period
+        self.clock = clock
+        self._uses: dict[str, list[float]] = {}
+
+    def check(self, user: str) -> float:
+        """0 when allowed (and counted), else seconds to wait."""
+        now = self.clock()
+        uses = [t for t in self._uses.get(user, []) if t > now - self.period]
+        if len(uses) >= self.limit:
+            self._uses[user] = uses
+            return uses[0] + self.period - now
+        uses.append(now)
+        self._uses[user] = uses
+        return 0.0
+
+
+class Commands:
+    """The command set, bound to one store, registry and fetcher."""
+
+    def __init__(
+        self,
+        store: Store,
+        registry: OutletRegistry,
+        fetcher: Fetcher | None,
+        *,
+        lookup_limit: PerUserLimit | None = None,
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.fetcher = fetcher
+        self.lookup_limit = lookup_limit or PerUserLimit(LOOKUP_PER_MINUTE, 60.0)
+
+    # ------------------------------------------------------------ entry points
+
+    async def handle(
+        self,
+        caller: Caller,
+        name: str,
+        args: str = "",
+        *,
+        attachment: bytes | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Reply:
+        name = name.lower().lstrip("/").split("@", 1)[0]
+        spec = SPEC_BY_NAME.get(name)
+        if spec is None:
+            return refusal(f"Unknown command /{name}. Send /help for the list.")
+        if spec.moderator and not caller.is_moderator:
+            return refusal(
+                f"/{name} is for moderators: chat administrators on Telegram, "
+                "members with Manage Server on Discord."
+            )
+        args = " ".join(args.split())
+        method = getattr(self, f"cmd_{name}")
+        if name == "import":
+            reply: Reply = await method(caller, args, attachment, progress)
+        else:
+            reply = await method(caller, args)
+        if spec.moderator and not reply.error:
+            await self.store.audit(
+                caller.platform, caller.chat, caller.user or caller.name, name, args[:300]
+            )
+        return reply
+
+    async def callback(self, caller: Caller, data: str) -> Reply:
+        """Buttons: "lk:PAGE:QUERY" pages a lookup."""
+        match = re.fullmatch(r"lk:(\d{1,3}):(.+)", data)
+        if not match:
+            return refusal("This button has expired.")
+        return await self._lookup(caller, match.group(2), int(match.group(1)), limited=False)
+
+    # ------------------------------------------------------------ everyone
+
+    async def cmd_start(self, caller: Caller, args: str) -> Reply:
+        return Reply(
+            title="newsbot",
+            lines=(
+                "News alerts with fact context: who publishes each story (country, owner, "
+                "state media) and whether it denies, or is denied by, another outlet's "
+                "report.",
+                "Try /lookup Rostec or /latest. /help lists every command.",
+            ),
+        )
+
+    async def cmd_help(self, caller: Caller, args: str) -> Reply:
+        lines = [
+            f"{spec.usage} — {spec.help}"
+            for spec in SPECS
+            if not spec.moderator or caller.is_moderator
+        ]
+        footer = (
+            "" if caller.is_moderator else "Moderators also see feed and subscription commands."
+        )
+        return Reply(title="Commands", lines=tuple(lines), footer=footer)
+
+    async def cmd_lookup(self, caller: Caller, args: str) -> Reply:
+        if not args:
+            return usage(SPEC_BY_NAME["lookup"].usage, "Name a person, organisation or place.")
+        if len(args) > 100:
+            return usage(SPEC_BY_NAME["lookup"].usage, "That is too long to look up.")
+        return await self._lookup(caller, args, 0, limited=True)
+
+    async def _lookup(self, caller: Caller, query: str, page: int, *, limited: bool) -> Reply:
+        if limited:
+            wait = self.lookup_limit.check(f"{caller.platform}:{caller.user}")
+            if wait > 0:
+                return refusal(
+                    f"Lookups are limited to {LOOKUP_PER_MINUTE} a minute; "
+                    f"try again in {int(wait) + 1} s."
+                )
+        stories = await self._stories_about(query)
+        if not stories:
+            return Reply(lines=(f"Nothing stored mentions {query!r} yet.",))
+        groups = _group_by_cluster(stories)
+        pages = max(1, (len(groups) + PAGE_SIZE - 1) // PAGE_SIZE)
+        page = min(max(page, 0), pages - 1)
+        shown = groups[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        rendered = []
+        for group in shown:
+            rendered.append(StoryGroup(tuple([await build_view(self.store, s) for s in group])))
+        buttons = []
+        short = _callback_query(query)
+        if page > 0:
+            buttons.append(Button("◀ Newer", f"lk:{page - 1}:{short}"))
+        if page < pages - 1:
+            buttons.append(Button("Older ▶", f"lk:{page + 1}:{short}"))
+        return Reply(
+            title=f"{query}: {len(stories)} stories, page {page + 1} of {pages}",
+            groups=tuple(rendered),
+            buttons=tuple(buttons),
+        )
+
+    async def _stories_about(self, query: str) -> list[Story]:
+        """Stories naming the entity (however it was written), then full-text matches."""
+        found: dict[int, Story] = {}
+        for story in await self.store.stories_with_entity(entity_key(query), limit=60):
+            found[story.id] = story
+        if len(found) < 60:
+            for hit in await self.store.search(query, limit=60 - len(found)):
+                found.setdefault(hit.story.id, hit.story)
+        return sorted(found.values(), key=_newest_first)
+
+    async def cmd_latest(self, caller: Caller, args: str) -> Reply:
+        count = 5
+        if args:
+            if not args.isdigit() or not 1 <= int(args) <= MAX_LATEST:
+                return usage(SPEC_BY_NAME["latest"].usage, f"N is a number from 1 to {MAX_LATEST}.")
+            count = int(args)
+        stories = await self.store.latest(count)
+        if not stories:
+            return Reply(lines=("No stories stored yet.",))
+        views = [await build_view(self.store, s) for s in stories]
+        return Reply(
+            title=f"Latest {len(views)} stories", groups=tuple(StoryGroup((v,)) for v in views)
+        )
+
+    async def cmd_story(self, caller: Caller, args: str) -> Reply:
+        if not args.isdigit():
+            return usage(SPEC_BY_NAME["story"].usage, "ID is the number shown with a story.")
+        story = await self.store.story(int(args))
+        if story is None:
+            return refusal(f"No story {args}.")
+        view = await build_view(self.store, story)
+        lines = []
+        if story.context and story.context.denial.is_denial:
+            for sentence in story.context.denial.evidence[:3]:
+                lines.append(f"Evidence: {sentence}")
+        return Reply(title=f"Story {story.id}", groups=(StoryGroup((view,)),), lines=tuple(lines))
+
+    async def cmd_outlet(self, caller: Caller, args: str) -> Reply:
+        if not args:
+            return usage(SPEC_BY_NAME["outlet"].usage)
+        card = self.registry.lookup(args)
+        if card is None:
+            return refusal(f"No outlet known for {args!r}.")
+        return Reply(title=card.name, lines=outlet_lines(card))
+
+    async def cmd_subscriptions(self, caller: Caller, args: str) -> Reply:
+        sub = await self.store.subscription(caller.platform, caller.chat, caller.thread)
+        if sub is None:
+            return Reply(
+                lines=("This chat has no subscription. A moderator can start one with /subscribe.",)
+            )
+        lines = [f"Receives: {sub.describe()}"]
+        if sub.muted_until and sub.muted_until > time.time():
+            lines.append(f"Muted until {_when(sub.muted_until)}")
+        if not sub.active:
+            lines.append(f"Stopped: {sub.deactivated_reason or 'deactivated'}")
+        return Reply(title="Subscriptions", lines=tuple(lines))
+
+    # ------------------------------------------------------------ moderators: subscriptions
+
+    async def cmd_subscribe(self, caller: Caller, args: str) -> Reply:
+        spec = SPEC_BY_NAME["subscribe"]
+        sub = await self.store.subscription(caller.platform, caller.chat, caller.thread)
+        if sub is None:
+            await self.store.upsert_subscription(
+                caller.platform, caller.chat, caller.thread, origin="moderator"
+            )
+            sub = await self.store.subscription(caller.platform, caller.chat, caller.thread)
+        assert sub is not None
+        filters = {k: list(v) for k, v in sub.filters.items()}
+        words = args.split(" ", 1)
+        head = words[0].lower() if words and words[0] else ""
+        value = words[1].strip() if len(words) > 1 else ""
+        changes: dict[str, object] = {"active": True}
+        if not head:
+            message = (
+                "This chat now receives every new story."
+                if not any(filters.values())
+                else f"This chat receives: {sub.describe()}"
+            )
+        elif head in _KINDS:
+            if not value:
+                return usage(spec.usage, f"Say which {head}.")
+            problem = await self._check_filter(head, value)
+            if problem:
+                return refusal(problem)
+            key = _KINDS[head]
+            if value not in filters.setdefault(key, []):
+                filters[key].append(value)
+            changes["filters"] = filters
+            message = f"Subscribed to {head} {value!r}."
+        elif head == "denials" and value.lower() in ("on", "off"):
+            changes["denials_only"] = value.lower() == "on"
+            message = "Only denials from now on." if value.lower() == "on" else "All stories."
+        elif head == "mode" and value.lower() in ("instant", "hourly", "daily"):
+            changes["mode"] = value.lower()
+            message = f"Delivery mode: {value.lower()}."
+        elif head == "mute":
+            if value.lower() == "off":
+                changes["muted_until"] = None
+                message = "Unmuted."
+            else:
+                try:
+                    seconds = parse_duration(value)
+                except ValueError:
+                    return usage("/subscribe mute DURATION|off", "DURATION like 30m, 2h or 1d.")
+                if not 60 <= seconds <= 30 * 86400:
+                    return usage("/subscribe mute DURATION|off", "From 1 minute to 30 days.")
+                until = time.time() + seconds
+                changes["muted_until"] = until
+                message = f"Muted until {_when(until)}."
+        else:
+            return usage(spec.usage)
+        await self.store.update_subscription(sub.id, **changes)
+        return Reply(lines=(message,))
+
+    async def _check_filter(self, kind: str, value: str) -> str | None:
+        if len(value) > 100:
+            return "That value is too long."
+        if kind == "feed" and await self.store.feed(value) is None:
+            return f"No feed {value!r}. /feeds lists the feed ids."
+        if (
+            kind == "outlet"
+            and self.registry.lookup(value) is None
+            and not any(f.outlet_id == value for f in await self.store.feeds())
+        ):
+            return f"No outlet known for {value!r}."
+        return None
+
+    async def cmd_unsubscribe(self, caller: Caller, args: str) -> Reply:
+        spec = SPEC_BY_NAME["unsubscribe"]
+        sub = await self.store.subscription(caller.platform, caller.chat, caller.thread)
+        if sub is None:
+            return refusal("This chat has no subscription.")
+        if args.lower() == "all":
+            await self.store.delete_subscription(sub.id)
+            return Reply(lines=("This chat receives nothing from now on.",))
+        words = args.split(" ", 1)
+        if len(words) != 2 or words[0].lower() not in _KINDS:
+            return usage(spec.usage)
+        key = _KINDS[words[0].lower()]
+        current = list(sub.filters.get(key, ()))
+        matches = [v for v in current if v.lower() == words[1].strip().lower()]
+        if not matches:
+            return refusal(f"This chat is not subscribed to {words[0]} {words[1]!r}.")
+        filters = {k: [v for v in vals if v not in matches] for k, vals in sub.filters.items()}
+        await self.store.update_subscription(sub.id, filters=filters)
+        remaining = any(filters.values())
+        tail = "" if remaining else " No filter is left: the chat receives every new story."
+        return Reply(lines=(f"Unsubscribed from {words[0]} {words[1]!r}.{tail}",))
+
+    # ------------------------------------------------------------ moderators: feeds
+
+    async def cmd_addfeed(self, caller: Caller, args: str) -> Reply:
+        spec = SPEC_BY_NAME["addfeed"]
+        parts = args.split(" ", 1)
+        if not parts[0]:
+            return usage(spec.usage)
+        url = parts[0]
+        problem = validate_url(url)
+        if problem:
+            return usage(spec.usage, f"{url!r} {problem}.")
+        if self.fetcher is None:
+            return refusal("Adding feeds is not available here.")
+        try:
+            fetched = await self.fetcher.fetch(url)
+        except FetchError as exc:
+            return refusal(f"Could not add the feed: {exc}")
+        if fetched.body is None:
+            return refusal("Could not add the feed: the server sent no body.")
+        parsed = await asyncio.to_thread(
+            parse_feed, fetched.body, fetched.url, fetched.content_type
+        )
+        if parsed.error:
+            return refusal(f"Could not add the feed: {parsed.error}")
+        outlet = await self._outlet_for_new_feed(url, parts[1].strip() if len(parts) > 1 else "")
+        feed_id = feed_id_from_url(url)
+        await self.store.sync_feeds(
+            [FeedConfig(id=feed_id, url=url, outlet=outlet.id if outlet else None)],
+            origin="moderator",
+        )
+        lines = [
+            f"Added feed {feed_id}: {parsed.title or url}",
+            f"Outlet: {outlet.line() if outlet else 'unknown'}",
+            f"{len(parsed.entries)} items now; new ones will be alerted.",
+        ]
+        lines += [f"• {e.title}" for e in parsed.entries[:3]]
+        return Reply(title="Feed added", lines=tuple(lines))
+
+    async def _outlet_for_new_feed(self, url: str, name: str) -> OutletCard | None:
+        card = self.registry.lookup(name) if name else self.registry.by_domain(url)
+        if card is None and name:
+            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "outlet"
+            card = OutletCard(id=slug, name=name[:100])
+        if card is not None:
+            await self.store.upsert_outlets([card], origin="moderator")
+        return card
+
+    async def _feed_arg(self, name: str, args: str) -> FeedState | Reply:
+        if not args or " " in args:
+            return usage(SPEC_BY_NAME[name].usage)
+        feed = await self.store.feed(args)
+        if feed is None:
+            return refusal(f"No feed {args!r}. /feeds lists the feed ids.")
+        return feed
+
+    async def cmd_removefeed(self, caller: Caller, args: str) -> Reply:
+        feed = await self._feed_arg("removefeed", args)
+        if isinstance(feed, Reply):
+            return feed
+        await self.store.remove_feed(feed.id)
+        return Reply(lines=(f"Removed feed {feed.id}. Its stories stay stored.",))
+
+    async def cmd_pausefeed(self, caller: Caller, args: str) -> Reply:
+        feed = await self._feed_arg("pausefeed", args)
+        if isinstance(feed, Reply):
+            return feed
+        await self.store.set_feed_enabled(feed.id, False)
+        return Reply(lines=(f"Paused {feed.id}.",))
+
+    async def cmd_resumefeed(self, caller: Caller, args: str) -> Reply:
+        feed = await self._feed_arg("resumefeed", args)
+        if isinstance(feed, Reply):
+            return feed
+        await self.store.set_feed_enabled(feed.id, True)
+        return Reply(lines=(f"Resumed {feed.id}.",))
+
+    async def cmd_feeds(self, caller: Caller, args: str) -> Reply:
+        feeds = await self.store.feeds()
+        if not feeds:
+            return Reply(lines=("No feeds yet. Add one with /addfeed URL.",))
+        lines = [_feed_line(f) for f in feeds[:60]]
+        if len(feeds) > 60:
+            lines.append(f"… and {len(feeds) - 60} more (/export lists them all).")
+        return Reply(title=f"{len(feeds)} feeds", lines=tuple(lines))
+
+    async def cmd_feedstatus(self, caller: Caller, args: str) -> Reply:
+        feed = await self._feed_arg("feedstatus", args)
+        if isinstance(feed, Reply):
+            return feed
+        lines = [
+            f"URL: {feed.url}",
+            f"Health: {_status(feed)}",
+            f"Last poll: {_when(feed.last_polled_at)}; last success: {_when(feed.last_ok_at)}",
+            f"Interval: {feed.interval // 60} min",
+        ]
+        if feed.last_error:
+            lines.append(f"Last error ({_when(feed.last_error_at)}): {feed.last_error}")
+        return Reply(title=feed.title or feed.id, lines=tuple(lines))
+
+    async def cmd_import(
+        self,
+        caller: Caller,
+        args: str,
+        attachment: bytes | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> Reply:
+        if attachment is None:
+            return usage(SPEC_BY_NAME["import"].usage, "Attach an OPML file to the command.")
+        try:
+            items = parse_opml(attachment)
+        except OpmlError as exc:
+            return refusal(f"Nothing imported: {exc}")
+        configs = []
+        known = {f.url for f in await self.store.feeds()}
+        for item in items:
+            if item.url in known:
+                continue
+            card = self.registry.by_domain(item.url)
+            tags = (
+                (re.sub(r"[^a-z0-9-]+", "-", item.category.lower()).strip("-"),)
+                if (item.category)
+                else ()
+            )
+            configs.append(
+                FeedConfig(
+                    id=feed_id_from_url(item.url),
+                    url=item.url,
+                    outlet=card.id if card else None,
+                    tags=tags,
+                )
+            )
+        configs = _unique_ids(configs, {f.id for f in await self.store.feeds()})
+        done = 0
+        for start in range(0, len(configs), 500):
+            batch = configs[start : start + 500]
+            await self.store.sync_feeds(batch, origin="moderator")
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(configs))
+        skipped = len(items) - len(configs)
+        return Reply(
+            title="OPML import",
+            lines=(
+                f"Imported {len(configs)} feeds"
+                + (f" ({skipped} already present)." if skipped else "."),
+            ),
+        )
+
+    async def cmd_export(self, caller: Caller, args: str) -> Reply:
+        feeds = await self.store.feeds()
+        data = to_opml([(f.url, f.title or f.id, f.tags[0] if f.tags else None) for f in feeds])
+        return Reply(
+            lines=(f"{len(feeds)} feeds.",),
+            document=Document("newsbot-feeds.opml", data, "text/x-opml"),
+        )
+
+    async def cmd_audit(self, caller: Caller, args: str) -> Reply:
+        rows = await self.store.audit_log(caller.platform, caller.chat, 20)
+        if not rows:
+            return Reply(lines=("No moderator actions recorded in this chat.",))
+        lines = [
+            f"{_when(r['at'])} {r['actor']}: /{r['action']} {r['detail']}".strip() for r in rows
+        ]
+        return Reply(title="Recent moderator actions", lines=tuple(lines))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def outlet_lines(card: OutletCard) -> tuple[str, ...]:
+    lines = []
+    for label, fact in (
+        ("Country", card.country),
+        ("Owner", card.owner),
+        ("State media", card.state_media),
+        ("Reliability", card.reliability),
+    ):
+        source = f" (source: {fact.source})" if fact.source else ""
+        lines.append(f"{label}: {fact.shown()}{source}")
+    if card.domains:
+        lines.append(f"Domains: {', '.join(card.domains[:5])}")
+    return tuple(lines)
+
+
+def _newest_first(story: Story) -> tuple[float, int]:
+    when = story.published or story.fetched
+    return (-when.timestamp(), -story.id)
+
+
+def _group_by_cluster(stories: Sequence[Story]) -> list[list[Story]]:
+    groups: dict[object, list[Story]] = {}
+    for story in stories:  # already newest first; a group sits where its newest story is
+        key = ("c", story.cluster_id) if story.cluster_id is not None else ("s", story.id)
+        groups.setdefault(key, []).append(story)
+    return list(groups.values())
+
+
+def _callback_query(query: str) -> str:
+    """The query as it fits in a button's 64 bytes with the "lk:NNN:" prefix."""
+    data = query.encode("utf-8")[:56]
+    return data.decode("utf-8", errors="ignore")
+
+
+def _unique_ids(configs: list[FeedConfig], taken: set[str]) -> list[FeedConfig]:
+    result = []
+    for config in configs:
+        feed_id = config.id
+        n = 2
+        while feed_id in taken:
+            feed_id = f"{config.id[:60]}-{n}"
+            n += 1
+        taken.add(feed_id)
+        result.append(
+            config
+            if feed_id == config.id
+            else FeedConfig(id=feed_id, url=config.url, outlet=config.outlet, tags=config.tags)
+        )
+    return result
+
+
+def _status(feed: FeedState) -> str:
+    return "paused" if not feed.enabled else feed.status
+
+
+def _feed_line(feed: FeedState) -> str:
+    line = f"{feed.id} — {_status(feed)}"
+    if feed.last_error and feed.status != "ok":
+        line += f" — {feed.last_error[:80]}"
+    return line
+
+
+def _when(value: float | None) -> str:
+    if value is None:
+        return "never"
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(value))
+
+
+def views_of(reply: Reply) -> list[AlertView]:
+    return [view for group in reply.groups for view in group.views]
