@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
@@ -83,8 +83,8 @@ class Pipeline:
         use_pool: bool = True,
         limits: FetchLimits | None = None,
     ) -> Pipeline:
-        config = load_feeds_file(feeds_path) if feeds_path else None
         registry = OutletRegistry.default()
+        config = load_feeds_file(feeds_path, _known(registry)) if feeds_path else None
         if config is not None:
             registry = registry.with_outlets(outlet_cards(config.outlets))
         cidrs = [*env_allow_list(), *allow, *(config.allow if config else ())]
@@ -130,6 +130,10 @@ class Pipeline:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+def _known(registry: OutletRegistry) -> Callable[[str], bool]:
+    return lambda outlet_id: registry.get(outlet_id) is not None
 
 
 def _outlet_for(registry: OutletRegistry) -> OutletFor:

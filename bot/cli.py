@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the bot: poller, alerts, Telegram and Discord")
     _common(p)
 
+    sub.add_parser("demo", help="an offline demonstration on bundled sample feeds")
+
     p = sub.add_parser("lookup", help="full-text search over stored stories")
     _common(p, feeds=False)
     p.add_argument("query", nargs="+", help='words, "a phrase", or prefix*')
@@ -138,6 +140,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     db = getattr(args, "db", None) or default_db_path()
     feeds = getattr(args, "feeds", None) or default_feeds_path()
     match args.command:
+        case "demo":
+            from bot.demo import run_demo
+
+            return asyncio.run(run_demo())
         case "run":
             return c.run(db, feeds)
         case "poll":

@@ -175,7 +175,10 @@ async def stats(db: str, as_json: bool) -> int:
 
 
 def feeds_check(path: str) -> int:
-    config = load_feeds_file(path)
+    from bot.context.outlets import OutletRegistry
+
+    registry = OutletRegistry.default()
+    config = load_feeds_file(path, lambda outlet_id: registry.get(outlet_id) is not None)
     print(
         f"{path}: ok — {len(config.feeds)} feeds, {len(config.outlets)} outlets, "
         f"{len(config.subscriptions)} subscriptions"
@@ -214,8 +217,9 @@ async def feeds_list(db: str, feeds_path: str, as_json: bool) -> int:
     store = await Store.open(db)
     try:
         if Path(feeds_path).exists():  # noqa: ASYNC240 - one stat at start-up
-            config = load_feeds_file(feeds_path)
-            await sync_config(store, OutletRegistry.default(), config.feeds)
+            registry = OutletRegistry.default()
+            config = load_feeds_file(feeds_path, lambda o: registry.get(o) is not None)
+            await sync_config(store, registry, config.feeds)
         feeds = await store.feeds(with_counts=True)
     finally:
         await store.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,8 +206,13 @@ _SUB_KEYS = {
 _TOP_KEYS = {"outlets", "feeds", "fetch", "defaults", "subscriptions"}
 
 
-def load_feeds_file(path: str | os.PathLike[str]) -> FeedsFile:
-    """Load and validate a feeds file; ConfigError says file:line: field: what is wrong."""
+def load_feeds_file(
+    path: str | os.PathLike[str], outlet_known: Callable[[str], bool] | None = None
+) -> FeedsFile:
+    """Load and validate a feeds file; ConfigError says file:line: field: what is wrong.
+
+    A feed's `outlet` must be declared in the file or, when `outlet_known` is given, be an id
+    it knows (the outlet registry's)."""
     name = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -215,10 +220,12 @@ def load_feeds_file(path: str | os.PathLike[str]) -> FeedsFile:
         raise ConfigError("file not found", path=name) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read ({exc})", path=name) from None
-    return parse_feeds_text(text, name)
+    return parse_feeds_text(text, name, outlet_known)
 
 
-def parse_feeds_text(text: str, name: str = "<feeds>") -> FeedsFile:
+def parse_feeds_text(
+    text: str, name: str = "<feeds>", outlet_known: Callable[[str], bool] | None = None
+) -> FeedsFile:
     """Parse feeds-file text (see load_feeds_file)."""
     reader = _Reader(name)
     try:
@@ -259,7 +266,7 @@ def parse_feeds_text(text: str, name: str = "<feeds>") -> FeedsFile:
 
     outlets = _outlets(reader, root.get("outlets"))
     outlet_ids = {o.id for o in outlets}
-    feeds = _feeds(reader, root.get("feeds"), outlet_ids, default_interval)
+    feeds = _feeds(reader, root.get("feeds"), outlet_ids, default_interval, outlet_known)
     subscriptions = _subscriptions(reader, root.get("subscriptions"))
     return FeedsFile(
         path=name, outlets=outlets, feeds=feeds, allow=allow, subscriptions=subscriptions
@@ -318,7 +325,11 @@ def _outlets(reader: _Reader, node: _Node | None) -> tuple[OutletConfig, ...]:
 
 
 def _feeds(
-    reader: _Reader, node: _Node | None, outlet_ids: set[str], default_interval: int
+    reader: _Reader,
+    node: _Node | None,
+    outlet_ids: set[str],
+    default_interval: int,
+    outlet_known: Callable[[str], bool] | None = None,
 ) -> tuple[FeedConfig, ...]:
     result: list[FeedConfig] = []
     ids: dict[str, int] = {}
@@ -349,10 +360,13 @@ def _feeds(
             )
         ids[feed_id] = m.get("id", m["url"]).line
         outlet = reader.string(m, "outlet", where)
-        if outlet is not None and outlet not in outlet_ids:
-            known = ", ".join(sorted(outlet_ids)) or "none declared"
+        if outlet is not None and outlet not in outlet_ids and not (
+            outlet_known is not None and outlet_known(outlet)
+        ):
+            declared = ", ".join(sorted(outlet_ids)) or "none declared"
             raise reader.fail(
-                f"unknown outlet {outlet!r} (declared outlets: {known})",
+                f"unknown outlet {outlet!r} (declared outlets: {declared}; or an id that "
+                "`newsbot outlet` knows)",
                 m["outlet"].line,
                 f"{where}.outlet",
             )

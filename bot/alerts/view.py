@@ -94,16 +94,20 @@ def denial_sentence(denial: Denial) -> str | None:
     if not denial.is_denial:
         return None
     people = [_denier(d) for d in denial.deniers][:4]
-    who = _join(people) if people else "The story"
-    verb = "says" if len(people) <= 1 else "say"
     outlet = denial.denied_outlet
-    if outlet in (None, "", "media reports"):
-        whose = "media reports are"
+    if outlet in (None, ""):
+        whose, noun = "the claim is", "a claim"
+    elif outlet == "media reports":
+        whose, noun = "media reports are", "media reports"
     elif outlet == "unnamed source":
         whose = "a report citing an unnamed source is"
+        noun = "a report citing an unnamed source"
     else:
-        whose = f"{outlet}'s report is"
-    return clip(f"{who} {verb} {whose} untrue.", DENIAL_BUDGET)
+        whose, noun = f"{outlet}'s report is", f"{outlet}'s report"
+    if not people:
+        return clip(f"The story reports a denial of {noun}.", DENIAL_BUDGET)
+    verb = "says" if len(people) == 1 else "say"
+    return clip(f"{_join(people)} {verb} {whose} untrue.", DENIAL_BUDGET)
 
 
 def _is_official(denier: Denier) -> bool:

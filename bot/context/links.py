@@ -30,6 +30,7 @@ DENIAL_THRESHOLD = 0.45
 SAME_EVENT_WINDOW = 2 * 86400.0
 WIRE_COPY_THRESHOLD = 0.5
 SAME_EVENT_THRESHOLD = 0.5
+SAME_EVENT_TITLE_ALONE = 0.3  # headline overlap that lets one shared entity suffice
 
 NUM_PERM = 64
 BANDS = 16
@@ -157,13 +158,16 @@ def score_denial_link(
 def score_same_event(
     a_title: str, a_ctx: StoryContext | None, b_title: str, b_ctx: StoryContext | None
 ) -> Scored:
-    """Same event told by two outlets: shared named entities and similar headlines."""
+    """Same event told by two outlets: shared named entities and similar headlines.
+
+    Two shared entities, or one with clearly similar headlines (outlets word the same event
+    differently, and entity extraction misses some: "Chinese" is not "China")."""
     a_entities = entity_keys(a_ctx, skip_kinds=("outlet",))
     b_entities = entity_keys(b_ctx, skip_kinds=("outlet",))
     shared = a_entities & b_entities
-    if len(shared) < 2:
-        return Scored(0.0, "fewer than two shared entities")
     title_score = jaccard(content_words(a_title), content_words(b_title))
+    if not shared or (len(shared) < 2 and title_score < SAME_EVENT_TITLE_ALONE):
+        return Scored(0.0, "too little in common")
     confidence = 0.5 * overlap(a_entities, b_entities) + 0.5 * min(1.0, title_score * 2.5)
     reason = f"shared entities: {', '.join(sorted(shared)[:6])}; headline overlap {title_score:.0%}"
     return Scored(round(confidence, 3), reason)

@@ -198,9 +198,13 @@ class ContextEngine:
             other_than_outlet=story.outlet_id,
             limit=20,
         )
-        for other, shared in candidates:
-            if shared < 2 or other.id in links:
+        for other, _shared in candidates:
+            if other.id in links:
                 continue
+            if other.context is not None and other.context.denial.is_denial != (
+                ctx.denial.is_denial
+            ):
+                continue  # a denial and a report tell the event differently: link, not cluster
             scored = score_same_event(story.title, ctx, other.title, other.context)
             if scored.confidence >= SAME_EVENT_THRESHOLD:
                 links[other.id] = StoryLink(

@@ -183,7 +183,7 @@ class Poller:
             if self.contextualize is not None and (new or revised):
                 enriched = await self.contextualize([(d.entry, outlet) for d in new + revised])
                 drafts = [
-                    replace(d, context=ctx, bands=bands)
+                    replace(d, context=ctx, bands=bands, outlet_id=d.outlet_id or _outlet(ctx))
                     for d, (ctx, bands) in zip(new + revised, enriched, strict=True)
                 ]
                 new, revised = drafts[: len(new)], drafts[len(new) :]
@@ -276,6 +276,11 @@ class Poller:
         finally:
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _outlet(ctx: StoryContext | None) -> str | None:
+    """A feed of unknown outlet (an aggregator, a local mirror): the item's own domain says."""
+    return ctx.outlet.id if ctx is not None and ctx.outlet is not None else None
 
 
 def _count(summary: PollSummary, outcome: FeedOutcome) -> None:

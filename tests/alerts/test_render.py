@@ -53,6 +53,10 @@ def test_denial_wording_for_unnamed_and_media_reports() -> None:
     )
     assert denial_sentence(two) == "Kremlin and Rostec (press service) say TASS's report is untrue."
     assert denial_sentence(Denial(is_denial=False)) is None
+    assert denial_sentence(Denial(is_denial=True, denied_outlet="media reports")) == (
+        "The story reports a denial of media reports."
+    )
+    assert denial_sentence(replace(base, denied_outlet=None)) == "Kremlin says the claim is untrue."
 
 
 def test_clip_cuts_at_a_word_and_marks_it() -> None:
