@@ -380,3 +380,4 @@ class OutboxItem:
     attempts: int
     about_story_id: int | None = None
     reply_to: str | None = None
+    created_at: float = 0.0

@@ -360,8 +360,10 @@ def _feeds(
             )
         ids[feed_id] = m.get("id", m["url"]).line
         outlet = reader.string(m, "outlet", where)
-        if outlet is not None and outlet not in outlet_ids and not (
-            outlet_known is not None and outlet_known(outlet)
+        if (
+            outlet is not None
+            and outlet not in outlet_ids
+            and not (outlet_known is not None and outlet_known(outlet))
         ):
             declared = ", ".join(sorted(outlet_ids)) or "none declared"
             raise reader.fail(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30 * 60.0
 MAX_ATTEMPTS = 60  # about a day of retries at the longest backoff
+VIEW_TTL = 30.0  # seconds a built view is reused (links added later show in later sends)
 
 
 class Sink(Protocol):
@@ -43,6 +45,57 @@ class Sink(Protocol):
     async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
         """Send one message listing several stories; returns the platform message id."""
         ...
+
+
+class StateWriter:
+    """Group commit of outbox state changes: the sends of one moment share a transaction.
+
+    Each caller still waits for its own change to be committed before it goes on (a row is
+    'sending' in the database before its request leaves), so durability is unchanged; only the
+    number of transactions drops from two per message to a few per batch."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._sending: dict[int, asyncio.Future[bool]] = {}
+        self._sent: list[tuple[int, str | None, asyncio.Future[bool]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def sending(self, row_id: int) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._sending[row_id] = future
+        self._kick()
+        return await future
+
+    async def sent(self, row_id: int, message_id: str | None) -> None:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._sent.append((row_id, message_id, future))
+        self._kick()
+        await future
+
+    def _kick(self) -> None:
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while self._sending or self._sent:
+            await asyncio.sleep(0)  # let the other sends of this moment join the batch
+            sending, self._sending = self._sending, {}
+            sent, self._sent = self._sent, []
+            try:
+                marked = await self.store.record_states(list(sending), [(i, m) for i, m, _ in sent])
+            except BaseException as exc:  # every waiter learns of the failure
+                for future in [*sending.values(), *(f for _, _, f in sent)]:
+                    if not future.done():
+                        future.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for row_id, future in sending.items():
+                if not future.done():
+                    future.set_result(row_id in marked)
+            for _, _, future in sent:
+                if not future.done():
+                    future.set_result(True)
 
 
 class Dispatcher:
@@ -61,6 +114,10 @@ class Dispatcher:
         self.sent = 0
         self.failed = 0
         self.latencies: list[float] = []  # seconds from outbox row creation to send
+        self.states = StateWriter(store)
+        self._queue: deque[OutboxItem] = deque()
+        self._queued: set[int] = set()
+        self._views: dict[tuple[int, str, int | None], tuple[float, AlertView]] = {}
 
     def wake(self) -> None:
         """New rows were queued: look now instead of at the next tick."""
@@ -103,40 +160,63 @@ class Dispatcher:
         await self._digests()
 
     async def _start_due(self, tasks: set[asyncio.Task[None]]) -> int:
-        items = await self.store.due_items(self.platform, limit=self.batch)
+        """Start sends from the local queue, refilling it from the store when it runs low.
+
+        The queue keeps the store from being asked for the same 500 rows after every send."""
+        if len(self._queue) < self.concurrency:
+            for item in await self.store.due_items(self.platform, limit=self.batch):
+                if item.id not in self._queued and item.subscription.id not in self._in_flight:
+                    self._queue.append(item)
+                    self._queued.add(item.id)
         started = 0
-        for item in items:
+        waiting: list[OutboxItem] = []
+        while self._queue and not self._slots.locked():
+            item = self._queue.popleft()
             if item.subscription.id in self._in_flight:
+                waiting.append(item)  # that chat has a send under way: keep its order
                 continue
-            if self._slots.locked():
-                break
             await self._slots.acquire()
             self._in_flight.add(item.subscription.id)
             task = asyncio.create_task(self._send(item))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
             started += 1
+        self._queue.extendleft(reversed(waiting))
         return started
+
+    async def _view(self, item: OutboxItem) -> AlertView | None:
+        """The story's view, built once per fan-out (10,000 chats, one story: one build)."""
+        key = (item.story_id, item.kind, item.about_story_id)
+        cached = self._views.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        story = await self.store.story(item.story_id)
+        if story is None:
+            return None
+        kind = "followup" if item.kind == "followup" else "alert"
+        view = await build_view(self.store, story, kind=kind, about_story_id=item.about_story_id)
+        if len(self._views) > 256:
+            self._views.clear()
+        self._views[key] = (time.monotonic() + VIEW_TTL, view)
+        return view
 
     async def _send(self, item: OutboxItem) -> None:
         sub = item.subscription
         try:
-            story = await self.store.story(item.story_id)
-            if story is None:
+            view = await self._view(item)
+            if view is None:
                 await self.store.mark_dead([item.id], "story no longer stored")
                 return
-            kind = "followup" if item.kind == "followup" else "alert"
-            view = await build_view(
-                self.store, story, kind=kind, about_story_id=item.about_story_id
-            )
+            # Committed before the call; after a crash 'sending' rows are sent again
+            # (at-least-once). Marked before the limiter wait, so nothing but the request
+            # itself stands between a paced slot and the platform (no jitter past the limit).
+            if not await self.states.sending(item.id):
+                return  # no longer pending (the subscription was deactivated meanwhile)
             await self.limiter.acquire(sub.chat)
-            # Committed right before the call: after a crash only rows whose request may have
-            # reached the platform are in 'sending' (and are sent again: at-least-once).
-            await self.store.mark_sending([item.id])
             message_id = await self.sink.send(sub, view, item.reply_to)
-            await self.store.mark_sent([item.id], message_id)
+            await self.states.sent(item.id, message_id)
             self.sent += 1
-            self.latencies.append(max(0.0, time.time() - story.fetched.timestamp()))
+            self.latencies.append(max(0.0, time.time() - item.created_at))
         except RetryLater as exc:
             self.limiter.hold_chat(sub.chat, exc.retry_after)
             await self.store.mark_retry([item.id], time.time() + exc.retry_after, str(exc))
@@ -158,6 +238,7 @@ class Dispatcher:
             await self._back_off(item, f"{type(exc).__name__}: {exc}")
         finally:
             self._in_flight.discard(sub.id)
+            self._queued.discard(item.id)
             self._slots.release()
             self._wake.set()
 

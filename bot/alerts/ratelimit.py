@@ -38,6 +38,10 @@ class SlidingWindow:
         self._stamps: deque[float] = deque()
         self._lock = asyncio.Lock()
         self._hold_until = 0.0
+        # The next paced slot. Slots follow a schedule rather than the last send, so time lost
+        # oversleeping one slot is made up at the next (at most one slot early, and the window
+        # check still holds): the average rate stays at the target.
+        self._next_slot = float("-inf")
 
     def hold(self, seconds: float) -> None:
         """The platform said wait (429 retry_after): nothing passes before then."""
@@ -51,13 +55,15 @@ class SlidingWindow:
         wait = max(0.0, self._hold_until - now)
         if len(self._stamps) >= self.limit:
             wait = max(wait, self._stamps[0] + self.period - now)
-        if self._stamps:
-            wait = max(wait, self._stamps[-1] + self.spacing - now)
+        if self.spacing:
+            wait = max(wait, self._next_slot - now)
         return wait
 
     def record(self, stamp: float) -> None:
         """An acquisition that happened at `stamp` (on this window's clock)."""
         self._stamps.append(stamp)
+        if self.spacing:
+            self._next_slot = max(self._next_slot, stamp - self.spacing) + self.spacing
 
     def idle_since(self, moment: float) -> bool:
         last = self._stamps[-1] if self._stamps else float("-inf")
@@ -68,7 +74,7 @@ class SlidingWindow:
             # Sleeping until the window frees is the point here, not polling for an event.
             while (wait := self.delay()) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
-            self._stamps.append(self.clock())
+            self.record(self.clock())
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ def _item(row: sqlite3.Row) -> OutboxItem:
         story_id=row["story_id"],
         kind=row["kind"],
         attempts=row["attempts"],
+        created_at=row["created_at"],
         about_story_id=row["about_story_id"],
         reply_to=row["reply_to"],
     )
@@ -227,12 +228,41 @@ class DeliveryRepo(StoreBase):
             groups.setdefault(item.subscription.id, (item.subscription, []))[1].append(item)
         return list(groups.values())
 
-    async def mark_sending(self, ids: Sequence[int]) -> None:
+    async def mark_sending(self, ids: Sequence[int]) -> bool:
+        """Pending → sending; False when a row was no longer pending (nothing to send)."""
+        changed = 0
         async with self.transaction() as db:
-            await db.executemany(
-                "UPDATE outbox SET state='sending', attempts=attempts+1 WHERE id=?",
-                [(i,) for i in ids],
-            )
+            for i in ids:
+                cur = await db.execute(
+                    "UPDATE outbox SET state='sending', attempts=attempts+1 "
+                    "WHERE id=? AND state='pending'",
+                    (i,),
+                )
+                changed += cur.rowcount
+        return changed == len(ids)
+
+    async def record_states(
+        self, sending: Sequence[int], sent: Sequence[tuple[int, str | None]]
+    ) -> set[int]:
+        """Group commit for the dispatcher: several rows' pending → sending and sending → sent
+        in one transaction. Returns the ids that were still pending (and are now sending)."""
+        marked: set[int] = set()
+        t = now()
+        async with self.transaction() as db:
+            if sending:
+                async with db.execute(
+                    "UPDATE outbox SET state='sending', attempts=attempts+1 WHERE id IN "
+                    f"({','.join('?' * len(sending))}) AND state='pending' RETURNING id",
+                    list(sending),
+                ) as cur:
+                    marked = {int(r[0]) for r in await cur.fetchall()}
+            if sent:
+                await db.executemany(
+                    "UPDATE outbox SET state='sent', platform_message_id=?, sent_at=?, "
+                    "last_error=NULL WHERE id=?",
+                    [(message_id, t, i) for i, message_id in sent],
+                )
+        return marked
 
     async def mark_sent(self, ids: Sequence[int], message_id: str | None) -> None:
         async with self.transaction() as db:
