@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -17,6 +18,7 @@ from typing import Any
 
 from bot import __version__
 from bot.errors import ConfigError, NewsbotError, StoreError
+from bot.observe import configure_logging
 from bot.settings import default_db_path, default_feeds_path
 
 EXIT_OK = 0
@@ -72,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latest", type=_positive, default=10, metavar="N")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("status", help="feeds by health, last poll, outbox, subscriptions")
+    _common(p, feeds=False)
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("stats", help="counts of stories and feeds")
     _common(p, feeds=False)
     p.add_argument("--json", action="store_true")
@@ -115,9 +121,10 @@ def _positive(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
+    configure_logging(
         level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        json_format=os.environ.get("NEWSBOT_LOG_FORMAT", "").lower() == "json",
+        secrets=[os.environ.get(k, "") for k in ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN")],
     )
     try:
         return _dispatch(args)
@@ -132,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `newsbot … | head`: the reader left, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -152,6 +162,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return asyncio.run(c.lookup(db, " ".join(args.query), args.limit, args.json))
         case "stories":
             return asyncio.run(c.stories(db, args.latest, args.json))
+        case "status":
+            return asyncio.run(c.status(db, args.json))
         case "stats":
             return asyncio.run(c.stats(db, args.json))
         case "feeds" if args.feeds_command == "check":

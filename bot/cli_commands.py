@@ -174,6 +174,51 @@ async def stats(db: str, as_json: bool) -> int:
     return EXIT_OK
 
 
+async def status(db: str, as_json: bool) -> int:
+    from bot.observe import store_figures
+
+    store = await Store.open(db)
+    try:
+        figures = await store_figures(store)
+        failing = [f for f in await store.feeds() if f.status in ("failing", "disabled")]
+    finally:
+        await store.close()
+    outbox = figures["outbox"]
+    depth = outbox["pending"] + outbox["sending"] + outbox["held"]
+    subscriptions = {
+        f"{platform}:{'active' if active == 'true' else 'inactive'}": n
+        for (platform, active), n in figures["subscriptions"].items()
+    }
+    data = {
+        "feeds": figures["feeds_by_status"],
+        "last_poll": _iso(figures["last_poll"]),
+        "stories": figures["stories"],
+        "stories_24h": figures["stories_24h"],
+        "outbox_depth": depth,
+        "outbox": outbox,
+        "subscriptions": subscriptions,
+        "failing_feeds": [
+            {"id": f.id, "status": f.status, "last_error": f.last_error} for f in failing
+        ],
+    }
+    if as_json:
+        print(dumps(data))
+        return EXIT_OK
+    health = ", ".join(f"{n} {s}" for s, n in sorted(data["feeds"].items())) or "none"
+    print(f"feeds          {health}")
+    print(f"last poll      {_when(figures['last_poll'])}")
+    print(f"stories        {data['stories']} ({data['stories_24h']} in the last 24 h)")
+    print(
+        f"outbox         {depth} waiting ({outbox['pending']} pending, {outbox['held']} held "
+        f"for digests), {outbox['sent']} sent, {outbox['dead']} given up"
+    )
+    subs = ", ".join(f"{n} {k}" for k, n in sorted(subscriptions.items())) or "none"
+    print(f"subscriptions  {subs}")
+    for feed in failing:
+        print(f"  {feed.status:<9} {feed.id}: {feed.last_error}")
+    return EXIT_OK
+
+
 def feeds_check(path: str) -> int:
     from bot.context.outlets import OutletRegistry
 

@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -22,7 +23,9 @@ from bot.alerts.ratelimit import Limiter, RateLimits
 from bot.app import Pipeline
 from bot.errors import ConfigError
 from bot.models import StoryDraft
+from bot.observe import Metrics, health_app, serve
 from bot.platforms.console import ConsoleSink
+from handlers.commands import Commands
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,8 @@ class RunSettings:
     moderators: dict[str, frozenset[str]] = field(default_factory=dict)
     telegram_limits: RateLimits | None = None
     discord_limits: RateLimits | None = None
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, db: str, feeds: str, env: dict[str, str] | None = None) -> RunSettings:
@@ -70,6 +75,8 @@ class RunSettings:
             discord_api_url=e.get("DISCORD_API_URL") or None,
             discord_gateway_url=e.get("DISCORD_GATEWAY_URL") or None,
             moderators=parse_moderators(e.get("NEWSBOT_MODERATORS", "")),
+            metrics_port=_port(e.get("NEWSBOT_METRICS_PORT", "")),
+            metrics_host=e.get("NEWSBOT_METRICS_HOST") or "127.0.0.1",
         )
 
     def describe(self) -> str:
@@ -78,6 +85,14 @@ class RunSettings:
         parts.append("telegram=on" if self.telegram_token else "telegram=off")
         parts.append("discord=on" if self.discord_token else "discord=off")
         return " ".join(parts)
+
+
+def _port(raw: str) -> int | None:
+    if not raw.strip():
+        return None
+    if not raw.strip().isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"{raw!r} is not a port number", field="NEWSBOT_METRICS_PORT")
+    return int(raw)
 
 
 class Platforms:
@@ -89,32 +104,66 @@ class Platforms:
         self.telegram_app: Any = None
         self.discord_client: Any = None
 
-    async def start(self, settings: RunSettings, out: TextIO) -> None:
+    async def start(
+        self, settings: RunSettings, out: TextIO, commands: Commands | None = None
+    ) -> None:
+        """Start the configured clients; with `commands`, they also answer chat commands."""
         if settings.telegram_token:
             from bot.platforms.telegram_app import TelegramSink, build_application
 
             app = build_application(settings.telegram_token, settings.telegram_api_url)
+            if commands is not None:
+                from handlers import telegram_commands
+
+                telegram_commands.install(
+                    app, commands, moderators=settings.moderators.get("telegram", frozenset())
+                )
             await app.initialize()
             await app.start()
             self.telegram_app = app
             self._stops.append(self._stop_telegram)
             self.sinks.append(TelegramSink(app.bot))
+            if commands is not None and app.updater is not None:
+                await app.updater.start_polling()
+                try:
+                    await telegram_commands.register_commands(app.bot)
+                except Exception:  # the menu is a convenience
+                    log.warning("could not register the Telegram command menu", exc_info=True)
         if settings.discord_token:
             from bot.platforms.discord_app import DiscordSink, build_client, configure_endpoints
 
             configure_endpoints(settings.discord_api_url, settings.discord_gateway_url)
             client = build_client()
+            tree = None
+            if commands is not None:
+                from handlers import discord_commands
+
+                tree = discord_commands.install(
+                    client, commands, moderators=settings.moderators.get("discord", frozenset())
+                )
             await client.login(settings.discord_token)
             self.discord_client = client
             sink = DiscordSink(client)
             self.sinks.append(sink)
+            gateway: asyncio.Task[None] | None = None
+            if tree is not None:
+                gateway = asyncio.create_task(client.connect(), name="discord-gateway")
+                try:
+                    await discord_commands.sync(tree)
+                except Exception:  # commands registered later still work
+                    log.warning("could not register the Discord slash commands", exc_info=True)
 
             async def stop_discord() -> None:
                 await sink.close()
                 await client.close()
+                if gateway is not None:
+                    await asyncio.gather(gateway, return_exceptions=True)
 
             self._stops.append(stop_discord)
         self.sinks.append(ConsoleSink(out))
+
+    def add_stop(self, stop: Callable[[], Awaitable[None]]) -> None:
+        self._stops.append(stop)
 
     async def _stop_telegram(self) -> None:
         app = self.telegram_app
@@ -170,14 +219,24 @@ async def run(
         if recovered:
             log.warning("resending %d message(s) that were in flight at the last stop", recovered)
         await pipeline.context.catch_up()
-        await platforms.start(settings, out)
+        commands = Commands(pipeline.store, pipeline.registry, pipeline.fetcher)
+        await platforms.start(settings, out, commands)
         if not settings.telegram_token and not settings.discord_token:
             # No chat platform: alerts go to the console, so a first run shows something.
             await pipeline.store.upsert_subscription("console", CONSOLE_CHAT, origin="config")
-        dispatchers = [
-            Dispatcher(pipeline.store, sink, limiter_for(sink, settings))
-            for sink in platforms.sinks
-        ]
+        metrics = Metrics()
+        pipeline.poller.on_outcome = lambda o: metrics.poll(o.result, o.new, o.revisions)
+        dispatchers = []
+        for sink in platforms.sinks:
+            limiter = limiter_for(sink, settings)
+            wall = time.time()
+            # a restarted process counts the last minute's sends against the limits
+            limiter.prime(await pipeline.store.recent_sends(sink.platform, wall - 61), wall)
+            dispatchers.append(Dispatcher(pipeline.store, sink, limiter, metrics=metrics))
+        if settings.metrics_port is not None:
+            app = health_app(pipeline.store, metrics, platforms=[d.platform for d in dispatchers])
+            health = await serve(app, settings.metrics_host, settings.metrics_port)
+            platforms.add_stop(health.cleanup)
         _wake_on_store(pipeline, dispatchers)
         poll_stop = asyncio.Event()
         tasks.append(asyncio.create_task(pipeline.poller.run(poll_stop), name="poller"))

@@ -24,6 +24,7 @@ from bot.errors import (
     UndeliverableMessage,
 )
 from bot.models import OutboxItem, Subscription
+from bot.observe import Metrics
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -100,9 +101,17 @@ class StateWriter:
 
 class Dispatcher:
     def __init__(
-        self, store: Store, sink: Sink, limiter: Limiter, *, concurrency: int = 32, batch: int = 500
+        self,
+        store: Store,
+        sink: Sink,
+        limiter: Limiter,
+        *,
+        concurrency: int = 32,
+        batch: int = 500,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics
         self.sink = sink
         self.limiter = limiter
         self.platform = sink.platform
@@ -113,7 +122,6 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self.sent = 0
         self.failed = 0
-        self.latencies: list[float] = []  # seconds from outbox row creation to send
         self.states = StateWriter(store)
         self._queue: deque[OutboxItem] = deque()
         self._queued: set[int] = set()
@@ -216,7 +224,8 @@ class Dispatcher:
             message_id = await self.sink.send(sub, view, item.reply_to)
             await self.states.sent(item.id, message_id)
             self.sent += 1
-            self.latencies.append(max(0.0, time.time() - item.created_at))
+            if self.metrics is not None:
+                self.metrics.delivered(self.platform, max(0.0, time.time() - item.created_at))
         except RetryLater as exc:
             self.limiter.hold_chat(sub.chat, exc.retry_after)
             await self.store.mark_retry([item.id], time.time() + exc.retry_after, str(exc))
@@ -224,11 +233,11 @@ class Dispatcher:
             await self.store.move_chat(self.platform, sub.chat, exc.new_chat)
             await self.store.mark_retry([item.id], time.time(), str(exc))
         except UndeliverableMessage as exc:
-            self.failed += 1
+            self._failed()
             log.warning("%s chat %s refused one message: %s", self.platform, sub.chat, exc)
             await self.store.mark_dead([item.id], str(exc))
         except PermanentSendError as exc:
-            self.failed += 1
+            self._failed()
             log.warning("%s chat %s: %s; subscription deactivated", self.platform, sub.chat, exc)
             await self.store.deactivate_subscription(sub.id, str(exc))
         except (TransientSendError, OSError, TimeoutError) as exc:
@@ -242,9 +251,14 @@ class Dispatcher:
             self._slots.release()
             self._wake.set()
 
+    def _failed(self) -> None:
+        self.failed += 1
+        if self.metrics is not None:
+            self.metrics.failed(self.platform)
+
     async def _back_off(self, item: OutboxItem, error: str) -> None:
         if item.attempts + 1 >= MAX_ATTEMPTS:
-            self.failed += 1
+            self._failed()
             await self.store.mark_dead([item.id], f"gave up after {MAX_ATTEMPTS} tries: {error}")
             return
         wait = min(MAX_BACKOFF, 2.0 ** min(item.attempts + 1, 20))

@@ -73,6 +73,7 @@ class Poller:
         contextualize: Contextualize | None = None,
         on_stored: OnStored | None = None,
         plan: Plan | None = None,
+        on_outcome: Callable[[FeedOutcome], None] | None = None,
         policy: SchedulePolicy | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -83,6 +84,7 @@ class Poller:
         self.contextualize = contextualize
         self.on_stored = on_stored
         self.plan = plan
+        self.on_outcome = on_outcome
         self.policy = policy or SchedulePolicy()
         self.clock = clock
         self._scope_locks: dict[str, asyncio.Lock] = {}
@@ -101,6 +103,8 @@ class Poller:
         finally:
             self._in_flight.discard(feed.id)
             outcome.elapsed = time.perf_counter() - started
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
         return outcome
 
     async def _poll(self, feed: FeedState, outcome: FeedOutcome) -> None:
@@ -263,7 +267,7 @@ class Poller:
                     if feed.id in self._in_flight:
                         continue
                     if feed.next_poll_at is None:
-                        at = first_poll_at(feed.url, min(feed.interval, 120.0), now)
+                        at = first_poll_at(feed.url, min(feed.interval, 30.0), now)
                         await self.store.set_next_poll(feed.id, at)
                         continue
                     if feed.next_poll_at <= now:

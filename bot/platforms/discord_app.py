@@ -47,7 +47,8 @@ def configure_endpoints(api_url: str | None, gateway_url: str | None) -> None:
 
 def build_client(intents: discord.Intents | None = None) -> discord.Client:
     return discord.Client(
-        intents=intents or discord.Intents.none(), allowed_mentions=discord.AllowedMentions.none()
+        intents=intents or discord.Intents(guilds=True),
+        allowed_mentions=discord.AllowedMentions.none(),
     )
 
 

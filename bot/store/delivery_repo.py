@@ -304,6 +304,13 @@ class DeliveryRepo(StoreBase):
         )
         return [(r["chat"], float(r["sent_at"])) for r in rows]
 
+    async def subscription_counts(self) -> dict[tuple[str, str], int]:
+        """(platform, "true"/"false" active) → count."""
+        rows = await self._fetchall(
+            "SELECT platform, active, count(*) AS n FROM subscriptions GROUP BY platform, active"
+        )
+        return {(r["platform"], "true" if r["active"] else "false"): int(r["n"]) for r in rows}
+
     async def outbox_counts(self) -> dict[str, int]:
         rows = await self._fetchall("SELECT state, count(*) AS n FROM outbox GROUP BY state")
         counts = {"pending": 0, "held": 0, "sending": 0, "sent": 0, "dead": 0}

@@ -133,6 +133,18 @@ class FeedsRepo(StoreBase):
         )
         return [_feed(r) for r in rows]
 
+    async def feed_health_counts(self) -> dict[str, int]:
+        """Feeds by health; a feed a moderator paused counts as "paused"."""
+        rows = await self._fetchall(
+            "SELECT CASE WHEN enabled = 0 THEN 'paused' ELSE status END AS s, count(*) AS n "
+            "FROM feeds GROUP BY s"
+        )
+        return {r["s"]: int(r["n"]) for r in rows}
+
+    async def last_poll_time(self) -> float | None:
+        row = await self._fetchone("SELECT max(last_polled_at) FROM feeds")
+        return float(row[0]) if row and row[0] is not None else None
+
     async def set_next_poll(self, feed_id: str, at: float) -> None:
         async with self.transaction() as db:
             await db.execute("UPDATE feeds SET next_poll_at = ? WHERE id = ?", (at, feed_id))

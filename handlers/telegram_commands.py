@@ -1,0 +1,452 @@
+"""Telegram bindings of the neutral command set (python-telegram-bot 22).
+
+This module owns turning Telegram updates into `Commands.handle` / `Commands.callback` calls and
+their Replies into Bot API calls: commands in private chats, groups (`/cmd@botname`), forum
+topics (answered in the same topic) and channels (channel posts); lookup paging buttons
+(answered, then the message edited); OPML import from a document whose caption is /import or
+to which "/import" replies (downloaded through getFile, with a progress message for big files);
+/export as a document; who is a moderator (NEWSBOT_MODERATORS, chat creator/administrators via
+getChatMember with a cache, the user in their own private chat, a channel or an anonymous group
+administrator posting as the chat); the command menu (setMyCommands per scope).
+
+Replies are HTML built by handlers.render_reply (every string escaped), at most 4096 characters
+a message, with the reply's buttons as an inline keyboard on the last message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeDefault,
+    Chat,
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers.commands import SPECS, Caller, Commands
+from handlers.opml import MAX_OPML_BYTES
+from handlers.render_reply import MAX_CAPTION, telegram_chunks, telegram_plain
+from handlers.reply import Button, Reply, refusal
+
+log = logging.getLogger(__name__)
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+Context = CallbackContext[Any, Any, Any, Any]
+T = TypeVar("T")
+
+PROGRESS_BYTES = 32 * 1024  # an OPML file bigger than this gets a progress message
+MAX_RETRY_WAIT = 5.0  # a 429 asking to wait longer than this drops the answer (logged)
+MAX_CALLBACK_DATA = 64
+_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+_IMPORT_CAPTION = r"^/import(@\w+)?(\s|$)"
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def install(
+    app: AnyApp,
+    commands: Commands,
+    *,
+    moderators: frozenset[str] = frozenset(),
+    admin_cache_ttl: float = 300,
+    progress_interval: float = 1.0,
+) -> None:
+    """Add the command, unknown-command, document (OPML import), button and error handlers.
+
+    `moderators` are Telegram user ids (NEWSBOT_MODERATORS); `progress_interval` is the least
+    time between two edits of an import's progress message.
+    """
+    binding = TelegramCommands(
+        commands,
+        moderators=moderators,
+        admin_cache_ttl=admin_cache_ttl,
+        progress_interval=progress_interval,
+    )
+    names = [spec.name for spec in SPECS]
+    app.add_handler(CommandHandler(names, binding.on_command, filters=_UPDATES))
+    app.add_handler(
+        MessageHandler(
+            _UPDATES & filters.Document.ALL & filters.CaptionRegex(_IMPORT_CAPTION),
+            binding.on_document,
+        )
+    )
+    app.add_handler(MessageHandler(_UPDATES & filters.COMMAND, binding.on_unknown))
+    app.add_handler(CallbackQueryHandler(binding.on_callback))
+    app.add_error_handler(log_error)
+
+
+async def register_commands(bot: Bot) -> None:
+    """The command menu: member commands everywhere; every command for chat administrators and
+    in private chats (where the user is the moderator of their own chat)."""
+    member = [BotCommand(s.name, s.help[:256]) for s in SPECS if not s.moderator]
+    everyone = [BotCommand(s.name, s.help[:256]) for s in SPECS]
+    await bot.set_my_commands(member, scope=BotCommandScopeDefault())
+    await bot.set_my_commands(everyone, scope=BotCommandScopeAllPrivateChats())
+    await bot.set_my_commands(everyone, scope=BotCommandScopeAllChatAdministrators())
+
+
+async def log_error(update: object, context: Context) -> None:
+    """The application's error handler: the library would only log it at a lower level."""
+    log.error("error handling a Telegram update", exc_info=context.error)
+
+
+def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+    """One row of buttons; a button whose data is over 64 bytes is left out (Telegram's limit)."""
+    row = [
+        InlineKeyboardButton(b.label[:64], callback_data=b.data)
+        for b in buttons
+        if 1 <= len(b.data.encode("utf-8")) <= MAX_CALLBACK_DATA
+    ]
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+def _command_of(message: Message) -> tuple[str, str, str]:
+    """(name, addressed bot or "", arguments) of a message starting with a bot_command."""
+    text = message.text or message.caption or ""
+    entities = message.entities or message.caption_entities
+    length = entities[0].length if entities else len(text.split(" ", 1)[0])
+    command = text[1:length]
+    name, _, bot = command.partition("@")
+    return name.lower(), bot, text[length:].strip()
+
+
+def _thread(message: Message) -> int | None:
+    return message.message_thread_id if message.is_topic_message else None
+
+
+class _Progress:
+    """Edits the progress message as an import proceeds; best effort, never two edits at once."""
+
+    def __init__(self, bot: Bot, message: Message, interval: float) -> None:
+        self.bot = bot
+        self.message = message
+        self.interval = interval
+        self.edits = 0
+        self._last = time.monotonic()
+        self._task: asyncio.Task[None] | None = None
+
+    def update(self, done: int, total: int) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        if time.monotonic() - self._last < self.interval or done >= total:
+            return
+        self._last = time.monotonic()
+        self._task = asyncio.create_task(self._edit(f"Importing feeds: {done:,} of {total:,}…"))
+
+    async def _edit(self, text: str) -> None:
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=self.message.chat_id,
+                message_id=self.message.message_id,
+                link_preview_options=_NO_PREVIEW,
+            )
+            self.edits += 1
+        except TelegramError as exc:  # progress is cosmetic: a 429 or a hiccup skips one
+            log.warning("progress edit failed: %s", exc)
+
+    async def settle(self) -> None:
+        if self._task is not None:
+            await self._task
+
+
+class TelegramCommands:
+    """The handlers `install` adds, bound to one Commands and one moderator policy."""
+
+    def __init__(
+        self,
+        commands: Commands,
+        *,
+        moderators: frozenset[str] = frozenset(),
+        admin_cache_ttl: float = 300,
+        progress_interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.commands = commands
+        self.moderators = moderators
+        self.admin_cache_ttl = admin_cache_ttl
+        self.progress_interval = progress_interval
+        self.clock = clock
+        self._admins: dict[tuple[int, int], tuple[float, bool]] = {}
+
+    # ------------------------------------------------------------ who is calling
+
+    async def is_moderator(
+        self, bot: Bot, chat: Chat, user: User | None, sender_chat: Chat | None = None
+    ) -> bool:
+        if sender_chat is not None:
+            # A channel posting, or an anonymous administrator posting as the group itself;
+            # only administrators can do either. Another chat (a linked channel) is not.
+            return sender_chat.id == chat.id
+        if user is None:
+            return False
+        if str(user.id) in self.moderators or chat.type == ChatType.PRIVATE:
+            return True
+        key = (chat.id, user.id)
+        now = self.clock()
+        cached = self._admins.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        try:
+            member = await bot.get_chat_member(chat.id, user.id)
+        except TelegramError as exc:
+            log.warning("getChatMember %s/%s failed: %s", chat.id, user.id, exc)
+            return False
+        allowed = member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+        if len(self._admins) > 10_000:
+            self._admins = {k: v for k, v in self._admins.items() if v[0] > now}
+        self._admins[key] = (now + self.admin_cache_ttl, allowed)
+        return allowed
+
+    async def caller(self, bot: Bot, message: Message) -> Caller:
+        user = message.from_user
+        sender = message.sender_chat
+        thread = _thread(message)
+        who = sender if sender is not None else None
+        return Caller(
+            platform="telegram",
+            chat=str(message.chat_id),
+            thread=str(thread) if thread else "",
+            user=str(who.id) if who is not None else str(user.id) if user else "",
+            name=(who.title or "") if who is not None else _user_name(user),
+            is_moderator=await self.is_moderator(bot, message.chat, user, sender),
+        )
+
+    # ------------------------------------------------------------ handlers
+
+    async def on_command(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        name, _bot, args = _command_of(message)
+        caller = await self.caller(context.bot, message)
+        replied = message.reply_to_message
+        if name == "import" and replied is not None and replied.document is not None:
+            await self._import(context.bot, message, caller, replied.document, args)
+            return
+        reply = await self.commands.handle(caller, name, args)
+        await self.send(context.bot, message, reply)
+
+    async def on_unknown(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        name, addressed, args = _command_of(message)
+        if addressed and addressed.lower() != (context.bot.username or "").lower():
+            return  # a command for another bot in the same group
+        caller = await self.caller(context.bot, message)
+        await self.send(context.bot, message, await self.commands.handle(caller, name, args))
+
+    async def on_document(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None or message.document is None:
+            return
+        _name, addressed, args = _command_of(message)
+        if addressed and addressed.lower() != (context.bot.username or "").lower():
+            return
+        caller = await self.caller(context.bot, message)
+        await self._import(context.bot, message, caller, message.document, args)
+
+    async def on_callback(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        message = query.message
+        if not isinstance(message, Message):  # too old to be accessible
+            await query.answer("This button has expired.", show_alert=True)
+            return
+        thread = _thread(message)
+        caller = Caller(
+            platform="telegram",
+            chat=str(message.chat_id),
+            thread=str(thread) if thread else "",
+            user=str(query.from_user.id),
+            name=_user_name(query.from_user),
+            is_moderator=await self.is_moderator(context.bot, message.chat, query.from_user),
+        )
+        reply = await self.commands.callback(caller, query.data or "")
+        if reply.error:
+            await query.answer(telegram_plain(reply), show_alert=True)
+            return
+        await query.answer()
+        chunks = self.chunks(reply)
+        markup = keyboard(reply.buttons)
+        try:
+            await _retrying(
+                context.bot.edit_message_text,
+                chunks[0],
+                chat_id=message.chat_id,
+                message_id=message.message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=_NO_PREVIEW,
+                reply_markup=markup if len(chunks) == 1 else None,
+            )
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                raise
+        if len(chunks) > 1:
+            await self._send_chunks(context.bot, message.chat_id, thread, chunks[1:], markup, None)
+
+    # ------------------------------------------------------------ import
+
+    async def _import(
+        self, bot: Bot, message: Message, caller: Caller, document: Document, args: str
+    ) -> None:
+        if not caller.is_moderator:  # refused before anything is downloaded
+            await self.send(bot, message, await self.commands.handle(caller, "import", args))
+            return
+        size = document.file_size or 0
+        if size > MAX_OPML_BYTES:
+            limit = MAX_OPML_BYTES // 1024 // 1024
+            await self.send(
+                bot, message, refusal(f"Nothing imported: the file is over {limit} MB.")
+            )
+            return
+        file = await bot.get_file(document.file_id)
+        data = bytes(await file.download_as_bytearray())
+        progress: _Progress | None = None
+        if len(data) > PROGRESS_BYTES:
+            sent = await self._send_chunks(
+                bot,
+                message.chat_id,
+                _thread(message),
+                ["Importing feeds…"],
+                None,
+                message.message_id,
+            )
+            progress = _Progress(bot, sent, self.progress_interval)
+        reply = await self.commands.handle(
+            caller,
+            "import",
+            args,
+            attachment=data,
+            progress=progress.update if progress is not None else None,
+        )
+        if progress is None:
+            await self.send(bot, message, reply)
+            return
+        await progress.settle()
+        chunks = self.chunks(reply)
+        if len(chunks) == 1 and reply.document is None and not reply.buttons:
+            with contextlib.suppress(BadRequest):  # "not modified": the same text already
+                await _retrying(
+                    bot.edit_message_text,
+                    chunks[0],
+                    chat_id=progress.message.chat_id,
+                    message_id=progress.message.message_id,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=_NO_PREVIEW,
+                )
+            return
+        await self.send(bot, message, reply)
+
+    # ------------------------------------------------------------ sending
+
+    @staticmethod
+    def chunks(reply: Reply) -> list[str]:
+        """A paged reply is kept to one message when it can be (compact), so a button press
+        edits the whole of it."""
+        chunks = telegram_chunks(reply)
+        if reply.buttons and len(chunks) > 1:
+            chunks = telegram_chunks(reply, compact=True)
+        return chunks
+
+    async def send(self, bot: Bot, message: Message, reply: Reply) -> Message:
+        """Answer `message` (in its chat and topic) with the reply; returns the last message."""
+        chat_id = message.chat_id
+        thread = _thread(message)
+        quote = message.message_id if message.chat.type != ChatType.CHANNEL else None
+        chunks = self.chunks(reply)
+        if reply.document is not None:
+            caption = telegram_chunks(reply, limit=MAX_CAPTION)
+            doc = reply.document
+            sent = await _retrying(
+                bot.send_document,
+                chat_id,
+                document=doc.data,
+                filename=doc.filename,
+                caption=caption[0] if len(caption) == 1 else None,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread,
+                reply_parameters=_quote(quote),
+            )
+            if len(caption) == 1:
+                return sent
+            quote = None
+        return await self._send_chunks(bot, chat_id, thread, chunks, keyboard(reply.buttons), quote)
+
+    async def _send_chunks(
+        self,
+        bot: Bot,
+        chat_id: int,
+        thread: int | None,
+        chunks: list[str],
+        markup: InlineKeyboardMarkup | None,
+        quote: int | None,
+    ) -> Message:
+        last: Message | None = None
+        for index, text in enumerate(chunks):
+            final = index == len(chunks) - 1
+            last = await _retrying(
+                bot.send_message,
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread,
+                link_preview_options=_NO_PREVIEW,
+                reply_markup=markup if final else None,
+                reply_parameters=_quote(quote) if index == 0 else None,
+            )
+        assert last is not None
+        return last
+
+
+def _quote(message_id: int | None) -> ReplyParameters | None:
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+
+
+def _user_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return f"@{user.username}" if user.username else user.full_name
+
+
+async def _retrying(call: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    """`call(*args, **kwargs)`, retried once after a short 429 (a reply is interactive: a long
+    wait is not worth it)."""
+    try:
+        return await call(*args, **kwargs)
+    except RetryAfter as exc:
+        wait = exc.retry_after
+        seconds = wait.total_seconds() if not isinstance(wait, int) else float(wait)
+        if seconds > MAX_RETRY_WAIT:
+            raise
+        await asyncio.sleep(seconds)
+        return await call(*args, **kwargs)
