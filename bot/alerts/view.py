@@ -36,9 +36,14 @@ _GOVERNMENT_ROLES = (
 )
 
 
-def clip(text: str, budget: int) -> str:
-    """Cut at a word boundary within the budget, marking the cut with an ellipsis."""
-    text = " ".join(text.split())
+def clip(text: str, budget: int, *, keep_lines: bool = False) -> str:
+    """Cut at a word boundary within the budget, marking the cut with an ellipsis.
+
+    Spaces are folded; line breaks survive only with keep_lines (a block of several lines)."""
+    if keep_lines:
+        text = "\n".join(" ".join(line.split()) for line in text.splitlines())
+    else:
+        text = " ".join(text.split())
     if len(text) <= budget:
         return text
     cut = text[: budget - 1]

@@ -41,7 +41,7 @@ def render(view: AlertView) -> dict[str, Any]:
             fields.append(
                 {
                     "name": clip(name, FIELD_NAME_LIMIT),
-                    "value": clip(value, FIELD_VALUE_LIMIT),
+                    "value": clip(value, FIELD_VALUE_LIMIT, keep_lines=True),
                     "inline": False,
                 }
             )
@@ -72,7 +72,7 @@ def render(view: AlertView) -> dict[str, Any]:
     embed: dict[str, Any] = {
         "type": "rich",
         "title": clip(inert(view.headline), TITLE_LIMIT),
-        "description": clip(description, DESCRIPTION_LIMIT),
+        "description": clip(description, DESCRIPTION_LIMIT, keep_lines=True),
         "color": COLOUR_DENIAL if view.denial else COLOUR_ALERT,
         "fields": fields[:25],
     }
