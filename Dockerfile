@@ -16,7 +16,9 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     NEWSBOT_DB=/data/newsbot.db \
-    NEWSBOT_FEEDS=/app/feeds.yaml
+    NEWSBOT_FEEDS=/app/feeds.yaml \
+    NEWSBOT_METRICS_PORT=9464 \
+    NEWSBOT_METRICS_HOST=0.0.0.0
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin newsbot \
  && mkdir -p /data /app \
  && chown newsbot:newsbot /data /app
@@ -26,8 +28,9 @@ COPY --chown=newsbot:newsbot feeds.yaml /app/feeds.yaml
 USER newsbot
 WORKDIR /app
 VOLUME ["/data"]
-# Healthy when the database opens and answers (the process keeps it in WAL mode).
-HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
-  CMD ["newsbot", "stats", "--db", "/data/newsbot.db"]
+EXPOSE 9464
+# /healthz answers 200 while the database answers and polling is alive (503 otherwise).
+HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:9464/healthz', timeout=8).status != 200)"]
 STOPSIGNAL SIGTERM
 CMD ["newsbot", "run"]
