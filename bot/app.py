@@ -181,4 +181,5 @@ async def seed_subscriptions(store: Store, subs: Sequence[SubscriptionConfig]) -
             denials_only=sub.denials_only,
             mode=sub.mode,
             origin="config",
+            webhook_url=sub.webhook,
         )

@@ -46,6 +46,7 @@ class SubscriptionConfig:
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     denials_only: bool = False
     mode: str = "instant"
+    webhook: str | None = None  # Discord: deliver through this channel webhook URL
     line: int | None = None
 
 
@@ -202,6 +203,7 @@ _SUB_KEYS = {
     "entities",
     "denials_only",
     "mode",
+    "webhook",
 }
 _TOP_KEYS = {"outlets", "feeds", "fetch", "defaults", "subscriptions"}
 
@@ -411,6 +413,13 @@ def _subscriptions(reader: _Reader, node: _Node | None) -> tuple[SubscriptionCon
         mode = (reader.string(m, "mode", where, default="instant") or "instant").lower()
         if mode not in ("instant", "hourly", "daily"):
             raise reader.fail("must be instant, hourly or daily", m["mode"].line, f"{where}.mode")
+        webhook = reader.string(m, "webhook", where)
+        if webhook is not None and (platform != "discord" or validate_url(webhook)):
+            raise reader.fail(
+                "a webhook is a Discord webhook URL (https://discord.com/api/webhooks/…)",
+                m["webhook"].line,
+                f"{where}.webhook",
+            )
         filters: dict[str, tuple[str, ...]] = {
             key: reader.strings(m, key, where)
             for key in ("feeds", "outlets", "tags", "keywords", "entities")
@@ -424,6 +433,7 @@ def _subscriptions(reader: _Reader, node: _Node | None) -> tuple[SubscriptionCon
                 filters=filters,
                 denials_only=reader.boolean(m, "denials_only", where, False),
                 mode=mode,
+                webhook=webhook,
                 line=item.line,
             )
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.models import FILTER_KINDS, OutboxItem, Subscription
@@ -51,6 +52,15 @@ def _item(row: sqlite3.Row) -> OutboxItem:
         about_story_id=row["about_story_id"],
         reply_to=row["reply_to"],
     )
+
+
+@dataclass(frozen=True)
+class Delivered:
+    row_id: int
+    subscription: Subscription
+    kind: str
+    state: str
+    message_id: str | None
 
 
 class DeliveryRepo(StoreBase):
@@ -317,14 +327,17 @@ class DeliveryRepo(StoreBase):
         counts.update({r["state"]: int(r["n"]) for r in rows})
         return counts
 
-    async def deliveries(self, story_id: int) -> list[tuple[Subscription, str, str | None]]:
-        """(subscription, state, platform message id) of every row for a story."""
+    async def deliveries(self, story_id: int) -> list[Delivered]:
+        """Every outbox row for a story: where it goes, its state and platform message id."""
         rows = await self._fetchall(
-            f"SELECT o.state, o.platform_message_id, {_SUB_COLUMNS} FROM outbox o "
+            f"SELECT o.id, o.kind, o.state, o.platform_message_id, {_SUB_COLUMNS} FROM outbox o "
             "JOIN subscriptions s ON s.id = o.subscription_id WHERE o.story_id = ? ORDER BY o.id",
             (story_id,),
         )
-        return [(_subscription(r), r["state"], r["platform_message_id"]) for r in rows]
+        return [
+            Delivered(r["id"], _subscription(r), r["kind"], r["state"], r["platform_message_id"])
+            for r in rows
+        ]
 
     # ------------------------------------------------------------ audit
 

@@ -18,7 +18,7 @@ from bot.alerts.fanout import matches, next_digest_at
 from bot.alerts.outbox import Dispatcher
 from bot.alerts.ratelimit import Limiter, RateLimits
 from bot.app import Pipeline
-from bot.models import Entry, FeedState, StoryDraft, Subscription
+from bot.models import Entry, FeedConfig, FeedState, StoryDraft, Subscription
 from bot.platforms.console import ConsoleSink
 from tests.fakes.feed_server import FeedServer
 
@@ -229,3 +229,56 @@ async def test_in_flight_rows_are_resent_after_a_crash_and_order_is_kept(
     assert sorted(titles) == [f"Story {i}" for i in range(5)] and len(titles) == 5
     ids = [int(m) for m in re.findall(r"message #(\d+) → c1", out.getvalue())]
     assert ids == sorted(ids)
+
+
+async def test_digest_is_one_message_listing_the_stories_when_its_hour_comes(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.put("/wsj.xml", rss([]))
+    server.put("/rhc.xml", rss([]))
+    feeds = write_feeds(
+        tmp_path, server, "  - platform: console\n    chat: hourly\n    mode: hourly\n"
+    )
+    out = io.StringIO()
+    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+        await p.poller.poll_once()
+        server.put("/wsj.xml", rss([(f"d{i}", f"Digest story {i}", "x") for i in range(3)]))
+        await p.poller.poll_once()
+        dispatcher = Dispatcher(p.store, ConsoleSink(out), Limiter(FAST))
+        await dispatcher.drain()
+        assert out.getvalue() == ""  # not before the hour
+        held = [i for _, items in await p.store.due_digests("console") for i in items]
+        assert held == []  # due_digests only returns groups whose time has come
+        rows = [
+            row for story in await p.store.latest(3) for row in await p.store.deliveries(story.id)
+        ]
+        assert [row.state for row in rows] == ["held"] * 3
+        # the hour comes: the held rows' time is now in the past
+        await p.store.mark_retry([row.row_id for row in rows], time.time() - 1, "", "held")
+        await dispatcher.drain()
+    text = out.getvalue()
+    assert text.count("── message #") == 1 and "Digest: 3 stories" in text
+    assert all(f"Digest story {i}" in text for i in range(3))
+
+
+async def test_rereading_the_feeds_file_keeps_what_moderators_changed(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.put("/wsj.xml", rss([]))
+    server.put("/rhc.xml", rss([]))
+    feeds = write_feeds(
+        tmp_path, server, "  - platform: console\n    chat: c1\n    outlets: [wsj]\n"
+    )
+    db = str(tmp_path / "db")
+    async with await Pipeline.open(db, str(feeds), use_pool=False) as p:
+        sub = await p.store.subscription("console", "c1")
+        assert sub is not None
+        await p.store.update_subscription(sub.id, filters={"keywords": ["Rostec"]})
+        await p.store.sync_feeds(
+            [FeedConfig(id="added-in-chat", url="https://x.test/rss")], origin="moderator"
+        )
+    async with await Pipeline.open(db, str(feeds), use_pool=False) as p:
+        sub = await p.store.subscription("console", "c1")
+        assert sub is not None and sub.filters == {"keywords": ("Rostec",)}
+        assert "added-in-chat" in {f.id for f in await p.store.feeds()}
+        assert {"wsj-world", "rhc"} <= {f.id for f in await p.store.feeds()}

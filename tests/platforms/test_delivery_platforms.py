@@ -276,3 +276,29 @@ async def test_wsj_reader_gets_the_denial_as_a_reply_on_both_platforms(
     follow_dc = dc.messages_in(dc.news_channel_id)[-1]
     assert "Update on a story you received" in follow_dc.embed["description"]
     assert int(follow_dc.message_reference["message_id"]) == report_dc.id
+
+
+async def test_discord_subscription_with_a_webhook_delivers_through_it(
+    server: FeedServer, tmp_path: Path, dc: FakeDiscord
+) -> None:
+    await start_empty(server)
+    feeds = feeds_file(
+        tmp_path,
+        server,
+        f"  - platform: discord\n    chat: '{dc.alerts_channel_id}'\n"
+        f"    webhook: {dc.webhook.url}\n",
+    )
+    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+        await p.poller.poll_once()
+        server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
+        await p.poller.poll_once()
+        dispatcher, sink = await discord_dispatcher(p, dc)
+        try:
+            await dispatcher.drain()
+        finally:
+            await sink.client.close()
+            await sink.close()
+    (message,) = dc.webhook_messages
+    assert message.embed is not None and message.embed["title"].startswith("Russia rejects")
+    assert message.allowed_mentions == {"parse": []}
+    assert not [m for m in dc.messages if m.via == "channel"]  # not through the bot API
