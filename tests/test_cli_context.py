@@ -84,7 +84,7 @@ def test_eval_stance_on_an_emergent_format_file(tmp_path: Path) -> None:
         "Kremlin denies reports that Putin is ill,against\n"
         "ISIS claims to have beheaded US journalist,for\n"
         "Report: Apple to unveil watch,observing\n"
-        "Hoax: no, the pope did not endorse the candidate,against\n"
+        '"Hoax: no, the pope did not endorse the candidate",against\n'
     )
     result = newsbot("eval", "stance", str(csv), "--json")
     assert result.returncode == 0, result.stderr
