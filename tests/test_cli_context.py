@@ -92,3 +92,15 @@ def test_eval_stance_on_an_emergent_format_file(tmp_path: Path) -> None:
     assert data["n"] == 4 and set(data["against"]) >= {"precision", "recall", "f1"}
     assert data["against"]["recall"] == 1.0
     assert newsbot("eval", "stance", str(tmp_path / "absent.csv")).returncode == 2
+
+
+def test_eval_stance_names_the_line_of_a_bad_row(tmp_path: Path) -> None:
+    csv = tmp_path / "bad.csv"
+    csv.write_text(
+        "articleHeadline,articleHeadlineStance\nFine,for\nHoax: no, unquoted comma,against\n"
+    )
+    result = newsbot("eval", "stance", str(csv))
+    assert result.returncode == 2
+    assert f"{csv}:3: articleHeadlineStance: stance 'unquoted comma' is not one of" in (
+        result.stderr
+    )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.context.denials import classify_headline, headline_cues
+from bot.errors import ConfigError
 
 LABELS: tuple[str, ...] = ("against", "for", "observing")
 
@@ -72,13 +73,29 @@ def evaluate(
 
 
 def read_emergent(path: str | Path) -> list[tuple[str, str]]:
-    """(headline, stance) pairs from an Emergent CSV file."""
+    """(headline, stance) pairs from an Emergent CSV file.
+
+    Raises ConfigError naming the file and line for a missing column or a stance that is not
+    for / against / observing, rather than scoring a silently shortened file."""
+    pairs: list[tuple[str, str]] = []
+    name = str(path)
     with Path(path).open(newline="", encoding="utf-8") as fh:
-        return [
-            (row["articleHeadline"], row["articleHeadlineStance"])
-            for row in csv.DictReader(fh)
-            if row.get("articleHeadline") is not None
-        ]
+        reader = csv.DictReader(fh)
+        missing = {"articleHeadline", "articleHeadlineStance"} - set(reader.fieldnames or ())
+        if missing:
+            raise ConfigError(f"missing column(s) {', '.join(sorted(missing))}", path=name, line=1)
+        for row in reader:
+            stance = (row.get("articleHeadlineStance") or "").strip()
+            if stance not in LABELS:
+                raise ConfigError(
+                    f"stance {stance!r} is not one of {', '.join(LABELS)} (a headline with a "
+                    "comma must be quoted)",
+                    path=name,
+                    line=reader.line_num,
+                    field="articleHeadlineStance",
+                )
+            pairs.append((row["articleHeadline"], stance))
+    return pairs
 
 
 def evaluate_csv(path: str | Path, *, keep_errors: bool = False) -> dict[str, Any]:
