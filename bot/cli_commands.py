@@ -295,14 +295,9 @@ def outlet(query: str, as_json: bool) -> int:
         print(dumps(card.to_dict()))
         return EXIT_OK
     print(card.name)
-    for label, fact in (
-        ("country", card.country),
-        ("owner", card.owner),
-        ("state media", card.state_media),
-        ("reliability", card.reliability),
-    ):
+    for name, fact in card.facts():
         source = f"  [{fact.source}]" if fact.source else ""
-        print(f"  {label:<12} {fact.shown()}{source}")
+        print(f"  {name.replace('_', ' '):<12} {fact.shown()}{source}")
     if card.domains:
         print(f"  {'domains':<12} {', '.join(card.domains)}")
     return EXIT_OK

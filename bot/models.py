@@ -150,28 +150,24 @@ class OutletCard:
             parts.append(status)
         return " · ".join(parts)
 
+    def facts(self) -> tuple[tuple[str, Fact], ...]:
+        """The sourced facts of the card, with their names, in display order."""
+        return (
+            ("country", self.country),
+            ("owner", self.owner),
+            ("state_media", self.state_media),
+            ("reliability", self.reliability),
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        sources = {
-            name: fact.source
-            for name, fact in (
-                ("country", self.country),
-                ("owner", self.owner),
-                ("state_media", self.state_media),
-                ("reliability", self.reliability),
-            )
-            if fact.source
-        }
         return {
             "id": self.id,
             "name": self.name,
             "domains": list(self.domains),
             "aliases": list(self.aliases),
-            "country": self.country.shown(),
-            "owner": self.owner.shown(),
-            "state_media": self.state_media.shown(),
-            "reliability": self.reliability.shown(),
+            **{name: fact.shown() for name, fact in self.facts()},
             "language": self.language,
-            "sources": sources,
+            "sources": {name: fact.source for name, fact in self.facts() if fact.source},
         }
 
     @classmethod

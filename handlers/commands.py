@@ -552,14 +552,9 @@ class Commands:
 
 def outlet_lines(card: OutletCard) -> tuple[str, ...]:
     lines = []
-    for label, fact in (
-        ("Country", card.country),
-        ("Owner", card.owner),
-        ("State media", card.state_media),
-        ("Reliability", card.reliability),
-    ):
+    for name, fact in card.facts():
         source = f" (source: {fact.source})" if fact.source else ""
-        lines.append(f"{label}: {fact.shown()}{source}")
+        lines.append(f"{name.replace('_', ' ').capitalize()}: {fact.shown()}{source}")
     if card.domains:
         lines.append(f"Domains: {', '.join(card.domains[:5])}")
     return tuple(lines)
