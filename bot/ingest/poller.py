@@ -263,7 +263,7 @@ class Poller:
         try:
             while not stop.is_set():
                 now = self.clock()
-                for feed in await self.store.pollable_feeds():
+                for feed in await self.store.due_feeds(now):
                     if feed.id in self._in_flight:
                         continue
                     if feed.next_poll_at is None:

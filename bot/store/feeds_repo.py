@@ -145,6 +145,15 @@ class FeedsRepo(StoreBase):
         row = await self._fetchone("SELECT max(last_polled_at) FROM feeds")
         return float(row[0]) if row and row[0] is not None else None
 
+    async def due_feeds(self, now: float) -> list[FeedState]:
+        """Pollable feeds whose next poll has come (or was never scheduled)."""
+        rows = await self._fetchall(
+            f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.enabled = 1 AND f.status != 'disabled'"
+            " AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?) ORDER BY f.next_poll_at",
+            (now,),
+        )
+        return [_feed(r) for r in rows]
+
     async def set_next_poll(self, feed_id: str, at: float) -> None:
         async with self.transaction() as db:
             await db.execute("UPDATE feeds SET next_poll_at = ? WHERE id = ?", (at, feed_id))
