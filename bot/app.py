@@ -106,6 +106,7 @@ class Pipeline:
                 contextualize=engine.contextualize,
                 on_stored=engine.on_stored,
                 plan=fanout,
+                settle=engine.settle,
             )
         except BaseException:
             await store.close()

@@ -6,13 +6,15 @@ DESIGN §2 passes along (feeds → entries → stories → context → alerts).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 
+@functools.lru_cache(maxsize=16384)
 def entity_key(name: str) -> str:
     """How entities are matched: case- and accent-insensitive, punctuation folded."""
     folded = unicodedata.normalize("NFKD", name)
@@ -233,7 +235,17 @@ class Denial:
     cues: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Written out rather than dataclasses.asdict: it runs for every stored story, and
+        # asdict's generic deep copy was a measurable share of ingest time.
+        return {
+            "is_denial": self.is_denial,
+            "deniers": [{"name": d.name, "role": d.role} for d in self.deniers],
+            "denied_outlet": self.denied_outlet,
+            "denied_outlet_id": self.denied_outlet_id,
+            "claim": self.claim,
+            "evidence": list(self.evidence),
+            "cues": list(self.cues),
+        }
 
 
 NO_DENIAL = Denial(is_denial=False)
@@ -252,9 +264,9 @@ class StoryContext:
     def to_dict(self) -> dict[str, Any]:
         return {
             "outlet": self.outlet.to_dict() if self.outlet else None,
-            "entities": [asdict(e) for e in self.entities],
+            "entities": [{"name": e.name, "kind": e.kind, "role": e.role} for e in self.entities],
             "denial": self.denial.to_dict(),
-            "hedges": [asdict(h) for h in self.hedges],
+            "hedges": [{"sentence": h.sentence, "cue": h.cue} for h in self.hedges],
             "summary": self.summary,
         }
 

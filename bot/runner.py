@@ -240,6 +240,9 @@ async def run(
         _wake_on_store(pipeline, dispatchers)
         poll_stop = asyncio.Event()
         tasks.append(asyncio.create_task(pipeline.poller.run(poll_stop), name="poller"))
+        link_stop = asyncio.Event()
+        linker = asyncio.create_task(pipeline.context.run(link_stop), name="linker")
+        tasks.append(linker)
         send_stop = asyncio.Event()
         for dispatcher in dispatchers:
             tasks.append(
@@ -248,10 +251,12 @@ async def run(
                 )
             )
         await _wait_for_stop_or_crash(stop, tasks)
-        poll_stop.set()  # stop polling first, then let in-flight sends finish
+        poll_stop.set()  # stop polling first, then link what was stored, then finish sends
         await asyncio.gather(tasks[0], return_exceptions=True)
+        link_stop.set()
+        await asyncio.gather(linker, return_exceptions=True)
         send_stop.set()
-        await asyncio.gather(*tasks[1:], return_exceptions=True)
+        await asyncio.gather(*tasks[2:], return_exceptions=True)
     finally:
         for task in tasks:
             task.cancel()
@@ -275,7 +280,12 @@ async def _wait_for_stop_or_crash(stop: asyncio.Event, tasks: Sequence[asyncio.T
 
 
 def _wake_on_store(pipeline: Pipeline, dispatchers: Sequence[Dispatcher]) -> None:
-    """After stories are stored (and follow-ups queued), wake the dispatchers at once."""
+    """New alerts are stored, or follow-ups queued by the linker: wake the dispatchers."""
+
+    def wake_all() -> None:
+        for dispatcher in dispatchers:
+            dispatcher.wake()
+
     inner = pipeline.poller.on_stored
 
     async def on_stored(
@@ -283,7 +293,7 @@ def _wake_on_store(pipeline: Pipeline, dispatchers: Sequence[Dispatcher]) -> Non
     ) -> None:
         if inner is not None:
             await inner(new, revised)
-        for dispatcher in dispatchers:
-            dispatcher.wake()
+        wake_all()
 
     pipeline.poller.on_stored = on_stored
+    pipeline.context.on_linked = wake_all

@@ -8,7 +8,7 @@ with bot.context.links and records the links and clusters.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
@@ -58,6 +58,9 @@ class ContextEngine:
         self.store = store
         self.registry = registry
         self.pool = pool
+        self.on_linked: Callable[[], None] | None = None  # e.g. wake the dispatchers
+        self._wake = asyncio.Event()
+        self._bands: dict[int, tuple[int, ...]] = {}  # computed at store time, used once
 
     async def contextualize(
         self, items: Sequence[tuple[Entry, OutletCard | None]]
@@ -79,19 +82,46 @@ class ContextEngine:
     async def on_stored(
         self, new: Sequence[tuple[int, StoryDraft]], revised: Sequence[StoryDraft]
     ) -> None:
-        """Link each new story, queue follow-ups for denials, then mark it linked."""
-        stories = await self.store.stories_by_ids([story_id for story_id, _ in new])
-        bands = {story_id: draft.bands for story_id, draft in new}
-        await self._link_all(stories, bands)
+        """New stories are stored (marked unlinked): the linker takes them from here.
 
-    async def catch_up(self, batch: int = 100) -> int:
-        """Link stories stored but not linked (a crash between the two); returns how many."""
+        Linking is off the poll's path: a feed's poll does not wait for its stories to be
+        compared with the store. `settle()` (end of a one-off poll) or `run()` (the bot) link
+        them; a crash in between leaves them unlinked, and they are linked at the next start.
+        """
+        for story_id, draft in new:
+            if len(self._bands) < 100_000:
+                self._bands[story_id] = draft.bands
+        self._wake.set()
+
+    async def settle(self) -> int:
+        """Link everything stored so far; returns how many stories were linked."""
+        return await self.catch_up()
+
+    async def run(self, stop: asyncio.Event, *, tick: float = 5.0) -> None:
+        """Link new stories as they are stored, until `stop` (then link what is left)."""
+        while not stop.is_set():
+            self._wake.clear()
+            if await self.catch_up() and self.on_linked is not None:
+                self.on_linked()
+            waiter = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiter, stopper}, timeout=tick, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            stopper.cancel()
+        if await self.catch_up() and self.on_linked is not None:
+            self.on_linked()
+
+    async def catch_up(self, batch: int = 200) -> int:
+        """Link stories stored but not yet linked; returns how many."""
         done = 0
         while True:
             stories = await self.store.unlinked_stories(batch)
             if not stories:
                 return done
-            bands = {s.id: await self.store.bands_of(s.id) for s in stories}
+            bands = {
+                s.id: self._bands.pop(s.id, ()) or minhash_bands(f"{s.title}\n{s.text}")
+                for s in stories
+            }
             await self._link_all(stories, bands)
             done += len(stories)
 

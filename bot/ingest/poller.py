@@ -74,6 +74,7 @@ class Poller:
         on_stored: OnStored | None = None,
         plan: Plan | None = None,
         on_outcome: Callable[[FeedOutcome], None] | None = None,
+        settle: Callable[[], Awaitable[object]] | None = None,
         policy: SchedulePolicy | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -85,6 +86,7 @@ class Poller:
         self.on_stored = on_stored
         self.plan = plan
         self.on_outcome = on_outcome
+        self.settle = settle
         self.policy = policy or SchedulePolicy()
         self.clock = clock
         self._scope_locks: dict[str, asyncio.Lock] = {}
@@ -255,6 +257,8 @@ class Poller:
                 progress(outcome)
 
         await asyncio.gather(*(one(feed) for feed in feeds))
+        if self.settle is not None:
+            await self.settle()  # a one-off poll ends with its stories linked
         return summary
 
     async def run(self, stop: asyncio.Event, *, tick: float = 1.0) -> None:

@@ -14,7 +14,7 @@ from bot.store.links_repo import LinksRepo
 from bot.store.stories_repo import Delivery, Existing, StoriesRepo, fts_query
 
 
-class Store(FeedsRepo, StoriesRepo, LinksRepo, DeliveryRepo):
+class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo):
     """One database: feeds, stories, context, links, subscriptions and the outbox."""
 
     @classmethod

@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Sequence
 
 from bot.models import Story, StoryLink
-from bot.store.base import StoreBase, chunks, now
-from bot.store.stories_repo import _STORY_COLUMNS, _story
+from bot.store.base import chunks, now
+from bot.store.stories_repo import _STORY_COLUMNS, StoriesRepo, _story
 
 
 def _link(row: sqlite3.Row) -> StoryLink:
@@ -20,7 +20,7 @@ def _link(row: sqlite3.Row) -> StoryLink:
     )
 
 
-class LinksRepo(StoreBase):
+class LinksRepo(StoriesRepo):
     """Candidate searches use indexes (entity keys, LSH bands), never a scan of all stories."""
 
     async def entity_candidates(
@@ -34,30 +34,37 @@ class LinksRepo(StoreBase):
         other_than_outlet: str | None = None,
         limit: int = 50,
     ) -> list[tuple[Story, int]]:
-        """Stories in a time window sharing entity keys, most shared first: (story, shared)."""
-        keys = sorted(set(k for k in entity_keys if k))[:50]
+        """Stories in a time window sharing entity keys, most shared first: (story, shared).
+
+        With an outlet, its stories in the window come from the (outlet, time) index; without,
+        the (entity, time) index gives only the window's rows for each entity."""
+        keys = sorted({k for k in entity_keys if k})[:50]
         if not keys:
             return []
-        clauses = [
-            "e.key IN (" + ",".join("?" * len(keys)) + ")",
-            "s.sort_time BETWEEN ? AND ?",
-            "s.id != ?",
-        ]
-        params: list[object] = [*keys, since, until, exclude]
+        marks = ",".join("?" * len(keys))
         if outlet_id is not None:
-            clauses.append("s.outlet_id = ?")
-            params.append(outlet_id)
-        if other_than_outlet is not None:
-            clauses.append("(s.outlet_id IS NULL OR s.outlet_id != ?)")
-            params.append(other_than_outlet)
-        rows = await self._fetchall(
-            f"SELECT {_STORY_COLUMNS}, count(*) AS shared FROM story_entities e "
-            "JOIN stories s ON s.id = e.story_id WHERE "
-            + " AND ".join(clauses)
-            + " GROUP BY s.id ORDER BY shared DESC, s.sort_time DESC LIMIT ?",
-            [*params, limit],
+            rows = await self._fetchall(
+                f"SELECT * FROM (SELECT {_STORY_COLUMNS}, s.sort_time, (SELECT count(*) "
+                "FROM story_entities e "
+                f"WHERE e.story_id = s.id AND e.key IN ({marks})) AS shared FROM stories s "
+                "WHERE s.outlet_id = ? AND s.sort_time BETWEEN ? AND ? AND s.id != ?) "
+                "WHERE shared > 0 ORDER BY shared DESC, sort_time DESC LIMIT ?",
+                [*keys, outlet_id, since, until, exclude, limit],
+            )
+            return [(_story(r), int(r["shared"])) for r in rows]
+        ranked = await self._fetchall(
+            "SELECT story_id, count(*) AS shared FROM story_entities "
+            f"WHERE key IN ({marks}) AND sort_time BETWEEN ? AND ? AND story_id != ? "
+            "GROUP BY story_id ORDER BY shared DESC, story_id DESC LIMIT ?",
+            [*keys, since, until, exclude, limit * 4],
         )
-        return [(_story(r), int(r["shared"])) for r in rows]
+        shared = {int(r["story_id"]): int(r["shared"]) for r in ranked}
+        stories = [
+            s
+            for s in await self.stories_by_ids(list(shared))
+            if other_than_outlet is None or s.outlet_id != other_than_outlet
+        ]
+        return [(s, shared[s.id]) for s in stories][:limit]
 
     async def band_candidates(
         self, bands: Sequence[int], *, exclude: int, limit: int = 20
@@ -88,12 +95,6 @@ class LinksRepo(StoreBase):
             (outlet_id, since, until, limit),
         )
         return [_story(r) for r in rows]
-
-    async def bands_of(self, story_id: int) -> tuple[int, ...]:
-        rows = await self._fetchall(
-            "SELECT band FROM story_bands WHERE story_id = ? ORDER BY band", (story_id,)
-        )
-        return tuple(int(r["band"]) for r in rows)
 
     async def add_links(self, links: Sequence[StoryLink]) -> None:
         if not links:
@@ -145,7 +146,7 @@ class LinksRepo(StoreBase):
     async def stories_with_entity(self, key: str, limit: int = 50) -> list[Story]:
         rows = await self._fetchall(
             f"SELECT {_STORY_COLUMNS} FROM story_entities e JOIN stories s ON s.id = e.story_id "
-            "WHERE e.key = ? ORDER BY s.sort_time DESC LIMIT ?",
+            "WHERE e.key = ? ORDER BY e.sort_time DESC LIMIT ?",
             (key, limit),
         )
         return [_story(r) for r in rows]

@@ -23,7 +23,7 @@ Delivery = tuple[int, str, float]
 
 # Lookups look at the newest stories first and widen only when too few match: relevance
 # ranks within a window, so a common word never makes bm25 score a million rows.
-_SEARCH_WINDOWS = (20_000, 200_000, None)
+_SEARCH_WINDOWS = (5_000, 50_000, 500_000, None)
 
 
 def _ts(value: float | None) -> datetime | None:
@@ -159,7 +159,7 @@ class StoriesRepo(StoreBase):
                             ids[r["identity"]] = r["id"]
                 new_ids = [ids[d.identity] for d in new if d.identity in ids]
                 stored = [(ids[d.identity], d) for d in new if d.identity in ids]
-                await self._write_context_rows(db, stored)
+                await self._write_context_rows(db, stored, fetched=fetched)
                 rows = [
                     (sub_id, story_id, state, at, fetched)
                     for story_id, draft in stored
@@ -199,7 +199,11 @@ class StoriesRepo(StoreBase):
         return new_ids
 
     async def _write_context_rows(
-        self, db: Any, stored: Sequence[tuple[int, StoryDraft]], replace: bool = False
+        self,
+        db: Any,
+        stored: Sequence[tuple[int, StoryDraft]],
+        replace: bool = False,
+        fetched: float = 0.0,
     ) -> None:
         with_context = [(i, d) for i, d in stored if d.context is not None]
         if replace and with_context:
@@ -210,12 +214,16 @@ class StoriesRepo(StoreBase):
         denial_rows = []
         for story_id, draft in with_context:
             assert draft.context is not None
+            # known for a new story; a revision's comes from its row
+            sort_time = None if replace else _sort_time(draft, fetched)
             seen: set[str] = set()
             for entity in draft.context.entities:
                 key = entity_key(entity.name)
                 if key and key not in seen:
                     seen.add(key)
-                    entity_rows.append((story_id, key, entity.name, entity.kind, entity.role))
+                    entity_rows.append(
+                        (story_id, key, entity.name, entity.kind, entity.role, sort_time, story_id)
+                    )
             denial = draft.context.denial
             if denial.is_denial:
                 denial_rows.append(
@@ -230,8 +238,8 @@ class StoriesRepo(StoreBase):
                 )
         if entity_rows:
             await db.executemany(
-                "INSERT OR IGNORE INTO story_entities(story_id, key, name, kind, role) "
-                "VALUES (?,?,?,?,?)",
+                "INSERT OR IGNORE INTO story_entities(story_id, key, name, kind, role, sort_time)"
+                " VALUES (?,?,?,?,?, coalesce(?, (SELECT sort_time FROM stories WHERE id = ?)))",
                 entity_rows,
             )
         if denial_rows:
@@ -240,12 +248,9 @@ class StoriesRepo(StoreBase):
                 " deniers, evidence) VALUES (?,?,?,?,?,?)",
                 denial_rows,
             )
-        band_rows = [(band, i) for i, d in stored for band in d.bands]
+        # A revision keeps its first bands: an edited story is still a copy of what it copied.
+        band_rows = [] if replace else [(band, i) for i, d in stored for band in d.bands]
         if band_rows:
-            if replace:
-                await db.executemany(
-                    "DELETE FROM story_bands WHERE story_id = ?", [(i,) for i, _ in stored]
-                )
             await db.executemany(
                 "INSERT OR IGNORE INTO story_bands(band, story_id) VALUES (?,?)", band_rows
             )
@@ -289,27 +294,39 @@ class StoriesRepo(StoreBase):
         return [_story(r) for r in rows]
 
     async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        """Full-text lookup: bm25 relevance first (title weighs most), then recency."""
+        """Full-text lookup: bm25 relevance first (title weighs most), then recency.
+
+        Ranking happens inside the FTS index over the newest stories first (the window widens
+        only when too few match), and snippets are built for the winners alone."""
         match = fts_query(query)
         if match is None:
             return []
         top = await self._fetchone("SELECT max(id) FROM stories")
         max_id = int(top[0]) if top and top[0] is not None else 0
-        rows: list[sqlite3.Row] = []
+        ids: list[int] = []
         for window in _SEARCH_WINDOWS:
             floor = max_id - window if window is not None else 0
             rows = await self._fetchall(
-                f"SELECT {_STORY_COLUMNS}, o.name AS outlet_name, "
-                "snippet(stories_fts, -1, '[', ']', '…', 16) AS snip, "
-                "bm25(stories_fts, 10.0, 4.0, 1.0, 6.0) AS score "
-                "FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid "
-                "LEFT JOIN outlets o ON o.id = s.outlet_id "
-                "WHERE stories_fts MATCH ? AND stories_fts.rowid > ? "
-                "ORDER BY score, s.sort_time DESC LIMIT ?",
+                "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? AND rowid > ? "
+                "ORDER BY bm25(stories_fts, 10.0, 3.0, 6.0), rowid DESC LIMIT ?",
                 (match, floor, limit),
             )
-            if len(rows) >= limit or floor <= 0:
+            ids = [int(r[0]) for r in rows]
+            if len(ids) >= limit or floor <= 0:
                 break
+        if not ids:
+            return []
+        rows = await self._fetchall(
+            f"SELECT {_STORY_COLUMNS}, o.name AS outlet_name, "
+            "snippet(stories_fts, -1, '[', ']', '…', 16) AS snip, "
+            "bm25(stories_fts, 10.0, 3.0, 6.0) AS score "
+            "FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid "
+            "LEFT JOIN outlets o ON o.id = s.outlet_id "
+            f"WHERE stories_fts MATCH ? AND stories_fts.rowid IN ({','.join('?' * len(ids))})",
+            (match, *ids),
+        )
+        order = {story_id: n for n, story_id in enumerate(ids)}
+        rows.sort(key=lambda r: order[r["id"]])
         return [
             SearchHit(
                 story=_story(r), snippet=r["snip"], rank=r["score"], outlet_name=r["outlet_name"]
@@ -352,10 +369,15 @@ def _context_json(draft: StoryDraft) -> str | None:
     return json.dumps(draft.context.to_dict()) if draft.context is not None else None
 
 
+def _sort_time(d: StoryDraft, fetched: float) -> float:
+    # A date in the future (bad clocks, time-zone bugs) must not pin a story to the top.
+    published = d.entry.published.timestamp() if d.entry.published else None
+    return min(published, fetched) if published is not None else fetched
+
+
 def _insert_row(d: StoryDraft, fetched: float) -> tuple[Any, ...]:
     published = d.entry.published.timestamp() if d.entry.published else None
-    # A date in the future (bad clocks, time-zone bugs) must not pin a story to the top.
-    sort_time = min(published, fetched) if published is not None else fetched
+    sort_time = _sort_time(d, fetched)
     return (
         d.identity,
         d.scope,

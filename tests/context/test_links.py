@@ -151,7 +151,7 @@ def test_minhash_bands_are_stable_and_similar_texts_share_them() -> None:
     text = WIRE * 2
     assert minhash_bands(text) == minhash_bands(text)
     shared = set(minhash_bands(text)) & set(minhash_bands(text + " Reporting by staff."))
-    assert len(shared) >= 8
+    assert len(shared) >= 4  # of 8 bands
     assert not set(minhash_bands(text)) & set(minhash_bands("Quite another story " * 30))
     assert minhash_bands("too short") == ()
 

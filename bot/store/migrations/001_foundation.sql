@@ -60,22 +60,26 @@ CREATE INDEX stories_sort_time ON stories(sort_time);
 CREATE INDEX stories_outlet_time ON stories(outlet_id, sort_time);
 CREATE INDEX stories_feed ON stories(feed_id);
 
+-- Full-text search over what a story says up front: headline, summary, and the names of every
+-- entity found anywhere in its text. The full text is not indexed: feeds often repeat the
+-- summary there, and indexing it cost most of the ingest time and database size.
 CREATE VIRTUAL TABLE stories_fts USING fts5(
-    title, summary, text, entity_names,
+    title, summary, entity_names,
     content='stories', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2',
+    prefix='3'
 );
 CREATE TRIGGER stories_ai AFTER INSERT ON stories BEGIN
-    INSERT INTO stories_fts(rowid, title, summary, text, entity_names)
-    VALUES (new.id, new.title, new.summary, new.text, new.entity_names);
+    INSERT INTO stories_fts(rowid, title, summary, entity_names)
+    VALUES (new.id, new.title, new.summary, new.entity_names);
 END;
 CREATE TRIGGER stories_ad AFTER DELETE ON stories BEGIN
-    INSERT INTO stories_fts(stories_fts, rowid, title, summary, text, entity_names)
-    VALUES ('delete', old.id, old.title, old.summary, old.text, old.entity_names);
+    INSERT INTO stories_fts(stories_fts, rowid, title, summary, entity_names)
+    VALUES ('delete', old.id, old.title, old.summary, old.entity_names);
 END;
-CREATE TRIGGER stories_au AFTER UPDATE OF title, summary, text, entity_names ON stories BEGIN
-    INSERT INTO stories_fts(stories_fts, rowid, title, summary, text, entity_names)
-    VALUES ('delete', old.id, old.title, old.summary, old.text, old.entity_names);
-    INSERT INTO stories_fts(rowid, title, summary, text, entity_names)
-    VALUES (new.id, new.title, new.summary, new.text, new.entity_names);
+CREATE TRIGGER stories_au AFTER UPDATE OF title, summary, entity_names ON stories BEGIN
+    INSERT INTO stories_fts(stories_fts, rowid, title, summary, entity_names)
+    VALUES ('delete', old.id, old.title, old.summary, old.entity_names);
+    INSERT INTO stories_fts(rowid, title, summary, entity_names)
+    VALUES (new.id, new.title, new.summary, new.entity_names);
 END;

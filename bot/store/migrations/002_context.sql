@@ -1,13 +1,16 @@
 -- Fact context: entities per story, denials, links between stories (denies / same_story).
+-- sort_time is copied from the story so that "stories naming X in this window" is one index
+-- range, not every story that ever named X.
 CREATE TABLE story_entities (
     story_id  INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
     key       TEXT NOT NULL,                 -- normalised name: lower case, no accents
     name      TEXT NOT NULL,
     kind      TEXT NOT NULL,
     role      TEXT,
+    sort_time REAL NOT NULL,
     PRIMARY KEY (story_id, key)
 );
-CREATE INDEX story_entities_key ON story_entities(key, story_id);
+CREATE INDEX story_entities_key_time ON story_entities(key, sort_time, story_id);
 
 CREATE TABLE denials (
     story_id          INTEGER PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
@@ -31,9 +34,10 @@ CREATE TABLE story_links (
 CREATE INDEX story_links_to ON story_links(to_story, kind);
 
 -- MinHash LSH bands: stories sharing a band are candidates for the same cluster.
+-- Only the lookup direction is indexed; a story's own bands are recomputed from its text when
+-- needed (after a crash), which is cheaper than a second index on every insert.
 CREATE TABLE story_bands (
     band      INTEGER NOT NULL,              -- (band number << 56) | band hash, one integer
-    story_id  INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    story_id  INTEGER NOT NULL,
     PRIMARY KEY (band, story_id)
 ) WITHOUT ROWID;
-CREATE INDEX story_bands_story ON story_bands(story_id);
