@@ -1,0 +1,400 @@
+"""Poll throughput: 1,000 feeds × 30 realistic items from a local server, through the real Pipeline.
+
+    python benchmarks/bench_poll.py [--feeds 1000] [--quick] [--json out.json]
+
+Phases, each against the same feed server (its own process, on 50 loopback addresses
+127.0.1.1-50, one port, ETag honoured):
+
+- naive baseline: `for url in urls: feedparser.parse(url)` (urllib fetch + default parse);
+- first poll of a fresh database (every body new; stories recorded without alerts);
+- full poll: every feed changed and carries 30 new items;
+- typical poll: every feed changed with 5 new items (25 already stored);
+- steady state: 5 % of feeds changed (5 new items each), 95 % answer 304 (several rounds).
+
+Each phase runs in three configurations: the real `Pipeline` (context + linking, the default),
+context without linking (`on_stored=None`), and no context at all (`contextualize=None`).
+Floors (2 cores): full poll ≥ 2.5 × the naive loop; steady state ≥ 1,000 feeds/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+
+from bot.app import Pipeline
+from bot.ingest.fetch import FetchLimits
+from bot.ingest.parse import parse_feed
+from bot.ingest.poller import Poller
+
+OUTLETS = 50
+FULL_FLOOR_X = 2.5
+STEADY_FLOOR = 1000.0
+CONFIGS = {
+    "pipeline": "Pipeline.open as is: context + linking",
+    "no-linking": "context computed, on_stored=None",
+    "no-context": "contextualize=None, on_stored=None",
+}
+
+
+class PhaseTimeout(Exception):
+    def __init__(self, row: dict[str, Any]) -> None:
+        super().__init__(row["phase"])
+        self.row = row
+
+
+def feeds_yaml(path: Path, urls: list[str]) -> None:
+    lines = ["fetch:", "  allow: [127.0.0.0/8]", "outlets:"]
+    for o in range(OUTLETS):
+        lines += [
+            f"  - id: bench-outlet-{o}",
+            f"    name: Bench Outlet {o}",
+            f"    domains: [outlet{o}.example]",
+            "    country: Nowhere",
+            "    language: en",
+        ]
+    lines.append("feeds:")
+    for i, url in enumerate(urls):
+        lines += [f"  - id: f{i:05d}", f"    url: {url}", f"    outlet: bench-outlet-{i % OUTLETS}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of processes by pid (the pool workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def naive_baseline(server: common.BenchFeedServer, count: int) -> dict[str, Any]:
+    import feedparser
+
+    urls = [server.url(i) for i in range(count)]
+    entries = 0
+    started = time.perf_counter()
+    for url in urls:
+        parsed = feedparser.parse(url)
+        entries += len(parsed.entries)
+    seconds = time.perf_counter() - started
+    return {
+        "phase": "naive feedparser.parse(url) loop",
+        "config": "baseline",
+        "feeds": count,
+        "seconds": seconds,
+        "feeds_per_s": count / seconds,
+        "entries": entries,
+    }
+
+
+def parse_costs(count: int, items: int) -> list[dict[str, Any]]:
+    """CPU per feed in one process, on the same generated bodies: where the parse time goes."""
+    import feedparser
+
+    corpus = common.load_corpus()
+    bodies = [common.rss_body(corpus, 1, i, 0, items) for i in range(count)]
+    cases = [
+        ("feedparser.parse(body), defaults", lambda b: feedparser.parse(b)),
+        (
+            "feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)",
+            lambda b: feedparser.parse(b, sanitize_html=False, resolve_relative_uris=False),
+        ),
+        (
+            "newsbot parse_feed (the above + normalise)",
+            lambda b: parse_feed(b, "http://127.0.0.1/f.xml"),
+        ),
+    ]
+    for _, fn in cases:  # warm up imports and regex caches
+        fn(bodies[0])
+    rows = []
+    for name, fn in cases:
+        t = time.process_time()
+        for b in bodies:
+            fn(b)
+        ms = (time.process_time() - t) / count * 1000
+        rows.append({"case": name, "cpu_ms_per_feed": ms, "feeds_per_s_one_core": 1000 / ms})
+    return rows
+
+
+async def run_config(
+    server: common.BenchFeedServer, config: str, args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    server.reset()
+    tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-poll-"))
+    results: list[dict[str, Any]] = []
+    try:
+        feeds_path = tmp / "feeds.yaml"
+        feeds_yaml(feeds_path, [server.url(i) for i in range(args.feeds)])
+        limits = FetchLimits(per_host=args.per_host) if args.per_host else None
+        pipeline = await Pipeline.open(str(tmp / "bench.db"), str(feeds_path), limits=limits)
+        try:
+            base = pipeline.poller
+            if config == "pipeline":
+                poller = base
+            elif config == "no-linking":
+                poller = Poller(
+                    pipeline.store,
+                    pipeline.fetcher,
+                    pipeline.pool,
+                    outlet_for=base.outlet_for,
+                    contextualize=pipeline.context.contextualize,
+                    on_stored=None,
+                )
+            else:
+                poller = Poller(
+                    pipeline.store,
+                    pipeline.fetcher,
+                    pipeline.pool,
+                    outlet_for=base.outlet_for,
+                    contextualize=None,
+                    on_stored=None,
+                )
+            # Start the worker processes before timing (forkserver start-up is not polling).
+            assert pipeline.pool is not None
+            loop = asyncio.get_running_loop()
+            warm = b"<rss version='2.0'><channel><title>w</title></channel></rss>"
+            await asyncio.gather(
+                *(
+                    loop.run_in_executor(pipeline.pool, parse_feed, warm, "http://w/")
+                    for _ in range(8)
+                )
+            )
+            workers = list(getattr(pipeline.pool, "_processes", {}).keys())
+
+            async def phase(name: str, changed: int) -> dict[str, Any]:
+                done = {"feeds": 0, "stories": 0, "ok": 0, "not_modified": 0, "failed": 0}
+
+                def progress(outcome: Any) -> None:
+                    done["feeds"] += 1
+                    done["stories"] += outcome.new + outcome.seen
+                    key = outcome.result if outcome.result in done else "ok"
+                    done[key] += 1
+
+                cpu_main = time.process_time()
+                cpu_pool = cpu_seconds(workers)
+                started = time.perf_counter()
+                timed_out = False
+                try:
+                    await asyncio.wait_for(
+                        poller.poll_once(progress=progress), timeout=args.phase_timeout
+                    )
+                except TimeoutError:
+                    timed_out = True
+                seconds = time.perf_counter() - started
+                row = {
+                    "phase": name + (" [TIMED OUT: partial]" if timed_out else ""),
+                    "config": config,
+                    "feeds": done["feeds"],
+                    "changed": changed,
+                    "seconds": seconds,
+                    "feeds_per_s": done["feeds"] / seconds,
+                    "ok": done["ok"],
+                    "not_modified": done["not_modified"],
+                    "failed": done["failed"],
+                    "new_stories": done["stories"],
+                    "stories_per_s": done["stories"] / seconds,
+                    "main_cpu": (time.process_time() - cpu_main) / seconds,
+                    "pool_cpu": (cpu_seconds(workers) - cpu_pool) / seconds,
+                    "timed_out": timed_out,
+                }
+                print(
+                    f"  {config:<11} {name:<34} {seconds:7.2f} s  {row['feeds_per_s']:8.1f} feeds/s"
+                    f"  done={done['feeds']}/{args.feeds} ok={done['ok']}"
+                    f" 304={done['not_modified']} failed={done['failed']}"
+                    f" new={done['stories']}  loop CPU {row['main_cpu']:.0%}"
+                    f" pool CPU {row['pool_cpu']:.0%}" + ("  TIMED OUT" if timed_out else ""),
+                    flush=True,
+                )
+                if timed_out:
+                    raise PhaseTimeout(row)
+                return row
+
+            try:
+                results.append(await phase("first poll (fresh DB, all new)", args.feeds))
+                server.shift(by=args.items)
+                results.append(await phase("full poll (all changed, 30 new)", args.feeds))
+                if not args.quick:
+                    server.shift(by=5)
+                    results.append(await phase("full poll (all changed, 5 new)", args.feeds))
+                steady = []
+                for _ in range(args.steady_rounds):
+                    info = server.shift(by=5, fraction=0.05)
+                    steady.append(await phase("steady (5% changed, 95% 304)", info["changed"]))
+                best = sorted(steady, key=lambda r: r["seconds"])[len(steady) // 2]  # median
+                results.append({**best, "phase": "steady state (median round)", "rounds": steady})
+            except PhaseTimeout as exc:
+                results.append(exc.row)
+                print(
+                    f"  {config}: phase over --phase-timeout {args.phase_timeout:.0f} s; "
+                    "later phases of this config skipped"
+                )
+        finally:
+            await pipeline.close()
+    finally:
+        if args.keep:
+            print(f"  kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=30)
+    parser.add_argument(
+        "--quick", action="store_true", help="200 feeds, 20 s phase timeout, 2 configs (< 1 min)"
+    )
+    parser.add_argument("--naive-feeds", type=int, default=0, help="feeds in the naive loop (all)")
+    parser.add_argument("--steady-rounds", type=int, default=3)
+    parser.add_argument(
+        "--per-host",
+        type=int,
+        default=0,
+        help="FetchLimits.per_host (0 = product default); feeds are spread over 50 hosts",
+    )
+    parser.add_argument(
+        "--configs",
+        default=",".join(CONFIGS),
+        help="comma-separated subset of: " + " | ".join(f"{k} ({v})" for k, v in CONFIGS.items()),
+    )
+    parser.add_argument(
+        "--phase-timeout",
+        type=float,
+        default=600.0,
+        help="stop a phase after this many seconds; its rate is then partial (an upper bound)",
+    )
+    parser.add_argument("--json", help="write results here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args()
+    if args.quick:
+        if args.feeds == 1000:
+            args.feeds = 200
+        if args.phase_timeout == parser.get_default("phase_timeout"):
+            args.phase_timeout = 20.0
+        args.steady_rounds = min(args.steady_rounds, 2)
+        if args.configs == parser.get_default("configs"):
+            args.configs = "pipeline,no-context"
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    unknown = set(configs) - set(CONFIGS)
+    if unknown:
+        parser.error(f"unknown config(s) {sorted(unknown)}; choose from {', '.join(CONFIGS)}")
+
+    info = common.machine_info()
+    print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['ram']}, Python {info['python']}")
+    default_limits = FetchLimits()
+    print(
+        f"feeds={args.feeds} items={args.items} per_host="
+        f"{args.per_host or default_limits.per_host} concurrency={default_limits.concurrency}"
+    )
+    rows: list[dict[str, Any]] = []
+    costs = parse_costs(min(args.feeds, 60), args.items)
+    with common.BenchFeedServer(args.feeds, args.items) as server:
+        stats = server.stats()
+        print(f"server on 127.0.0.1:{server.port}, mean body {stats['bytes_mean'] / 1024:.1f} KiB")
+        naive_count = args.naive_feeds or args.feeds
+        naive = naive_baseline(server, naive_count)
+        print(
+            f"  baseline: naive loop {naive['feeds_per_s']:.1f} feeds/s ({naive['seconds']:.1f} s)"
+        )
+        rows.append(naive)
+        for config in configs:
+            rows.extend(asyncio.run(run_config(server, config, args)))
+
+    print()
+    print(
+        common.table(
+            [
+                "config",
+                "phase",
+                "feeds/s",
+                "× naive",
+                "stories/s",
+                "s",
+                "304",
+                "failed",
+                "loop CPU",
+                "pool CPU",
+            ],
+            [
+                [
+                    r["config"],
+                    r["phase"],
+                    r["feeds_per_s"],
+                    r["feeds_per_s"] / naive["feeds_per_s"],
+                    r.get("stories_per_s", float("nan")),
+                    r["seconds"],
+                    r.get("not_modified", ""),
+                    r.get("failed", ""),
+                    f"{r['main_cpu']:.0%}" if "main_cpu" in r else "",
+                    f"{r['pool_cpu']:.0%}" if "pool_cpu" in r else "",
+                ]
+                for r in rows
+            ],
+        )
+    )
+    print()
+    print(
+        common.table(
+            ["parse cost, one process, same bodies", "CPU ms/feed", "feeds/s per core"],
+            [[c["case"], c["cpu_ms_per_feed"], c["feeds_per_s_one_core"]] for c in costs],
+        )
+    )
+    floors = []
+    for r in rows:
+        if r["config"] == "baseline":
+            continue
+        if r["phase"].startswith("full poll (all changed, 30"):
+            x = r["feeds_per_s"] / naive["feeds_per_s"]
+            floors.append(
+                [
+                    f"full poll ≥ {FULL_FLOOR_X}× naive",
+                    r["config"],
+                    f"{x:.2f}×",
+                    common.verdict(x >= FULL_FLOOR_X),
+                ]
+            )
+        if r["phase"].startswith("steady state"):
+            floors.append(
+                [
+                    f"steady state ≥ {STEADY_FLOOR:,.0f} feeds/s",
+                    r["config"],
+                    f"{r['feeds_per_s']:,.0f} feeds/s",
+                    common.verdict(r["feeds_per_s"] >= STEADY_FLOOR),
+                ]
+            )
+    print()
+    print(common.table(["floor", "config", "measured", "verdict"], floors))
+    common.write_json(
+        args.json,
+        {
+            "benchmark": "bench_poll",
+            "machine": info,
+            "args": vars(args),
+            "server": stats,
+            "parse_costs": costs,
+            "results": rows,
+            "floors": floors,
+        },
+    )
+
+
+if __name__ == "__main__":
+    common.exit_cleanly_on_sigterm()
+    main()
