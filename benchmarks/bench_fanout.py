@@ -136,7 +136,11 @@ async def one_round(store: Store, tg: FakeProcess, subs: int, rate: int, number:
     app = build_application(tg.token, tg.url)
     await app.initialize()
     limits = RateLimits(overall_per_second=rate, per_chat_per_second=1, per_group_per_minute=20)
-    dispatcher = Dispatcher(store, TelegramSink(app.bot), Limiter(limits, is_group))
+    limiter = Limiter(limits, is_group)
+    # as `newsbot run` does at start: count the last minute's sends (the previous round's)
+    wall = time.time()
+    limiter.prime(await store.recent_sends("telegram", wall - 61), wall)
+    dispatcher = Dispatcher(store, TelegramSink(app.bot), limiter)
     stop = asyncio.Event()
     runner = asyncio.create_task(dispatcher.run(stop, tick=0.05))
     try:

@@ -78,6 +78,7 @@ class FeedState:
     baseline_done: bool = False
     next_poll_at: float | None = None
     stories: int = 0
+    added_by: str | None = None  # "platform:chat" of the chat whose moderator added it
 
 
 # ---------------------------------------------------------------- ingest

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 _TOKEN_PATTERNS = (
     re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b"),
     re.compile(r"(/bot)[^/\s]+"),
+    re.compile(r"(/webhooks/\d+/)[^/\s?]+"),  # Discord webhook URLs carry their token
 )
 
 
@@ -187,7 +188,8 @@ class RedactTokens(logging.Filter):
         for secret in self.secrets:
             text = text.replace(secret, "[token]")
         text = _TOKEN_PATTERNS[0].sub("[token]", text)
-        return _TOKEN_PATTERNS[1].sub(r"\1[token]", text)
+        text = _TOKEN_PATTERNS[1].sub(r"\1[token]", text)
+        return _TOKEN_PATTERNS[2].sub(r"\1[token]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

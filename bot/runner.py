@@ -30,6 +30,7 @@ from handlers.commands import Commands
 log = logging.getLogger(__name__)
 
 CONSOLE_CHAT = "stdout"
+SHUTDOWN_GRACE = 20.0  # seconds sends may take to finish after SIGTERM
 
 
 def parse_moderators(raw: str) -> dict[str, frozenset[str]]:
@@ -256,7 +257,9 @@ async def run(
         link_stop.set()
         await asyncio.gather(linker, return_exceptions=True)
         send_stop.set()
-        await asyncio.gather(*tasks[2:], return_exceptions=True)
+        # Sends under way finish; a send still waiting for a rate-limit slot after this long is
+        # cancelled (it is 'sending', so the next start sends it: nothing is lost).
+        await asyncio.wait(tasks[2:], timeout=SHUTDOWN_GRACE)
     finally:
         for task in tasks:
             task.cancel()

@@ -39,7 +39,9 @@ class Caller:
     thread: str = ""
     user: str = ""
     name: str = ""
-    is_moderator: bool = False
+    is_moderator: bool = False  # administers this chat (its subscriptions)
+    is_operator: bool = False  # one of NEWSBOT_MODERATORS: may change the shared feed list
+    is_private: bool = False  # a private chat / DM with the bot
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ class Spec:
     usage: str
     help: str
     moderator: bool = False
+    # The feed list is shared by every chat: adding needs a group or server moderator (not
+    # just anyone in a private chat); removing, pausing, resuming a feed needs an operator, or
+    # a moderator of the chat that added it.
+    feeds: str = ""  # "" | "add" | "owned"
 
 
 SPECS: tuple[Spec, ...] = (
@@ -71,13 +77,21 @@ SPECS: tuple[Spec, ...] = (
         "stop receiving something",
         True,
     ),
-    Spec("addfeed", "/addfeed URL [OUTLET]", "add a feed (fetched and shown first)", True),
-    Spec("removefeed", "/removefeed FEED_ID", "remove a feed", True),
-    Spec("pausefeed", "/pausefeed FEED_ID", "stop polling a feed", True),
-    Spec("resumefeed", "/resumefeed FEED_ID", "poll a paused or disabled feed again", True),
+    Spec("addfeed", "/addfeed URL [OUTLET]", "add a feed (fetched and shown first)", True, "add"),
+    Spec("removefeed", "/removefeed FEED_ID", "remove a feed", True, "owned"),
+    Spec("pausefeed", "/pausefeed FEED_ID", "stop polling a feed", True, "owned"),
+    Spec(
+        "resumefeed", "/resumefeed FEED_ID", "poll a paused or disabled feed again", True, "owned"
+    ),
     Spec("feeds", "/feeds", "every feed with its health", True),
     Spec("feedstatus", "/feedstatus FEED_ID", "one feed's health and last error", True),
-    Spec("import", "/import (with an OPML file attached)", "add the feeds of an OPML file", True),
+    Spec(
+        "import",
+        "/import (with an OPML file attached)",
+        "add the feeds of an OPML file",
+        True,
+        "add",
+    ),
     Spec("export", "/export", "the feeds as an OPML file", True),
     Spec("audit", "/audit", "recent moderator actions in this chat", True),
 )
@@ -151,6 +165,10 @@ class Commands:
                 "members with Manage Server on Discord."
             )
         args = " ".join(args.split())
+        if spec.feeds and not caller.is_operator:
+            refused = await self._feed_list_refusal(caller, spec, args)
+            if refused is not None:
+                return refused
         method = getattr(self, f"cmd_{name}")
         if name == "import":
             reply: Reply = await method(caller, args, attachment, progress)
@@ -161,6 +179,23 @@ class Commands:
                 caller.platform, caller.chat, caller.user or caller.name, name, args[:300]
             )
         return reply
+
+    async def _feed_list_refusal(self, caller: Caller, spec: Spec, args: str) -> Reply | None:
+        """The feed list is shared by every chat (see Spec.feeds)."""
+        operators = "the bot's operators (NEWSBOT_MODERATORS)"
+        if spec.feeds == "add" and caller.is_private:
+            return refusal(
+                f"/{spec.name} changes the feed list every chat shares: in a private chat it is "
+                f"for {operators}; group and server moderators can use it in their chats."
+            )
+        if spec.feeds == "owned":
+            feed = await self.store.feed(args) if args and " " not in args else None
+            if feed is not None and feed.added_by != f"{caller.platform}:{caller.chat}":
+                return refusal(
+                    f"/{spec.name} changes a feed every chat shares: it is for {operators}, "
+                    "or for the moderators of the chat that added the feed."
+                )
+        return None
 
     async def callback(self, caller: Caller, data: str) -> Reply:
         """Buttons: "lk:PAGE:QUERY" pages a lookup."""
@@ -394,6 +429,9 @@ class Commands:
             return usage(spec.usage, f"{url!r} {problem}.")
         if self.fetcher is None:
             return refusal("Adding feeds is not available here.")
+        known = {f.url: f.id for f in await self.store.feeds()}
+        if url in known:
+            return refusal(f"That feed is already here as {known[url]}.")
         try:
             fetched = await self.fetcher.fetch(url)
         except FetchError as exc:
@@ -410,6 +448,7 @@ class Commands:
         await self.store.sync_feeds(
             [FeedConfig(id=feed_id, url=url, outlet=outlet.id if outlet else None)],
             origin="moderator",
+            added_by=f"{caller.platform}:{caller.chat}",
         )
         lines = [
             f"Added feed {feed_id}: {parsed.title or url}",
@@ -516,7 +555,9 @@ class Commands:
         done = 0
         for start in range(0, len(configs), 500):
             batch = configs[start : start + 500]
-            await self.store.sync_feeds(batch, origin="moderator")
+            await self.store.sync_feeds(
+                batch, origin="moderator", added_by=f"{caller.platform}:{caller.chat}"
+            )
             done += len(batch)
             if progress is not None:
                 progress(done, len(configs))

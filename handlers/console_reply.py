@@ -14,14 +14,6 @@ def render_text(reply: Reply) -> str:
     for group in reply.groups:
         first, *others = group.views
         block = [console.render(first)]
-        if first.denied_by:
-            block.append(
-                "Denied later by: "
-                + "; ".join(
-                    f"{console.plain(ref.title)} ({console.plain(ref.outlet)})"
-                    for ref in first.denied_by
-                )
-            )
         block.append(f"(/story {first.story_id})")
         for other in others:
             block.append(

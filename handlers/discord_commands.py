@@ -84,6 +84,8 @@ class DiscordCommands:
             user=str(user.id),
             name=user.name,
             is_moderator=self.is_moderator(interaction),
+            is_operator=str(user.id) in self.moderators,
+            is_private=interaction.guild_id is None,
         )
 
     # ------------------------------------------------------------ commands

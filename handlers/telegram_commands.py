@@ -235,6 +235,8 @@ class TelegramCommands:
             user=str(who.id) if who is not None else str(user.id) if user else "",
             name=(who.title or "") if who is not None else _user_name(user),
             is_moderator=await self.is_moderator(bot, message.chat, user, sender),
+            is_operator=user is not None and str(user.id) in self.moderators,
+            is_private=message.chat.type == ChatType.PRIVATE,
         )
 
     # ------------------------------------------------------------ handlers

@@ -145,3 +145,12 @@ def test_json_logs_are_one_object_per_line(capsys: object) -> None:
     err = capsys.readouterr().err  # type: ignore[attr-defined]
     record = json.loads(err.strip().splitlines()[-1])
     assert record["level"] == "info" and record["message"] == "started with [token]"
+
+
+def test_discord_webhook_tokens_are_redacted() -> None:
+    redact = RedactTokens().redact
+    text = redact(
+        "POST https://discord.com/api/v10/webhooks/123456789012345678/"
+        "AbCdEf-token_value.123?wait=true"
+    )
+    assert "AbCdEf" not in text and "/webhooks/123456789012345678/[token]" in text

@@ -151,6 +151,10 @@ class Dispatcher:
                     )
                     waiter.cancel()
                     stopper.cancel()
+        except asyncio.CancelledError:
+            for task in tasks:  # shutdown ran out of patience: rows stay 'sending', resent later
+                task.cancel()
+            raise
         finally:
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
@@ -265,7 +269,11 @@ class Dispatcher:
         await self.store.mark_retry([item.id], time.time() + wait, error)
 
     async def _digests(self) -> None:
+        """Send the digests whose time has come; a chat that must wait is tried next round,
+        so one slow or failing digest never holds up the others (or the instant alerts)."""
         for sub, items in await self.store.due_digests(self.platform):
+            if not self.limiter.ready(sub.chat):
+                continue
             ids = [i.id for i in items]
             views = []
             for item in items:
@@ -278,8 +286,16 @@ class Dispatcher:
                 await self.store.mark_sent(ids, message_id)
                 self.sent += 1
             except RetryLater as exc:
+                self.limiter.hold_chat(sub.chat, exc.retry_after)
                 await self.store.mark_retry(ids, time.time() + exc.retry_after, str(exc), "held")
+            except ChatMoved as exc:
+                await self.store.move_chat(self.platform, sub.chat, exc.new_chat)
             except PermanentSendError as exc:
+                self._failed()
                 await self.store.deactivate_subscription(sub.id, str(exc))
-            except (TransientSendError, OSError, TimeoutError) as exc:
-                await self.store.mark_retry(ids, time.time() + 60, str(exc), "held")
+            except UndeliverableMessage as exc:
+                self._failed()
+                await self.store.mark_dead(ids, str(exc))
+            except Exception as exc:  # transient, or a bug: retry the digest in a minute
+                log.warning("%s digest for %s: %s", self.platform, sub.chat, exc)
+                await self.store.mark_retry(ids, time.time() + 60, str(exc) or "error", "held")

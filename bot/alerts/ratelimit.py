@@ -129,6 +129,11 @@ class Limiter:
             if self.is_group(chat):
                 self._group(chat).record(stamp)
 
+    def ready(self, chat: str) -> bool:
+        """Could `chat` send now without waiting (digests skip a chat that would wait)?"""
+        window = self._chats.get(chat)
+        return window is None or window.delay() == 0
+
     def hold_chat(self, chat: str, seconds: float) -> None:
         self._chat(chat).hold(seconds)
 

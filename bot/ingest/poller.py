@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 
-from bot.errors import FetchError
+from bot.errors import FetchError, StoreError
 from bot.ingest.dedup import KeyedEntry, key_entries, scope_for
 from bot.ingest.fetch import Fetcher
 from bot.ingest.parse import ParsedFeed, parse_feed
@@ -102,6 +102,11 @@ class Poller:
             await self._poll(feed, outcome)
         except FetchError as exc:
             await self._failed(feed, outcome, str(exc), getattr(exc, "retry_after", None))
+        except StoreError:
+            raise  # the database itself: nothing sensible can go on
+        except Exception as exc:  # a bug or an odd item must fail this feed alone, with backoff
+            log.exception("feed %s: unexpected error", feed.id)
+            await self._failed(feed, outcome, f"internal error: {type(exc).__name__}: {exc}", None)
         finally:
             self._in_flight.discard(feed.id)
             outcome.elapsed = time.perf_counter() - started

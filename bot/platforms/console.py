@@ -47,6 +47,8 @@ def render(view: AlertView, *, colour: bool = False) -> str:
         if view.denied_report is not None:
             ref = view.denied_report
             lines.append(f"  Report: {plain(ref.title)} ({plain(ref.outlet)}) {plain(ref.url)}")
+    for ref in view.denied_by[:3]:
+        lines.append(f"Denied later by: {plain(ref.title)} ({plain(ref.outlet)}) {plain(ref.url)}")
     if view.interested_party:
         lines.append(f"Note: {plain(view.interested_party)}")
     for hedge in view.hedges:

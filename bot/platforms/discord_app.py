@@ -123,13 +123,21 @@ class DiscordSink:
         return str(message.id)
 
     async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
-        embed = discord.Embed.from_dict(discord_render.render_digest(views))
-        if sub.webhook_url:
-            return await self._webhook_send(sub, embed)
-        message = await translate(
-            self._channel(sub).send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
-        )
-        return str(message.id)
+        """One message per digest embed (Discord caps a message at 6,000 embed characters)."""
+        first = ""
+        for data in discord_render.render_digest(views):
+            embed = discord.Embed.from_dict(data)
+            if sub.webhook_url:
+                message_id = await self._webhook_send(sub, embed)
+            else:
+                message = await translate(
+                    self._channel(sub).send(
+                        embed=embed, allowed_mentions=discord.AllowedMentions.none()
+                    )
+                )
+                message_id = str(message.id)
+            first = first or message_id
+        return first
 
     async def close(self) -> None:
         if self._session is not None:

@@ -58,6 +58,15 @@ def render(view: AlertView) -> dict[str, Any]:
         label = inert(ref.title) + (f" ({inert(ref.outlet)})" if ref.outlet else "")
         url = _url(ref.url)
         add("Report", f"[{label}]({url})" if url else label)
+    if view.denied_by:
+        add(
+            "⚠️ Denied later by",
+            "\n".join(
+                (f"[{inert(ref.title)}]({_url(ref.url)})" if _url(ref.url) else inert(ref.title))
+                + (f" ({inert(ref.outlet)})" if ref.outlet else "")
+                for ref in view.denied_by[:3]
+            ),
+        )
     if view.interested_party:
         add("Note", inert(view.interested_party))
     for hedge in view.hedges:
@@ -98,25 +107,32 @@ def _fit(embed: dict[str, Any]) -> None:
         embed["fields"].pop()
 
 
-def render_digest(views: Sequence[AlertView]) -> dict[str, Any]:
-    """One embed listing the stories: a line each, linked, with the outlet line."""
+def render_digest(views: Sequence[AlertView]) -> list[dict[str, Any]]:
+    """Embeds listing the stories, a line each (linked, with the outlet line); as many embeds
+    as the lines need, one per message, so no story of a long digest is left out."""
     lines = []
     for view in views:
         url = _url(view.url)
         title = inert(view.headline)
         head = f"[{title}]({url})" if url else title
         mark = " ⚠️ denial" if view.denial else ""
-        lines.append(f"• {head} — {inert(view.outlet_line)}{mark}")
-    description = ""
+        lines.append(clip(f"• {head} — {inert(view.outlet_line)}{mark}", 1000))
+    pages: list[str] = []
+    current = ""
     for line in lines:
-        if len(description) + len(line) + 1 > DESCRIPTION_LIMIT - 20:
-            description += "\n…"
-            break
-        description += ("\n" if description else "") + line
+        if current and len(current) + len(line) + 1 > DESCRIPTION_LIMIT - 100:
+            pages.append(current)
+            current = ""
+        current += ("\n" if current else "") + line
+    pages.append(current)
     count = len(views)
-    return {
-        "type": "rich",
-        "title": f"Digest: {count} {'story' if count == 1 else 'stories'}",
-        "description": description,
-        "color": COLOUR_ALERT,
-    }
+    title = f"Digest: {count} {'story' if count == 1 else 'stories'}"
+    return [
+        {
+            "type": "rich",
+            "title": title if len(pages) == 1 else f"{title} ({n} of {len(pages)})",
+            "description": page,
+            "color": COLOUR_ALERT,
+        }
+        for n, page in enumerate(pages, start=1)
+    ]

@@ -57,6 +57,12 @@ def paragraphs(view: AlertView) -> list[str]:
             if view.denied_report.outlet:
                 block += f" ({esc(view.denied_report.outlet)})"
         parts.append(block)
+    if view.denied_by:
+        later = "; ".join(
+            f"{_link(ref.url, ref.title)}" + (f" ({esc(ref.outlet)})" if ref.outlet else "")
+            for ref in view.denied_by[:3]
+        )
+        parts.append(f"⚠️ <b>Denied later by</b>: {later}")
     if view.interested_party:
         parts.append(f"ℹ️ {esc(view.interested_party)}")
     for hedge in view.hedges:

@@ -151,10 +151,25 @@ class DeliveryRepo(StoreBase):
             )
 
     async def move_chat(self, platform: str, old_chat: str, new_chat: str) -> None:
-        """A Telegram group became a supergroup: the subscription follows it."""
+        """A Telegram group became a supergroup: the subscription follows it.
+
+        When the new chat already has a subscription for the same thread, the old one is
+        deactivated instead (its queued rows are given up; the new chat's own rows go on)."""
         async with self.transaction() as db:
             await db.execute(
-                "UPDATE subscriptions SET chat=?, updated_at=? WHERE platform=? AND chat=?",
+                "UPDATE OR IGNORE subscriptions SET chat=?, updated_at=? "
+                "WHERE platform=? AND chat=?",
+                (new_chat, now(), platform, old_chat),
+            )
+            await db.execute(
+                "UPDATE outbox SET state='dead', last_error='chat moved to ' || ? "
+                "WHERE state IN ('pending','held','sending') AND subscription_id IN "
+                "(SELECT id FROM subscriptions WHERE platform=? AND chat=?)",
+                (new_chat, platform, old_chat),
+            )
+            await db.execute(
+                "UPDATE subscriptions SET active=0, deactivated_reason='chat moved to ' || ?, "
+                "updated_at=? WHERE platform=? AND chat=?",
                 (new_chat, now(), platform, old_chat),
             )
 
@@ -193,6 +208,13 @@ class DeliveryRepo(StoreBase):
                 )
                 if cur2.rowcount:
                     continue
+                async with db.execute(
+                    "SELECT 1 FROM outbox WHERE subscription_id = ? AND story_id = ? "
+                    "AND state != 'dead'",
+                    (row["subscription_id"], denial_story_id),
+                ) as cur:
+                    if await cur.fetchone() is not None:
+                        continue  # the chat already got (or is getting) the denial itself
                 cur3 = await db.execute(
                     "INSERT INTO outbox(subscription_id, story_id, kind, state, about_story_id, "
                     "reply_to, next_attempt_at, created_at) "
@@ -211,10 +233,14 @@ class DeliveryRepo(StoreBase):
         return count
 
     async def due_items(self, platform: str, *, limit: int = 200) -> list[OutboxItem]:
-        """Pending rows whose time has come, only the oldest per subscription (chat order)."""
+        """Pending rows whose time has come, only the oldest per subscription (chat order).
+
+        Only stories the linker has seen: an alert for a denial must wait until the linker has
+        decided whether it goes out as a reply to the report the chat already got."""
         rows = await self._fetchall(
             f"SELECT o.*, {_SUB_COLUMNS} FROM outbox o JOIN subscriptions s "
-            "ON s.id = o.subscription_id WHERE s.platform = ? AND s.active = 1 "
+            "ON s.id = o.subscription_id JOIN stories st ON st.id = o.story_id "
+            "WHERE s.platform = ? AND s.active = 1 AND st.linked = 1 "
             "AND o.state = 'pending' AND o.next_attempt_at <= ? AND o.id = ("
             "  SELECT min(o2.id) FROM outbox o2 WHERE o2.subscription_id = o.subscription_id "
             "  AND o2.state IN ('pending', 'sending')) "

@@ -12,7 +12,7 @@ from bot.store.base import StoreBase, now
 _FEED_COLUMNS = (
     "f.id, f.url, f.outlet_id, f.interval, f.tags, f.language, f.enabled, f.origin, f.status, "
     "f.title, f.etag, f.last_modified, f.body_hash, f.failures, f.first_failure_at, f.last_error, "
-    "f.last_error_at, f.last_polled_at, f.last_ok_at, f.baseline_done, f.next_poll_at"
+    "f.last_error_at, f.last_polled_at, f.last_ok_at, f.baseline_done, f.next_poll_at, f.added_by"
 )
 
 
@@ -39,6 +39,7 @@ def _feed(row: sqlite3.Row, stories: int = 0) -> FeedState:
         last_ok_at=row["last_ok_at"],
         baseline_done=bool(row["baseline_done"]),
         next_poll_at=row["next_poll_at"],
+        added_by=row["added_by"],
         stories=stories,
     )
 
@@ -62,7 +63,9 @@ class FeedsRepo(StoreBase):
         rows = await self._fetchall("SELECT card FROM outlets ORDER BY name")
         return [OutletCard.from_dict(json.loads(r["card"])) for r in rows]
 
-    async def sync_feeds(self, feeds: Iterable[FeedConfig], origin: str = "config") -> int:
+    async def sync_feeds(
+        self, feeds: Iterable[FeedConfig], origin: str = "config", added_by: str | None = None
+    ) -> int:
         """Add or update declared feeds, keeping their health and cache state.
 
         A feed the file no longer declares is left alone (a moderator may have added it, and
@@ -72,14 +75,14 @@ class FeedsRepo(StoreBase):
         async with self.transaction() as db:
             for feed in feeds:
                 async with db.execute(
-                    "SELECT id FROM feeds WHERE id = ? OR url = ?", (feed.id, feed.url)
+                    "SELECT id, url FROM feeds WHERE id = ? OR url = ?", (feed.id, feed.url)
                 ) as cur:
                     existing = await cur.fetchone()
                 if existing is None:
                     created += 1
                     await db.execute(
                         "INSERT INTO feeds(id, url, outlet_id, interval, tags, language, "
-                        "enabled, origin, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                        "enabled, origin, added_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                         (
                             feed.id,
                             feed.url,
@@ -89,10 +92,19 @@ class FeedsRepo(StoreBase):
                             feed.language,
                             int(feed.enabled),
                             origin,
+                            added_by,
                             now(),
                         ),
                     )
                 else:
+                    if existing["url"] != feed.url:
+                        # Another URL is another feed: its first poll records without alerting,
+                        # and the old one's validators and body hash mean nothing for it.
+                        await db.execute(
+                            "UPDATE feeds SET baseline_done=0, etag=NULL, last_modified=NULL, "
+                            "body_hash=NULL, next_poll_at=NULL WHERE id=?",
+                            (existing["id"],),
+                        )
                     # Config owns the declared fields; health and cache state stay.
                     await db.execute(
                         "UPDATE feeds SET url=?, outlet_id=?, interval=?, tags=?, language=?, "
@@ -198,9 +210,10 @@ class FeedsRepo(StoreBase):
         async with self.transaction() as db:
             cur = await db.execute(
                 "UPDATE feeds SET enabled=?, status=CASE WHEN ? AND status='disabled' "
-                "THEN 'new' ELSE status END, failures=CASE WHEN ? THEN 0 ELSE failures END "
-                "WHERE id=?",
-                (int(enabled), int(enabled), int(enabled), feed_id),
+                "THEN 'new' ELSE status END, failures=CASE WHEN ? THEN 0 ELSE failures END, "
+                "first_failure_at=CASE WHEN ? THEN NULL ELSE first_failure_at END, "
+                "next_poll_at=CASE WHEN ? THEN NULL ELSE next_poll_at END WHERE id=?",
+                (int(enabled), int(enabled), int(enabled), int(enabled), int(enabled), feed_id),
             )
             return cur.rowcount > 0
 

@@ -282,3 +282,72 @@ async def test_rereading_the_feeds_file_keeps_what_moderators_changed(
         assert sub is not None and sub.filters == {"keywords": ("Rostec",)}
         assert "added-in-chat" in {f.id for f in await p.store.feeds()}
         assert {"wsj-world", "rhc"} <= {f.id for f in await p.store.feeds()}
+
+
+async def test_a_resumed_feed_starts_afresh_and_a_changed_url_is_a_new_feed(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.put("/wsj.xml", rss([("a", "A", "a")]))
+    server.put("/rhc.xml", b"<html>down</html>", content_type="text/html")
+    feeds = write_feeds(tmp_path, server, "  - platform: console\n    chat: c\n")
+    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+        await p.poller.poll_once()
+        rhc = await p.store.feed("rhc")
+        assert rhc is not None and rhc.failures == 1 and rhc.first_failure_at is not None
+        await p.store.set_feed_enabled("rhc", False)
+        await p.store.set_feed_enabled("rhc", True)
+        rhc = await p.store.feed("rhc")
+        assert rhc is not None and rhc.first_failure_at is None and rhc.next_poll_at is None
+        wsj = await p.store.feed("wsj-world")
+        assert wsj is not None and wsj.baseline_done and wsj.etag
+        await p.store.sync_feeds([FeedConfig(id="wsj-world", url=server.url("/other.xml"))])
+        moved = await p.store.feed("wsj-world")
+        assert moved is not None and not moved.baseline_done and moved.etag is None
+        server.put("/other.xml", rss([(f"o{i}", f"Other {i}", "x") for i in range(5)]))
+        summary = await p.poller.poll_feed(moved)
+        assert summary.seen == 5 and summary.new == 0  # a new feed: recorded, no alert flood
+
+
+async def test_an_unexpected_error_fails_the_feed_alone_with_backoff(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.put("/wsj.xml", rss([]))
+    server.put("/rhc.xml", rss([]))
+    feeds = write_feeds(tmp_path, server, "  - platform: console\n    chat: c\n")
+    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+        await p.poller.poll_once()
+        server.put("/wsj.xml", rss([("n", "New", "x")]))
+
+        async def broken(items: object) -> list[object]:
+            raise RuntimeError("context engine bug")
+
+        p.poller.contextualize = broken  # type: ignore[assignment]
+        summary = await p.poller.poll_once()
+        assert summary.failed == 1 and "internal error: RuntimeError" in summary.errors["wsj-world"]
+        feed = await p.store.feed("wsj-world")
+        assert feed is not None and feed.next_poll_at is not None
+        assert feed.next_poll_at > time.time() + 30  # backed off, not retried every second
+
+
+async def test_a_chat_that_got_the_denial_as_an_alert_gets_no_second_follow_up(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.put("/wsj.xml", empty_like(FEEDS / "wsj_sample.xml"))
+    server.put("/rhc.xml", empty_like(FEEDS / "radiohc_seed.xml"))
+    feeds = write_feeds(tmp_path, server, "  - platform: console\n    chat: all\n")
+    out = io.StringIO()
+    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+        dispatcher = Dispatcher(p.store, ConsoleSink(out), Limiter(FAST))
+        await p.poller.poll_once()
+        server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
+        await p.poller.poll_once()
+        await dispatcher.drain()
+        # the denial is stored, and its alert is sent before the linker runs (the race)
+        p.poller.settle = None
+        server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
+        await p.poller.poll_once()
+        assert await p.store.due_items("console") == []  # unlinked stories wait for the linker
+        await p.context.settle()
+        await dispatcher.drain()
+    denial_messages = re.findall(r"→ all[^\n]*\n(?:UPDATE[^\n]*\n)?Russia rejects", out.getvalue())
+    assert len(denial_messages) == 1

@@ -146,3 +146,15 @@ def test_digest_lists_every_story(seed_story: Story, kind: str) -> None:
     else:
         text = console.render_digest(views)
     assert "2 stories" in text and "Second" in text and "Russia rejects reports" in text
+
+
+def test_a_long_discord_digest_keeps_every_story(seed_story: Story) -> None:
+    views = [
+        replace(seed_view(seed_story), headline=f"Story number {i} " + "x" * 80) for i in range(120)
+    ]
+    embeds = discord_render.render_digest(views)
+    assert len(embeds) > 1
+    text = "\n".join(e["description"] for e in embeds)
+    assert all(f"Story number {i} " in text for i in range(120))
+    assert all(len(e["description"]) <= 4096 for e in embeds)
+    assert embeds[0]["title"].endswith(f"(1 of {len(embeds)})")

@@ -17,6 +17,7 @@ from tests.fakes.feed_server import FeedServer
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 MEMBER = Caller("telegram", "-100", user="7", name="member")
 MOD = Caller("telegram", "-100", user="8", name="mod", is_moderator=True)
+OPERATOR = Caller("telegram", "-100", user="9", name="op", is_moderator=True, is_operator=True)
 
 
 @pytest.fixture
@@ -168,12 +169,37 @@ async def test_addfeed_goes_through_the_guarded_fetcher(
 async def test_pause_resume_remove_and_feeds_listing(
     commands: Commands, pipeline: Pipeline
 ) -> None:
-    assert not (await commands.handle(MOD, "pausefeed", "rhc")).error
+    assert not (await commands.handle(OPERATOR, "pausefeed", "rhc")).error
     assert "rhc — paused" in (await commands.handle(MOD, "feeds", "")).lines
-    assert not (await commands.handle(MOD, "resumefeed", "rhc")).error
-    assert (await commands.handle(MOD, "pausefeed", "nope")).error
-    assert not (await commands.handle(MOD, "removefeed", "rhc")).error
+    assert not (await commands.handle(OPERATOR, "resumefeed", "rhc")).error
+    assert (await commands.handle(OPERATOR, "pausefeed", "nope")).error
+    assert not (await commands.handle(OPERATOR, "removefeed", "rhc")).error
     assert "rhc" not in [f.id for f in await pipeline.store.feeds()]
+
+
+async def test_the_shared_feed_list_is_guarded(server: FeedServer, pipeline: Pipeline) -> None:
+    """A chat moderator cannot pause or remove a feed other chats rely on; the chat that added
+    a feed can; in a private chat only operators add feeds."""
+    refused = await Commands(pipeline.store, pipeline.registry, None).handle(
+        MOD, "pausefeed", "wsj-world"
+    )
+    assert refused.error and "NEWSBOT_MODERATORS" in refused.lines[0]
+    wsj = await pipeline.store.feed("wsj-world")
+    assert wsj is not None and wsj.enabled
+    private = Caller("telegram", "555", user="555", is_moderator=True, is_private=True)
+    async with Fetcher(allow=parse_allow_list("127.0.0.0/8")) as allowed:
+        commands = Commands(pipeline.store, pipeline.registry, allowed)
+        in_private = await commands.handle(private, "addfeed", server.url("/npr.xml"))
+        assert in_private.error and "private chat" in in_private.lines[0]
+        added = await commands.handle(MOD, "addfeed", server.url("/npr.xml"))
+        assert not added.error
+        again = await commands.handle(MOD, "addfeed", server.url("/npr.xml"))
+        assert again.error and "already here" in again.lines[0]
+    feed_id = next(f.id for f in await pipeline.store.feeds() if f.url.endswith("/npr.xml"))
+    other_chat = Caller("telegram", "-200", user="8", is_moderator=True)
+    assert (await commands.handle(other_chat, "removefeed", feed_id)).error
+    assert not (await commands.handle(MOD, "pausefeed", feed_id)).error  # the chat that added it
+    assert not (await commands.handle(MOD, "removefeed", feed_id)).error
 
 
 async def test_opml_import_export_and_bad_files(commands: Commands, pipeline: Pipeline) -> None:

@@ -59,7 +59,8 @@ async def test_every_command_answers_on_telegram(pipeline: tuple[Pipeline, FeedS
     p, _ = pipeline
     async with FakeTelegram() as tg:
         tg.set_member(GROUP, ADMIN, "administrator")
-        async with telegram_harness.running(tg, Commands(p.store, p.registry, p.fetcher)):
+        commands = Commands(p.store, p.registry, p.fetcher)
+        async with telegram_harness.running(tg, commands, moderators=frozenset({str(ADMIN)})):
             for n, (name, args, _) in enumerate(CALLS, start=1):
                 tg.push_command(GROUP, ADMIN, f"/{name} {args}".strip(), chat_type="supergroup")
                 sent = await tg.wait_for_sent(n, chat_id=GROUP, timeout=10)
@@ -67,6 +68,7 @@ async def test_every_command_answers_on_telegram(pipeline: tuple[Pipeline, FeedS
                 body = reply.get("text") or reply.get("filename") or ""
                 assert body, f"/{name}: empty reply"
                 assert "Unknown command" not in body and "Usage:" not in body, (name, body)
+                assert "is for moderators" not in body and "NEWSBOT_MODERATORS" not in body
                 if reply["method"] == "sendMessage":
                     assert reply["parse_mode"] == "HTML"
 
@@ -75,7 +77,10 @@ async def test_every_command_answers_on_discord(pipeline: tuple[Pipeline, FeedSe
     p, _ = pipeline
     commands = Commands(p.store, p.registry, p.fetcher)
     dc: FakeDiscord
-    async with running_fake() as dc, discord_harness.running(dc, commands):
+    async with (
+        running_fake() as dc,
+        discord_harness.running(dc, commands, moderators=frozenset({str(dc.admin.id)})),
+    ):
         for name, _, options in CALLS:
             sent = await dc.push_interaction(name, options, user="admin")
             first = await discord_harness.response(dc, sent)
@@ -86,3 +91,4 @@ async def test_every_command_answers_on_discord(pipeline: tuple[Pipeline, FeedSe
                 body = first.content or str((first.data or {}).get("embeds"))
             assert body and body != "[]", f"/{name}: empty reply"
             assert "Usage:" not in body, (name, body)
+            assert "is for moderators" not in body and "NEWSBOT_MODERATORS" not in body
