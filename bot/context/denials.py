@@ -106,6 +106,7 @@ class _Finding:
     sentence: str
     hits: list[Hit] = field(default_factory=list)
     strong: bool = False
+    said_report_false: bool = False  # a report and an attribution ("X said the report …")
 
 
 def _mask(text: str, cueset: CueSet) -> str:
@@ -200,6 +201,7 @@ def _sentence_finding(index: int, sentence: str) -> _Finding | None:
     masked = _mask(_mask(norm, HEDGES), TRAPS)
     finding = _Finding(index, sentence)
     has_report = REPORT.search(masked)
+    finding.said_report_false = bool(has_report and ATTRIBUTION.search(masked))
     anchored = bool(has_report or ATTRIBUTION.search(masked) or '"' in norm)
     denial_hits = [Hit(c, "denial") for _s, _e, c in DENIAL.find(masked)]
     confirmed = CONFIRM.search(masked) and not re.search(
@@ -260,7 +262,24 @@ def detect_denial(
     head_strong = [h for h in head_hits if h.tier in {"denial", "falsity", "debunk"}] or (
         head_hits if head_hits and _OBSERVING.search(title) else []
     )
-    if not strong and not head_strong:
+    # In the body, falsity words alone ("fake images", "accused of fabricating", a quoted
+    # "false") are too common in ordinary news to call a story a denial: the body must say
+    # someone denies, rejects, dismisses or refutes something. They still count as evidence.
+    body_denial = [
+        f
+        for f in strong
+        if any(h.tier == "denial" for h in f.hits)
+        or (f.said_report_false and any(h.tier in {"falsity", "debunk"} for h in f.hits))
+    ]
+    # A headline's falsity or debunk words ("scam", "myth", "doubts") need the body to agree;
+    # a headline that says someone denies or rejects something stands on its own.
+    # A headline that says who says so ("…, Iraq says", "Officials: report is false") or names
+    # a report stands on its own too.
+    if head_strong and not body_denial and not any(h.tier == "denial" for h in head_strong):
+        headline = title.translate(_QUOTES)
+        if not (strong or REPORT.search(headline) or ATTRIBUTION.search(headline)):
+            head_strong = []
+    if not body_denial and not head_strong:
         return Denial(is_denial=False), hedges
 
     evidence_findings = strong + [f for f in findings if not f.strong]
