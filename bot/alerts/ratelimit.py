@@ -2,9 +2,9 @@
 
 Sliding windows (not leaky buckets) because that is how the platforms count: a bucket that
 starts full lets a burst of N through and then N more within the same second, which Telegram
-answers with 429. Sends are also paced (a little more than) T/N apart, which implies the window and keeps requests
-from bunching: the full allowed rate, no 429, and few requests in flight at any moment (after a
-crash, only those can be repeated).
+answers with 429. Sends are also paced a little more than T/N apart, which implies the window
+and keeps requests from bunching: close to the allowed rate, no 429, and few requests in flight
+at any moment (after a crash, only those can be repeated).
 """
 
 from __future__ import annotations
