@@ -304,34 +304,49 @@ class StoriesRepo(StoreBase):
         top = await self._fetchone("SELECT max(id) FROM stories")
         max_id = int(top[0]) if top and top[0] is not None else 0
         ids: list[int] = []
+        scores: dict[int, float] = {}
         for window in _SEARCH_WINDOWS:
             floor = max_id - window if window is not None else 0
             rows = await self._fetchall(
-                "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? AND rowid > ? "
-                "ORDER BY bm25(stories_fts, 10.0, 3.0, 6.0), rowid DESC LIMIT ?",
+                "SELECT rowid, bm25(stories_fts, 10.0, 3.0, 6.0) AS score FROM stories_fts "
+                "WHERE stories_fts MATCH ? AND rowid > ? ORDER BY score, rowid DESC LIMIT ?",
                 (match, floor, limit),
             )
             ids = [int(r[0]) for r in rows]
+            scores = {int(r[0]): float(r[1]) for r in rows}
             if len(ids) >= limit or floor <= 0:
                 break
         if not ids:
             return []
+        # Snippets one story at a time: FTS5 seeks straight to a single rowid, while
+        # "MATCH … AND rowid IN (…)" walks the whole doclist of a common term (measured: 50 ms
+        # for "United States" at 300,000 stories, against 0.3 ms a story this way).
+        # (bm25 is not asked again: it counts every match of each term to weigh it.)
+        snippets: dict[int, str] = {}
+        for story_id in ids:
+            row = await self._fetchone(
+                "SELECT snippet(stories_fts, -1, '[', ']', '…', 16) FROM stories_fts "
+                "WHERE stories_fts MATCH ? AND rowid = ?",
+                (match, story_id),
+            )
+            if row is not None:
+                snippets[story_id] = row[0]
         rows = await self._fetchall(
-            f"SELECT {_STORY_COLUMNS}, o.name AS outlet_name, "
-            "snippet(stories_fts, -1, '[', ']', '…', 16) AS snip, "
-            "bm25(stories_fts, 10.0, 3.0, 6.0) AS score "
-            "FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid "
+            f"SELECT {_STORY_COLUMNS}, o.name AS outlet_name FROM stories s "
             "LEFT JOIN outlets o ON o.id = s.outlet_id "
-            f"WHERE stories_fts MATCH ? AND stories_fts.rowid IN ({','.join('?' * len(ids))})",
-            (match, *ids),
+            f"WHERE s.id IN ({','.join('?' * len(ids))})",
+            ids,
         )
-        order = {story_id: n for n, story_id in enumerate(ids)}
-        rows.sort(key=lambda r: order[r["id"]])
+        by_id = {r["id"]: r for r in rows}
         return [
             SearchHit(
-                story=_story(r), snippet=r["snip"], rank=r["score"], outlet_name=r["outlet_name"]
+                story=_story(by_id[i]),
+                snippet=snippets.get(i, ""),
+                rank=scores[i],
+                outlet_name=by_id[i]["outlet_name"],
             )
-            for r in rows
+            for i in ids
+            if i in by_id
         ]
 
     async def stats(self) -> dict[str, int]:
