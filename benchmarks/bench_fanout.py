@@ -49,6 +49,7 @@ class FakeProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = ""
         self.token = "123:ABC"
+        self.errors: list[dict[str, object]] = []
 
     def __enter__(self) -> FakeProcess:
         self.proc = subprocess.Popen(
@@ -69,6 +70,7 @@ class FakeProcess:
             time.sleep(0.05)
         data = json.loads(out.read_text())
         out.unlink()
+        self.errors = data.get("errors", [])
         return data["times"], data["throttled"]
 
     def __exit__(self, *exc: object) -> None:
@@ -88,11 +90,17 @@ def serve_fake(folder: Path, rate: int) -> None:
                 (folder / "dump").unlink()
                 times = [s["time"] for s in tg.sent if s["method"] == "sendMessage"]
                 throttled = tg.throttled
+                errors = [
+                    {"chat": e["chat_id"], "time": e["time"], "description": e["description"]}
+                    for e in tg.errors
+                ]
                 # Records of a finished round only cost the fake memory and GC pauses (which
                 # bunch its arrival times): each dump hands them over and starts afresh.
                 tg.clear_records()
                 tmp = folder / "records.tmp"
-                tmp.write_text(json.dumps({"times": times, "throttled": throttled}))
+                tmp.write_text(
+                    json.dumps({"times": times, "throttled": throttled, "errors": errors})
+                )
                 tmp.rename(folder / "records.json")
 
 
@@ -169,6 +177,7 @@ async def one_round(store: Store, tg: FakeProcess, subs: int, rate: int, number:
         "subscriptions": subs,
         "sent": len(sends),
         "throttled_429": throttled,
+        "errors": tg.errors[:5],
         "plan_and_store_s": round(planned, 3),
         "first_send_after_store_s": round(first - stored_at, 4),
         "rate_per_s": round(rate_seen, 1),
