@@ -5,10 +5,12 @@ local fakes of the Bot API and of Discord's REST API; feeds come from a local HT
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,20 +78,31 @@ def feeds_file(tmp_path: Path, server: FeedServer, subs: str) -> Path:
     return path
 
 
-async def telegram_dispatcher(
-    p: Pipeline, tg: FakeTelegram, limits: RateLimits = LIMITS
-) -> tuple[Dispatcher, object]:
-    app = build_application(tg.token, tg.url)
-    await app.initialize()
-    return Dispatcher(p.store, TelegramSink(app.bot), Limiter(limits, is_group)), app
-
-
-async def discord_dispatcher(p: Pipeline, dc: FakeDiscord) -> tuple[Dispatcher, DiscordSink]:
-    configure_endpoints(dc.api_url, dc.gateway_url)
-    client = build_client()
-    await client.login("token")
-    sink = DiscordSink(client)
-    return Dispatcher(p.store, sink, Limiter(RateLimits(45, 5, 600))), sink
+@contextlib.asynccontextmanager
+async def senders(
+    p: Pipeline, tg: FakeTelegram | None = None, dc: FakeDiscord | None = None
+) -> AsyncIterator[tuple[Dispatcher | None, Dispatcher | None]]:
+    """Dispatchers with the real clients pointed at the fakes, closed again afterwards."""
+    closers: list[Any] = []
+    telegram = discord_ = None
+    try:
+        if tg is not None:
+            app = build_application(tg.token, tg.url)
+            await app.initialize()
+            closers.append(app.shutdown)
+            telegram = Dispatcher(p.store, TelegramSink(app.bot), Limiter(LIMITS, is_group))
+        if dc is not None:
+            configure_endpoints(dc.api_url, dc.gateway_url)
+            client = build_client()
+            closers.append(client.close)
+            await client.login("token")
+            sink = DiscordSink(client)
+            closers.append(sink.close)
+            discord_ = Dispatcher(p.store, sink, Limiter(RateLimits(45, 5, 600)))
+        yield telegram, discord_
+    finally:
+        for close in reversed(closers):
+            await close()
 
 
 async def start_empty(server: FeedServer) -> None:
@@ -113,14 +126,9 @@ async def test_seed_story_reaches_telegram_and_discord_with_context(
         server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
         server.put("/hostile.xml", hostile_feed())
         await p.poller.poll_once()
-        telegram, app = await telegram_dispatcher(p, tg)
-        discord_, sink = await discord_dispatcher(p, dc)
-        try:
+        async with senders(p, tg, dc) as (telegram, discord_):
+            assert telegram is not None and discord_ is not None
             await asyncio.gather(telegram.drain(), discord_.drain())
-        finally:
-            await app.shutdown()  # type: ignore[attr-defined]
-            await sink.client.close()
-            await sink.close()
 
     sent = tg.messages_to(TG_CHAT)
     assert len(sent) == 2
@@ -162,16 +170,14 @@ async def test_429_is_honoured_and_403_deactivates_with_reason(
         await p.poller.poll_once()
         server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
         await p.poller.poll_once()
-        dispatcher, app = await telegram_dispatcher(p, tg)
         started = time.monotonic()
-        try:
+        async with senders(p, tg) as (dispatcher, _):
+            assert dispatcher is not None
             for _ in range(40):
                 await dispatcher.drain()
                 if len(tg.messages_to(TG_CHAT)) == 2:
                     break
                 await asyncio.sleep(0.1)
-        finally:
-            await app.shutdown()  # type: ignore[attr-defined]
         assert time.monotonic() - started >= 1.0  # waited retry_after
         assert len(tg.messages_to(TG_CHAT)) == 2  # nothing lost, nothing doubled
         blocked = await p.store.subscription("telegram", str(TG_PRIVATE))
@@ -190,12 +196,10 @@ async def test_migrated_chat_moves_the_subscription(
         await p.poller.poll_once()
         server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
         await p.poller.poll_once()
-        dispatcher, app = await telegram_dispatcher(p, tg)
-        try:
+        async with senders(p, tg) as (dispatcher, _):
+            assert dispatcher is not None
             await dispatcher.drain()
             await dispatcher.drain()
-        finally:
-            await app.shutdown()  # type: ignore[attr-defined]
         assert len(tg.messages_to(TG_CHAT)) == 2
         assert await p.store.subscription("telegram", str(TG_CHAT)) is not None
 
@@ -212,28 +216,25 @@ async def test_discord_outage_leaves_telegram_on_time(
     )
     async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
-        telegram, app = await telegram_dispatcher(p, tg)
-        discord_, sink = await discord_dispatcher(p, dc)
-        dc.fail_channel(dc.news_channel_id, "slow", delay=8)  # Discord hangs for a while
-        stop = asyncio.Event()
-        tasks = [
-            asyncio.create_task(telegram.run(stop, tick=0.05)),
-            asyncio.create_task(discord_.run(stop, tick=0.05)),
-        ]
-        try:
-            server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
-            await p.poller.poll_once()
-            telegram.wake()
-            discord_.wake()
-            await tg.wait_for_sent(2, timeout=6)
-            assert dc.messages_in(dc.news_channel_id) == []  # Telegram did not wait for Discord
-            await dc.wait_for(lambda: len(dc.messages_in(dc.news_channel_id)) == 2, timeout=20)
-        finally:
-            stop.set()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await app.shutdown()  # type: ignore[attr-defined]
-            await sink.client.close()
-            await sink.close()
+        async with senders(p, tg, dc) as (telegram, discord_):
+            assert telegram is not None and discord_ is not None
+            dc.fail_channel(dc.news_channel_id, "slow", delay=8)  # Discord hangs for a while
+            stop = asyncio.Event()
+            tasks = [
+                asyncio.create_task(telegram.run(stop, tick=0.05)),
+                asyncio.create_task(discord_.run(stop, tick=0.05)),
+            ]
+            try:
+                server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
+                await p.poller.poll_once()
+                telegram.wake()
+                discord_.wake()
+                await tg.wait_for_sent(2, timeout=6)
+                assert dc.messages_in(dc.news_channel_id) == []  # Telegram did not wait
+                await dc.wait_for(lambda: len(dc.messages_in(dc.news_channel_id)) == 2, timeout=20)
+            finally:
+                stop.set()
+                await asyncio.gather(*tasks, return_exceptions=True)
         counts = await p.store.outbox_counts()
         assert counts["sent"] == 4 and counts["pending"] == 0  # Discord's rows waited, not lost
 
@@ -251,9 +252,8 @@ async def test_wsj_reader_gets_the_denial_as_a_reply_on_both_platforms(
     )
     async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
-        telegram, app = await telegram_dispatcher(p, tg)
-        discord_, sink = await discord_dispatcher(p, dc)
-        try:
+        async with senders(p, tg, dc) as (telegram, discord_):
+            assert telegram is not None and discord_ is not None
             server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
             await p.poller.poll_once()
             await asyncio.gather(telegram.drain(), discord_.drain())
@@ -264,10 +264,6 @@ async def test_wsj_reader_gets_the_denial_as_a_reply_on_both_platforms(
             server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
             await p.poller.poll_once()
             await asyncio.gather(telegram.drain(), discord_.drain())
-        finally:
-            await app.shutdown()  # type: ignore[attr-defined]
-            await sink.client.close()
-            await sink.close()
     follow_tg = tg.messages_to(TG_CHAT)[-1]
     assert follow_tg["text"].startswith("🔁 <b>Update on a story you received</b>")
     assert "The Wall Street Journal&#x27;s report is untrue" in follow_tg["text"]
@@ -292,12 +288,9 @@ async def test_discord_subscription_with_a_webhook_delivers_through_it(
         await p.poller.poll_once()
         server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
         await p.poller.poll_once()
-        dispatcher, sink = await discord_dispatcher(p, dc)
-        try:
+        async with senders(p, dc=dc) as (_, dispatcher):
+            assert dispatcher is not None
             await dispatcher.drain()
-        finally:
-            await sink.client.close()
-            await sink.close()
     (message,) = dc.webhook_messages
     assert message.embed is not None and message.embed["title"].startswith("Russia rejects")
     assert message.allowed_mentions == {"parse": []}
