@@ -105,24 +105,28 @@ async def senders(
             await close()
 
 
-async def start_empty(server: FeedServer) -> None:
+@contextlib.asynccontextmanager
+async def baseline(server: FeedServer, tmp_path: Path, subs: str) -> AsyncIterator[Pipeline]:
+    """A pipeline over the three feeds, served empty and polled once: the first poll of a feed
+    records without alerting, so the tests' items arrive as new stories afterwards."""
     server.put("/wsj.xml", without_items((FEEDS / "wsj_sample.xml").read_bytes()))
     server.put("/rhc.xml", without_items((FEEDS / "radiohc_seed.xml").read_bytes()))
     server.put("/hostile.xml", without_items(hostile_feed()))
+    feeds = feeds_file(tmp_path, server, subs)
+    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+        await p.poller.poll_once()
+        yield p
 
 
 async def test_seed_story_reaches_telegram_and_discord_with_context(
     server: FeedServer, tmp_path: Path, tg: FakeTelegram, dc: FakeDiscord
 ) -> None:
-    await start_empty(server)
-    feeds = feeds_file(
-        tmp_path,
+    async with baseline(
         server,
+        tmp_path,
         f"  - platform: telegram\n    chat: '{TG_CHAT}'\n"
         f"  - platform: discord\n    chat: '{dc.news_channel_id}'\n",
-    )
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
-        await p.poller.poll_once()
+    ) as p:
         server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
         server.put("/hostile.xml", hostile_feed())
         await p.poller.poll_once()
@@ -157,17 +161,14 @@ async def test_seed_story_reaches_telegram_and_discord_with_context(
 async def test_429_is_honoured_and_403_deactivates_with_reason(
     server: FeedServer, tmp_path: Path, tg: FakeTelegram
 ) -> None:
-    await start_empty(server)
-    feeds = feeds_file(
-        tmp_path,
-        server,
-        f"  - platform: telegram\n    chat: '{TG_CHAT}'\n"
-        f"  - platform: telegram\n    chat: '{TG_PRIVATE}'\n",
-    )
     tg.fail_chat(TG_CHAT, "flood", retry_after=1, times=1)
     tg.fail_chat(TG_PRIVATE, "blocked")
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
-        await p.poller.poll_once()
+    async with baseline(
+        server,
+        tmp_path,
+        f"  - platform: telegram\n    chat: '{TG_CHAT}'\n"
+        f"  - platform: telegram\n    chat: '{TG_PRIVATE}'\n",
+    ) as p:
         server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
         await p.poller.poll_once()
         started = time.monotonic()
@@ -189,11 +190,8 @@ async def test_429_is_honoured_and_403_deactivates_with_reason(
 async def test_migrated_chat_moves_the_subscription(
     server: FeedServer, tmp_path: Path, tg: FakeTelegram
 ) -> None:
-    await start_empty(server)
-    feeds = feeds_file(tmp_path, server, "  - platform: telegram\n    chat: '-4242'\n")
     tg.fail_chat(-4242, "migrated", new_chat_id=TG_CHAT)
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
-        await p.poller.poll_once()
+    async with baseline(server, tmp_path, "  - platform: telegram\n    chat: '-4242'\n") as p:
         server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
         await p.poller.poll_once()
         async with senders(p, tg) as (dispatcher, _):
@@ -207,15 +205,12 @@ async def test_migrated_chat_moves_the_subscription(
 async def test_discord_outage_leaves_telegram_on_time(
     server: FeedServer, tmp_path: Path, tg: FakeTelegram, dc: FakeDiscord
 ) -> None:
-    await start_empty(server)
-    feeds = feeds_file(
-        tmp_path,
+    async with baseline(
         server,
+        tmp_path,
         f"  - platform: telegram\n    chat: '{TG_CHAT}'\n"
         f"  - platform: discord\n    chat: '{dc.news_channel_id}'\n",
-    )
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
-        await p.poller.poll_once()
+    ) as p:
         async with senders(p, tg, dc) as (telegram, discord_):
             assert telegram is not None and discord_ is not None
             dc.fail_channel(dc.news_channel_id, "slow", delay=8)  # Discord hangs for a while
@@ -242,28 +237,24 @@ async def test_discord_outage_leaves_telegram_on_time(
 async def test_wsj_reader_gets_the_denial_as_a_reply_on_both_platforms(
     server: FeedServer, tmp_path: Path, tg: FakeTelegram, dc: FakeDiscord
 ) -> None:
-    await start_empty(server)
-    feeds = feeds_file(
-        tmp_path,
+    async with baseline(
         server,
+        tmp_path,
         f"  - platform: telegram\n    chat: '{TG_CHAT}'\n    feeds: [wsj-world]\n"
         f"  - platform: discord\n    chat: '{dc.news_channel_id}'\n"
         "    outlets: [wsj]\n",
-    )
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+    ) as p, senders(p, tg, dc) as (telegram, discord_):
+        assert telegram is not None and discord_ is not None
+        server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
         await p.poller.poll_once()
-        async with senders(p, tg, dc) as (telegram, discord_):
-            assert telegram is not None and discord_ is not None
-            server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
-            await p.poller.poll_once()
-            await asyncio.gather(telegram.drain(), discord_.drain())
-            report_tg = next(m for m in tg.messages_to(TG_CHAT) if "Rostec" in m["text"])
-            report_dc = next(
-                m for m in dc.messages_in(dc.news_channel_id) if "Rostec" in m.embed["title"]
-            )
-            server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
-            await p.poller.poll_once()
-            await asyncio.gather(telegram.drain(), discord_.drain())
+        await asyncio.gather(telegram.drain(), discord_.drain())
+        report_tg = next(m for m in tg.messages_to(TG_CHAT) if "Rostec" in m["text"])
+        report_dc = next(
+            m for m in dc.messages_in(dc.news_channel_id) if "Rostec" in m.embed["title"]
+        )
+        server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
+        await p.poller.poll_once()
+        await asyncio.gather(telegram.drain(), discord_.drain())
     follow_tg = tg.messages_to(TG_CHAT)[-1]
     assert follow_tg["text"].startswith("🔁 <b>Update on a story you received</b>")
     assert "The Wall Street Journal&#x27;s report is untrue" in follow_tg["text"]
@@ -277,15 +268,12 @@ async def test_wsj_reader_gets_the_denial_as_a_reply_on_both_platforms(
 async def test_discord_subscription_with_a_webhook_delivers_through_it(
     server: FeedServer, tmp_path: Path, dc: FakeDiscord
 ) -> None:
-    await start_empty(server)
-    feeds = feeds_file(
-        tmp_path,
+    async with baseline(
         server,
+        tmp_path,
         f"  - platform: discord\n    chat: '{dc.alerts_channel_id}'\n"
         f"    webhook: {dc.webhook.url}\n",
-    )
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
-        await p.poller.poll_once()
+    ) as p:
         server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
         await p.poller.poll_once()
         async with senders(p, dc=dc) as (_, dispatcher):
