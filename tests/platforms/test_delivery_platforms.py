@@ -237,13 +237,16 @@ async def test_discord_outage_leaves_telegram_on_time(
 async def test_wsj_reader_gets_the_denial_as_a_reply_on_both_platforms(
     server: FeedServer, tmp_path: Path, tg: FakeTelegram, dc: FakeDiscord
 ) -> None:
-    async with baseline(
-        server,
-        tmp_path,
-        f"  - platform: telegram\n    chat: '{TG_CHAT}'\n    feeds: [wsj-world]\n"
-        f"  - platform: discord\n    chat: '{dc.news_channel_id}'\n"
-        "    outlets: [wsj]\n",
-    ) as p, senders(p, tg, dc) as (telegram, discord_):
+    async with (
+        baseline(
+            server,
+            tmp_path,
+            f"  - platform: telegram\n    chat: '{TG_CHAT}'\n    feeds: [wsj-world]\n"
+            f"  - platform: discord\n    chat: '{dc.news_channel_id}'\n"
+            "    outlets: [wsj]\n",
+        ) as p,
+        senders(p, tg, dc) as (telegram, discord_),
+    ):
         assert telegram is not None and discord_ is not None
         server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
         await p.poller.poll_once()
