@@ -309,67 +309,6 @@ async def measure_search(
     ]
 
 
-async def proposed_search(store: Store, query: str, limit: int = 10) -> list[Any]:
-    """A proposed rewrite of Store.search, measured side by side (benchmark only).
-
-    Rank inside FTS alone (bm25, ties by rowid = recency) for the window, then join stories
-    and compute snippet() for the `limit` winners only. The product query computes snippet()
-    and joins stories for every match in the window before sorting.
-    """
-    from bot.store import fts_query
-    from bot.store.stories_repo import _SEARCH_WINDOWS, _STORY_COLUMNS
-
-    match = fts_query(query)
-    db = store._db
-    async with db.execute("SELECT max(id) FROM stories") as cur:
-        max_id = (await cur.fetchone())[0] or 0
-    ids: list[int] = []
-    for window in _SEARCH_WINDOWS:
-        floor = max_id - window if window is not None else 0
-        async with db.execute(
-            "SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? AND rowid > ? "
-            "ORDER BY bm25(stories_fts, 10.0, 4.0, 1.0, 6.0), rowid DESC LIMIT ?",
-            (match, floor, limit),
-        ) as cur:
-            ids = [r[0] for r in await cur.fetchall()]
-        if len(ids) >= limit or floor <= 0:
-            break
-    if not ids:
-        return []
-    async with db.execute(
-        f"SELECT {_STORY_COLUMNS}, o.name AS outlet_name, "
-        "snippet(stories_fts, -1, '[', ']', '…', 16) AS snip "
-        "FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid "
-        "LEFT JOIN outlets o ON o.id = s.outlet_id "
-        f"WHERE stories_fts MATCH ? AND stories_fts.rowid IN ({','.join('?' * len(ids))})",
-        (match, *ids),
-    ) as cur:
-        return list(await cur.fetchall())
-
-
-async def measure_proposed(
-    store: Store, queries: dict[str, list[str]], reps: int
-) -> list[dict[str, Any]]:
-    out = []
-    for cls, qs in queries.items():
-        samples = []
-        for q in qs:
-            await proposed_search(store, q)
-            for _ in range(max(1, reps // 2)):
-                t = time.perf_counter()
-                await proposed_search(store, q)
-                samples.append((time.perf_counter() - t) * 1000)
-        out.append(
-            {
-                "class": cls,
-                "samples": len(samples),
-                "p50_ms": common.pct(samples, 50),
-                "p99_ms": common.pct(samples, 99),
-            }
-        )
-    return out
-
-
 async def measure_baselines(store: Store, queries: dict[str, list[str]]) -> list[dict[str, Any]]:
     """What the index and the recency window buy: a LIKE scan, and FTS over all rows."""
     from bot.store import fts_query
@@ -394,23 +333,27 @@ async def measure_baselines(store: Store, queries: dict[str, list[str]]) -> list
             "max_ms": max(times),
         }
     )
+    from bot.store.stories_repo import _BM25, _shard_table
+
+    shards = [r[0] for r in await (await db.execute("SELECT shard FROM search_shards")).fetchall()]
     for cls in ("common word", "entity name", "prefix*"):
         times = []
         for q in queries[cls][:3]:
             match = fts_query(q)
+            # Every shard, no recency window: bm25 scores every match of the whole store.
+            sql = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT rowid, rank FROM {_shard_table(k)} "
+                f"WHERE {_shard_table(k)} MATCH ? AND rank MATCH 'bm25({_BM25})' "
+                "ORDER BY rank, rowid DESC LIMIT 10)"
+                for k in shards
+            )
             t = time.perf_counter()
-            async with db.execute(
-                "SELECT s.id, bm25(stories_fts, 10.0, 4.0, 1.0, 6.0) AS score, "
-                "snippet(stories_fts, -1, '[', ']', '…', 16) FROM stories_fts "
-                "JOIN stories s ON s.id = stories_fts.rowid WHERE stories_fts MATCH ? "
-                "ORDER BY score, s.sort_time DESC LIMIT 10",
-                (match,),
-            ) as cur:
+            async with db.execute(sql, [match] * len(shards)) as cur:
                 await cur.fetchall()
             times.append((time.perf_counter() - t) * 1000)
         out.append(
             {
-                "baseline": f"FTS bm25 over all rows, no recency window ({cls})",
+                "baseline": f"bm25 over every shard, no recency window ({cls})",
                 "samples": len(times),
                 "p50_ms": common.pct(times, 50),
                 "max_ms": max(times),
@@ -431,6 +374,7 @@ def raw_sqlite_baseline(
 
     from bot.models import entity_key
     from bot.store.base import _split_sql, migrations
+    from bot.store.stories_repo import _shard_ddl, _shard_table, band_tokens, search_shard
 
     batches = [
         gen.drafts(10_000_000 + i, min(batch, count - i), 20_000_000, True)
@@ -473,7 +417,7 @@ def raw_sqlite_baseline(
         ]
         prepared.append((rows, ents, [d.bands for d in drafts]))
     out = []
-    for variant in ("full schema", "no FTS trigger", "no band rows"):
+    for variant in ("full schema", "no full-text index", "no band index"):
         path = folder / f"raw-{variant.replace(' ', '-')}.db"
         con = sqlite3.connect(path, isolation_level=None)
         for pragma in (
@@ -481,36 +425,44 @@ def raw_sqlite_baseline(
             "synchronous = NORMAL",
             "temp_store = MEMORY",
             "cache_size = -65536",
+            "wal_autocheckpoint = 10000",
             "foreign_keys = ON",
         ):
             con.execute(f"PRAGMA {pragma}")
         for _n, _name, sql in migrations():
             for statement in _split_sql(sql):
                 con.execute(statement)
-        if variant == "no FTS trigger":
-            con.execute("DROP TRIGGER stories_ai")
-        cols = [r[1] for r in con.execute("PRAGMA table_info(stories)")]
         insert = (
             "INSERT INTO stories(identity, scope, outlet_id, feed_id, url, guid, title, summary, "
             "text, entity_names, content_hash, published, fetched, sort_time, language, "
             "alert_worthy, context) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
         )
-        assert "context" in cols
         t = time.perf_counter()
         for rows, ents, bands in prepared:
             con.execute("BEGIN IMMEDIATE")
             first = con.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0] + 1
             con.executemany(insert, rows)
             ids = range(first, first + len(rows))
+            if variant != "no full-text index":
+                by_shard: dict[int, list[tuple[Any, ...]]] = {}
+                for i, r in zip(ids, rows, strict=True):
+                    by_shard.setdefault(search_shard(i), []).append((i, r[6], r[7], r[9]))
+                for shard, part in by_shard.items():
+                    con.execute(_shard_ddl(shard))
+                    con.executemany(
+                        f"INSERT INTO {_shard_table(shard)}(rowid, title, summary, entity_names) "
+                        "VALUES (?,?,?,?)",
+                        part,
+                    )
             con.executemany(
-                "INSERT OR IGNORE INTO story_entities(story_id, key, name, kind, role) "
-                "VALUES (?,?,?,?,?)",
-                [(i, *e) for i, es in zip(ids, ents, strict=True) for e in es],
+                "INSERT OR IGNORE INTO story_entities(story_id, key, name, kind, role, sort_time) "
+                "VALUES (?,?,?,?,?,?)",
+                [(i, *e, r[13]) for i, es, r in zip(ids, ents, rows, strict=True) for e in es],
             )
-            if variant != "no band rows":
+            if variant != "no band index":
                 con.executemany(
-                    "INSERT OR IGNORE INTO story_bands(band, story_id) VALUES (?,?)",
-                    [(b, i) for i, bs in zip(ids, bands, strict=True) for b in bs],
+                    "INSERT INTO story_band_index(rowid, bands) VALUES (?,?)",
+                    [(i, band_tokens(bs)) for i, bs in zip(ids, bands, strict=True)],
                 )
             con.execute("COMMIT")
         seconds = time.perf_counter() - t
@@ -563,7 +515,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         queries = pick_queries(gen, random.Random(5))
         result["search"] = await measure_search(store, queries, args.reps)
         result["baselines"] = await measure_baselines(store, queries)
-        result["proposed_search"] = await measure_proposed(store, queries, args.reps)
         result["small_batches"] = await small_batches(store, gen, args.small, args.stories)
         print(f"  poller-sized batches (30): {result['small_batches']['per_s']:,.0f} stories/s")
     finally:
@@ -675,17 +626,6 @@ def main() -> None:
         )
     )
     print()
-    print(
-        common.table(
-            [
-                "proposed search (rank in FTS, snippet for the top 10 only)",
-                "runs",
-                "p50 ms",
-                "p99 ms",
-            ],
-            [[p["class"], p["samples"], p["p50_ms"], p["p99_ms"]] for p in r["proposed_search"]],
-        )
-    )
     worst = max(s["p99_ms"] for s in r["search"])
     floors = [
         [

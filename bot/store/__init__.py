@@ -21,6 +21,11 @@ class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo):
     async def open(cls, path: str | Path) -> Store:
         store = await super().open(path)
         assert isinstance(store, Store)
+        try:
+            await store.index_missing_search_shards()
+        except BaseException:
+            await store.close()
+            raise
         return store
 
 

@@ -124,8 +124,7 @@ class FeedsRepo(StoreBase):
     async def feeds(self, *, with_counts: bool = False) -> list[FeedState]:
         if with_counts:
             rows = await self._fetchall(
-                f"SELECT {_FEED_COLUMNS}, (SELECT count(*) FROM stories s WHERE s.feed_id = f.id)"
-                " AS n FROM feeds f ORDER BY f.id"
+                f"SELECT {_FEED_COLUMNS}, f.story_count AS n FROM feeds f ORDER BY f.id"
             )
             return [_feed(r, r["n"]) for r in rows]
         rows = await self._fetchall(f"SELECT {_FEED_COLUMNS} FROM feeds f ORDER BY f.id")

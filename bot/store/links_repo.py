@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.models import Story, StoryLink
 from bot.store.base import chunks, now
-from bot.store.stories_repo import _STORY_COLUMNS, StoriesRepo, _story
+from bot.store.stories_repo import _STORY_COLUMNS, StoriesRepo, _story, band_tokens
 
 
 def _link(row: sqlite3.Row) -> StoryLink:
@@ -73,14 +73,21 @@ class LinksRepo(StoriesRepo):
         if not bands:
             return []
         counts: dict[int, int] = {}
-        for part in chunks(list(bands)):
+        # One lookup per band in the inverted index (each band is one token of a story's
+        # document there); a story found n times shares n bands.
+        tokens = sorted(set(band_tokens(bands).split()))
+        for part in chunks(tokens, 50):
             rows = await self._fetchall(
-                "SELECT story_id, count(*) AS n FROM story_bands WHERE band IN "
-                f"({','.join('?' * len(part))}) AND story_id != ? GROUP BY story_id",
+                "SELECT sid, count(*) AS n FROM ("
+                + " UNION ALL ".join(
+                    ["SELECT rowid AS sid FROM story_band_index WHERE story_band_index MATCH ?"]
+                    * len(part)
+                )
+                + ") WHERE sid != ? GROUP BY sid",
                 [*part, exclude],
             )
             for r in rows:
-                counts[r["story_id"]] = counts.get(r["story_id"], 0) + int(r["n"])
+                counts[int(r[0])] = counts.get(int(r[0]), 0) + int(r["n"])
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -kv[0]))
         return ranked[:limit]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,36 @@ Delivery = tuple[int, str, float]
 # Lookups look at the newest stories first and widen only when too few match: relevance
 # ranks within a window, so a common word never makes bm25 score a million rows.
 _SEARCH_WINDOWS = (5_000, 50_000, 500_000, None)
+
+# The full-text index is split into shards of consecutive story ids (migration 006): bm25
+# counts every story of the index that holds a term to weigh it, so a shard bounds that count
+# (a common word's count over a million stories took 5-28 ms; over one shard it is a twentieth).
+SEARCH_SHARD_SIZE = 50_000
+# Column weights for bm25: a word in the headline counts most, then entity names, then summary.
+_BM25 = "10.0, 3.0, 6.0"
+
+
+def search_shard(story_id: int) -> int:
+    """The full-text shard that indexes a story id (ids start at 1)."""
+    return (story_id - 1) // SEARCH_SHARD_SIZE
+
+
+def _shard_table(shard: int) -> str:
+    return f"stories_fts_{int(shard)}"
+
+
+def _shard_ddl(shard: int) -> str:
+    # External content: the text stays in `stories` only; snippets read it from there.
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_shard_table(shard)} USING fts5("
+        "title, summary, entity_names, content='stories', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+
+
+def band_tokens(bands: Sequence[int]) -> str:
+    """A story's MinHash LSH bands as the words of its document in story_band_index."""
+    return " ".join(f"b{band:x}" for band in bands)
 
 
 def _ts(value: float | None) -> datetime | None:
@@ -49,6 +80,11 @@ def _story(row: sqlite3.Row) -> Story:
         context=StoryContext.from_dict(json.loads(ctx)) if ctx else None,
         cluster_id=row["cluster_id"],
     )
+
+
+def _by_relevance(hit: tuple[int, float, str]) -> tuple[float, int]:
+    # bm25 is negative: lower is more relevant; ties go to the newer story.
+    return (hit[1], -hit[0])
 
 
 def fts_query(text: str) -> str | None:
@@ -141,25 +177,29 @@ class StoriesRepo(StoreBase):
         new_ids: list[int] = []
         async with self.transaction() as db:
             if new:
-                await db.executemany(
+                rows = [(*_insert_row(d, fetched), int(linked)) for d in new]
+                top = await _max_story_id(db)
+                async with db.executemany(
                     "INSERT INTO stories(identity, scope, outlet_id, feed_id, url, guid, title, "
                     "summary, text, entity_names, content_hash, published, fetched, sort_time, "
                     "language, alert_worthy, context, linked) VALUES "
                     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
-                    [(*_insert_row(d, fetched), int(linked)) for d in new],
-                )
-                ids: dict[str, int] = {}
-                for part in chunks([d.identity for d in new]):
-                    async with db.execute(
-                        "SELECT id, identity FROM stories WHERE fetched = ? AND identity IN "
-                        f"({','.join('?' * len(part))})",
-                        [fetched, *part],
-                    ) as cur:
-                        for r in await cur.fetchall():
-                            ids[r["identity"]] = r["id"]
-                new_ids = [ids[d.identity] for d in new if d.identity in ids]
+                    rows,
+                ) as cur:
+                    inserted = cur.rowcount
+                ids = await self._new_story_ids(db, new, top, inserted, fetched)
                 stored = [(ids[d.identity], d) for d in new if d.identity in ids]
+                new_ids = [story_id for story_id, _ in stored]
+                await _index_for_search(
+                    db, [(i, d.entry.title, d.entry.summary, _entity_names(d)) for i, d in stored]
+                )
                 await self._write_context_rows(db, stored, fetched=fetched)
+                per_feed = Counter(d.feed_id for _, d in stored if d.feed_id)
+                if per_feed:
+                    await db.executemany(
+                        "UPDATE feeds SET story_count = story_count + ? WHERE id = ?",
+                        [(n, feed_id) for feed_id, n in sorted(per_feed.items())],
+                    )
                 rows = [
                     (sub_id, story_id, state, at, fetched)
                     for story_id, draft in stored
@@ -173,6 +213,18 @@ class StoriesRepo(StoreBase):
                         rows,
                     )
             if revisions:
+                # The search shards hold no text of their own: the old words are removed with
+                # the old values, before the row changes, then the new ones are added.
+                revised_ids = [d.existing_id for d in revisions if d.existing_id is not None]
+                old_text: list[tuple[int, str, str, str]] = []
+                for part in chunks(revised_ids):
+                    async with db.execute(
+                        "SELECT id, title, summary, entity_names FROM stories WHERE id IN "
+                        f"({','.join('?' * len(part))})",
+                        part,
+                    ) as cur:
+                        old_text.extend(tuple(r) for r in await cur.fetchall())
+                await _index_for_search(db, old_text, delete=True)
                 await db.executemany(
                     "UPDATE stories SET title=?, summary=?, text=?, entity_names=?, "
                     "content_hash=?, context=coalesce(?, context), revision=revision+1, "
@@ -191,12 +243,73 @@ class StoriesRepo(StoreBase):
                         for d in revisions
                     ],
                 )
+                indexed = {int(r[0]) for r in old_text}
+                await _index_for_search(
+                    db,
+                    [
+                        (d.existing_id, d.entry.title, d.entry.summary, _entity_names(d))
+                        for d in revisions
+                        if d.existing_id in indexed
+                    ],
+                )
                 await self._write_context_rows(
                     db,
                     [(d.existing_id, d) for d in revisions if d.existing_id is not None],
                     replace=True,
                 )
         return new_ids
+
+    async def _new_story_ids(
+        self, db: Any, new: Sequence[StoryDraft], top: int, inserted: int, fetched: float
+    ) -> dict[str, int]:
+        """Identity → id of the stories this transaction just inserted.
+
+        Inside the write transaction SQLite gives new rows max(id) + 1, + 2, …, so when every
+        row went in (no identity stored meanwhile) the ids are known without a lookup."""
+        if inserted == len(new) and await _max_story_id(db) == top + inserted:
+            return {d.identity: top + 1 + n for n, d in enumerate(new)}
+        ids: dict[str, int] = {}
+        for part in chunks([d.identity for d in new]):
+            async with db.execute(
+                "SELECT id, identity FROM stories WHERE fetched = ? AND identity IN "
+                f"({','.join('?' * len(part))})",
+                [fetched, *part],
+            ) as cur:
+                for r in await cur.fetchall():
+                    ids[r["identity"]] = r["id"]
+        return ids
+
+    async def index_missing_search_shards(self) -> int:
+        """Index stored stories whose search shard does not exist yet; returns shards built.
+
+        Runs when the store opens: after migration 006 it builds the shards of the stories
+        stored before it, and it repairs a shard table that was dropped by hand."""
+        top = await _max_story_id(self._db)
+        if top == 0:
+            return 0
+        have = {int(r[0]) for r in await self._fetchall("SELECT shard FROM search_shards")}
+        rows = await self._fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'stories_fts_%'"
+        )
+        tables = {r[0] for r in rows}
+        built = 0
+        for shard in range(search_shard(top) + 1):
+            if shard in have and _shard_table(shard) in tables:
+                continue
+            async with self.transaction() as db:
+                await db.execute(f"DROP TABLE IF EXISTS {_shard_table(shard)}")
+                await db.execute(_shard_ddl(shard))
+                await db.execute(
+                    f"INSERT INTO {_shard_table(shard)}(rowid, title, summary, entity_names) "
+                    "SELECT id, title, summary, entity_names FROM stories WHERE id BETWEEN ? AND ?",
+                    (shard * SEARCH_SHARD_SIZE + 1, (shard + 1) * SEARCH_SHARD_SIZE),
+                )
+                await db.execute(
+                    "INSERT OR REPLACE INTO search_shards(shard, created_at) VALUES (?, ?)",
+                    (shard, now()),
+                )
+            built += 1
+        return built
 
     async def _write_context_rows(
         self,
@@ -249,10 +362,10 @@ class StoriesRepo(StoreBase):
                 denial_rows,
             )
         # A revision keeps its first bands: an edited story is still a copy of what it copied.
-        band_rows = [] if replace else [(band, i) for i, d in stored for band in d.bands]
+        band_rows = [] if replace else [(i, band_tokens(d.bands)) for i, d in stored if d.bands]
         if band_rows:
             await db.executemany(
-                "INSERT OR IGNORE INTO story_bands(band, story_id) VALUES (?,?)", band_rows
+                "INSERT INTO story_band_index(rowid, bands) VALUES (?,?)", band_rows
             )
 
     async def unlinked_stories(self, limit: int = 100) -> list[Story]:
@@ -296,41 +409,42 @@ class StoriesRepo(StoreBase):
     async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         """Full-text lookup: bm25 relevance first (title weighs most), then recency.
 
-        Ranking happens inside the FTS index over the newest stories first (the window widens
-        only when too few match), and snippets are built for the winners alone."""
+        Ranking happens inside the FTS shards over the newest stories first (the window widens
+        only when too few match); each shard ranks its own matches, so bm25 weighs a term by
+        its frequency in that shard, and snippets are built for each shard's best rows only."""
         match = fts_query(query)
         if match is None:
             return []
-        top = await self._fetchone("SELECT max(id) FROM stories")
-        max_id = int(top[0]) if top and top[0] is not None else 0
-        ids: list[int] = []
-        scores: dict[int, float] = {}
-        for window in _SEARCH_WINDOWS:
-            floor = max_id - window if window is not None else 0
-            rows = await self._fetchall(
-                "SELECT rowid, bm25(stories_fts, 10.0, 3.0, 6.0) AS score FROM stories_fts "
-                "WHERE stories_fts MATCH ? AND rowid > ? ORDER BY score, rowid DESC LIMIT ?",
-                (match, floor, limit),
-            )
-            ids = [int(r[0]) for r in rows]
-            scores = {int(r[0]): float(r[1]) for r in rows}
-            if len(ids) >= limit or floor <= 0:
-                break
-        if not ids:
+        top = await self._fetchone(
+            "SELECT (SELECT max(id) FROM stories), (SELECT group_concat(shard) FROM search_shards)"
+        )
+        if top is None or top[0] is None or not top[1]:
             return []
-        # Snippets one story at a time: FTS5 seeks straight to a single rowid, while
-        # "MATCH … AND rowid IN (…)" walks the whole doclist of a common term (measured: 50 ms
-        # for "United States" at 300,000 stories, against 0.3 ms a story this way).
-        # (bm25 is not asked again: it counts every match of each term to weigh it.)
-        snippets: dict[int, str] = {}
-        for story_id in ids:
-            row = await self._fetchone(
-                "SELECT snippet(stories_fts, -1, '[', ']', '…', 16) FROM stories_fts "
-                "WHERE stories_fts MATCH ? AND rowid = ?",
-                (match, story_id),
-            )
-            if row is not None:
-                snippets[story_id] = row[0]
+        max_id = int(top[0])
+        shards = sorted((int(x) for x in str(top[1]).split(",")), reverse=True)
+        hits: list[tuple[int, float, str]] = []
+        for window in _SEARCH_WINDOWS:
+            floor = max(0, max_id - window) if window is not None else 0
+            # Shards holding ids above the floor, newest first; one statement for all of them.
+            wanted = [k for k in shards if (k + 1) * SEARCH_SHARD_SIZE > floor]
+            parts = []
+            params: list[Any] = []
+            for shard in wanted:
+                table = _shard_table(shard)
+                parts.append(
+                    f"SELECT * FROM (SELECT rowid, rank, snippet({table}, -1, '[', ']', '…', 16) "
+                    f"FROM {table} WHERE {table} MATCH ? AND rank MATCH 'bm25({_BM25})' "
+                    "AND rowid > ? ORDER BY rank, rowid DESC LIMIT ?)"
+                )
+                params.extend((match, floor, limit))
+            rows = await self._fetchall(" UNION ALL ".join(parts), params) if parts else []
+            hits = sorted(((int(r[0]), float(r[1]), r[2]) for r in rows), key=_by_relevance)
+            if len(hits) >= limit or floor <= 0:
+                break
+        hits = hits[:limit]
+        if not hits:
+            return []
+        ids = [story_id for story_id, _, _ in hits]
         rows = await self._fetchall(
             f"SELECT {_STORY_COLUMNS}, o.name AS outlet_name FROM stories s "
             "LEFT JOIN outlets o ON o.id = s.outlet_id "
@@ -341,11 +455,11 @@ class StoriesRepo(StoreBase):
         return [
             SearchHit(
                 story=_story(by_id[i]),
-                snippet=snippets.get(i, ""),
-                rank=scores[i],
+                snippet=snippet or "",
+                rank=score,
                 outlet_name=by_id[i]["outlet_name"],
             )
-            for i in ids
+            for i, score, snippet in hits
             if i in by_id
         ]
 
@@ -367,6 +481,38 @@ class StoriesRepo(StoreBase):
         )
         assert row is not None
         return {key: int(row[key]) for key in row.keys()}  # noqa: SIM118 - sqlite3.Row
+
+
+async def _max_story_id(db: Any) -> int:
+    async with db.execute("SELECT max(id) FROM stories") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+async def _index_for_search(
+    db: Any, rows: Sequence[tuple[int, str, str, str]], *, delete: bool = False
+) -> None:
+    """Add (or, with delete, remove) (id, title, summary, entity names) rows in their shards."""
+    by_shard: dict[int, list[tuple[int, str, str, str]]] = {}
+    for row in rows:
+        by_shard.setdefault(search_shard(row[0]), []).append(row)
+    for shard, part in sorted(by_shard.items()):
+        table = _shard_table(shard)
+        await db.execute(_shard_ddl(shard))
+        await db.execute(
+            "INSERT OR IGNORE INTO search_shards(shard, created_at) VALUES (?, ?)", (shard, now())
+        )
+        if delete:
+            await db.executemany(
+                f"INSERT INTO {table}({table}, rowid, title, summary, entity_names) "
+                "VALUES ('delete', ?, ?, ?, ?)",
+                part,
+            )
+        else:
+            await db.executemany(
+                f"INSERT INTO {table}(rowid, title, summary, entity_names) VALUES (?, ?, ?, ?)",
+                part,
+            )
 
 
 def _entity_names(draft: StoryDraft) -> str:

@@ -1,0 +1,206 @@
+"""The full-text shards and the band index of migration 006, on real SQLite files.
+
+Shards hold 50,000 consecutive story ids; to reach a second shard without writing 50,000
+stories, a story "stored long ago" is put at id 49,999 with plain SQL before the store opens,
+which also exercises the indexing of stories that have no shard yet.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.models import Entry, StoryDraft
+from bot.store import Store
+from bot.store.base import _split_sql, migrations
+from bot.store.stories_repo import SEARCH_SHARD_SIZE, band_tokens, search_shard
+
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def draft(n: int, title: str, summary: str = "", feed: str = "f1", **kw: object) -> StoryDraft:
+    url = f"https://news.example/{n}"
+    entry = Entry(
+        guid=url,
+        link=url,
+        canonical_url=url,
+        title=title,
+        summary=summary or title,
+        text=summary or title,
+        published=T0 + timedelta(minutes=n),
+    )
+    return StoryDraft(
+        identity=f"ex|g|{url}",
+        scope="ex",
+        entry=entry,
+        content_hash=f"{n:032x}",
+        outlet_id=None,
+        feed_id=feed,
+        alert_worthy=True,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def put_old_story(path: Path, story_id: int, title: str) -> None:
+    """A story row written with plain SQL, as a database from before the shards holds it."""
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO stories(id, identity, scope, title, summary, text, content_hash, fetched, "
+        "sort_time, alert_worthy) VALUES (?, ?, 'ex', ?, ?, ?, 'h', ?, ?, 0)",
+        (story_id, f"ex|old|{story_id}", title, "From the archive", "", T0.timestamp(), 0.0),
+    )
+    con.commit()
+    con.close()
+
+
+async def test_search_spans_shards_ranks_and_follows_revisions(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    store = await Store.open(path)
+    await store.close()
+    # bm25 weighs a word by how few stories of its shard hold it: both shards get stories
+    # without the word, as real shards (50,000 stories) have.
+    for n in range(SEARCH_SHARD_SIZE - 9, SEARCH_SHARD_SIZE - 1):
+        put_old_story(path, n, f"Archive item {n}")
+    put_old_story(path, SEARCH_SHARD_SIZE - 1, "Rostec contract signed in the old days")
+
+    store = await Store.open(path)  # indexes the old story into shard 0
+    try:
+        ids = await store.write_stories(
+            [
+                draft(1, "Weather in Havana", "Rostec is named only in this summary"),
+                draft(2, "Rostec denies the report", "A spokesman said so"),
+                draft(3, "Markets today", "Nothing about the company"),
+                *(draft(n, f"Filler {n}") for n in range(4, 12)),
+            ],
+            [],
+        )
+        assert ids[:3] == [SEARCH_SHARD_SIZE, SEARCH_SHARD_SIZE + 1, SEARCH_SHARD_SIZE + 2]
+        assert [search_shard(i) for i in ids[:3]] == [0, 1, 1]
+        shards = await store._fetchall("SELECT shard FROM search_shards ORDER BY shard")
+        assert [r[0] for r in shards] == [0, 1]
+
+        hits = await store.search("rostec")
+        # Headline matches first (the newer of the two first), then the summary-only match.
+        assert [h.story.id for h in hits] == [ids[1], SEARCH_SHARD_SIZE - 1, ids[0]]
+        assert "[Rostec]" in hits[0].snippet
+        assert await store.search("markets") and not await store.search("rostecs")
+        assert [h.story.id for h in await store.search('"denies the report"')] == [ids[1]]
+        assert [h.story.id for h in await store.search("Ros*")] == [h.story.id for h in hits]
+
+        revised = replace(
+            draft(2, "Uralvagonzavod denies the report", "A spokesman said so"),
+            existing_id=ids[1],
+        )
+        await store.write_stories([], [revised])
+        assert [h.story.id for h in await store.search("uralvagonzavod")] == [ids[1]]
+        assert ids[1] not in [h.story.id for h in await store.search("rostec")]
+        counts = {f.id: f.stories for f in await store.feeds(with_counts=True)}
+        assert counts == {}  # no feed rows were configured; the counter only counts feeds
+    finally:
+        await store.close()
+
+    # A shard table lost by hand is rebuilt from the stories when the store opens.
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE stories_fts_1")
+    con.commit()
+    con.close()
+    store = await Store.open(path)
+    try:
+        assert [h.story.id for h in await store.search("uralvagonzavod")] == [ids[1]]
+        assert len(await store.search("rostec")) == 2
+    finally:
+        await store.close()
+
+
+async def test_recent_window_first_then_wider(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        await store.write_stories([draft(1, "Lithium deal with Bolivia")], [])
+        await store.write_stories(
+            [draft(n, f"Story {n}", "routine news") for n in range(2, 5_010)], []
+        )
+        await store.write_stories([draft(6_000, "Lithium prices fall")], [])
+        # Fewer than `limit` matches among the newest 5,000: the window widens to the old one.
+        assert [h.story.title for h in await store.search("lithium", limit=5)] == [
+            "Lithium prices fall",
+            "Lithium deal with Bolivia",
+        ]
+        # Enough matches in the newest window: older stories are not scored at all.
+        hits = await store.search("routine", limit=3)
+        assert [h.story.title for h in hits] == ["Story 5009", "Story 5008", "Story 5007"]
+    finally:
+        await store.close()
+
+
+async def test_band_index_finds_stories_sharing_bands(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        shared = (1 << 56 | 12345, 2 << 56 | 999)
+        ids = await store.write_stories(
+            [
+                draft(1, "Wire copy A", bands=(*shared, 3 << 56 | 1)),
+                draft(2, "Wire copy B", bands=(*shared, 3 << 56 | 2)),
+                draft(3, "Unrelated", bands=(1 << 56 | 7, 2 << 56 | 8)),
+            ],
+            [],
+        )
+        found = await store.band_candidates([*shared, 3 << 56 | 5], exclude=ids[1])
+        assert found == [(ids[0], 2)]
+        assert band_tokens(shared) == f"b{shared[0]:x} b{shared[1]:x}"
+    finally:
+        await store.close()
+
+
+async def test_migration_from_schema_5_keeps_search_bands_and_counts(tmp_path: Path) -> None:
+    """A database written by the previous schema opens, migrates, and answers as before."""
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path, isolation_level=None)
+    for number, _name, sql in migrations():
+        if number > 5:
+            break
+        for statement in _split_sql(sql):
+            con.execute(statement)
+    con.execute("PRAGMA user_version = 5")
+    con.execute(
+        "INSERT INTO feeds(id, url, interval, created_at) VALUES ('f1', 'https://x/f', 900, 0)"
+    )
+    for n, title in enumerate(["Rostec denies the report", "Havana weather", "Rostec again"], 1):
+        con.execute(
+            "INSERT INTO stories(identity, scope, feed_id, title, summary, text, content_hash, "
+            "fetched, sort_time, alert_worthy) VALUES (?, 'ex', 'f1', ?, '', '', 'h', ?, ?, 1)",
+            (f"ex|{n}", title, float(n), float(n)),
+        )
+    con.executemany(
+        "INSERT INTO story_bands(band, story_id) VALUES (?, ?)", [(77, 1), (77, 3), (78, 2)]
+    )
+    con.close()
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() >= 6
+        assert [h.story.id for h in await store.search("rostec")] == [3, 1]
+        assert await store.band_candidates([77], exclude=1) == [(3, 1)]
+        assert {f.id: f.stories for f in await store.feeds(with_counts=True)} == {"f1": 3}
+        await store.write_stories([draft(9, "Rostec a third time", feed="f1")], [])
+        assert {f.id: f.stories for f in await store.feeds(with_counts=True)} == {"f1": 4}
+        assert len(await store.search("rostec")) == 3
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [('"', 0), ("*", 0), ("-", 0), ("AND", 1), ("NEAR(a b)", 0), ("title:x", 1), ("^x", 1)],
+)
+async def test_operator_text_is_searched_not_parsed(tmp_path: Path, query: str, found: int) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        await store.write_stories([draft(1, "AND the title x")], [])
+        # Operators are words to look for, never FTS5 syntax (which would raise).
+        assert len(await store.search(query)) == found
+    finally:
+        await store.close()
