@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import random
 import shutil
@@ -143,6 +144,8 @@ class Generator:
                     alert_worthy=True,
                     context=ctx,
                     bands=bands,
+                    # as the poller's worker process serialises it with the context
+                    context_json=json.dumps(ctx.to_dict()),
                 )
             )
         return out

@@ -112,6 +112,8 @@ class StoryDraft:
     alert_worthy: bool
     context: StoryContext | None = None
     bands: tuple[int, ...] = ()
+    # `context` as the store keeps it (JSON), when the worker that computed it serialised it.
+    context_json: str | None = None
     existing_id: int | None = None  # set for a revision
 
 

@@ -8,6 +8,7 @@ with bot.context.links and records the links and clusters.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
@@ -30,19 +31,20 @@ from bot.context.outlets import OutletRegistry
 from bot.models import Entry, OutletCard, Story, StoryContext, StoryDraft, StoryLink
 from bot.store import Store
 
-Enrichment = tuple[StoryContext | None, tuple[int, ...]]
+# (context, LSH bands, the context as stored JSON): serialised in the worker, off the loop.
+Enrichment = tuple[StoryContext | None, tuple[int, ...], str | None]
 
 
 def analyze_batch(
     items: Sequence[tuple[str, str, str | None, dict[str, Any] | None]],
 ) -> list[Enrichment]:
-    """Context and LSH bands for (title, text, url, outlet card dict) items; worker-safe."""
+    """Context, LSH bands and stored JSON for (title, text, url, outlet card) items; worker-safe."""
     registry = OutletRegistry.default()
     results: list[Enrichment] = []
     for title, text, url, outlet in items:
         card = OutletCard.from_dict(outlet) if outlet else None
         ctx = analyze(title, text, url=url, outlet=card, resolver=registry)
-        results.append((ctx, minhash_bands(f"{title}\n{text}")))
+        results.append((ctx, minhash_bands(f"{title}\n{text}"), json.dumps(ctx.to_dict())))
     return results
 
 

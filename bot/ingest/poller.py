@@ -31,10 +31,11 @@ from bot.store import Delivery, Store
 
 log = logging.getLogger(__name__)
 
-# Computes fact context and LSH bands for entries about to be stored (CPU work, off the loop).
+# Computes fact context, LSH bands and the context's stored JSON for entries about to be
+# stored (CPU work, off the loop).
 Contextualize = Callable[
     [Sequence[tuple[Entry, OutletCard | None]]],
-    Awaitable[list[tuple[StoryContext | None, tuple[int, ...]]]],
+    Awaitable[list[tuple[StoryContext | None, tuple[int, ...], str | None]]],
 ]
 # Called after stories are stored (linking, fan-out): (new drafts with ids, revised drafts).
 OnStored = Callable[[Sequence[tuple[int, StoryDraft]], Sequence[StoryDraft]], Awaitable[None]]
@@ -194,8 +195,14 @@ class Poller:
             if self.contextualize is not None and (new or revised):
                 enriched = await self.contextualize([(d.entry, outlet) for d in new + revised])
                 drafts = [
-                    replace(d, context=ctx, bands=bands, outlet_id=d.outlet_id or _outlet(ctx))
-                    for d, (ctx, bands) in zip(new + revised, enriched, strict=True)
+                    replace(
+                        d,
+                        context=ctx,
+                        bands=bands,
+                        context_json=ctx_json,
+                        outlet_id=d.outlet_id or _outlet(ctx),
+                    )
+                    for d, (ctx, bands, ctx_json) in zip(new + revised, enriched, strict=True)
                 ]
                 new, revised = drafts[: len(new)], drafts[len(new) :]
             deliveries = await self.plan(feed, new) if self.plan is not None and new else None

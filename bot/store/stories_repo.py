@@ -54,7 +54,8 @@ def _shard_ddl(shard: int) -> str:
 
 def band_tokens(bands: Sequence[int]) -> str:
     """A story's MinHash LSH bands as the words of its document in story_band_index."""
-    return " ".join(f"b{band:x}" for band in bands)
+    # One %-format for all bands: a per-band f-string cost a tenth of the write path's Python.
+    return " ".join(["b%x"] * len(bands)) % tuple(bands)
 
 
 def _ts(value: float | None) -> datetime | None:
@@ -190,8 +191,9 @@ class StoriesRepo(StoreBase):
                 ids = await self._new_story_ids(db, new, top, inserted, fetched)
                 stored = [(ids[d.identity], d) for d in new if d.identity in ids]
                 new_ids = [story_id for story_id, _ in stored]
+                names = {d.identity: row[9] for d, row in zip(new, rows, strict=True)}
                 await _index_for_search(
-                    db, [(i, d.entry.title, d.entry.summary, _entity_names(d)) for i, d in stored]
+                    db, [(i, d.entry.title, d.entry.summary, names[d.identity]) for i, d in stored]
                 )
                 await self._write_context_rows(db, stored, fetched=fetched)
                 per_feed = Counter(d.feed_id for _, d in stored if d.feed_id)
@@ -527,7 +529,9 @@ def _entity_names(draft: StoryDraft) -> str:
 
 
 def _context_json(draft: StoryDraft) -> str | None:
-    return json.dumps(draft.context.to_dict()) if draft.context is not None else None
+    if draft.context is None:
+        return None
+    return draft.context_json or json.dumps(draft.context.to_dict())
 
 
 def _sort_time(d: StoryDraft, fetched: float) -> float:

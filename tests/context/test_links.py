@@ -157,7 +157,7 @@ def test_minhash_bands_are_stable_and_similar_texts_share_them() -> None:
 
 
 def test_same_event_needs_shared_entities_and_similar_headlines() -> None:
-    (a, _), (b, _), (c, _) = analyze_batch(
+    (a, _, _), (b, _, _), (c, _, _) = analyze_batch(
         [
             ("Chile creates national lithium company", WIRE, None, None),
             (

@@ -86,3 +86,31 @@ def test_every_corpus_document_parses_or_fails_cleanly(path: Path) -> None:
     for entry in parsed.entries:
         assert entry.title or entry.canonical_url
         assert "\x00" not in entry.text
+
+
+def test_relative_links_are_joined_with_the_feed_url_or_xml_base() -> None:
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        b"<item><title>Rel</title><link>/news/1?utm_source=rss</link></item>"
+        b"<item><title>Abs</title><link>https://cdn.example/a</link></item>"
+        b"</channel></rss>"
+    )
+    parsed = parse_feed(rss, "https://example.org/feeds/world.xml", "application/rss+xml")
+    assert [e.canonical_url for e in parsed.entries] == [
+        "https://example.org/news/1",
+        "https://cdn.example/a",
+    ]
+    atom = (
+        b'<?xml version="1.0" encoding="utf-8"?>'
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://other.example/base/">'
+        b"<title>t</title><id>urn:f</id><updated>2026-11-20T10:00:00Z</updated>"
+        b"<entry><title>One</title><id>urn:1</id><updated>2026-11-20T10:00:00Z</updated>"
+        b'<link href="story-1"/></entry>'
+        b'<entry xml:base="sub/"><title>Two</title><id>urn:2</id>'
+        b'<updated>2026-11-20T10:00:00Z</updated><link href="story-2"/></entry></feed>'
+    )
+    parsed = parse_feed(atom, "https://example.org/atom.xml", "application/atom+xml")
+    assert [e.canonical_url for e in parsed.entries] == [
+        "https://other.example/base/story-1",
+        "https://other.example/base/sub/story-2",
+    ]
