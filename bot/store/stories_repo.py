@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sqlite3
@@ -179,23 +180,46 @@ class StoriesRepo(StoreBase):
         async with self.transaction() as db:
             if new:
                 rows = [(*_insert_row(d, fetched), int(linked)) for d in new]
+                names = [row[9] for row in rows]
                 top = await _max_story_id(db)
-                async with db.executemany(
-                    "INSERT INTO stories(identity, scope, outlet_id, feed_id, url, guid, title, "
-                    "summary, text, entity_names, content_hash, published, fetched, sort_time, "
-                    "language, alert_worthy, context, linked) VALUES "
-                    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
-                    rows,
-                ) as cur:
+                insert = asyncio.ensure_future(
+                    db.executemany(
+                        "INSERT INTO stories(identity, scope, outlet_id, feed_id, url, guid, "
+                        "title, summary, text, entity_names, content_hash, published, fetched, "
+                        "sort_time, language, alert_worthy, context, linked) VALUES "
+                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
+                        rows,
+                    )
+                )
+                try:
+                    await asyncio.sleep(0)  # the insert is now running in the database thread
+                    # Meanwhile the rows that depend on the new ids are built for the ids
+                    # SQLite gives when every story goes in (checked below): on 2 cores the
+                    # two overlap.
+                    guessed = [(top + 1 + n, d) for n, d in enumerate(new)]
+                    search_rows = [
+                        (i, d.entry.title, d.entry.summary, name)
+                        for (i, d), name in zip(guessed, names, strict=True)
+                    ]
+                    context_rows = _context_rows(guessed, replace=False, fetched=fetched)
+                except BaseException:
+                    # the rollback must follow the insert, not race it
+                    await asyncio.gather(insert, return_exceptions=True)
+                    raise
+                async with await insert as cur:
                     inserted = cur.rowcount
                 ids = await self._new_story_ids(db, new, top, inserted, fetched)
                 stored = [(ids[d.identity], d) for d in new if d.identity in ids]
                 new_ids = [story_id for story_id, _ in stored]
-                names = {d.identity: row[9] for d, row in zip(new, rows, strict=True)}
-                await _index_for_search(
-                    db, [(i, d.entry.title, d.entry.summary, names[d.identity]) for i, d in stored]
-                )
-                await self._write_context_rows(db, stored, fetched=fetched)
+                if stored != guessed:  # an identity was stored meanwhile: build them again
+                    by_identity = dict(zip((d.identity for d in new), names, strict=True))
+                    search_rows = [
+                        (i, d.entry.title, d.entry.summary, by_identity[d.identity])
+                        for i, d in stored
+                    ]
+                    context_rows = _context_rows(stored, replace=False, fetched=fetched)
+                await _index_for_search(db, search_rows)
+                await _write_context_rows(db, context_rows)
                 per_feed = Counter(d.feed_id for _, d in stored if d.feed_id)
                 if per_feed:
                     await db.executemany(
@@ -254,10 +278,12 @@ class StoriesRepo(StoreBase):
                         if d.existing_id in indexed
                     ],
                 )
-                await self._write_context_rows(
+                await _write_context_rows(
                     db,
-                    [(d.existing_id, d) for d in revisions if d.existing_id is not None],
-                    replace=True,
+                    _context_rows(
+                        [(d.existing_id, d) for d in revisions if d.existing_id is not None],
+                        replace=True,
+                    ),
                 )
         return new_ids
 
@@ -312,63 +338,6 @@ class StoriesRepo(StoreBase):
                 )
             built += 1
         return built
-
-    async def _write_context_rows(
-        self,
-        db: Any,
-        stored: Sequence[tuple[int, StoryDraft]],
-        replace: bool = False,
-        fetched: float = 0.0,
-    ) -> None:
-        with_context = [(i, d) for i, d in stored if d.context is not None]
-        if replace and with_context:
-            ids = [(i,) for i, _ in with_context]
-            await db.executemany("DELETE FROM story_entities WHERE story_id = ?", ids)
-            await db.executemany("DELETE FROM denials WHERE story_id = ?", ids)
-        entity_rows = []
-        denial_rows = []
-        for story_id, draft in with_context:
-            assert draft.context is not None
-            # known for a new story; a revision's comes from its row
-            sort_time = None if replace else _sort_time(draft, fetched)
-            seen: set[str] = set()
-            for entity in draft.context.entities:
-                key = entity_key(entity.name)
-                if key and key not in seen:
-                    seen.add(key)
-                    entity_rows.append(
-                        (story_id, key, entity.name, entity.kind, entity.role, sort_time, story_id)
-                    )
-            denial = draft.context.denial
-            if denial.is_denial:
-                denial_rows.append(
-                    (
-                        story_id,
-                        denial.denied_outlet,
-                        denial.denied_outlet_id,
-                        denial.claim,
-                        json.dumps([{"name": d.name, "role": d.role} for d in denial.deniers]),
-                        json.dumps(list(denial.evidence)),
-                    )
-                )
-        if entity_rows:
-            await db.executemany(
-                "INSERT OR IGNORE INTO story_entities(story_id, key, name, kind, role, sort_time)"
-                " VALUES (?,?,?,?,?, coalesce(?, (SELECT sort_time FROM stories WHERE id = ?)))",
-                entity_rows,
-            )
-        if denial_rows:
-            await db.executemany(
-                "INSERT OR REPLACE INTO denials(story_id, denied_outlet, denied_outlet_id, claim,"
-                " deniers, evidence) VALUES (?,?,?,?,?,?)",
-                denial_rows,
-            )
-        # A revision keeps its first bands: an edited story is still a copy of what it copied.
-        band_rows = [] if replace else [(i, band_tokens(d.bands)) for i, d in stored if d.bands]
-        if band_rows:
-            await db.executemany(
-                "INSERT INTO story_band_index(rowid, bands) VALUES (?,?)", band_rows
-            )
 
     async def unlinked_stories(self, limit: int = 100) -> list[Story]:
         rows = await self._fetchall(
@@ -483,6 +452,76 @@ class StoriesRepo(StoreBase):
         )
         assert row is not None
         return {key: int(row[key]) for key in row.keys()}  # noqa: SIM118 - sqlite3.Row
+
+
+@dataclass(frozen=True)
+class _ContextRows:
+    """The rows a batch of stories adds to story_entities, denials and story_band_index."""
+
+    replaced_ids: list[tuple[int]]  # revisions: their previous rows go first
+    entities: list[tuple[Any, ...]]
+    denials: list[tuple[Any, ...]]
+    bands: list[tuple[int, str]]
+
+
+def _context_rows(
+    stored: Sequence[tuple[int, StoryDraft]], *, replace: bool, fetched: float = 0.0
+) -> _ContextRows:
+    with_context = [(i, d) for i, d in stored if d.context is not None]
+    entity_rows = []
+    denial_rows = []
+    for story_id, draft in with_context:
+        assert draft.context is not None
+        # known for a new story; a revision's comes from its row
+        sort_time = None if replace else _sort_time(draft, fetched)
+        seen: set[str] = set()
+        for entity in draft.context.entities:
+            key = entity_key(entity.name)
+            if key and key not in seen:
+                seen.add(key)
+                entity_rows.append(
+                    (story_id, key, entity.name, entity.kind, entity.role, sort_time, story_id)
+                )
+        denial = draft.context.denial
+        if denial.is_denial:
+            denial_rows.append(
+                (
+                    story_id,
+                    denial.denied_outlet,
+                    denial.denied_outlet_id,
+                    denial.claim,
+                    json.dumps([{"name": d.name, "role": d.role} for d in denial.deniers]),
+                    json.dumps(list(denial.evidence)),
+                )
+            )
+    # A revision keeps its first bands: an edited story is still a copy of what it copied.
+    band_rows = [] if replace else [(i, band_tokens(d.bands)) for i, d in stored if d.bands]
+    return _ContextRows(
+        [(i,) for i, _ in with_context] if replace else [],
+        entity_rows,
+        denial_rows,
+        band_rows,
+    )
+
+
+async def _write_context_rows(db: Any, rows: _ContextRows) -> None:
+    if rows.replaced_ids:
+        await db.executemany("DELETE FROM story_entities WHERE story_id = ?", rows.replaced_ids)
+        await db.executemany("DELETE FROM denials WHERE story_id = ?", rows.replaced_ids)
+    if rows.entities:
+        await db.executemany(
+            "INSERT OR IGNORE INTO story_entities(story_id, key, name, kind, role, sort_time)"
+            " VALUES (?,?,?,?,?, coalesce(?, (SELECT sort_time FROM stories WHERE id = ?)))",
+            rows.entities,
+        )
+    if rows.denials:
+        await db.executemany(
+            "INSERT OR REPLACE INTO denials(story_id, denied_outlet, denied_outlet_id, claim,"
+            " deniers, evidence) VALUES (?,?,?,?,?,?)",
+            rows.denials,
+        )
+    if rows.bands:
+        await db.executemany("INSERT INTO story_band_index(rowid, bands) VALUES (?,?)", rows.bands)
 
 
 async def _max_story_id(db: Any) -> int:

@@ -204,3 +204,27 @@ async def test_operator_text_is_searched_not_parsed(tmp_path: Path, query: str, 
         assert len(await store.search(query)) == found
     finally:
         await store.close()
+
+
+async def test_batch_with_an_identity_already_stored_indexes_the_right_ids(
+    tmp_path: Path,
+) -> None:
+    """Ids are guessed while the insert runs; a skipped duplicate must not shift them."""
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        (first,) = await store.write_stories([draft(2, "Already stored Kalashnikov")], [])
+        ids = await store.write_stories(
+            [
+                draft(1, "Havana port reopens", bands=(1 << 56 | 1,)),
+                draft(2, "Already stored Kalashnikov"),  # same identity: skipped
+                draft(3, "Rostec delivers helicopters", bands=(1 << 56 | 3,)),
+            ],
+            [],
+        )
+        assert ids == [first + 1, first + 2]
+        assert [h.story.id for h in await store.search("havana")] == [ids[0]]
+        assert [h.story.id for h in await store.search("helicopters")] == [ids[1]]
+        assert [h.story.id for h in await store.search("kalashnikov")] == [first]
+        assert await store.band_candidates([1 << 56 | 3], exclude=0) == [(ids[1], 1)]
+    finally:
+        await store.close()

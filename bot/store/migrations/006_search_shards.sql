@@ -33,3 +33,7 @@ DROP TABLE story_bands;
 ALTER TABLE feeds ADD COLUMN story_count INTEGER NOT NULL DEFAULT 0;
 UPDATE feeds SET story_count = (SELECT count(*) FROM stories s WHERE s.feed_id = feeds.id);
 DROP INDEX IF EXISTS stories_feed;
+
+-- 4. The linker's "stories not linked yet" read every story from the oldest until it found
+--    them; a partial index holds only the unlinked few.
+CREATE INDEX stories_unlinked ON stories(id) WHERE linked = 0;
