@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import sqlite3
 from collections import Counter
@@ -14,6 +15,8 @@ from typing import Any
 
 from bot.models import SearchHit, Story, StoryContext, StoryDraft, entity_key
 from bot.store.base import StoreBase, chunks, now
+
+log = logging.getLogger(__name__)
 
 _STORY_COLUMNS = (
     "s.id, s.identity, s.outlet_id, s.feed_id, s.url, s.title, s.summary, s.text, s.published, "
@@ -337,6 +340,9 @@ class StoriesRepo(StoreBase):
                     (shard, now()),
                 )
             built += 1
+            # Once per shard after an upgrade (measured 0.3 s per 50,000 bench stories): said,
+            # so a first start that takes a while explains itself.
+            log.info("search index: built shard %d from the stored stories", shard)
         return built
 
     async def unlinked_stories(self, limit: int = 100) -> list[Story]:
