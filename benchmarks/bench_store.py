@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,9 @@ async def ingest(store: Store, gen: Generator, args: argparse.Namespace) -> dict
         n = min(args.batch, total - done)
         t0 = time.perf_counter()
         drafts = gen.drafts(done, n, total, not args.no_bands)
+        if args.no_context:
+            # the foundation's store alone: story row, identity and URL keys, full-text shard
+            drafts = [replace(d, context=None, context_json=None, bands=()) for d in drafts]
         t1 = time.perf_counter()
         ids = await store.write_stories(drafts, [])
         t2 = time.perf_counter()
@@ -544,6 +548,11 @@ def main() -> None:
     )
     parser.add_argument("--reps", type=int, default=20, help="repetitions of each search query")
     parser.add_argument("--no-bands", action="store_true", help="store no MinHash band rows")
+    parser.add_argument(
+        "--no-context",
+        action="store_true",
+        help="store the stories without fact context (no entity, denial or band rows)",
+    )
     parser.add_argument("--dir", help="folder for the database (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--json", help="write results here")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from bot.errors import FetchError, StoreError
 from bot.ingest.dedup import KeyedEntry, key_entries, scope_for
 from bot.ingest.fetch import Fetcher
+from bot.ingest.group_writer import GroupWriter
 from bot.ingest.parse import ParsedFeed, parse_feed
 from bot.ingest.schedule import (
     SchedulePolicy,
@@ -91,6 +92,7 @@ class Poller:
         self.policy = policy or SchedulePolicy()
         self.clock = clock
         self._scope_locks: dict[str, asyncio.Lock] = {}
+        self._writer = GroupWriter(store)  # feeds finishing together commit together
         self._in_flight: set[str] = set()
 
     # ------------------------------------------------------------ one feed
@@ -206,9 +208,8 @@ class Poller:
                 ]
                 new, revised = drafts[: len(new)], drafts[len(new) :]
             deliveries = await self.plan(feed, new) if self.plan is not None and new else None
-            new_ids = await self.store.write_stories(
-                new, revised, deliveries, linked=self.on_stored is None
-            )
+            ids = await self._writer.write(new, revised, deliveries, linked=self.on_stored is None)
+            new_ids = [ids[d.identity] for d in new if d.identity in ids]
         if feed.baseline_done:
             outcome.new = len(new_ids)
         else:

@@ -172,6 +172,22 @@ class StoriesRepo(StoreBase):
     ) -> list[int]:
         """Insert new stories, their outbox rows, and revisions in one transaction.
 
+        Returns the ids of the new stories stored, in the order of `new` (an identity already
+        stored is skipped); `write_stories_by_identity` gives them by identity.
+        """
+        ids = await self.write_stories_by_identity(new, revisions, deliveries, linked=linked)
+        return [ids[d.identity] for d in new if d.identity in ids]
+
+    async def write_stories_by_identity(
+        self,
+        new: Sequence[StoryDraft],
+        revisions: Sequence[StoryDraft],
+        deliveries: Mapping[str, Sequence[Delivery]] | None = None,
+        *,
+        linked: bool = True,
+    ) -> dict[str, int]:
+        """Insert new stories, their outbox rows, and revisions in one transaction.
+
         `deliveries` maps a new story's identity to its outbox rows (subscription id, state,
         first attempt time): fan-out commits with the story or not at all. `linked=False`
         marks new stories for the linker, so a crash before linking is caught up on restart.
@@ -179,7 +195,7 @@ class StoriesRepo(StoreBase):
         two pollers can never store one item twice.
         """
         fetched = now()
-        new_ids: list[int] = []
+        ids: dict[str, int] = {}
         async with self.transaction() as db:
             if new:
                 rows = [(*_insert_row(d, fetched), int(linked)) for d in new]
@@ -213,7 +229,6 @@ class StoriesRepo(StoreBase):
                     inserted = cur.rowcount
                 ids = await self._new_story_ids(db, new, top, inserted, fetched)
                 stored = [(ids[d.identity], d) for d in new if d.identity in ids]
-                new_ids = [story_id for story_id, _ in stored]
                 if stored != guessed:  # an identity was stored meanwhile: build them again
                     by_identity = dict(zip((d.identity for d in new), names, strict=True))
                     search_rows = [
@@ -288,7 +303,7 @@ class StoriesRepo(StoreBase):
                         replace=True,
                     ),
                 )
-        return new_ids
+        return ids
 
     async def _new_story_ids(
         self, db: Any, new: Sequence[StoryDraft], top: int, inserted: int, fetched: float

@@ -1,0 +1,100 @@
+"""Group commit of story writes, on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.ingest.group_writer import GroupWriter
+from bot.models import Entry, StoryDraft
+from bot.store import Store
+
+
+def draft(scope: str, n: int) -> StoryDraft:
+    url = f"https://{scope}.example/{n}"
+    entry = Entry(
+        guid=url,
+        link=url,
+        canonical_url=url,
+        title=f"{scope} story {n}",
+        summary="text",
+        text="text",
+        published=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    return StoryDraft(
+        identity=f"{scope}|g|{url}",
+        scope=scope,
+        entry=entry,
+        content_hash=str(n),
+        outlet_id=None,
+        feed_id=None,
+        alert_worthy=True,
+    )
+
+
+async def test_concurrent_writes_share_transactions_and_get_their_own_ids(
+    tmp_path: Path,
+) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        writer = GroupWriter(store)
+        scopes = [f"s{i}" for i in range(12)]
+        results = await asyncio.gather(
+            *(writer.write([draft(s, n) for n in range(5)], []) for s in scopes)
+        )
+        # Twelve feeds' writes queued before the first commit began: one transaction.
+        assert writer.transactions == 1
+        for scope, ids in zip(scopes, results, strict=True):
+            assert sorted(ids) == [f"{scope}|g|https://{scope}.example/{n}" for n in range(5)]
+            stored = await store.stories_by_ids(list(ids.values()))
+            assert {s.identity: s.id for s in stored} == ids
+        assert len({i for ids in results for i in ids.values()}) == 60
+        # A lone write waits for nothing: one transaction of its own.
+        assert await writer.write([draft("late", 1)], []) and writer.transactions == 2
+    finally:
+        await store.close()
+
+
+async def test_a_failing_write_fails_alone_and_the_group_still_commits(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        writer = GroupWriter(store)
+        bad = draft("bad", 1)
+        outcomes = await asyncio.gather(
+            writer.write([draft("a", 1)], []),
+            writer.write([draft("b", 1)], []),
+            # an outbox row for a subscription that does not exist: the foreign key refuses it
+            writer.write([bad], [], {bad.identity: [(999, "pending", 0.0)]}),
+            writer.write([draft("c", 1)], []),
+            return_exceptions=True,
+        )
+        assert isinstance(outcomes[2], sqlite3.IntegrityError)
+        assert [len(o) for o in outcomes if isinstance(o, dict)] == [1, 1, 1]
+        titles = {s.title for s in await store.latest(10)}
+        assert titles == {"a story 1", "b story 1", "c story 1"}
+    finally:
+        await store.close()
+
+
+async def test_a_cancelled_caller_does_not_lose_the_stories(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        writer = GroupWriter(store)
+        first = asyncio.ensure_future(writer.write([draft("a", 1)], []))
+        second = asyncio.ensure_future(writer.write([draft("b", 1)], []))
+        await asyncio.sleep(0)
+        second.cancel()
+        assert len(await first) == 1
+        with pytest.raises(asyncio.CancelledError):
+            await second
+        for _ in range(100):  # bounded: the group commits within a few loop turns
+            if len(await store.latest(10)) == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert {s.title for s in await store.latest(10)} == {"a story 1", "b story 1"}
+    finally:
+        await store.close()
