@@ -273,12 +273,16 @@ async def ingest(store: Store, gen: Generator, args: argparse.Namespace) -> dict
     }
 
 
-async def small_batches(store: Store, gen: Generator, count: int, total: int) -> dict[str, Any]:
+async def small_batches(
+    store: Store, gen: Generator, count: int, total: int, no_context: bool = False
+) -> dict[str, Any]:
     """Poller-sized batches (30 stories, one transaction each) on top of the full store."""
     write_s = 0.0
     done = 0
     while done < count:
         drafts = gen.drafts(total + done, 30, total + count, True)
+        if no_context:
+            drafts = [replace(d, context=None, context_json=None, bands=()) for d in drafts]
         t = time.perf_counter()
         await store.write_stories(drafts, [])
         write_s += time.perf_counter() - t
@@ -522,7 +526,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         queries = pick_queries(gen, random.Random(5))
         result["search"] = await measure_search(store, queries, args.reps)
         result["baselines"] = await measure_baselines(store, queries)
-        result["small_batches"] = await small_batches(store, gen, args.small, args.stories)
+        result["small_batches"] = await small_batches(
+            store, gen, args.small, args.stories, args.no_context
+        )
         print(f"  poller-sized batches (30): {result['small_batches']['per_s']:,.0f} stories/s")
     finally:
         await store.close()
