@@ -11,7 +11,7 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -111,7 +111,17 @@ class StoreBase:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction: all of it commits, or none of it does."""
         async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            begin = asyncio.ensure_future(self._db.execute("BEGIN IMMEDIATE"))
+            try:
+                await asyncio.shield(begin)
+            except BaseException:
+                # Cancelled while BEGIN was queued: it still runs in the database thread, and a
+                # transaction left open would refuse every later BEGIN on this connection.
+                with suppress(Exception):
+                    await begin
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
+                raise
             try:
                 yield self._db
             except BaseException:

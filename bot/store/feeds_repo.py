@@ -124,7 +124,8 @@ class FeedsRepo(StoreBase):
     async def feeds(self, *, with_counts: bool = False) -> list[FeedState]:
         if with_counts:
             rows = await self._fetchall(
-                f"SELECT {_FEED_COLUMNS}, f.story_count AS n FROM feeds f ORDER BY f.id"
+                f"SELECT {_FEED_COLUMNS}, coalesce(c.stories, 0) AS n FROM feeds f "
+                "LEFT JOIN feed_story_counts c ON c.feed_id = f.id ORDER BY f.id"
             )
             return [_feed(r, r["n"]) for r in rows]
         rows = await self._fetchall(f"SELECT {_FEED_COLUMNS} FROM feeds f ORDER BY f.id")

@@ -176,7 +176,7 @@ class StoriesRepo(StoreBase):
         stored is skipped); `write_stories_by_identity` gives them by identity.
         """
         ids = await self.write_stories_by_identity(new, revisions, deliveries, linked=linked)
-        return [ids[d.identity] for d in new if d.identity in ids]
+        return list(dict.fromkeys(ids[d.identity] for d in new if d.identity in ids))
 
     async def write_stories_by_identity(
         self,
@@ -196,6 +196,13 @@ class StoriesRepo(StoreBase):
         """
         fetched = now()
         ids: dict[str, int] = {}
+        # One story per identity, one revision per story (the last): the search shards are
+        # kept by hand, and a second copy would index words twice.
+        first_of: dict[str, StoryDraft] = {}
+        for d in new:
+            first_of.setdefault(d.identity, d)
+        new = list(first_of.values())
+        revisions = list({d.existing_id: d for d in revisions}.values())
         async with self.transaction() as db:
             if new:
                 rows = [(*_insert_row(d, fetched), int(linked)) for d in new]
@@ -241,8 +248,9 @@ class StoriesRepo(StoreBase):
                 per_feed = Counter(d.feed_id for _, d in stored if d.feed_id)
                 if per_feed:
                     await db.executemany(
-                        "UPDATE feeds SET story_count = story_count + ? WHERE id = ?",
-                        [(n, feed_id) for feed_id, n in sorted(per_feed.items())],
+                        "INSERT INTO feed_story_counts(feed_id, stories) VALUES (?, ?) "
+                        "ON CONFLICT(feed_id) DO UPDATE SET stories = stories + excluded.stories",
+                        sorted(per_feed.items()),
                     )
                 rows = [
                     (sub_id, story_id, state, at, fetched)
@@ -408,7 +416,10 @@ class StoriesRepo(StoreBase):
         if match is None:
             return []
         top = await self._fetchone(
-            "SELECT (SELECT max(id) FROM stories), (SELECT group_concat(shard) FROM search_shards)"
+            # shards whose table exists: one dropped by hand is skipped until rebuilt
+            "SELECT (SELECT max(id) FROM stories), (SELECT group_concat(shard) "
+            "FROM search_shards WHERE 'stories_fts_' || shard IN "
+            "(SELECT name FROM sqlite_master WHERE type = 'table'))"
         )
         if top is None or top[0] is None or not top[1]:
             return []
@@ -430,6 +441,11 @@ class StoriesRepo(StoreBase):
                 )
                 params.extend((match, floor, limit))
             rows = await self._fetchall(" UNION ALL ".join(parts), params) if parts else []
+            # Scores of different shards are merged as they are. Known limit: in a shard that
+            # holds only a few stories (just after a boundary), bm25 gives a word found in over
+            # half of them almost no weight, so those few newest matches can rank below older
+            # ones until the shard fills (tests/store/test_search_index.py builds shards that
+            # are not that small; benchmarks/README.md has the measured search).
             hits = sorted(((int(r[0]), float(r[1]), r[2]) for r in rows), key=_by_relevance)
             if len(hits) >= limit or floor <= 0:
                 break
@@ -554,16 +570,33 @@ async def _max_story_id(db: Any) -> int:
 async def _index_for_search(
     db: Any, rows: Sequence[tuple[int, str, str, str]], *, delete: bool = False
 ) -> None:
-    """Add (or, with delete, remove) (id, title, summary, entity names) rows in their shards."""
+    """Add (or, with delete, remove) (id, title, summary, entity names) rows in their shards.
+
+    A shard whose table does not exist yet (its first story, or a table dropped by hand) is
+    created and filled from the stories table, which by then holds this transaction's rows
+    with the values the shard must index."""
     by_shard: dict[int, list[tuple[int, str, str, str]]] = {}
     for row in rows:
         by_shard.setdefault(search_shard(row[0]), []).append(row)
     for shard, part in sorted(by_shard.items()):
         table = _shard_table(shard)
-        await db.execute(_shard_ddl(shard))
-        await db.execute(
-            "INSERT OR IGNORE INTO search_shards(shard, created_at) VALUES (?, ?)", (shard, now())
-        )
+        async with db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ) as cur:
+            exists = await cur.fetchone() is not None
+        if not exists:
+            await db.execute(_shard_ddl(shard))
+            await db.execute(
+                f"INSERT INTO {table}(rowid, title, summary, entity_names) "
+                "SELECT id, title, summary, entity_names FROM stories WHERE id BETWEEN ? AND ?",
+                (shard * SEARCH_SHARD_SIZE + 1, (shard + 1) * SEARCH_SHARD_SIZE),
+            )
+            await db.execute(
+                "INSERT OR IGNORE INTO search_shards(shard, created_at) VALUES (?, ?)",
+                (shard, now()),
+            )
+            if not delete:
+                continue  # the new rows came with the fill
         if delete:
             await db.executemany(
                 f"INSERT INTO {table}({table}, rowid, title, summary, entity_names) "

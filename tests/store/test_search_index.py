@@ -7,6 +7,8 @@ which also exercises the indexing of stories that have no shard yet.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Entry, StoryDraft
+from bot.models import Entry, FeedConfig, StoryDraft
 from bot.store import Store
 from bot.store.base import _split_sql, migrations
 from bot.store.stories_repo import SEARCH_SHARD_SIZE, band_tokens, search_shard
@@ -187,6 +189,10 @@ async def test_migration_from_schema_5_keeps_search_bands_and_counts(tmp_path: P
         assert {f.id: f.stories for f in await store.feeds(with_counts=True)} == {"f1": 3}
         await store.write_stories([draft(9, "Rostec a third time", feed="f1")], [])
         assert {f.id: f.stories for f in await store.feeds(with_counts=True)} == {"f1": 4}
+        # A feed removed and added again still counts the stories that carry its id.
+        assert await store.remove_feed("f1")
+        await store.sync_feeds([FeedConfig(id="f1", url="https://x/f")])
+        assert {f.id: f.stories for f in await store.feeds(with_counts=True)} == {"f1": 4}
         assert len(await store.search("rostec")) == 3
     finally:
         await store.close()
@@ -226,5 +232,80 @@ async def test_batch_with_an_identity_already_stored_indexes_the_right_ids(
         assert [h.story.id for h in await store.search("helicopters")] == [ids[1]]
         assert [h.story.id for h in await store.search("kalashnikov")] == [first]
         assert await store.band_candidates([1 << 56 | 3], exclude=0) == [(ids[1], 1)]
+    finally:
+        await store.close()
+
+
+async def test_repeated_drafts_in_one_call_index_once(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        (story_id,) = await store.write_stories(
+            [draft(1, "Alpha original"), draft(1, "Alpha original")], []
+        )
+        assert {f: n for f, n in await _counts(store)} == {}
+        await store.write_stories(
+            [],
+            [
+                replace(draft(1, "Bravo edit"), existing_id=story_id),
+                replace(draft(1, "Charlie edit"), existing_id=story_id),
+            ],
+        )
+        assert [h.story.title for h in await store.search("charlie")] == ["Charlie edit"]
+        assert await store.search("bravo") == [] and await store.search("alpha") == []
+        docs = await store._fetchall("SELECT count(*) FROM stories_fts_0_docsize")
+        assert docs[0][0] == 1  # one document for the one story
+    finally:
+        await store.close()
+
+
+async def _counts(store: Store) -> list[tuple[str, int]]:
+    return [(f.id, f.stories) for f in await store.feeds(with_counts=True)]
+
+
+async def test_a_shard_dropped_while_running_is_rebuilt_by_the_next_write(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "news.db"
+    store = await Store.open(path)
+    try:
+        (delta,) = await store.write_stories([draft(1, "Delta story")], [])
+        con = sqlite3.connect(path)
+        con.execute("DROP TABLE stories_fts_0")
+        con.commit()
+        con.close()
+        assert await store.search("delta") == []  # no error while the table is missing
+        (echo,) = await store.write_stories([draft(2, "Echo story")], [])
+        assert [h.story.id for h in await store.search("delta")] == [delta]
+        assert [h.story.id for h in await store.search("echo")] == [echo]
+        await store.write_stories([], [replace(draft(1, "Foxtrot story"), existing_id=delta)])
+        assert [h.story.id for h in await store.search("foxtrot")] == [delta]
+        assert await store.search("delta") == []
+    finally:
+        await store.close()
+
+
+async def test_a_write_cancelled_at_any_point_leaves_the_store_usable(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        for spins in range(12):  # cancel after 0..11 turns of the event loop
+            task = asyncio.ensure_future(
+                store.write_stories(
+                    [draft(1000 * spins + n, f"Batch {spins}") for n in range(50)], []
+                )
+            )
+            for _ in range(spins):
+                await asyncio.sleep(0)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            # the next write must find no transaction left open
+            assert await store.write_stories([draft(900_000 + spins, f"Probe {spins}")], [])
+        assert not store._db.in_transaction
+        titles = {s.title for s in await store.latest(1000)}
+        assert {f"Probe {n}" for n in range(12)} <= titles
+        for spins in range(12):  # a batch is stored whole or not at all, and searchable if so
+            stored = sum(t == f"Batch {spins}" for t in (s.title for s in await store.latest(1000)))
+            assert stored in (0, 50)
+            assert len(await store.search(f'"Batch {spins}"', limit=100)) == stored
     finally:
         await store.close()
