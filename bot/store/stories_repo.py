@@ -402,7 +402,7 @@ class StoriesRepo(StoreBase):
 
         Ranking happens inside the FTS shards over the newest stories first (the window widens
         only when too few match); each shard ranks its own matches, so bm25 weighs a term by
-        its frequency in that shard, and snippets are built for each shard's best rows only."""
+        its frequency in that shard, and the snippets come in the same statement."""
         match = fts_query(query)
         if match is None:
             return []
