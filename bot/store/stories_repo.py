@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -206,45 +205,22 @@ class StoriesRepo(StoreBase):
         async with self.transaction() as db:
             if new:
                 rows = [(*_insert_row(d, fetched), int(linked)) for d in new]
-                names = [row[9] for row in rows]
                 top = await _max_story_id(db)
-                insert = asyncio.ensure_future(
-                    db.executemany(
-                        "INSERT INTO stories(identity, scope, outlet_id, feed_id, url, guid, "
-                        "title, summary, text, entity_names, content_hash, published, fetched, "
-                        "sort_time, language, alert_worthy, context, linked) VALUES "
-                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
-                        rows,
-                    )
-                )
-                try:
-                    await asyncio.sleep(0)  # the insert is now running in the database thread
-                    # Meanwhile the rows that depend on the new ids are built for the ids
-                    # SQLite gives when every story goes in (checked below): on 2 cores the
-                    # two overlap.
-                    guessed = [(top + 1 + n, d) for n, d in enumerate(new)]
-                    search_rows = [
-                        (i, d.entry.title, d.entry.summary, name)
-                        for (i, d), name in zip(guessed, names, strict=True)
-                    ]
-                    context_rows = _context_rows(guessed, replace=False, fetched=fetched)
-                except BaseException:
-                    # the rollback must follow the insert, not race it
-                    await asyncio.gather(insert, return_exceptions=True)
-                    raise
-                async with await insert as cur:
+                async with db.executemany(
+                    "INSERT INTO stories(identity, scope, outlet_id, feed_id, url, guid, title, "
+                    "summary, text, entity_names, content_hash, published, fetched, sort_time, "
+                    "language, alert_worthy, context, linked) VALUES "
+                    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
+                    rows,
+                ) as cur:
                     inserted = cur.rowcount
                 ids = await self._new_story_ids(db, new, top, inserted, fetched)
                 stored = [(ids[d.identity], d) for d in new if d.identity in ids]
-                if stored != guessed:  # an identity was stored meanwhile: build them again
-                    by_identity = dict(zip((d.identity for d in new), names, strict=True))
-                    search_rows = [
-                        (i, d.entry.title, d.entry.summary, by_identity[d.identity])
-                        for i, d in stored
-                    ]
-                    context_rows = _context_rows(stored, replace=False, fetched=fetched)
-                await _index_for_search(db, search_rows)
-                await _write_context_rows(db, context_rows)
+                names = {d.identity: row[9] for d, row in zip(new, rows, strict=True)}
+                await _index_for_search(
+                    db, [(i, d.entry.title, d.entry.summary, names[d.identity]) for i, d in stored]
+                )
+                await _write_context_rows(db, _context_rows(stored, replace=False, fetched=fetched))
                 per_feed = Counter(d.feed_id for _, d in stored if d.feed_id)
                 if per_feed:
                     await db.executemany(

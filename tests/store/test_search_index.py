@@ -215,7 +215,7 @@ async def test_operator_text_is_searched_not_parsed(tmp_path: Path, query: str, 
 async def test_batch_with_an_identity_already_stored_indexes_the_right_ids(
     tmp_path: Path,
 ) -> None:
-    """Ids are guessed while the insert runs; a skipped duplicate must not shift them."""
+    """Ids follow max(id) when every row goes in; a skipped duplicate must not shift them."""
     store = await Store.open(tmp_path / "news.db")
     try:
         (first,) = await store.write_stories([draft(2, "Already stored Kalashnikov")], [])
