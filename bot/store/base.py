@@ -130,17 +130,38 @@ class StoreBase:
             else:
                 await self._db.execute("COMMIT")
 
+    async def write_statement(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One write statement on its own; returns the rows it changed.
+
+        A single statement is atomic in autocommit mode, so it needs no BEGIN/COMMIT of its
+        own (two fewer trips to the database thread: a poll records every feed's state). The
+        lock keeps it out of another task's open transaction on this shared connection.
+        """
+        async with self._write_lock:
+            return await fetch_rowcount(self._db, sql, tuple(params))
+
     async def _fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._db.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        return await fetchall(self._db, sql, params)
 
     async def _fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._db.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+        rows = await fetchall(self._db, sql, params)
+        return rows[0] if rows else None
 
     async def schema_version(self) -> int:
         row = await self._fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
+
+
+async def fetchall(db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+    """Every row of one query in one trip to the database thread (a cursor takes three:
+    execute, fetch, close; each trip costs a thread hand-off both ways)."""
+    return list(await db.execute_fetchall(sql, tuple(params)))
+
+
+async def fetch_rowcount(db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> int:
+    """Run one statement; the rows it changed (the cursor is closed when collected)."""
+    cursor = await db.execute(sql, tuple(params))
+    return int(cursor.rowcount)
 
 
 def _split_sql(script: str) -> list[str]:

@@ -167,8 +167,7 @@ class FeedsRepo(StoreBase):
         return [_feed(r) for r in rows]
 
     async def set_next_poll(self, feed_id: str, at: float) -> None:
-        async with self.transaction() as db:
-            await db.execute("UPDATE feeds SET next_poll_at = ? WHERE id = ?", (at, feed_id))
+        await self.write_statement("UPDATE feeds SET next_poll_at = ? WHERE id = ?", (at, feed_id))
 
     async def record_poll_ok(
         self,
@@ -183,27 +182,25 @@ class FeedsRepo(StoreBase):
     ) -> None:
         """A successful poll (200 or 304): clear failures, keep cache validators."""
         t = now()
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE feeds SET status='ok', failures=0, first_failure_at=NULL, "
-                "last_polled_at=?, last_ok_at=?, next_poll_at=?, "
-                "etag=coalesce(?, etag), last_modified=coalesce(?, last_modified), "
-                "body_hash=coalesce(?, body_hash), title=coalesce(?, title), "
-                "baseline_done = baseline_done OR ? WHERE id=?",
-                (t, t, next_poll_at, etag, last_modified, body_hash, title, int(parsed), feed_id),
-            )
+        await self.write_statement(
+            "UPDATE feeds SET status='ok', failures=0, first_failure_at=NULL, "
+            "last_polled_at=?, last_ok_at=?, next_poll_at=?, "
+            "etag=coalesce(?, etag), last_modified=coalesce(?, last_modified), "
+            "body_hash=coalesce(?, body_hash), title=coalesce(?, title), "
+            "baseline_done = baseline_done OR ? WHERE id=?",
+            (t, t, next_poll_at, etag, last_modified, body_hash, title, int(parsed), feed_id),
+        )
 
     async def record_poll_failure(
         self, feed_id: str, error: str, *, next_poll_at: float, status: str
     ) -> None:
         t = now()
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE feeds SET failures = failures + 1, "
-                "first_failure_at = coalesce(first_failure_at, ?), last_error=?, "
-                "last_error_at=?, last_polled_at=?, next_poll_at=?, status=? WHERE id=?",
-                (t, error[:500], t, t, next_poll_at, status, feed_id),
-            )
+        await self.write_statement(
+            "UPDATE feeds SET failures = failures + 1, "
+            "first_failure_at = coalesce(first_failure_at, ?), last_error=?, "
+            "last_error_at=?, last_polled_at=?, next_poll_at=?, status=? WHERE id=?",
+            (t, error[:500], t, t, next_poll_at, status, feed_id),
+        )
 
     async def set_feed_enabled(self, feed_id: str, enabled: bool) -> bool:
         """Pause or resume a feed; resuming also lifts a 'disabled' health status."""

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.models import SearchHit, Story, StoryContext, StoryDraft, entity_key
-from bot.store.base import StoreBase, chunks, now
+from bot.store.base import StoreBase, chunks, fetchall, now
 
 log = logging.getLogger(__name__)
 
@@ -131,31 +131,32 @@ class StoriesRepo(StoreBase):
         The URL fallback makes one story of a canonical URL seen from two feeds of an outlet,
         and of an item whose outlet minted a new guid when it was edited.
         """
+        # One query for both keys (one trip to the database thread per feed): the URL rows
+        # of items also matched by identity are looked up too, and ignored below.
+        wanted_ids = sorted(set(identities))
+        wanted_urls = sorted({u for u in urls if u})
         by_identity: dict[str, Existing] = {}
-        for part in chunks(sorted(set(identities))):
-            rows = await self._fetchall(
-                "SELECT id, identity, content_hash, revision FROM stories WHERE identity IN "
-                f"({','.join('?' * len(part))})",
-                part,
-            )
-            for r in rows:
-                by_identity[r["identity"]] = Existing(
-                    r["id"], r["identity"], r["content_hash"], r["revision"]
-                )
-        wanted_urls = sorted(
-            {u for i, u in zip(identities, urls, strict=True) if u and i not in by_identity}
-        )
         by_url: dict[str, Existing] = {}
-        for part in chunks(wanted_urls):
+        if len(wanted_ids) + len(wanted_urls) <= 900:
+            id_parts, url_parts = [wanted_ids], [wanted_urls]
+        else:  # a huge feed: in parts, under SQLite's bound-parameter limit
+            id_parts, url_parts = list(chunks(wanted_ids)), list(chunks(wanted_urls))
+        for n in range(max(len(id_parts), len(url_parts))):
+            ids_part = id_parts[n] if n < len(id_parts) else []
+            urls_part = url_parts[n] if n < len(url_parts) else []
             rows = await self._fetchall(
+                "SELECT id, identity, content_hash, revision, NULL AS url FROM stories "
+                f"WHERE identity IN ({','.join('?' * len(ids_part))}) UNION ALL "
                 "SELECT id, identity, content_hash, revision, url FROM stories "
-                f"WHERE scope = ? AND url IN ({','.join('?' * len(part))}) ORDER BY id",
-                [scope, *part],
+                f"WHERE scope = ? AND url IN ({','.join('?' * len(urls_part))})",
+                [*ids_part, scope, *urls_part],
             )
             for r in rows:
-                by_url.setdefault(
-                    r["url"], Existing(r["id"], r["identity"], r["content_hash"], r["revision"])
-                )
+                found = Existing(r["id"], r["identity"], r["content_hash"], r["revision"])
+                if r["url"] is None:
+                    by_identity[r["identity"]] = found
+                elif r["url"] not in by_url or found.id < by_url[r["url"]].id:
+                    by_url[r["url"]] = found  # the oldest story with the URL
         return [
             by_identity.get(i) or (by_url.get(u) if u else None)
             for i, u in zip(identities, urls, strict=True)
@@ -246,12 +247,13 @@ class StoriesRepo(StoreBase):
                 revised_ids = [d.existing_id for d in revisions if d.existing_id is not None]
                 old_text: list[tuple[int, str, str, str]] = []
                 for part in chunks(revised_ids):
-                    async with db.execute(
+                    rows = await fetchall(
+                        db,
                         "SELECT id, title, summary, entity_names FROM stories WHERE id IN "
                         f"({','.join('?' * len(part))})",
                         part,
-                    ) as cur:
-                        old_text.extend(tuple(r) for r in await cur.fetchall())
+                    )
+                    old_text.extend(tuple(r) for r in rows)
                 await _index_for_search(db, old_text, delete=True)
                 await db.executemany(
                     "UPDATE stories SET title=?, summary=?, text=?, entity_names=?, "
@@ -300,13 +302,14 @@ class StoriesRepo(StoreBase):
             return {d.identity: top + 1 + n for n, d in enumerate(new)}
         ids: dict[str, int] = {}
         for part in chunks([d.identity for d in new]):
-            async with db.execute(
+            rows = await fetchall(
+                db,
                 "SELECT id, identity FROM stories WHERE fetched = ? AND identity IN "
                 f"({','.join('?' * len(part))})",
                 [fetched, *part],
-            ) as cur:
-                for r in await cur.fetchall():
-                    ids[r["identity"]] = r["id"]
+            )
+            for r in rows:
+                ids[r["identity"]] = r["id"]
         return ids
 
     async def index_missing_search_shards(self) -> int:
@@ -529,9 +532,8 @@ async def _write_context_rows(db: Any, rows: _ContextRows) -> None:
 
 
 async def _max_story_id(db: Any) -> int:
-    async with db.execute("SELECT max(id) FROM stories") as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    rows = await fetchall(db, "SELECT max(id) FROM stories")
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
 async def _build_shard(db: Any, shard: int) -> None:
@@ -560,10 +562,11 @@ async def _index_for_search(
         by_shard.setdefault(search_shard(row[0]), []).append(row)
     for shard, part in sorted(by_shard.items()):
         table = _shard_table(shard)
-        async with db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-        ) as cur:
-            exists = await cur.fetchone() is not None
+        exists = bool(
+            await fetchall(
+                db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            )
+        )
         if not exists:
             await _build_shard(db, shard)
             if not delete:
