@@ -38,6 +38,11 @@ def _distinctive(url: str | None) -> bool:
     """A URL that can name one story: not a bare home page."""
     if not url:
         return False
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("http", "https") and "#" not in rest:
+        # A canonical URL (normalize.canonical_url): host, then path and query after a "/".
+        slash = rest.find("/")
+        return slash >= 0 and bool(rest[slash:].strip("/"))
     parts = urlsplit(url)
     return bool(parts.path.strip("/") or parts.query)
 

@@ -220,21 +220,12 @@ def check_scheme(url: str) -> str:
 _ENTITY_WORD: Final = "<!ENTITY"
 
 
-def _encoded_pattern(codec: str) -> re.Pattern[bytes]:
-    """A case-insensitive pattern for `<!ENTITY` as encoded by a fixed-width `codec`."""
-    parts: list[bytes] = []
-    for ch in _ENTITY_WORD:
-        variants = {ch.lower().encode(codec), ch.upper().encode(codec)}
-        parts.append(b"(?:" + b"|".join(re.escape(v) for v in sorted(variants)) + b")")
-    return re.compile(b"".join(parts))
-
-
-_ENTITY_PATTERNS: Final[tuple[re.Pattern[bytes], ...]] = (
-    re.compile(re.escape(_ENTITY_WORD.encode("ascii")), re.IGNORECASE),  # ASCII, UTF-8, Latin-*
-    _encoded_pattern("utf-16-le"),
-    _encoded_pattern("utf-16-be"),
-    _encoded_pattern("utf-32-le"),
-    _encoded_pattern("utf-32-be"),
+# `<!entity` in every checked encoding; the body is searched lower-cased (bytes.lower() maps
+# only A-Z, so it lowers the ASCII letters of UTF-16/32 text too and never makes new ones).
+# Plain substring search: a case-insensitive regex took ten times as long on a 45 KB feed.
+_ENTITY_FORMS: Final[tuple[bytes, ...]] = tuple(
+    _ENTITY_WORD.lower().encode(codec)
+    for codec in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 )
 
 
@@ -246,5 +237,5 @@ def declares_entities(head: bytes) -> bool:
     UTF-32 LE/BE, with or without a byte-order mark. feedparser expands entities quadratically,
     so such a body must never reach it (DESIGN §6).
     """
-    data = bytes(head)
-    return any(p.search(data) is not None for p in _ENTITY_PATTERNS)
+    lowered = bytes(head).lower()
+    return any(form in lowered for form in _ENTITY_FORMS)

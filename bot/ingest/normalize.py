@@ -77,7 +77,10 @@ _TRACKING_PREFIXES = ("utm_", "at_", "ns_", "pk_", "mtm_", "hsa_", "oly_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Spaces other than a lone " ": matching only those leaves the usual single space between
+# words alone (matching every run, one per word, made this the slowest step of a parse).
+_OTHER_SPACES = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
+_SPACES = re.compile(f"[{_OTHER_SPACES}][ {_OTHER_SPACES}]*| [ {_OTHER_SPACES}]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -98,11 +101,14 @@ def canonical_url(url: str | None) -> str | None:
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port is None or port == _DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracker(k)
-    ]
+    query = ""
+    if parts.query:
+        kept = [
+            (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracker(k)
+        ]
+        query = urlencode(kept, doseq=True)
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def _is_tracker(key: str) -> bool:
@@ -195,10 +201,14 @@ def html_to_text(value: str | None, limit: int = 100_000) -> str:
 def clean_text(value: str) -> str:
     """NFC, no control or bidi-override characters, folded spaces, at most one blank line."""
     value = unicodedata.normalize("NFC", value)
-    value = _CONTROL.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL.sub("", value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _SPACES.sub(" ", value)
-    value = "\n".join(line.strip() for line in value.split("\n"))
-    return _BLANK_LINES.sub("\n\n", value).strip()
+    if "\n" in value:
+        value = "\n".join([line.strip() for line in value.split("\n")])
+        value = _BLANK_LINES.sub("\n\n", value)
+    return value.strip()
 
 
 def one_line(value: str, limit: int = 1000) -> str:

@@ -99,7 +99,10 @@ def _ttl(value: Any) -> int | None:
 
 def _entry(raw: Any, feed_url: str, feed_language: str | None) -> Entry | None:
     link = raw.get("feedburner_origlink") or raw.get("link") or ""
-    link = urljoin(feed_url, link.strip()) if isinstance(link, str) and link.strip() else None
+    link = link.strip() if isinstance(link, str) else ""
+    if link and not link.startswith(("https://", "http://")):
+        link = urljoin(feed_url, link)  # relative to the feed (feedparser is given no base)
+    link = link or None
     title = one_line(html_to_text(_str(raw.get("title"))), MAX_TITLE)
     summary = html_to_text(_str(raw.get("summary")), MAX_SUMMARY)
     contents = raw.get("content") or []

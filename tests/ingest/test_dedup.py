@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.ingest.dedup import content_hash, key_entries, scope_for
+from bot.ingest.dedup import _distinctive, content_hash, key_entries, scope_for
 from bot.models import Entry
 
 
@@ -54,3 +54,15 @@ def test_content_hash_changes_with_title_or_summary_only() -> None:
 def test_scope_is_the_outlet_or_the_feed() -> None:
     assert scope_for("wsj", "wsj-world") == "wsj"
     assert scope_for(None, "f1") == "feed:f1"
+
+
+def test_a_url_identifies_a_story_only_with_a_path_or_query() -> None:
+    for url in (
+        "https://x.test/a",
+        "https://x.test/?id=7",
+        "http://x.test:8080/a/",
+        "ftp://x.test/a",
+    ):
+        assert _distinctive(url), url
+    for url in ("https://x.test/", "https://x.test", "https://x.test//", "http://x.test/#top", ""):
+        assert not _distinctive(url), url
