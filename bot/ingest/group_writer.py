@@ -6,12 +6,19 @@ feed pays in full: measured 3.4 ms per 30 stories written alone against 1.3 ms w
 300-story transactions. While one write runs, the writes that arrive queue up and go
 together in the next transaction, so a lone feed waits for nothing and a busy poll commits
 in groups. A group that fails is retried one request at a time, so a bad request fails alone.
+
+While more writes are on their way (`more_coming`: the poller has feeds in flight), the next
+group lingers up to `linger` seconds or `max_stories` for them: a full poll otherwise commits
+every one or two feeds, since the parse pool hands results over one at a time (measured on a
+full poll of 1,000 feeds, alternating runs: 114 -> 127 feeds/s, main process 53 -> 42 % CPU;
+benchmarks/README.md). A write with nothing else on its way goes at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.models import StoryDraft
@@ -32,11 +39,27 @@ class GroupWriter:
     together. Callers must not pass the same identity in two concurrent calls (the poller's
     per-scope lock guarantees it)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        linger: float = 0.0,
+        max_stories: int = 1000,
+        more_coming: Callable[[], bool] | None = None,
+    ) -> None:
         self.store = store
+        self.linger = linger
+        self.max_stories = max_stories
+        self.more_coming = more_coming or (lambda: False)
         self._queue: list[_Request] = []
+        self._arrived = asyncio.Event()
         self._flusher: asyncio.Task[None] | None = None
         self.transactions = 0  # for tests and metrics: how many commits the writes took
+
+    @property
+    def queued(self) -> int:
+        """Requests waiting for the next transaction."""
+        return len(self._queue)
 
     async def write(
         self,
@@ -48,6 +71,7 @@ class GroupWriter:
     ) -> dict[str, int]:
         done: asyncio.Future[dict[str, int]] = asyncio.get_running_loop().create_future()
         self._queue.append(_Request(new, revisions, deliveries, linked, done))
+        self._arrived.set()
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
         # shield: a cancelled caller leaves its request in the group instead of failing it
@@ -57,6 +81,7 @@ class GroupWriter:
         batch: list[_Request] = []
         try:
             while self._queue:
+                await self._gather_company()
                 batch, self._queue = self._queue, []
                 for linked in (True, False):
                     group = [r for r in batch if r.linked is linked]
@@ -66,6 +91,23 @@ class GroupWriter:
             for request in [*batch, *self._queue]:
                 _settle(request.done, RuntimeError(f"story write interrupted: {exc!r}"))
             raise
+
+    async def _gather_company(self) -> None:
+        """Wait (up to `linger`) while more writes are coming and the group is small."""
+        if self.linger <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.linger
+        while self.more_coming() and self._queued_stories() < self.max_stories:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+
+    def _queued_stories(self) -> int:
+        return sum(len(r.new) + len(r.revisions) for r in self._queue)
 
     async def _write_group(self, group: list[_Request], linked: bool) -> None:
         try:

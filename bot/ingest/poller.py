@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 
@@ -31,6 +31,8 @@ from bot.models import Entry, FeedState, OutletCard, PollSummary, StoryContext, 
 from bot.store import Delivery, Store
 
 log = logging.getLogger(__name__)
+
+WRITE_LINGER = 0.1  # seconds a story write may wait for other feeds' writes
 
 # Computes fact context, LSH bands and the context's stored JSON for entries about to be
 # stored (CPU work, off the loop).
@@ -92,8 +94,16 @@ class Poller:
         self.policy = policy or SchedulePolicy()
         self.clock = clock
         self._scope_locks: dict[str, asyncio.Lock] = {}
-        self._writer = GroupWriter(store)  # feeds finishing together commit together
         self._in_flight: set[str] = set()
+        self._heading_to_write = 0  # feeds being parsed, or holding their scope lock to write
+        # Feeds finishing together commit together; while other parsed feeds are on their way
+        # a write waits up to WRITE_LINGER for them (an alert is seconds-scale; a commit per
+        # feed is most of the store's cost in a full poll). Feeds answering 304 never count.
+        self._writer = GroupWriter(
+            store,
+            linger=WRITE_LINGER,
+            more_coming=lambda: self._heading_to_write > self._writer.queued,
+        )
 
     # ------------------------------------------------------------ one feed
 
@@ -137,7 +147,11 @@ class Poller:
                 parsed=False,
             )
             return
-        parsed = await self._parse(fetched.body, fetched.url, fetched.content_type, feed)
+        self._heading_to_write += 1  # a feed being parsed usually writes: the writer waits for it
+        try:
+            parsed = await self._parse(fetched.body, fetched.url, fetched.content_type, feed)
+        finally:
+            self._heading_to_write -= 1
         if parsed.error:
             raise FetchError(f"{feed.url}: {parsed.error}")
         if parsed.ttl_seconds:
@@ -149,7 +163,9 @@ class Poller:
                 policy=self.policy,
             )
         outcome.entries = len(parsed.entries)
-        await self._store_entries(feed, parsed, outcome)
+        stored = await self._store_entries(feed, parsed, outcome)
+        if stored is not None and self.on_stored is not None:
+            await self._announce(*stored)
         await self.store.record_poll_ok(
             feed.id,
             etag=fetched.etag,
@@ -172,17 +188,19 @@ class Poller:
 
     async def _store_entries(
         self, feed: FeedState, parsed: ParsedFeed, outcome: FeedOutcome
-    ) -> None:
+    ) -> tuple[list[StoryDraft], list[int], list[StoryDraft]] | None:
+        """Dedup, context and write one feed's items; (new drafts, their ids, revisions)."""
         outlet = self.outlet_for(feed)
         outlet_id = outlet.id if outlet else feed.outlet_id
         scope = scope_for(outlet_id, feed.id)
         keyed = key_entries(parsed.entries, scope)
         if not keyed:
-            return
+            return None
         # One scope at a time: section feeds of one outlet share items, and the check-then-
         # insert below must not race with itself.
         lock = self._scope_locks.setdefault(scope, asyncio.Lock())
-        async with lock:
+        # Not counted while waiting for the lock: its holder's write may be the one lingering.
+        async with lock, self._heading():
             existing = await self.store.match_existing(
                 scope, [k.identity for k in keyed], [k.url_key for k in keyed]
             )
@@ -216,11 +234,27 @@ class Poller:
             outcome.seen = len(new_ids)
         outcome.revisions = len(revised)
         outcome.new_ids = new_ids
-        if self.on_stored is not None and (new_ids or revised):
-            by_identity = {d.identity: d for d in new}
-            stored = await self.store.stories_by_ids(new_ids)
-            pairs = [(s.id, by_identity[s.identity]) for s in stored if s.identity in by_identity]
-            await self.on_stored(pairs, revised)
+        return new, new_ids, revised
+
+    @contextlib.asynccontextmanager
+    async def _heading(self) -> AsyncIterator[None]:
+        """Counts this feed among the writes the group writer may wait for."""
+        self._heading_to_write += 1
+        try:
+            yield
+        finally:
+            self._heading_to_write -= 1
+
+    async def _announce(
+        self, new: list[StoryDraft], new_ids: list[int], revised: list[StoryDraft]
+    ) -> None:
+        """Hand stored stories to `on_stored` (linking, follow-ups)."""
+        if self.on_stored is None or not (new_ids or revised):
+            return
+        by_identity = {d.identity: d for d in new}
+        stored = await self.store.stories_by_ids(new_ids)
+        pairs = [(s.id, by_identity[s.identity]) for s in stored if s.identity in by_identity]
+        await self.on_stored(pairs, revised)
 
     @staticmethod
     def _draft(

@@ -98,3 +98,54 @@ async def test_a_cancelled_caller_does_not_lose_the_stories(tmp_path: Path) -> N
         assert {s.title for s in await store.latest(10)} == {"a story 1", "b story 1"}
     finally:
         await store.close()
+
+
+async def test_a_write_lingers_for_the_writes_still_coming(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        expected = 3
+        # A long linger, bounded by wait_for below: the group must go as soon as the writes
+        # it waits for have arrived, not when the linger runs out.
+        writer = GroupWriter(store, linger=30.0, more_coming=lambda: writer.queued < expected)
+        first = asyncio.create_task(writer.write([draft("a", 1)], []))
+        await asyncio.sleep(0.05)  # the first write is waiting, not committed
+        assert writer.transactions == 0 and not first.done()
+        rest = [writer.write([draft(s, 1)], []) for s in ("b", "c")]
+        results = await asyncio.wait_for(asyncio.gather(first, *rest), timeout=10)
+        assert writer.transactions == 1
+        assert [sorted(r) for r in results] == [
+            [f"{s}|g|https://{s}.example/1"] for s in ("a", "b", "c")
+        ]
+        # Nothing more coming: a write goes at once.
+        expected = 0
+        await asyncio.wait_for(writer.write([draft("d", 1)], []), timeout=10)
+        assert writer.transactions == 2
+    finally:
+        await store.close()
+
+
+async def test_a_full_group_goes_without_lingering(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        writer = GroupWriter(store, linger=30.0, max_stories=20, more_coming=lambda: True)
+        ids = await asyncio.wait_for(
+            writer.write([draft("big", n) for n in range(20)], []), timeout=10
+        )
+        assert len(ids) == 20 and writer.transactions == 1
+    finally:
+        await store.close()
+
+
+async def test_a_lingering_write_cancelled_at_shutdown_fails_its_callers(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        writer = GroupWriter(store, linger=30.0, more_coming=lambda: True)
+        waiting = asyncio.create_task(writer.write([draft("a", 1)], []))
+        await asyncio.sleep(0.05)
+        assert writer._flusher is not None
+        writer._flusher.cancel()
+        with pytest.raises(RuntimeError, match="story write interrupted"):
+            await asyncio.wait_for(waiting, timeout=10)
+        assert await store.latest(10) == []  # nothing half-written
+    finally:
+        await store.close()
