@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.models import StoryDraft
-from bot.store import Delivery, Store
+from bot.store import Delivery, PollRecord, Store
 
 
 @dataclass
@@ -31,6 +31,7 @@ class _Request:
     revisions: Sequence[StoryDraft]
     deliveries: Mapping[str, Sequence[Delivery]] | None
     linked: bool
+    polls: tuple[PollRecord, ...]
     done: asyncio.Future[dict[str, int]] = field(repr=False)
 
 
@@ -56,6 +57,10 @@ class GroupWriter:
         self._flusher: asyncio.Task[None] | None = None
         self.transactions = 0  # for tests and metrics: how many commits the writes took
 
+    async def record(self, poll: PollRecord) -> None:
+        """Record a successful poll that brought no stories (a 304, an unchanged body)."""
+        await self.write([], [], None, poll=poll)
+
     @property
     def queued(self) -> int:
         """Requests waiting for the next transaction."""
@@ -68,9 +73,12 @@ class GroupWriter:
         deliveries: Mapping[str, Sequence[Delivery]] | None = None,
         *,
         linked: bool = True,
+        poll: PollRecord | None = None,
     ) -> dict[str, int]:
+        """Store these stories (and the poll they came from) with the next group."""
         done: asyncio.Future[dict[str, int]] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Request(new, revisions, deliveries, linked, done))
+        polls = (poll,) if poll is not None else ()
+        self._queue.append(_Request(new, revisions, deliveries, linked, polls, done))
         self._arrived.set()
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
@@ -133,6 +141,7 @@ class GroupWriter:
             [d for r in group for d in r.revisions],
             deliveries or None,
             linked=linked,
+            polls=[p for r in group for p in r.polls],
         )
 
 

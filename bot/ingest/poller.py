@@ -28,7 +28,7 @@ from bot.ingest.schedule import (
     next_poll_after_success,
 )
 from bot.models import Entry, FeedState, OutletCard, PollSummary, StoryContext, StoryDraft
-from bot.store import Delivery, Store
+from bot.store import Delivery, PollRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -137,14 +137,15 @@ class Poller:
         )
         if fetched.status == 304 or fetched.unchanged or fetched.body is None:
             outcome.result = "not_modified" if fetched.status == 304 else "unchanged"
-            await self.store.record_poll_ok(
-                feed.id,
-                etag=fetched.etag,
-                last_modified=fetched.last_modified,
-                body_hash=None,
-                title=None,
-                next_poll_at=next_at,
-                parsed=False,
+            # With the next group of story writes: one commit for many feeds' records.
+            await self._writer.record(
+                PollRecord(
+                    feed.id,
+                    next_at,
+                    parsed=False,
+                    etag=fetched.etag,
+                    last_modified=fetched.last_modified,
+                )
             )
             return
         self._heading_to_write += 1  # a feed being parsed usually writes: the writer waits for it
@@ -163,18 +164,22 @@ class Poller:
                 policy=self.policy,
             )
         outcome.entries = len(parsed.entries)
-        stored = await self._store_entries(feed, parsed, outcome)
-        if stored is not None and self.on_stored is not None:
-            await self._announce(*stored)
-        await self.store.record_poll_ok(
+        poll = PollRecord(
             feed.id,
+            next_at,
+            parsed=True,
             etag=fetched.etag,
             last_modified=fetched.last_modified,
             body_hash=fetched.body_hash,
             title=parsed.title,
-            next_poll_at=next_at,
-            parsed=True,
         )
+        # The poll record commits with the feed's stories: its new body hash and validators
+        # are never stored without them.
+        stored = await self._store_entries(feed, parsed, outcome, poll)
+        if stored is None:
+            await self._writer.record(poll)
+        elif self.on_stored is not None:
+            await self._announce(*stored)
 
     async def _parse(
         self, body: bytes, url: str, content_type: str | None, feed: FeedState
@@ -187,9 +192,10 @@ class Poller:
         )
 
     async def _store_entries(
-        self, feed: FeedState, parsed: ParsedFeed, outcome: FeedOutcome
+        self, feed: FeedState, parsed: ParsedFeed, outcome: FeedOutcome, poll: PollRecord
     ) -> tuple[list[StoryDraft], list[int], list[StoryDraft]] | None:
-        """Dedup, context and write one feed's items; (new drafts, their ids, revisions)."""
+        """Dedup, context and write one feed's items with its poll record; (new drafts, their
+        ids, revisions), or None when the feed had no usable item (nothing written)."""
         outlet = self.outlet_for(feed)
         outlet_id = outlet.id if outlet else feed.outlet_id
         scope = scope_for(outlet_id, feed.id)
@@ -226,7 +232,9 @@ class Poller:
                 ]
                 new, revised = drafts[: len(new)], drafts[len(new) :]
             deliveries = await self.plan(feed, new) if self.plan is not None and new else None
-            ids = await self._writer.write(new, revised, deliveries, linked=self.on_stored is None)
+            ids = await self._writer.write(
+                new, revised, deliveries, linked=self.on_stored is None, poll=poll
+            )
             new_ids = [ids[d.identity] for d in new if d.identity in ids]
         if feed.baseline_done:
             outcome.new = len(new_ids)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.delivery_repo import DeliveryRepo
-from bot.store.feeds_repo import FeedsRepo
+from bot.store.feeds_repo import FeedsRepo, PollRecord
 from bot.store.links_repo import LinksRepo
 from bot.store.stories_repo import Delivery, Existing, StoriesRepo, fts_query
 
@@ -29,4 +29,4 @@ class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo):
         return store
 
 
-__all__ = ["Delivery", "Existing", "Store", "fts_query"]
+__all__ = ["Delivery", "Existing", "PollRecord", "Store", "fts_query"]

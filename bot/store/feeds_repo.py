@@ -4,10 +4,57 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.models import FeedConfig, FeedState, OutletCard
 from bot.store.base import StoreBase, now
+
+
+@dataclass(frozen=True)
+class PollRecord:
+    """A successful poll of one feed (200 or 304): what the feed row keeps of it."""
+
+    feed_id: str
+    next_poll_at: float
+    parsed: bool  # the body was parsed (its items are now known: the baseline is done)
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    title: str | None = None
+    at: float = field(default_factory=now)
+
+
+# Clears failures and keeps the cache validators; a NULL validator keeps the stored one.
+_POLL_OK_SQL = (
+    "UPDATE feeds SET status='ok', failures=0, first_failure_at=NULL, "
+    "last_polled_at=?, last_ok_at=?, next_poll_at=?, "
+    "etag=coalesce(?, etag), last_modified=coalesce(?, last_modified), "
+    "body_hash=coalesce(?, body_hash), title=coalesce(?, title), "
+    "baseline_done = baseline_done OR ? WHERE id=?"
+)
+
+
+def _poll_ok_row(r: PollRecord) -> tuple[Any, ...]:
+    return (
+        r.at,
+        r.at,
+        r.next_poll_at,
+        r.etag,
+        r.last_modified,
+        r.body_hash,
+        r.title,
+        int(r.parsed),
+        r.feed_id,
+    )
+
+
+async def record_polls(db: Any, records: Sequence[PollRecord]) -> None:
+    """Record successful polls inside the caller's transaction (the story writes' group)."""
+    if records:
+        await db.executemany(_POLL_OK_SQL, [_poll_ok_row(r) for r in records])
+
 
 _FEED_COLUMNS = (
     "f.id, f.url, f.outlet_id, f.interval, f.tags, f.language, f.enabled, f.origin, f.status, "
@@ -181,15 +228,16 @@ class FeedsRepo(StoreBase):
         parsed: bool,
     ) -> None:
         """A successful poll (200 or 304): clear failures, keep cache validators."""
-        t = now()
-        await self.write_statement(
-            "UPDATE feeds SET status='ok', failures=0, first_failure_at=NULL, "
-            "last_polled_at=?, last_ok_at=?, next_poll_at=?, "
-            "etag=coalesce(?, etag), last_modified=coalesce(?, last_modified), "
-            "body_hash=coalesce(?, body_hash), title=coalesce(?, title), "
-            "baseline_done = baseline_done OR ? WHERE id=?",
-            (t, t, next_poll_at, etag, last_modified, body_hash, title, int(parsed), feed_id),
+        record = PollRecord(
+            feed_id,
+            next_poll_at,
+            parsed,
+            etag=etag,
+            last_modified=last_modified,
+            body_hash=body_hash,
+            title=title,
         )
+        await self.write_statement(_POLL_OK_SQL, _poll_ok_row(record))
 
     async def record_poll_failure(
         self, feed_id: str, error: str, *, next_poll_at: float, status: str

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.models import SearchHit, Story, StoryContext, StoryDraft, entity_key
 from bot.store.base import StoreBase, chunks, fetchall, now
+from bot.store.feeds_repo import PollRecord, record_polls
 
 log = logging.getLogger(__name__)
 
@@ -185,11 +186,15 @@ class StoriesRepo(StoreBase):
         deliveries: Mapping[str, Sequence[Delivery]] | None = None,
         *,
         linked: bool = True,
+        polls: Sequence[PollRecord] = (),
     ) -> dict[str, int]:
         """Insert new stories, their outbox rows, and revisions in one transaction.
 
-        `deliveries` maps a new story's identity to its outbox rows (subscription id, state,
-        first attempt time): fan-out commits with the story or not at all. `linked=False`
+        `polls` are the successful polls of the feeds these stories came from (and of others
+        polled meanwhile), committed with them: a feed's new validators and body hash are
+        stored only with its stories. `deliveries` maps a new story's identity to its outbox
+        rows (subscription id, state, first attempt time): fan-out commits with the story or
+        not at all. `linked=False`
         marks new stories for the linker, so a crash before linking is caught up on restart.
         An identity stored meanwhile by another writer is skipped (ON CONFLICT DO NOTHING), so
         two pollers can never store one item twice.
@@ -289,6 +294,7 @@ class StoriesRepo(StoreBase):
                         replace=True,
                     ),
                 )
+            await record_polls(db, polls)
         return ids
 
     async def _new_story_ids(

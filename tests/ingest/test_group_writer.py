@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.ingest.group_writer import GroupWriter
-from bot.models import Entry, StoryDraft
-from bot.store import Store
+from bot.models import Entry, FeedConfig, StoryDraft
+from bot.store import PollRecord, Store
 
 
 def draft(scope: str, n: int) -> StoryDraft:
@@ -147,5 +147,27 @@ async def test_a_lingering_write_cancelled_at_shutdown_fails_its_callers(tmp_pat
         with pytest.raises(RuntimeError, match="story write interrupted"):
             await asyncio.wait_for(waiting, timeout=10)
         assert await store.latest(10) == []  # nothing half-written
+    finally:
+        await store.close()
+
+
+async def test_poll_records_commit_in_the_group(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        await store.sync_feeds(
+            [FeedConfig(id=f"f{n}", url=f"https://x.test/{n}") for n in range(3)]
+        )
+        writer = GroupWriter(store)
+        await asyncio.gather(
+            writer.record(PollRecord("f0", 50.0, parsed=False, etag='"304"')),
+            writer.write([draft("a", 1)], [], poll=PollRecord("f1", 60.0, parsed=True)),
+            writer.record(PollRecord("f2", 70.0, parsed=True, body_hash="h")),
+        )
+        assert writer.transactions == 1
+        feeds = {f.id: f for f in await store.feeds()}
+        assert (feeds["f0"].etag, feeds["f0"].baseline_done) == ('"304"', False)
+        assert [feeds[f"f{n}"].next_poll_at for n in range(3)] == [50.0, 60.0, 70.0]
+        assert feeds["f1"].baseline_done and feeds["f2"].body_hash == "h"
+        assert all(f.status == "ok" for f in feeds.values())
     finally:
         await store.close()

@@ -4,18 +4,21 @@
 per feed); these tests pin what that query must still decide: identity before URL, the oldest
 story of a URL, the scope, and feeds too large for one statement. `record_poll_ok` is one
 statement without a transaction of its own; it must never land inside, or be lost with,
-another task's transaction.
+another task's transaction. A poll record written with stories commits with them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.models import Entry, FeedConfig, StoryDraft
-from bot.store import Store
+from bot.store import PollRecord, Store
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -122,5 +125,37 @@ async def test_a_poll_recorded_during_another_transaction_waits_and_survives_its
         assert feed is not None
         assert (feed.etag, feed.body_hash, feed.title) == ('"v2"', "h2", "Feed title")
         assert feed.baseline_done
+    finally:
+        await store.close()
+
+
+async def test_a_poll_record_commits_with_its_stories_or_not_at_all(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "news.db")
+    try:
+        await store.sync_feeds(
+            [
+                FeedConfig(id="f1", url="https://ex.test/a"),
+                FeedConfig(id="f2", url="https://ex.test/b"),
+            ]
+        )
+        ok = PollRecord("f1", 100.0, parsed=True, etag='"e1"', body_hash="h1", title="A")
+        await store.write_stories_by_identity([draft("s1", "https://ex.test/1")], [], polls=[ok])
+        feed = await store.feed("f1")
+        assert feed is not None and (feed.etag, feed.body_hash, feed.baseline_done) == (
+            '"e1"',
+            "h1",
+            True,
+        )
+        # An outbox row for a subscription that does not exist fails the write: the feed
+        # keeps its old body hash, so the next poll parses the body again.
+        bad = draft("s2", "https://ex.test/2")
+        failed = PollRecord("f2", 100.0, parsed=True, body_hash="h2")
+        with pytest.raises(sqlite3.IntegrityError):
+            await store.write_stories_by_identity(
+                [bad], [], {bad.identity: [(999, "pending", 0.0)]}, polls=[failed]
+            )
+        feed2 = await store.feed("f2")
+        assert feed2 is not None and feed2.body_hash is None and not feed2.baseline_done
+        assert [s.identity for s in await store.latest(10)] == ["ex|g|s1"]
     finally:
         await store.close()
