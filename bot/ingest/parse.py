@@ -98,15 +98,20 @@ def _ttl(value: Any) -> int | None:
 
 
 def _entry(raw: Any, feed_url: str, feed_language: str | None) -> Entry | None:
-    link = raw.get("feedburner_origlink") or raw.get("link") or ""
+    # dict.get, not FeedParserDict.get: its key aliases and deprecation fallbacks cost a tenth
+    # of the normalisation, and none of them applies to the keys read here.
+    get = dict.get
+    link = get(raw, "feedburner_origlink") or get(raw, "link") or ""
     link = link.strip() if isinstance(link, str) else ""
     if link and not link.startswith(("https://", "http://")):
         link = urljoin(feed_url, link)  # relative to the feed (feedparser is given no base)
     link = link or None
-    title = one_line(html_to_text(_str(raw.get("title"))), MAX_TITLE)
-    summary = html_to_text(_str(raw.get("summary")), MAX_SUMMARY)
-    contents = raw.get("content") or []
-    body = max((_str(c.get("value")) for c in contents if isinstance(c, dict)), key=len, default="")
+    title = one_line(html_to_text(_str(get(raw, "title"))), MAX_TITLE)
+    summary = html_to_text(_str(get(raw, "summary")), MAX_SUMMARY)
+    contents = get(raw, "content") or []
+    body = max(
+        (_str(get(c, "value")) for c in contents if isinstance(c, dict)), key=len, default=""
+    )
     text = html_to_text(body, MAX_TEXT) if body else ""
     if len(text) < len(summary):  # some feeds put a teaser in content and the story in summary
         text = summary
@@ -117,10 +122,10 @@ def _entry(raw: Any, feed_url: str, feed_language: str | None) -> Entry | None:
         title = one_line(re.split(r"(?<=[.!?])\s", summary, maxsplit=1)[0], 200)
     if not title and not link:
         return None
-    guid = canonical_guid(_str(raw.get("id")) or None)
-    published = to_utc(raw.get("published_parsed") or raw.get("updated_parsed"))
-    author = one_line(_str(raw.get("author")), 200) or None
-    language = language_tag(_str(raw.get("language"))) or feed_language
+    guid = canonical_guid(_str(get(raw, "id")) or None)
+    published = to_utc(get(raw, "published_parsed") or get(raw, "updated_parsed"))
+    author = one_line(_str(get(raw, "author")), 200) or None
+    language = language_tag(_str(get(raw, "language"))) or feed_language
     return Entry(
         guid=guid,
         link=link,
