@@ -17,6 +17,7 @@ import feedparser
 from bot.ingest.normalize import (
     canonical_guid,
     canonical_url,
+    html_to_line,
     html_to_text,
     language_tag,
     one_line,
@@ -83,7 +84,7 @@ def _parse(
         entry = _entry(raw, url, language)
         if entry is not None:
             entries.append(entry)
-    title = one_line(html_to_text(feed_info.get("title")), 300) or None
+    title = html_to_line(feed_info.get("title"), 300) or None
     warning = f"{type(bozo).__name__}: {bozo}"[:300] if bozo else None
     return ParsedFeed(title, version, tuple(entries), _ttl(feed_info.get("ttl")), warning)
 
@@ -106,7 +107,7 @@ def _entry(raw: Any, feed_url: str, feed_language: str | None) -> Entry | None:
     if link and not link.startswith(("https://", "http://")):
         link = urljoin(feed_url, link)  # relative to the feed (feedparser is given no base)
     link = link or None
-    title = one_line(html_to_text(_str(get(raw, "title"))), MAX_TITLE)
+    title = html_to_line(_str(get(raw, "title")), MAX_TITLE)
     summary = html_to_text(_str(get(raw, "summary")), MAX_SUMMARY)
     contents = get(raw, "content") or []
     body = max(

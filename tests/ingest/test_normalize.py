@@ -11,8 +11,10 @@ from bot.ingest.normalize import (
     canonical_guid,
     canonical_url,
     clean_text,
+    html_to_line,
     html_to_text,
     language_tag,
+    one_line,
     to_utc,
 )
 
@@ -38,6 +40,13 @@ from bot.ingest.normalize import (
         ),
         ("https://example.com:8443/x?xtor=RSS-1&page=2", "https://example.com:8443/x?page=2"),
         ("https://example.com", "https://example.com/"),
+        ("https://example.com?utm_source=rss&utm_medium=feed", "https://example.com/"),
+        ("https://example.com/a?utm_source=rss&&id=7", "https://example.com/a?id=7"),
+        ("https://example.com/a?utm%5Fsource=rss", "https://example.com/a"),  # decoded: a tracker
+        ("https://example.com/a?q=a+b&utm_source=x", "https://example.com/a?q=a+b"),
+        ("https://example.com/a?", "https://example.com/a"),
+        ("https://example.com./a", "https://example.com/a"),
+        ("  https://example.com/a b  ", "https://example.com/a b"),
         ("mailto:someone@example.com", "mailto:someone@example.com"),
         ("", None),
         (None, None),
@@ -64,6 +73,24 @@ def test_html_to_text_keeps_words_and_drops_markup_and_scripts() -> None:
     assert text == "Hello world\n\nTwo & three"
     assert html_to_text("plain\u202etext\x00") == "plaintext"
     assert html_to_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<b>Breaking</b>:\n  Russia\u00a0rejects &amp; denies\u202e the report",
+        "  Title\r\nwith\x85odd\u2028breaks\x1c and\u3000spaces  ",
+        "Cafe\u0301 <script>x()</script>menu\x00",
+        "",
+        "&lt;not a tag&gt;",
+    ],
+)
+def test_html_to_line_is_one_line_of_html_to_text(raw: str) -> None:
+    for limit in (5, 300):
+        assert html_to_line(raw, limit) == one_line(html_to_text(raw), limit)
+    assert html_to_line("<b>Breaking</b>:\n  Russia\u00a0rejects &amp; denies\u202e") == (
+        "Breaking: Russia rejects & denies"
+    )
 
 
 def test_clean_text_folds_spaces_and_blank_lines() -> None:
