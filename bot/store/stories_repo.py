@@ -194,8 +194,8 @@ class StoriesRepo(StoreBase):
         polled meanwhile), committed with them: a feed's new validators and body hash are
         stored only with its stories. `deliveries` maps a new story's identity to its outbox
         rows (subscription id, state, first attempt time): fan-out commits with the story or
-        not at all. `linked=False`
-        marks new stories for the linker, so a crash before linking is caught up on restart.
+        not at all. `linked=False` marks new stories for the linker, so a crash before linking
+        is caught up on restart.
         An identity stored meanwhile by another writer is skipped (ON CONFLICT DO NOTHING), so
         two pollers can never store one item twice.
         """
@@ -302,9 +302,10 @@ class StoriesRepo(StoreBase):
     ) -> dict[str, int]:
         """Identity → id of the stories this transaction just inserted.
 
-        Inside the write transaction SQLite gives new rows max(id) + 1, + 2, …, so when every
-        row went in (no identity stored meanwhile) the ids are known without a lookup."""
-        if inserted == len(new) and await _max_story_id(db) == top + inserted:
+        Inside the write transaction (BEGIN IMMEDIATE: no other writer) SQLite gives new rows
+        max(id) + 1, + 2, …, so when every row went in (no identity stored meanwhile) the ids
+        are known without a lookup; only at the largest rowid does SQLite pick them at random."""
+        if inserted == len(new) and top + inserted < _MAX_ROWID:
             return {d.identity: top + 1 + n for n, d in enumerate(new)}
         ids: dict[str, int] = {}
         for part in chunks([d.identity for d in new]):
@@ -535,6 +536,9 @@ async def _write_context_rows(db: Any, rows: _ContextRows) -> None:
         )
     if rows.bands:
         await db.executemany("INSERT INTO story_band_index(rowid, bands) VALUES (?,?)", rows.bands)
+
+
+_MAX_ROWID = 2**63 - 1
 
 
 async def _max_story_id(db: Any) -> int:
