@@ -76,7 +76,10 @@ TRACKING_PARAMS = frozenset(
 _TRACKING_PREFIXES = ("utm_", "at_", "ns_", "pk_", "mtm_", "hsa_", "oly_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls but for tab and line ends, zero-width and bidi-override characters.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 # Spaces other than a lone " ": matching only those leaves the usual single space between
 # words alone (matching every run, one per word, made this the slowest step of a parse).
 _OTHER_SPACES = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
