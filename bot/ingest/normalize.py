@@ -84,6 +84,7 @@ _CONTROL = re.compile(
 # words alone (matching every run, one per word, made this the slowest step of a parse).
 _OTHER_SPACES = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
 _SPACES = re.compile(f"[{_OTHER_SPACES}][ {_OTHER_SPACES}]*| [ {_OTHER_SPACES}]+")
+_ANY_OTHER_SPACE = re.compile(f"[{_OTHER_SPACES}]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
@@ -225,6 +226,9 @@ def html_to_line(value: str | None, limit: int = 1000) -> str:
 def _markup_to_text(value: str) -> str:
     if "<" not in value and "&" not in value:
         return value
+    simple = _simple_markup_to_text(value)
+    if simple is not None:
+        return simple
     parser = _TextExtractor()
     try:
         parser.feed(value)
@@ -234,13 +238,58 @@ def _markup_to_text(value: str) -> str:
         return html.unescape(re.sub(r"<[^>]*>", " ", value))
 
 
+# A tag HTMLParser reads the plain way: a name of letters and digits, attributes with quoted
+# or simple values and no "<" or ">" inside them, an optional "/" for a self-closing start tag.
+_SIMPLE_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9]*)"
+    r"((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))?)*)"
+    r"\s*(/?)>"
+)
+
+
+def _simple_markup_to_text(value: str) -> str | None:
+    """What `_TextExtractor` makes of markup that holds only plain tags and text, or None.
+
+    Feed summaries and full texts are mostly paragraphs, breaks, links and emphasis; a regex
+    over them is several times faster than HTMLParser's Python loop (a third of a feed's
+    normalisation on the bench feeds). Anything else — comments, CDATA, a "<" that does not
+    open a plain tag, script-like elements whose content HTMLParser reads raw, attributes on
+    an end tag — returns None and goes to HTMLParser. Identical output is checked against
+    HTMLParser on every text of the shared feed corpus and on random markup (tests)."""
+    parts: list[str] = []
+    position = 0
+    for tag in _SIMPLE_TAG.finditer(value):
+        text = value[position : tag.start()]
+        if "<" in text:
+            return None
+        if text:
+            parts.append(html.unescape(text) if "&" in text else text)
+        position = tag.end()
+        closing, name, attributes, self_closing = tag.groups()
+        name = name.lower()
+        if name in _TextExtractor._SKIP or (closing and (attributes or self_closing)):
+            return None
+        if name in _TextExtractor._BLOCKS:
+            # HTMLParser reports "<br/>" as a start and an end tag: two line breaks.
+            parts.append("\n\n" if self_closing else "\n")
+    text = value[position:]
+    if "<" in text:
+        return None
+    if text:
+        parts.append(html.unescape(text) if "&" in text else text)
+    return "".join(parts)
+
+
 def clean_text(value: str) -> str:
     """NFC, no control or bidi-override characters, folded spaces, at most one blank line."""
     value = unicodedata.normalize("NFC", value)
     value = _CONTROL.sub("", value)
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = _SPACES.sub(" ", value)
+    # Most text has neither a double space nor another kind of space: two searches in C
+    # instead of a substitution that stops at every space.
+    if "  " in value or _ANY_OTHER_SPACE.search(value) is not None:
+        value = _SPACES.sub(" ", value)
     if "\n" in value:
         value = "\n".join([line.strip() for line in value.split("\n")])
         value = _BLANK_LINES.sub("\n\n", value)

@@ -110,3 +110,78 @@ def test_language_tags() -> None:
     assert language_tag("es_CU") == "es"
     assert language_tag("English please") is None
     assert language_tag(None) is None
+
+
+def _by_html_parser(value: str) -> str:
+    """The general path of `_markup_to_text`, which the fast path must agree with."""
+    from bot.ingest.normalize import _TextExtractor
+
+    parser = _TextExtractor()
+    parser.feed(value)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _feed_texts() -> list[str]:
+    import feedparser
+
+    from tests.ingest.test_parse import corpus
+
+    texts = []
+    for path in corpus():
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            continue
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+        for entry in parsed.entries:
+            texts += [v for k in ("title", "summary") if isinstance(v := entry.get(k), str)]
+            texts += [c["value"] for c in entry.get("content") or [] if "value" in c]
+    return texts
+
+
+def test_plain_markup_takes_the_fast_path_with_html_parsers_output() -> None:
+    from bot.ingest.normalize import _simple_markup_to_text
+
+    texts = [t for t in _feed_texts() if "<" in t or "&" in t]
+    fast = [(t, out) for t in texts if (out := _simple_markup_to_text(t)) is not None]
+    assert len(texts) >= 20  # 26 in tests/data alone; thousands with ../shared
+    assert len(fast) > len(texts) // 2  # real summaries are mostly plain tags
+    for text, out in fast:
+        assert out == _by_html_parser(text), text[:200]
+
+
+MARKUP_PIECES = [
+    *("<p>", "</p>", "<br>", "<br/>", "<br />", "<BR>", '<P class="x">', "</a>", "<a href=x>"),
+    *('<a href="http://x/?a=1&amp;b=2">', "<a title='q>r'>", "<em>", "</B>", "<div id=a>"),
+    *('<img src="a.png" alt=""/>', "<script>", "</script>", "<iframe/>", "<!-- c -->"),
+    *("<![CDATA[x]]>", "</p class=x>", "< p>", "<p", ">", "&amp;", "&#x27;", "&nbsp;", "&"),
+    *("&foo", "&#8217;", "text", " ", "\n", "caf\u00e9", "a<b", "<o:p>", "<h2 >", "<li\n>"),
+    *('"', "'", "<input disabled>", '<a href="x"title="y">', "<1>", "</ p>", "<p/ >", "<svg>"),
+]
+
+
+def test_random_markup_gets_the_same_text_on_both_paths() -> None:
+    import random
+
+    from bot.ingest.normalize import _simple_markup_to_text
+
+    rng = random.Random(20261125)
+    took_fast_path = 0
+    for _ in range(20_000):
+        value = "".join(rng.choice(MARKUP_PIECES) for _ in range(rng.randint(1, 10)))
+        out = _simple_markup_to_text(value)
+        if out is not None:
+            took_fast_path += 1
+            assert out == _by_html_parser(value), value
+    assert took_fast_path > 1_000
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a <!-- note --> b", "<script>x < y</script>", "<p>1 < 2</p>", "</p class=x>", "<o:p>x"],
+)
+def test_markup_the_fast_path_does_not_read_goes_to_html_parser(value: str) -> None:
+    from bot.ingest.normalize import _simple_markup_to_text
+
+    assert _simple_markup_to_text(value) is None
+    assert html_to_text(value) == clean_text(_by_html_parser(value))
