@@ -54,8 +54,7 @@ def _cp1252_by_code_point(mapping: dict[int, str]) -> list[int]:
 # other version keeps its own table.
 _FEEDPARSER_CP1252 = getattr(feedparser.mixin, "_cp1252", None)
 if isinstance(_FEEDPARSER_CP1252, dict) and all(
-    isinstance(k, int) and isinstance(v, str) and len(v) == 1
-    for k, v in _FEEDPARSER_CP1252.items()
+    isinstance(k, int) and isinstance(v, str) and len(v) == 1 for k, v in _FEEDPARSER_CP1252.items()
 ):
     feedparser.mixin._cp1252 = _cp1252_by_code_point(_FEEDPARSER_CP1252)
 
