@@ -157,6 +157,7 @@ MARKUP_PIECES = [
     *("<![CDATA[x]]>", "</p class=x>", "< p>", "<p", ">", "&amp;", "&#x27;", "&nbsp;", "&"),
     *("&foo", "&#8217;", "text", " ", "\n", "caf\u00e9", "a<b", "<o:p>", "<h2 >", "<li\n>"),
     *('"', "'", "<input disabled>", '<a href="x"title="y">', "<1>", "</ p>", "<p/ >", "<svg>"),
+    *("<br clear=all/>", "<p title=a/b>", "<br a=b />", "<p a=>", "<p\n/>", '<P A="1" B=2 c>'),
 ]
 
 
