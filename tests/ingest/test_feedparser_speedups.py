@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import feedparser
 import feedparser.mixin
 import feedparser.util
@@ -10,12 +12,14 @@ from bot.ingest import feedparser_speedups as speedups
 from tests.ingest.test_parse import corpus
 
 
-def test_both_are_installed_on_the_pinned_feedparser() -> None:
+def test_all_three_are_installed_on_the_pinned_feedparser() -> None:
     assert feedparser.__version__.startswith("6.0.")
-    assert (speedups.TABLE_INSTALLED, speedups.GET_INSTALLED) == (True, True)
+    installed = (speedups.TABLE_INSTALLED, speedups.GET_INSTALLED, speedups.DEEPCOPY_INSTALLED)
+    assert installed == (True, True, True)
     assert feedparser.mixin._cp1252 is not speedups.ORIGINAL_CP1252
     assert feedparser.util.FeedParserDict.get is not speedups.ORIGINAL_GET
-    assert speedups.install() == (True, True)  # installing again changes nothing
+    assert not speedups.HAD_DEEPCOPY
+    assert speedups.install() == (True, True, True)  # installing again changes nothing
     assert isinstance(feedparser.mixin._cp1252, list)
 
 
@@ -59,17 +63,43 @@ def test_get_answers_as_feedparsers_own_for_every_key_of_real_feeds() -> None:
     assert compared > 10_000
 
 
+def test_deepcopy_is_copys_generic_copy() -> None:
+    cls = feedparser.util.FeedParserDict
+    inner = cls(term="Politics", scheme=None)
+    original = cls(type="text/html", base="https://example.org/", tags=[inner], value="x")
+    original["self"] = original  # a cycle: the copy must point at itself, not at the original
+    original.note = ["instance", "attribute"]  # type: ignore[attr-defined]
+    fast = copy.deepcopy(original)
+    del cls.__deepcopy__
+    try:
+        generic = copy.deepcopy(original)
+    finally:
+        cls.__deepcopy__ = speedups.feedparser_dict_deepcopy  # type: ignore[attr-defined]
+    for made in (fast, generic):
+        assert type(made) is cls
+        assert list(made) == list(original)
+        assert made["tags"] == [inner] and made["tags"][0] is not inner
+        assert type(made["tags"][0]) is cls
+        assert made["self"] is made
+        assert made.note == ["instance", "attribute"] and made.note is not original.note
+    fast["tags"][0]["term"] = "changed"
+    assert inner["term"] == "Politics"
+
+
 def test_parse_results_are_the_same_with_feedparsers_own_code() -> None:
     from bot.ingest.parse import parse_feed
 
     paths = corpus()[:300]
     with_speedups = [parse_feed(p.read_bytes(), "https://example.org/feed.xml") for p in paths]
-    table, get = feedparser.mixin._cp1252, feedparser.util.FeedParserDict.get
+    cls = feedparser.util.FeedParserDict
+    table, get = feedparser.mixin._cp1252, cls.get
     try:
         feedparser.mixin._cp1252 = speedups.ORIGINAL_CP1252
-        feedparser.util.FeedParserDict.get = speedups.ORIGINAL_GET
+        cls.get = speedups.ORIGINAL_GET
+        del cls.__deepcopy__
         without = [parse_feed(p.read_bytes(), "https://example.org/feed.xml") for p in paths]
     finally:
         feedparser.mixin._cp1252 = table
-        feedparser.util.FeedParserDict.get = get
+        cls.get = get
+        cls.__deepcopy__ = speedups.feedparser_dict_deepcopy  # type: ignore[attr-defined]
     assert with_speedups == without
