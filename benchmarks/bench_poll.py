@@ -112,10 +112,13 @@ cases = [
 rows = []
 for name, fn in cases:
     fn(bodies[0])
-    t = time.process_time()
-    for b in bodies:
-        fn(b)
-    rows.append([name, (time.process_time() - t) / len(bodies) * 1000])
+    best = float("inf")
+    for _ in range(3):
+        t = time.process_time()
+        for b in bodies:
+            fn(b)
+        best = min(best, time.process_time() - t)
+    rows.append([name, best / len(bodies) * 1000])
 print(json.dumps(rows))
 """
 
@@ -147,7 +150,8 @@ def naive_baseline(server: common.BenchFeedServer, count: int) -> dict[str, Any]
 
 
 def parse_costs(count: int, items: int) -> list[dict[str, Any]]:
-    """CPU per feed in one process, on the same generated bodies: where the parse time goes.
+    """CPU per feed in one process, on the same generated bodies (the least of three passes):
+    where the parse time goes.
 
     The first two rows are feedparser as installed (a fresh interpreter, as the naive loop); the
     others run here, where importing newsbot installed its feedparser speed-ups."""
@@ -174,10 +178,13 @@ def parse_costs(count: int, items: int) -> list[dict[str, Any]]:
     for _, fn in cases:  # warm up imports and regex caches
         fn(bodies[0])
     for name, fn in cases:
-        t = time.process_time()
-        for b in bodies:
-            fn(b)
-        ms = (time.process_time() - t) / count * 1000
+        best = float("inf")
+        for _ in range(3):  # the least of three: the machine's speed moves within seconds
+            t = time.process_time()
+            for b in bodies:
+                fn(b)
+            best = min(best, time.process_time() - t)
+        ms = best / count * 1000
         rows.append({"case": name, "cpu_ms_per_feed": ms, "feeds_per_s_one_core": 1000 / ms})
     return rows
 
