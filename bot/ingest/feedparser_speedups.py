@@ -88,14 +88,12 @@ def _is_feedparser_6_0() -> bool:
 
 def install() -> tuple[bool, bool, bool]:
     """Install each where it applies; returns (table, get, deepcopy) installed. Idempotent."""
+    if not _is_feedparser_6_0():
+        return False, False, False
     table = False
-    if (
-        _is_feedparser_6_0()
-        and isinstance(ORIGINAL_CP1252, dict)
-        and all(
-            isinstance(k, int) and 0 <= k < 0x10000 and isinstance(v, str) and len(v) == 1
-            for k, v in ORIGINAL_CP1252.items()
-        )
+    if isinstance(ORIGINAL_CP1252, dict) and all(
+        isinstance(k, int) and 0 <= k < 0x10000 and isinstance(v, str) and len(v) == 1
+        for k, v in ORIGINAL_CP1252.items()
     ):
         if feedparser.mixin._cp1252 is ORIGINAL_CP1252:
             feedparser.mixin._cp1252 = cp1252_by_code_point(ORIGINAL_CP1252)
@@ -103,17 +101,14 @@ def install() -> tuple[bool, bool, bool]:
     get = False
     cls = feedparser.util.FeedParserDict
     keymap = getattr(cls, "keymap", None)
-    if (
-        _is_feedparser_6_0()
-        and isinstance(keymap, dict)
-        and getattr(ORIGINAL_GET, "__qualname__", "") == "FeedParserDict.get"
-    ):
+    is_original_get = getattr(ORIGINAL_GET, "__qualname__", "") == "FeedParserDict.get"
+    if isinstance(keymap, dict) and is_original_get:
         if cls.get is ORIGINAL_GET:
             plain_get = dict_get_for_plain_keys(ORIGINAL_GET, SPECIAL_KEYS | frozenset(keymap))
             cls.get = plain_get
         get = True
     deepcopy = False
-    if _is_feedparser_6_0() and not HAD_DEEPCOPY and "__getattr__" in vars(cls):
+    if not HAD_DEEPCOPY and "__getattr__" in vars(cls):
         if "__deepcopy__" not in vars(cls):
             cls.__deepcopy__ = feedparser_dict_deepcopy
         deepcopy = True

@@ -148,11 +148,8 @@ class Poller:
                 )
             )
             return
-        self._heading_to_write += 1  # a feed being parsed usually writes: the writer waits for it
-        try:
+        async with self._heading():  # a feed being parsed usually writes: the writer waits for it
             parsed = await self._parse(fetched.body, fetched.url, fetched.content_type, feed)
-        finally:
-            self._heading_to_write -= 1
         if parsed.error:
             raise FetchError(f"{feed.url}: {parsed.error}")
         if parsed.ttl_seconds:
@@ -178,7 +175,7 @@ class Poller:
         stored = await self._store_entries(feed, parsed, outcome, poll)
         if stored is None:
             await self._writer.record(poll)
-        elif self.on_stored is not None:
+        else:
             await self._announce(*stored)
 
     async def _parse(
