@@ -114,13 +114,13 @@ def _words(text: str, n: int) -> list[str]:
     return re.findall(rf"{_W}[\w'.-]*", text)[:n]
 
 
-_CLAUSE_END = re.compile(r"[;:|–—]|\s-\s|,\s|\.\s|\.$|\s\(")
+_CLAUSE_END = re.compile(r"[;:|–—]|\s-\s|,\s|(?<![A-Z])\.\s|\.$|\s\(")
 _PASSIVE_BEFORE = re.compile(
     r"(?:\b(?:was|were|been|being|is|are|be|get|gets|got|getting)\s+(?:\w+ly\s+)?)$", re.I
 )
 _ZERO_THAT = re.compile(
     r"^(?:\S+\s+){0,4}?(?:is|are|was|were|has|had|have|will|would|did|does|plans?|planned|"
-    r"could|can|wants?|wanted|sent|ordered|killed|made|met|paid|took)\b",
+    r"could|can|wants?|wanted|sent|ordered|killed|made|met|paid|took|\w{3,}ed)\b",
     re.I,
 )
 _GERUND = re.compile(r"^(?:\w+ly\s+)?(?:(?!thing|during|morning|evening)\w{3,}ing)\b", re.I)
@@ -137,15 +137,15 @@ _QUESTION_TAIL = re.compile(
 )
 _ANSWER_HOAX = re.compile(r"\b(?:hoax|fake|false|untrue|not\s+true|bogus)\b", re.I)
 _LEADING_NO = re.compile(
-    r"(?:^|[:?]\s*)\W*(?:no|nope|not\s+so|not\s+true|false)\s*[,.!:;—–-]+\s*\w"
-    r"|[:—–]\s*(?:not\s+true|false|untrue|no,?\s+(?:s?he|it|they)\s+(?:was|is|did|does)\s*n't)\W*$"
+    r"(?:^|[:?.]\s*)\W*(?:no|nope|not\s+so|not\s+true|false|нет)\s*[,.!:;—–-]+\s*\w"
+    r"|[:—–]\s*(?:not\s+true|false|untrue|nope|no|no,?\s+(?:s?he|it|they)\s+(?:was|is|did|does)\s*n't)\W*$"
     r"|\bno\s+(?:s?he|it|they)\s+(?:wasn't|isn't|didn't|hasn't)\W*$",
     re.I,
 )
 _ALIVE = re.compile(
     r"(?<!\w)(?:(?:is|are|am|'s|'m|'re)\s+(?:still\s+|actually\s+|very\s+much\s+)?(?:alive|"
-    r"not\s+dead)|not\s+dead|alive\s+and\s+(?:well|kicking)|está\s+viv[oa]|sigue\s+viv[oa]|жив(?:а|ы)?\s+и\s+"
-    r"здоров\w*)(?!\w)",
+    r"not\s+dead)|not\s+dead|alive\s+and\s+\w+|está\s+viv[oa]|sigue\s+viv[oa]|жив(?:а|ы)?\s+и\s+"
+    r"здоров\w*|(?:что\s+)?(?:он|она|они)\s+жив(?:а|ы)?)(?!\w)",
     re.I,
 )
 _SAYS_SAFE = re.compile(
@@ -156,12 +156,13 @@ _SAYS_SAFE = re.compile(
 _COUNTER_REPORTS = re.compile(
     r"\bcontrary\s+to\s+(?:\w+\s+){0,2}?(?:reports?|claims?|rumou?rs?)\b"
     r"|\bthere\s+(?:was|were|is|are)\s+never\b"
+    r"|\bturns?\s+out\s+not\s+to\b|\bdeath\s+hoax\b"
     r"|\b(?:outed|exposed|revealed|unmasked|debunked|confirmed|declared|ruled)\s+(?:as\s+|to\s+be\s+)?"
     r"(?:a\s+)?(?:fake|hoax\w*|fraud|lie|false|untrue)\b",
     re.I,
 )
 _NOT_PREDICATE = re.compile(
-    r"\bnot\s+(?:found|among|dead|captured|arrested|kidnapped|killed|true|real|genuine|authentic|"
+    r"\bnot\s+(?:found|among|in|dead|captured|arrested|kidnapped|killed|true|real|genuine|authentic|"
     r"behind|responsible|involved|the\s+(?:real|same))\b",
     re.I,
 )
@@ -176,6 +177,14 @@ _NEG_COPULA = re.compile(
     r"\b(?:is|are|was|were|did|has|have|had)\s*(?:not|n't)\b(?!\s+(?:yet|only|just|enough|over|"
     r"expected|likely|ready|sure|clear|able))|\b(?:isn't|aren't|wasn't|weren't|didn't|hasn't)\b",
     re.I,
+)
+# "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии"
+_SAYS_NOT_INVOLVED = re.compile(
+    r"\bque\s+(?:\w+\s+){0,4}?no\s+(?:fue|es|era|hubo|ha|han|tiene|tuvo|particip\w+|est[áa]|"
+    r"estuvo|existe|existi[óo])\b"
+    r"|\bчто\s+(?:\w+\s+){0,3}?не\s+(?:причаст|виновн|участвова|имеет\s+отношени|имел\w*\s+"
+    r"отношени|связан|было|был|была|были)\w*",
+    re.IGNORECASE,
 )
 _NOT_INVOLVED = re.compile(
     r"\b(?:not|n't|never|no)\s+(?:been\s+)?(?:behind|responsible|involved|linked|connected|to\s+blame|"
@@ -208,8 +217,10 @@ _KICKER = re.compile(
     re.I,
 )
 _SPEAKER_NEGATES = re.compile(
-    r"(?:^|:\s+|\bsays?\s+(?:that\s+)?)(?:I|we|it|he|she|they)\s+(?:did|has|have|had|was|were)\s*"
-    r"(?:not|n't)\s+(?:actually\s+|ever\s+)?(?!(?:yet|only|just|been\s+able)\b)\w+",
+    r"(?:^|:\s+)(?:I|we|it|he|she|they)\s+(?:did|has|have|had|was|were)\s*"
+    r"(?:not|n't)\s+(?:actually\s+|ever\s+)?(?!(?:yet|only|just|been\s+able)\b)\w+"
+    r"|\bsays?\s+(?:that\s+)?(?:[\w'’-]+\s+){1,6}?(?:(?:is|are|was|were|did|has|have)\s*(?:not|n't)"
+    r"|not\s+\w+(?:ing|ed))\b(?!\s+(?:yet|only|just|enough|over|expected|likely|ready|sure|clear))",
     re.I,
 )
 _COPULA = re.compile(
@@ -249,8 +260,23 @@ def _has_claim(g: _Grammar, span: str, within: int) -> re.Match[str] | None:
 
 
 def _subject_is_institution(g: _Grammar, subject: str) -> bool:
-    words = _words(subject, 40)[-4:]
+    """Courts and parliaments reject claims and bills: their rejections are other news."""
+    words = _words(subject, 40)[-2:]
     return bool(words) and g.not_deniers.search(" ".join(words)) is not None
+
+
+# A denial inside a relative clause is background: "X, who denies wrongdoing, was charged",
+# "que niega haber…", "который отрицает вину"; so is a Russian participle ("отрицающий").
+_RELATIVE_BEFORE = re.compile(
+    r",\s*(?:who|which|que|quien|quienes|котор\w+)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+_RU_PARTICIPLE = re.compile(r"\w+(?:ющ|вш)(?:ий|ая|ее|ие|его|ему|им|ей|их|ую|ими)", re.IGNORECASE)
+
+
+def _in_relative_clause(masked: str, m: re.Match[str]) -> bool:
+    return bool(
+        _RU_PARTICIPLE.fullmatch(m.group(0)) or _RELATIVE_BEFORE.search(masked[: m.start()])
+    )
 
 
 def _deny_object_ok(g: _Grammar, after: str, raw_after: str) -> bool:
@@ -272,6 +298,8 @@ def _deny_object_ok(g: _Grammar, after: str, raw_after: str) -> bool:
             return True
     if g.accusation.search(" ".join(_words(after, 3))) and not g.blockers.search(head):
         return True
+    if g.lex.lang == "ru":
+        return True  # отрицать takes any fact as its object; its topic sense is a noun (masked)
     return _has_claim(g, after, 6) is not None
 
 
@@ -326,7 +354,9 @@ def find_denial(
 
 def _negation_screen(text: str, g: _Grammar) -> bool:
     if g.lex.lang != "en":
-        return bool(_ALIVE.search(text))
+        return bool(
+            _ALIVE.search(text) or _LEADING_NO.search(text) or _SAYS_NOT_INVOLVED.search(text)
+        )
     return bool(
         _LEADING_NO.search(text)
         or _ALIVE.search(text)
@@ -343,6 +373,8 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
 
 def _refute(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
     for m in g.refute.finditer(masked):
+        if _in_relative_clause(masked, m):
+            continue
         subject = _before(masked, m.start())
         if re.search(r"(?:требу|потребова|exig|pid)\w*\s*$", subject, re.I):
             continue  # "demanded a retraction" is not one
@@ -354,6 +386,8 @@ def _refute(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
 
 def _deny(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
     for m in g.deny.finditer(masked):
+        if _in_relative_clause(masked, m):
+            continue
         subject = _before(masked, m.start())
         after = _after(masked, m.end())
         raw_after = masked[m.end() :].lstrip()
@@ -388,6 +422,8 @@ def _deny(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Clau
 
 def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
     for m in g.reject.finditer(masked):
+        if _in_relative_clause(masked, m):
+            continue
         subject = _before(masked, m.start())
         if _subject_is_institution(g, subject):
             continue
@@ -467,7 +503,6 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             claim_after is not None and headline and not quoted and claim_after.start() <= 1,
             # "3-Boobed Woman a Fake"
             headline and re.search(r"\ban?\s+$", before) is not None and not after.strip(" .!'\""),
-            claim_after is not None and bool(last) and g.lex.lang != "en",
         )
         if any(rules):
             return _at("falsity", m, masked, speaker)
@@ -497,6 +532,10 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
     if alive:
         return _at("negation", alive, masked, speaker)
     if g.lex.lang != "en":
+        attributed = speaker is not None or g.attribution.search(masked) is not None
+        for applies, rx in ((True, _LEADING_NO), (attributed, _SAYS_NOT_INVOLVED)):
+            if applies and (found := rx.search(masked)):
+                return _at("negation", found, masked, speaker)
         return None
     for rx in (_KICKER, _COUNTER_REPORTS, _LEADING_NO):
         found = rx.search(masked)

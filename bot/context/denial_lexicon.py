@@ -84,11 +84,14 @@ EN = Lexicon(
         r"|pour(?:s|ed)?\s+cold\s+water\s+on"
         r"|counter(?:s|ed)?|challeng(?:e|es|ed)|rebuff(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?"
         r"|cast(?:s|ing)?\s+doubts?\s+on|doubt(?:s|ed)?|question(?:s|ed)"
+        r"|shut(?:s|ting)?\s+down|kill(?:s|ed)?|put(?:s)?\s+to\s+rest|laid\s+to\s+rest|quell(?:s|ed)?|squash(?:es|ed)?"
     ),
     claim_nouns=(
         r"reports?|reporting|claims?|allegations?|accusations?|rumou?rs?|speculation|"
         r"suggestions?|stor(?:y|ies)|assertions?|articles?|contentions?|narratives?|"
-        r"(?:conspiracy\s+)?theor(?:y|ies)|news|insinuations?|charges?\s+that|version\s+of\s+events"
+        r"(?:conspiracy\s+)?theor(?:y|ies)|news|insinuations?|charges?\s+that|version\s+of\s+events|"
+        r"accounts?\s+of|stud(?:y|ies)|findings|figures|estimates|statistics|characteri[sz]ations?|"
+        r"portrayals?|depictions?|buzz|gossip|talk\s+of|hype"
     ),
     accusation_nouns=(
         r"involvement|wrongdoing|responsibility|role|links?|ties|knowledge|complicity|"
@@ -103,11 +106,14 @@ EN = Lexicon(
         r"no\s+basis|made\s+up(?!\s+of)|(?:pure\s+)?fiction|fictitious|a\s+myth|absurd|"
         r"ridiculous|"
         r"(?:has|have|had)\s+(?:absolutely\s+)?nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|"
-        r"not\s+the\s+case|no\s+truth|a\s+(?:complete\s+|total\s+)?fabrication|slanderous"
+        r"not\s+the\s+case|no\s+truth|a\s+(?:complete\s+|total\s+)?fabrication|slanderous|"
+        r"nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|unproven|unsubstantiated|"
+        r"not\s+proven|(?<=of\s)lying|(?<=of\s)spreading\s+(?:lies|falsehoods)"
     ),
     naming_verbs=(
         r"call(?:s|ed|ing)?|label(?:s|ed|led|ling)?|brand(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
-        r"describ(?:e|es|ed|ing)|term(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?|decr(?:y|ies|ied)"
+        r"describ(?:e|es|ed|ing)|term(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?|decr(?:y|ies|ied)|"
+        r"accus(?:e|es|ed|ing)"
     ),
     hedges=(
         r"declin(?:e|es|ed|ing)\s+to\s+(?:comment|confirm|say|discuss)\w*"
@@ -133,7 +139,7 @@ EN = Lexicon(
     not_deniers=(
         r"court|judge|justices?|tribunal|jury|panel|appeals|magistrate|parliament|senate|"
         r"congress|lawmakers|legislat\w+|committee|voters|insurers?|assembly|council|board|"
-        r"(?<!white\s)house|mps|senators|shareholders|union\s+members"
+        r"(?<!white\s)house|shareholders"
     ),
     claim_blockers=(
         r"insurance|medical|asylum|benefits?|compensation|disability|pension|tax|damages|injury|"
@@ -189,7 +195,7 @@ ES = Lexicon(
     ),
     naming_verbs=(
         r"tach(?:a|an|ó|aron|ar)|calific(?:a|an|ó|aron|ar)|tild(?:a|an|ó|aron|ar)|"
-        r"llam(?:a|an|ó|aron)|denunci(?:a|an|ó|aron)\s+como|consider(?:a|an|ó|aron)|"
+        r"llam(?:a|an|ó|aron)|denunci(?:a|an|ó|aron)|consider(?:a|an|ó|aron)|acus(?:a|an|ó|aron)|"
         r"desestim(?:a|an|ó|aron)\s+como"
     ),
     hedges=(
@@ -208,8 +214,7 @@ ES = Lexicon(
     ),
     not_deniers=(
         r"tribunal|juez|jueza|jueces|corte|juzgado|fiscal[íi]a\s+rechaza\s+recurso|parlamento|"
-        r"senado|congreso|asamblea|c[áa]mara|diputados|senadores|comisi[óo]n|legisladores|"
-        r"pleno|votantes|consejo"
+        r"senado|congreso|asamblea|c[áa]mara|comisi[óo]n|pleno|votantes|consejo"
     ),
     claim_blockers=r"seguro|indemnizaci[óo]n|asilo|reclamaci(?:ón|ones)|recurso|demanda",
     complementizer=r"que",
@@ -255,7 +260,8 @@ RU = Lexicon(
         r"выдумк\w*|вымысл\w*|выдуман\w*|клевет\w*|дезинформаци\w*|вброс\w*|"
         r"беспочвенн\w*|необоснованн\w*|безосновательн\w*|абсурд\w*|бред\w*|чуш\w*|"
         r"утк(?:а|ой|у)|(?:это\s+)?неправда|не\s+соответствуют\s+истине|не\s+соответствует\s+истине|"
-        r"фальшивк\w*|сфабрикован\w*|домысл\w*"
+        r"фальшивк\w*|сфабрикован\w*|домысл\w*|"
+        r"не\s+счита\w+\s+(?:\w+\s+)?(?:достоверн|правдив|соответствующ|обоснованн)\w*"
     ),
     naming_verbs=(
         r"назва(?:л|ла|ли|ть)|называ(?:ет|ют|л|ла|ли)|охарактеризова\w+|квалифицирова\w+|"
@@ -273,8 +279,8 @@ RU = Lexicon(
         r"отрицани[ея]\s+(?:холокост|геноцид)\w*|неопровержим\w*"
     ),
     not_deniers=(
-        r"суд\w*|судь[яиюе]|госдум\w*|дум[аыеу]|парламент\w*|сенат\w*|совет\s+федерации|"
-        r"депутат\w*|комисси\w*|рад[аыу]|конгресс\w*|присяжн\w*"
+        r"суд(?:а|у|ом|е|ы|ов)?|судь[яиюе]|госдум\w*|дум[аыеу]|парламент\w*|сенат(?:а|у|ом|е)?|"
+        r"совет\s+федерации|комисси\w*|рад[аыу]|конгресс\w*|присяжн\w*"
     ),
     claim_blockers=r"иск\w*|страхов\w*|компенсаци\w*|апелляци\w*|жалоб\w*",
     complementizer=r"что",

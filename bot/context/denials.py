@@ -203,7 +203,8 @@ def _hedges(sentences: list[str]) -> list[Hedge]:
 def _lead(sentences: list[str]) -> tuple[int, str] | None:
     """The lead: the first sentence of the text, its dateline removed."""
     for i, sentence in enumerate(sentences[:2]):
-        lead = _DATELINE.sub("", sentence, count=1).strip()
+        # the lead's news is its first clause: "…was charged; he has denied wrongdoing" is not
+        lead = _DATELINE.sub("", sentence, count=1).split(";")[0].strip()
         if len(lead.split()) >= 3:
             return i, lead
     return None
