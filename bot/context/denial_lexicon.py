@@ -90,7 +90,8 @@ EN = Lexicon(
         r"reports?|reporting|claims?|allegations?|accusations?|rumou?rs?|speculation|"
         r"suggestions?|stor(?:y|ies)|assertions?|articles?|contentions?|narratives?|"
         r"(?:conspiracy\s+)?theor(?:y|ies)|news|insinuations?|charges?\s+that|version\s+of\s+events|"
-        r"accounts?\s+of|stud(?:y|ies)|findings|figures|estimates|statistics|characteri[sz]ations?|"
+        r"accounts?\s+of|(?:the|a|this|new|latest|[\w-]+'s)\s+stud(?:y|ies)|findings|figures|"
+        r"estimates|statistics|characteri[sz]ations?|"
         r"portrayals?|depictions?|buzz|gossip|talk\s+of|hype"
     ),
     accusation_nouns=(
