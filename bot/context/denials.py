@@ -45,6 +45,10 @@ CONFIRM = compile_cues(EN.confirm)
 REPORT = compile_cues(EN.report_nouns)
 ATTRIBUTION = compile_cues(EN.attribution)
 UNNAMED = compile_cues(EN.unnamed_source)
+# One search that every sentence holding body evidence passes (most sentences do not).
+BODY_SCREEN = compile_cues(
+    EN.denial + EN.denial_needs_object + EN.falsity + EN.debunk + EN.correction
+)
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 
@@ -130,7 +134,7 @@ def _sentence_finding(index: int, sentence: str) -> _Finding | None:
     if _is_question(sentence):
         return None
     norm = sentence.translate(_QUOTES)
-    if _DENY_OF_FALSITY.search(norm):
+    if not BODY_SCREEN.search(norm) or _DENY_OF_FALSITY.search(norm):
         return None
     masked = _mask(_mask(norm, HEDGES), TRAPS)
     finding = _Finding(index, sentence)
