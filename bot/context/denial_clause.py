@@ -128,7 +128,8 @@ _EN_PRONOUN_OBJECT = re.compile(r"^(?:it|this|them|any|everything|all\s+of|all)\
 _SPEAKER_COLON = re.compile(r"^\W*(?P<who>[^:\"]{2,60}?):\s+(?P<rest>.+)$")
 _TRAILING_SPEAKER = re.compile(
     r"(?P<rest>.+?)(?:,|\s[-–—]+)\s*(?P<who>[^,\"]{2,60}?)\s+(?:says?|said|tells|told|insists|"
-    r"claims|dijo|afirma|afirmó|asegura|aseguró|заявил\w*|сообщил\w*)\W*$",
+    r"claims|suggests|dijo|afirma|afirmó|asegura|aseguró|заявил\w*|сообщил\w*)\W*$"
+    r"|(?P<rest2>.+?):\s*(?P<who2>(?:[A-Z][\w.'’-]*\s*){1,3})$",
     re.I,
 )
 _EMPHATIC_NOT = re.compile(r"\bNOT\b")
@@ -175,7 +176,8 @@ _NEG_STATE = re.compile(
 )
 _NEG_COPULA = re.compile(
     r"\b(?:is|are|was|were|did|has|have|had)\s*(?:not|n't)\b(?!\s+(?:yet|only|just|enough|over|"
-    r"expected|likely|ready|sure|clear|able))|\b(?:isn't|aren't|wasn't|weren't|didn't|hasn't)\b",
+    r"expected|likely|ready|sure|clear|able))|\b(?:isn't|aren't|wasn't|weren't|didn't|hasn't)\b"
+    r"|\bnot\s+(?:a|an|the|in|among|found|true|real)\b",
     re.I,
 )
 # "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии"
@@ -186,6 +188,8 @@ _SAYS_NOT_INVOLVED = re.compile(
     r"отношени|связан|было|был|была|были)\w*",
     re.IGNORECASE,
 )
+_BARE_NOT = re.compile(r"\bnot\b|n't\b|\bnever\b", re.I)
+_COLON_NO = re.compile(r":\s+no\s+[a-z]+", re.I)
 _NOT_INVOLVED = re.compile(
     r"\b(?:not|n't|never|no)\s+(?:been\s+)?(?:behind|responsible|involved|linked|connected|to\s+blame|"
     r"part\s+of|the\s+source|(?:any\s+)?(?:role|involvement|links?|connection))\b",
@@ -205,7 +209,7 @@ _ARTIFACTS = re.compile(
 _TIGHT_COPULA = re.compile(
     r"(?:\b(?:is|are|was|were|it's|that's|proves?|proved|turns?\s+out\s+to\s+be|was\s+all|is\s+all)\s+"
     r"(?:(?:almost\s+)?(?:definitely|totally|completely|entirely|probably|likely|most\s+likely|"
-    r"reportedly|also|just|all|a|an|another)\s+){0,2}"
+    r"reportedly|also|just|all|a|an|another)\s+){0,2}(?:(?<=a\s)|(?<=an\s))?(?:[a-z]+\s+)?"
     r"|\b(?:almost\s+)?(?:definitely|totally|completely|entirely|probably|categorically|utterly|"
     r"likely|must\s+be|may\s+be|might\s+be)\s+(?:a\s+)?)$",
     re.I,
@@ -219,7 +223,7 @@ _KICKER = re.compile(
 _SPEAKER_NEGATES = re.compile(
     r"(?:^|:\s+)(?:I|we|it|he|she|they)\s+(?:did|has|have|had|was|were)\s*"
     r"(?:not|n't)\s+(?:actually\s+|ever\s+)?(?!(?:yet|only|just|been\s+able)\b)\w+"
-    r"|\bsays?\s+(?:that\s+)?(?:[\w'’-]+\s+){1,6}?(?:(?:is|are|was|were|did|has|have)\s*(?:not|n't)"
+    r"|\b(?:says?|insists?|maintains?)\s+(?:that\s+)?(?:[\w'’-]+\s+){1,6}?(?:(?:is|are|was|were|did|has|have)\s*(?:not|n't)"
     r"|not\s+\w+(?:ing|ed))\b(?!\s+(?:yet|only|just|enough|over|expected|likely|ready|sure|clear))",
     re.I,
 )
@@ -310,7 +314,7 @@ def _speaker_of(text: str) -> tuple[str | None, str]:
         return m.group("who").strip(), m.group("rest")
     m = _TRAILING_SPEAKER.match(text)
     if m:
-        return m.group("who").strip(), m.group("rest")
+        return (m.group("who") or m.group("who2")).strip(), m.group("rest") or m.group("rest2")
     return None, text
 
 
@@ -466,6 +470,13 @@ def _at(kind: DenialKind, m: re.Match[str], masked: str, speaker: str | None) ->
     )
 
 
+# The falsity words that call a claim false when they stand before it ("false reports"); the
+# others ("crazy rumours", "fake news" as a topic) describe rather than deny.
+_STRICT_FALSITY = re.compile(
+    r"false|fake(?:\s+news)?|bogus|baseless|unfounded|groundless|fabricated|untrue|hoax|"
+    r"ложн\w+|fals[oa]s?|infundad\w+|фейков\w+",
+    re.IGNORECASE,
+)
 # Falsity words that are predicates by themselves ("not true", "has nothing to do with reality").
 _VERBAL_FALSITY = ("no ", "not ", "не ", "без", "sin ", "carec", "nothing", "has ", "have ")
 
@@ -489,6 +500,8 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         rules = (
             # "the reports are untrue", "данные … не соответствуют действительности"
             claim_subject and (predicative or word.startswith(_VERBAL_FALSITY)),
+            # "Кремль не считает достоверными данные …": a verbal falsity before its claim
+            claim_after is not None and bool(last) and word.startswith(_VERBAL_FALSITY),
             # "The video … is a hoax", "… is almost definitely fake"
             _TIGHT_COPULA.search(before) is not None and bool(last) and not quoted,
             # "Es falso que …"
@@ -498,9 +511,13 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             # "'Nothing to do with reality,' the ambassador said"
             attributed and (predicative or quoted) and bool(last),
             # "… dismisses false reports", "ложные сообщения": a falsity on a claim
-            claim_after is not None and attributed and not word.startswith(("fake", "hoax")),
+            claim_after is not None and attributed and _STRICT_FALSITY.fullmatch(word) is not None,
             # "Fake news report claims …", "Trump's bogus claim": the headline calls a claim false
-            claim_after is not None and headline and not quoted and claim_after.start() <= 1,
+            claim_after is not None
+            and headline
+            and not quoted
+            and claim_after.start() <= 1
+            and _STRICT_FALSITY.match(word) is not None,
             # "3-Boobed Woman a Fake"
             headline and re.search(r"\ban?\s+$", before) is not None and not after.strip(" .!'\""),
         )
@@ -550,7 +567,8 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         (trailing, _NEG_COPULA),  # "Woman … is not al-Baghdadi's wife, Iraq says"
         (attributed, _SPEAKER_NEGATES),  # "WH: We didn't threaten …"
         (attributed, _NOT_INVOLVED),  # "…, says it was not behind the attack"
-        (bool(_DESPITE_REPORTS.search(masked)), _NEG_STATE),  # "… not dead, despite reports"
+        (bool(_DESPITE_REPORTS.search(masked)), _BARE_NOT),  # "… not dead, despite reports"
+        (bool(speaker and _SPEAKER_COLON.match(masked)), _COLON_NO),  # "DHS: No ISIL fighters …"
         (masked.count("NOT") == 1, _EMPHATIC_NOT),  # "Pope Francis did NOT say …"
     )
     for applies, rx in candidates:

@@ -84,7 +84,8 @@ EN = Lexicon(
         r"|pour(?:s|ed)?\s+cold\s+water\s+on"
         r"|counter(?:s|ed)?|challeng(?:e|es|ed)|rebuff(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?"
         r"|cast(?:s|ing)?\s+doubts?\s+on|doubt(?:s|ed)?|question(?:s|ed)"
-        r"|shut(?:s|ting)?\s+down|kill(?:s|ed)?|put(?:s)?\s+to\s+rest|laid\s+to\s+rest|quell(?:s|ed)?|squash(?:es|ed)?"
+        r"|retract(?:s|ed|ing)?|shut(?:s|ting)?\s+down"
+        r"|kill(?:s|ed)?(?=\s+(?:\S+\s+){0,3}?(?:rumou?rs?|reports?|speculation|stor(?:y|ies)))|put(?:s)?\s+to\s+rest|laid\s+to\s+rest|quell(?:s|ed)?|squash(?:es|ed)?"
     ),
     claim_nouns=(
         r"reports?|reporting|claims?|allegations?|accusations?|rumou?rs?|speculation|"
@@ -105,7 +106,7 @@ EN = Lexicon(
         r"fabricat(?:ed|ion|ions)|(?:a\s+)?lies?|nonsense|rubbish|a\s+hoax|hoax|bogus|"
         r"incorrect|inaccurate|(?:mis|dis)information|without\s+(?:any\s+)?(?:basis|foundation)|"
         r"no\s+basis|made\s+up(?!\s+of)|(?:pure\s+)?fiction|fictitious|a\s+myth|absurd|"
-        r"ridiculous|"
+        r"ridiculous|crazy|garbage|bullshit|hogwash|laughable|preposterous|doctored|photoshopped|"
         r"(?:has|have|had)\s+(?:absolutely\s+)?nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|"
         r"not\s+the\s+case|no\s+truth|a\s+(?:complete\s+|total\s+)?fabrication|slanderous|"
         r"nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|unproven|unsubstantiated|"
@@ -132,7 +133,7 @@ EN = Lexicon(
         r"|(?:not|never|no\s+longer)\s+den(?:y|ies|ying|ied)|refus(?:e|es|ed)\s+to\s+deny"
         r"|stop(?:s|ped)?\s+short\s+of\s+denying|no\s+denial|fail(?:s|ed)?\s+to\s+deny"
         r"|(?:can|could)\s*(?:not|n't)\s+(?:be\s+)?den(?:y|ied)|undeniabl[ey]|no\s+one\s+denies"
-        r"|(?:not|n't|never)\s+(?:\w+\s+)?(?:a\s+)?(?:hoax|fake|lie|fabricat\w*|bogus|made\s+up)"
+        r"|(?:not|n't|never|no)\s+(?:\w+\s+)?(?:a\s+)?(?:hoax|fake|lie|fabricat\w*|bogus|made\s+up)"
         r"|denial[-\s]of[-\s]service|in\s+denial|self[-\s]denial|plausible\s+deniability"
         r"|(?:climate|election|holocaust|genocide|science|covid|vaccine|aids|grief)[-\s]+"
         r"deni(?:al|alism|ers?)|deniers?"
