@@ -236,6 +236,8 @@ class Denial:
     claim: str | None = None
     evidence: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()
+    # What is denied, in English, for the wording: "report", "reports", "claim", "allegations"…
+    denied_thing: str | None = None
     # Denials the text mentions below its lead ("…, who has denied the allegations"): context
     # shown by /story, never the DENIAL label.
     mentions: tuple[str, ...] = ()
@@ -251,6 +253,7 @@ class Denial:
             "claim": self.claim,
             "evidence": list(self.evidence),
             "cues": list(self.cues),
+            "denied_thing": self.denied_thing,
             "mentions": list(self.mentions),
         }
 
@@ -293,6 +296,7 @@ class StoryContext:
                 claim=d.get("claim"),
                 evidence=tuple(d.get("evidence") or ()),
                 cues=tuple(d.get("cues") or ()),
+                denied_thing=d.get("denied_thing"),
                 mentions=tuple(d.get("mentions") or ()),
             ),
             hedges=tuple(Hedge(**h) for h in data.get("hedges") or ()),

@@ -25,13 +25,13 @@ screen per language rejects the ~97 % of clauses that hold no denial word before
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
 from bot.context.denial_lexicon import LEXICONS, Lexicon
 
-__all__ = ["ClauseDenial", "DenialKind", "find_denial", "screen"]
+__all__ = ["ClauseDenial", "DenialKind", "attribution_span", "find_denial", "screen"]
 
 DenialKind = Literal["deny", "refute", "reject", "naming", "falsity", "negation"]
 
@@ -48,6 +48,7 @@ class ClauseDenial:
     subject: str  # the text before the predicate (the denier's span, untrimmed)
     obj: str  # the text after the predicate (the denied thing's span)
     speaker: str | None = None  # an attribution after the clause ("…, Kremlin says")
+    clause: str = ""  # the asserted clause, hedges and traps masked
 
 
 def _rx(fragment: str) -> re.Pattern[str]:
@@ -99,6 +100,12 @@ def _grammar(lang: str) -> _Grammar:
 
 def _lang(lang: str | None) -> str:
     return lang if lang in LEXICONS else "en"
+
+
+def attribution_span(text: str, lang: str | None) -> tuple[int, int] | None:
+    """Where the first speech verb of `text` stands ("заявили", "said"), if any."""
+    m = _grammar(_lang(lang)).attribution.search(text)
+    return (m.start(), m.end()) if m else None
 
 
 def screen(text: str, lang: str | None) -> bool:
@@ -352,7 +359,7 @@ def find_denial(
     for finder in finders:
         found = finder(g, masked, headline, speaker)
         if found is not None:
-            return found
+            return replace(found, clause=masked)
     return None
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.context.cues import EN, CueSet, compile_cues
-from bot.context.denial_clause import ClauseDenial, find_denial, screen
+from bot.context.denial_clause import ClauseDenial, attribution_span, find_denial, screen
 from bot.context.entities import (
     _CAP,
     _POSSESSIVE_ORG_RE,
@@ -265,7 +265,7 @@ def detect_denial(
 
     deniers: list[Denier] = []
     for h in hits:
-        _add_denier(deniers, _clause_denier(h, resolver))
+        _add_denier(deniers, _clause_denier(h, resolver, lang))
     for f in findings:
         for d in _speakers(sentences, f.index, resolver):
             _add_denier(deniers, d)
@@ -290,8 +290,55 @@ def detect_denial(
         claim=claim,
         evidence=tuple(evidence),
         cues=tuple(dict.fromkeys(cues)),
+        denied_thing=_denied_thing(hits),
     )
     return denial, hedges
+
+
+# The denied thing, named in English whatever the item's language (the wording is English).
+_THINGS: tuple[tuple[str, str, str], ...] = (
+    # (pattern, singular, plural)
+    (
+        r"reports?|reporting|informes?|reportes?|informaci(?:ón|ones)|сообщени\w*|данн\w+|сведени\w*",
+        "report",
+        "reports",
+    ),
+    (
+        r"stor(?:y|ies)|articles?|art[íi]culos?|publicaci(?:ón|ones)|noticias?|публикаци\w*|стать\w+|"
+        r"материал\w*",
+        "story",
+        "stories",
+    ),
+    (r"allegations?|alegaciones|imputaciones", "allegation", "allegations"),
+    (r"accusations?|acusaci(?:ón|ones)|señalamientos?|обвинени\w*", "accusation", "accusations"),
+    (r"rumou?rs?|rumor(?:es)?|bulos?|слух\w*", "rumour", "rumours"),
+    (r"speculation|especulaci(?:ón|ones)|спекуляци\w*|домысл\w*", "speculation", "speculation"),
+    (
+        r"claims?|afirmaci(?:ón|ones)|versi(?:ón|ones)|утверждени\w*|заявлени\w*|верси\w*",
+        "claim",
+        "claims",
+    ),
+)
+_THING_RES = tuple(
+    (re.compile(rf"(?<!\w)(?:{rx})(?!\w)", re.IGNORECASE), one, many) for rx, one, many in _THINGS
+)
+_PLURAL_HINT = re.compile(r"(?:s|es|ies|ones|ия|ии|ы|и|ей)$", re.IGNORECASE)
+
+
+def _denied_thing(hits: list[ClauseDenial]) -> str | None:
+    """The first claim noun of the denied thing ("reports", "claim"), or None."""
+    best: tuple[int, str] | None = None
+    for hit in hits:
+        at = hit.clause.find(hit.cue) if hit.cue else -1
+        before = hit.clause[:at] if at > 0 else hit.subject
+        head = " ".join(hit.obj.split()[:8]) or " ".join(before.split()[-8:])
+        for rx, one, many in _THING_RES:
+            m = rx.search(head)
+            if m and (best is None or m.start() < best[0]):
+                word = m.group(0)
+                plural = many if word.lower() != one and _PLURAL_HINT.search(word) else one
+                best = (m.start(), plural)
+    return best[1] if best else None
 
 
 _RELATION_OF = re.compile(
@@ -302,18 +349,55 @@ _RELATION_OF = re.compile(
 )
 
 
-def _clause_denier(hit: ClauseDenial, resolver: OutletResolver | None) -> Denier | None:
-    """The denier of a headline or lead: the subject before the predicate, else the speaker."""
-    for chunk in (hit.subject, hit.speaker):
+def _clause_denier(
+    hit: ClauseDenial, resolver: OutletResolver | None, lang: str | None = "en"
+) -> Denier | None:
+    """The denier of a headline or lead: the subject before the predicate, else the speaker.
+
+    When the subject holds a speech verb ("В «Ростехе» заявили, что данные WSJ …"), the denier
+    is who speaks, before the verb, not the author of the denied thing after it."""
+    subject = hit.subject
+    span = attribution_span(subject, lang) if hit.kind in {"falsity", "negation"} else None
+    if span is not None and subject[: span[0]].strip():
+        subject = subject[: span[0]]
+    order = (
+        (hit.speaker, subject) if hit.kind in {"falsity", "negation"} else (subject, hit.speaker)
+    )
+    for chunk in order:
         if chunk:
             rel = _RELATION_OF.match(" ".join(chunk.split()))
             if rel and rel.group("name")[:1].isupper():
                 return Denier(normalise_name(rel.group("name").strip()), rel.group("role").lower())
             chunk = re.sub(r"^(?:[Вв]о?|[Ee]n|[Ii]n)\s+", "", chunk.strip())
-            d = _denier_from(chunk, resolver)
+            d = _without_article(_denier_from(chunk, resolver) or _capitalised_denier(chunk))
             if d is not None:
                 return d
     return None
+
+
+def _capitalised_denier(chunk: str) -> Denier | None:
+    """The subject of a Spanish or Russian clause: its last run of capitalised words."""
+    words = chunk.strip(" ,:;\"'«»").split()
+    run: list[str] = []
+    for word in reversed(words):
+        bare = word.strip("«»\"'")
+        if bare[:1].isupper() or (run and bare.lower() in {"de", "del", "la", "el"}):
+            run.insert(0, bare)
+        elif run:
+            break
+    while run and run[0].lower() in {"de", "del", "la", "el", "the", "в", "во"}:
+        run.pop(0)
+    if not run or len(run) > 5:
+        return None
+    name = " ".join(run)
+    return None if name.lower() in _NOT_DENIERS else Denier(name)
+
+
+def _without_article(d: Denier | None) -> Denier | None:
+    if d is None:
+        return None
+    name = re.sub(r"^(?:The|El|La|Los|Las)\s+", "", d.name)
+    return Denier(name, d.role) if name != d.name else d
 
 
 def _object_outlet(
