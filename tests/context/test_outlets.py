@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -30,6 +31,25 @@ from bot.models import Fact, OutletCard
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "seed_radiohc.txt"
 ASD = "ASD State Media Matrix (MIT)"
+FREEBIE = "freebie websources (MIT)"
+ASD_CSV = (
+    "https://github.com/ASD-at-GMF/state-media-profiles/blob/d878fee1e0ae/State_Media_Matrix.csv"
+)
+FEEDS_FILE = ROOT / "feeds.yaml"
+
+
+def asd_row(line: int) -> str:
+    """The source string of a fact from line `line` of the pinned ASD matrix."""
+    return f"{ASD}, line {line}: {ASD_CSV}?plain=1#L{line}"
+
+
+# A source a reader can open: a URL (Wikipedia, the outlet's about page, the ASD or freebie row),
+# never a bare dataset or file name such as "newsbot overrides".
+_CHECKABLE_RE = re.compile(r"(?:^|: )https://[^\s/]+\.[a-z]{2,}/\S+$")
+
+
+def checkable(source: str | None) -> bool:
+    return bool(source) and _CHECKABLE_RE.search(source or "") is not None
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +85,18 @@ def test_radiohc_by_domain(registry: OutletRegistry, query: str) -> None:
     assert card.country.value == "Cuba"
     assert card.state_media.value == "state-controlled"
     assert card.owner.value == "Cuban Institute of Radio and Television (ICRT)"
-    assert card.state_media.source is not None and "newsbot overrides" in card.state_media.source
+    assert card.state_media.source == asd_row(680).replace(
+        "line 680:", "line 680 (its owner ICRT, state-controlled):"
+    )
+    assert card.owner.source == "https://en.wikipedia.org/wiki/Radio_Havana_Cuba"
 
 
 def test_tass_by_domain(registry: OutletRegistry) -> None:
     card = registry.by_domain("tass.com")
     assert card is not None and card.id == "tass"
     assert (card.name, card.country.value) == ("TASS", "Russia")
-    assert card.state_media == Fact("state-controlled", ASD)  # from the data, not the overrides
+    assert card.state_media == Fact("state-controlled", asd_row(362))  # the data's ASD row
+    assert card.owner == Fact("Government of Russia", "https://en.wikipedia.org/wiki/TASS")
     assert card.reliability == Fact("generally unreliable", RELIABILITY_SOURCE)
     assert registry.by_domain("WWW.TASS.COM") is card
     assert registry.by_domain("tass.ru") is card
@@ -94,7 +118,7 @@ def test_wsj_by_domain(registry: OutletRegistry, query: str) -> None:
     assert card is not None and card.id == "wsj"
     assert card.name == "The Wall Street Journal"
     assert card.country.value == "United States"
-    assert card.owner.value == "Dow Jones (News Corp)"
+    assert card.owner.value == "Dow Jones & Company, part of News Corp"
     assert card.reliability.value == "generally reliable"
 
 
@@ -274,7 +298,10 @@ def test_card_line_and_dict(registry: OutletRegistry) -> None:
     assert set(data["sources"]) == {"country", "owner", "state_media"}
     assert OutletCard.from_dict(data) == card
     wsj = registry.get("wsj")
-    assert wsj is not None and wsj.line() == "The Wall Street Journal · United States"
+    assert wsj is not None and wsj.line() == (
+        "The Wall Street Journal · United States · privately owned"
+        " (Dow Jones & Company, part of News Corp)"
+    )
 
 
 def test_every_fact_has_a_source(registry: OutletRegistry) -> None:
@@ -330,7 +357,7 @@ def test_with_outlets_merges_by_domain_and_overrides_stated_facts(
     assert card is not None
     assert merged.get("tass") is card  # former id still resolves
     assert card.owner == Fact("Russian government", "feeds.yaml")
-    assert card.state_media == Fact("state-controlled", ASD)
+    assert card.state_media == Fact("state-controlled", asd_row(362))
     assert card.domains[0] == "tass.com" and "tass.ru" in card.domains
     assert merged.by_domain("tass.ru") is card
     assert merged.by_name("TASS") is card and merged.by_name("TASS English") is card
@@ -507,7 +534,8 @@ def test_build_document(build: ModuleType) -> None:
     assert cards["el-pais"]["name"] == "El País"
     assert "country" not in cards["nowhere-post"]
     assert doc["reliability"] == {"dw.com": 1, "tass.com": -1, "wsj.com": 1}
-    assert doc["sources"]["asd"] == ASD
+    assert doc["sources"]["asd"]["label"] == ASD
+    assert "rows" not in tass  # these inline rows carry no line numbers
     assert any("prensa-latina.cu" in line for line in log)
     assert any("'ZZ'" in line for line in log)
 
@@ -525,7 +553,7 @@ def test_build_is_deterministic_and_loads(build: ModuleType) -> None:
     assert card is not None and card.state_media == Fact("state-controlled", ASD)
     assert card.reliability.value == "generally unreliable"
     mixed = {
-        "sources": {"asd": ASD, "freebie": "freebie websources (MIT)"},
+        "sources": {"asd": ASD, "freebie": FREEBIE},
         "cards": [
             {
                 "id": "x",
@@ -537,5 +565,5 @@ def test_build_is_deterministic_and_loads(build: ModuleType) -> None:
         ],
     }
     (x,) = _cards_from_data(mixed)
-    assert x.country == Fact("Cuba", "freebie websources (MIT)") and x.owner == Fact("Y", ASD)
+    assert x.country == Fact("Cuba", FREEBIE) and x.owner == Fact("Y", ASD)
     assert x.state_media == Fact(None)
