@@ -172,6 +172,13 @@ _TEXT_STOPWORDS = frozenset(
 _NEVER_IN_TEXT = frozenset({"dawn", "pl"})
 
 
+def _names(card: OutletCard) -> Iterator[tuple[int, str]]:
+    """(priority, text) of the card's name (0) and each alias (1)."""
+    yield 0, card.name
+    for alias in card.aliases:
+        yield 1, alias
+
+
 def _text_forms(card: OutletCard) -> Iterator[tuple[int, str]]:
     """(priority, surface) to look for in text: name (1) and aliases (0), plus each without a
     leading "The" when at least two words remain ("Wall Street Journal", not "Times")."""
@@ -331,6 +338,9 @@ class OutletRegistry:
         self._by_name = self._index_names(name_key)
         self._by_loose = self._index_names(_loose_key)
         self._matcher: _TextMatcher | None = None
+        # per card: (priority, name key, loose key) of its name (0) and aliases (1); built on
+        # the first `candidates` call
+        self._name_keys: list[tuple[OutletCard, tuple[tuple[int, str, str], ...]]] | None = None
 
     # -- construction helpers
 
@@ -452,12 +462,16 @@ class OutletRegistry:
                 return [card]
         loose = _loose_key(query)
         prefix = re.compile(re.escape(key) + r"(?!\w)")
+        if self._name_keys is None:
+            self._name_keys = [
+                (card, tuple((p, name_key(t), _loose_key(t)) for p, t in _names(card)))
+                for card in self._cards.values()
+            ]
         ranked: list[tuple[tuple[int, int, int, str], OutletCard]] = []
-        for card in self._cards.values():
+        for card, keys in self._name_keys:
             best: tuple[int, int] | None = None  # (match kind, name-before-alias)
-            for priority, text in ((0, card.name), *((1, alias) for alias in card.aliases)):
-                text_key = name_key(text)
-                if text_key == key or (loose and _loose_key(text) == loose):
+            for priority, text_key, text_loose in keys:
+                if text_key == key or (loose and text_loose == loose):
                     kind = 0
                 elif prefix.match(text_key):
                     kind = 1
