@@ -808,3 +808,22 @@ def test_cli_outlet_lists_candidates_and_finds_non_latin_aliases() -> None:
     unknown = newsbot("Nobody", "News")
     assert unknown.returncode == 1 and unknown.stdout == ""
     assert unknown.stderr.strip() == "newsbot: no outlet known for 'Nobody News'"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        *("www.404media.co", "www.csmonitor.com", "www.boston.com", "www.cnet.com"),
+        *("mashable.com", "www.vox.com", "www.ilmessaggero.it", "www.nbcnewyork.com"),
+        *("www.cbsnews.com", "www.economist.com", "foreignpolicy.com", "www.newyorker.com"),
+        *("www.wired.com", "www.spiegel.de", "www.ndtv.com", "www.businessinsider.com"),
+        *("www.huffpost.com", "news.yahoo.com", "news.sky.com", "www.bild.de"),
+        *("www.corriere.it", "www.hindustantimes.com", "www.japantimes.co.jp"),
+        *("www.smh.com.au", "www.theglobeandmail.com", "www.clarin.com", "www.infobae.com"),
+        *("www1.folha.uol.com.br", "oglobo.globo.com", "www.bloomberg.com", "www.axios.com"),
+    ],
+)
+def test_widely_read_outlets_have_sourced_owners(registry: OutletRegistry, host: str) -> None:
+    card = registry.by_domain(host)
+    assert card is not None, host
+    assert_checkable_facts(card)
