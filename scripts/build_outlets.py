@@ -10,9 +10,11 @@ This script owns the translation of three public datasets into compact outlet ca
 * Wikipedia perennial sources via idiap/News-Media-Reliability (CC BY-SA 4.0): domain →
   editors' reliability score, shipped as a table the registry applies at load time.
 
-Precedence on conflicts: overrides (applied at run time by `bot.context.outlets`), then ASD,
-then freebie. Conflicts are logged to stderr. The output is deterministic (sorted keys, stable
-order, no timestamps), one card per line so diffs stay readable.
+Each card records the CSV line of the row its ASD / freebie facts come from ("rows"), so the
+registry cites that row's URL at the pinned commit. Precedence on conflicts: overrides (applied
+at run time by `bot.context.outlets`), then ASD, then freebie. Conflicts are logged to stderr.
+The output is deterministic (sorted keys, stable order, no timestamps), one card per line so
+diffs stay readable.
 
 Usage: python scripts/build_outlets.py [--data DIR] [--out FILE]
 """

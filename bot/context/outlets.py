@@ -5,7 +5,9 @@ mention in free text (DESIGN §7, "Outlet card"). The cards come from the packag
 `bot/data/outlets.json` (built by `scripts/build_outlets.py` from the ASD State Media Matrix,
 freebie and the Wikipedia perennial-sources list) merged with the hand-written
 `bot/data/outlet_overrides.yaml`; the feeds file can merge more cards in with `with_outlets`.
-Every fact keeps the source it came from; a fact nobody states stays unknown. No network.
+Every fact keeps the source it came from, one a reader can open (a dataset fact cites its row's
+line URL, an override its Wikipedia article or about page); a fact nobody states stays unknown.
+`candidates` lists the cards a shared or partial name may mean ("ABC"). No network.
 
 Resolution rules, in short:
 
