@@ -285,7 +285,16 @@ async def feeds_list(db: str, feeds_path: str, as_json: bool) -> int:
 def outlet(query: str, as_json: bool) -> int:
     from bot.context.outlets import OutletRegistry
 
-    card = OutletRegistry.default().lookup(query)
+    registry = OutletRegistry.default()
+    card = registry.lookup(query)
+    if card is None and (candidates := registry.candidates(query)):
+        if as_json:
+            print(dumps({"candidates": [c.to_dict() for c in candidates]}))
+            return EXIT_OK
+        print(f"{query!r} may be any of:")
+        for c in candidates:
+            print(f"  {c.line()}  [{c.id}]")
+        return EXIT_OK
     if card is None:
         if as_json:
             print("null")

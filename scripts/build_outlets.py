@@ -10,9 +10,11 @@ This script owns the translation of three public datasets into compact outlet ca
 * Wikipedia perennial sources via idiap/News-Media-Reliability (CC BY-SA 4.0): domain →
   editors' reliability score, shipped as a table the registry applies at load time.
 
-Precedence on conflicts: overrides (applied at run time by `bot.context.outlets`), then ASD,
-then freebie. Conflicts are logged to stderr. The output is deterministic (sorted keys, stable
-order, no timestamps), one card per line so diffs stay readable.
+Each card records the CSV line of the row its ASD / freebie facts come from ("rows"), so the
+registry cites that row's URL at the pinned commit. Precedence on conflicts: overrides (applied
+at run time by `bot.context.outlets`), then ASD, then freebie. Conflicts are logged to stderr.
+The output is deterministic (sorted keys, stable order, no timestamps), one card per line so
+diffs stay readable.
 
 Usage: python scripts/build_outlets.py [--data DIR] [--out FILE]
 """
@@ -40,10 +42,21 @@ ASD_FILE = "asd_state_media_matrix.csv"
 FREEBIE_FILE = "freebie_websources.csv"
 RSP_FILE = "wikipedia_rsp_domains_idiap.json"
 
-SOURCES: dict[str, str] = {
-    "asd": "ASD State Media Matrix (MIT)",
-    "freebie": "freebie websources (MIT)",
+# Each dataset's label and the URL of one line of the pinned file, so a reader can open the very
+# row a fact comes from (GitHub shows line N of a CSV with "?plain=1#LN").
+SOURCES: dict[str, dict[str, str]] = {
+    "asd": {
+        "label": "ASD State Media Matrix (MIT)",
+        "row_url": "https://github.com/ASD-at-GMF/state-media-profiles/blob/d878fee1e0ae/"
+        "State_Media_Matrix.csv?plain=1#L{line}",
+    },
+    "freebie": {
+        "label": "freebie websources (MIT)",
+        "row_url": "https://github.com/savkov/freebie/blob/ece4dd58b16e/"
+        "freebie/websources.csv?plain=1#L{line}",
+    },
 }
+LINE_KEY = "_line"  # read_csv's extra key: the file line a row starts on
 
 # ASD / State Media Monitor typology codes in plain words.
 TYPOLOGY: dict[str, str] = {
@@ -143,11 +156,14 @@ class Draft:
     state_media: str | None = None
     language: str | None = None
     src: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # source code → line of its row
 
-    def set_fact(self, name: str, value: str | None, source: str) -> None:
+    def set_fact(self, name: str, value: str | None, source: str, line: int | None = None) -> None:
         if value:
             setattr(self, name, value)
             self.src[name] = source
+            if line is not None:
+                self.rows.setdefault(source, line)
 
     def add_alias(self, alias: str) -> None:
         alias = alias.strip()
@@ -170,6 +186,9 @@ class Draft:
             out["src"] = next(iter(src.values()))
         elif src:
             out["src"] = src
+        rows = {code: line for code, line in self.rows.items() if code in src.values()}
+        if rows:
+            out["rows"] = rows
         return out
 
 
@@ -265,12 +284,24 @@ def owner_of(company: str, asset: str) -> str | None:
 # ---------------------------------------------------------------- dataset readers
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
+def read_csv(path: Path) -> list[dict[str, Any]]:
+    """Rows as dicts, each with LINE_KEY: the line it starts on (quoted fields may span lines)."""
+    rows: list[dict[str, Any]] = []
     with path.open(encoding="utf-8", newline="") as handle:
-        return [dict(row) for row in csv.DictReader(handle)]
+        reader = csv.DictReader(handle)
+        start = 2  # line 1 is the header
+        for row in reader:
+            rows.append({**row, LINE_KEY: start})
+            start = reader.reader.line_num + 1
+    return rows
 
 
-def asd_drafts(rows: Iterable[Mapping[str, str]], log: Log = _stderr) -> list[Draft]:
+def _line(row: Mapping[str, Any]) -> int | None:
+    line = row.get(LINE_KEY)
+    return line if isinstance(line, int) else None
+
+
+def asd_drafts(rows: Iterable[Mapping[str, Any]], log: Log = _stderr) -> list[Draft]:
     """One draft per (country, asset name); a domain listed for two assets stays with the first."""
     groups: dict[tuple[str, str], Draft] = {}
     domain_owner: dict[str, tuple[str, str]] = {}
@@ -287,9 +318,9 @@ def asd_drafts(rows: Iterable[Mapping[str, str]], log: Log = _stderr) -> list[Dr
         owner = owner_of(row.get("Media company") or "", name)
         if draft is None:
             draft = Draft(id="", name=name)
-            draft.set_fact("country", country, "asd")
-            draft.set_fact("state_media", status, "asd")
-            draft.set_fact("owner", owner, "asd")
+            draft.set_fact("country", country, "asd", _line(row))
+            draft.set_fact("state_media", status, "asd", _line(row))
+            draft.set_fact("owner", owner, "asd", _line(row))
             groups[key] = draft
         else:
             if status and draft.state_media and status != draft.state_media:
@@ -322,7 +353,7 @@ def _resolve(domain: str, index: Mapping[str, Draft]) -> Draft | None:
 
 
 def merge_freebie(
-    drafts: list[Draft], rows: Iterable[Mapping[str, str]], log: Log = _stderr
+    drafts: list[Draft], rows: Iterable[Mapping[str, Any]], log: Log = _stderr
 ) -> list[Draft]:
     """freebie sites merged into `drafts` by domain (ASD facts win) or added as new drafts."""
     by_domain = {d: draft for draft in drafts for d in draft.domains}
@@ -367,14 +398,14 @@ def merge_freebie(
             if country and target.country and country != target.country:
                 log(f"freebie: {name}: country {country} vs {target.country}: kept the latter")
             if not target.country:
-                target.set_fact("country", country, "freebie")
+                target.set_fact("country", country, "freebie", _line(row))
             if not target.language:
                 target.language = language
             continue
         draft = Draft(id="", name=name, domains=[domain] if domain else [])
         for alias in aliases:
             draft.add_alias(alias)
-        draft.set_fact("country", country, "freebie")
+        draft.set_fact("country", country, "freebie", _line(row))
         draft.language = language
         out.append(draft)
         if domain:
@@ -430,8 +461,8 @@ def reliability_table(data: Mapping[str, Any], log: Log = _stderr) -> dict[str, 
 
 
 def build(
-    asd_rows: Iterable[Mapping[str, str]],
-    freebie_rows: Iterable[Mapping[str, str]],
+    asd_rows: Iterable[Mapping[str, Any]],
+    freebie_rows: Iterable[Mapping[str, Any]],
     rsp: Mapping[str, Any],
     log: Log = _stderr,
 ) -> dict[str, Any]:
@@ -440,7 +471,7 @@ def build(
     assign_ids(drafts)
     log_ambiguous_names(drafts, log)
     return {
-        "format": 1,
+        "format": 2,
         "generated_by": "scripts/build_outlets.py; licences in bot/data/ATTRIBUTION.md",
         "sources": dict(SOURCES),
         "cards": sorted((d.to_json() for d in drafts), key=lambda c: c["id"]),

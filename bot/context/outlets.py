@@ -5,7 +5,9 @@ mention in free text (DESIGN §7, "Outlet card"). The cards come from the packag
 `bot/data/outlets.json` (built by `scripts/build_outlets.py` from the ASD State Media Matrix,
 freebie and the Wikipedia perennial-sources list) merged with the hand-written
 `bot/data/outlet_overrides.yaml`; the feeds file can merge more cards in with `with_outlets`.
-Every fact keeps the source it came from; a fact nobody states stays unknown. No network.
+Every fact keeps the source it came from, one a reader can open (a dataset fact cites its row's
+line URL, an override its Wikipedia article or about page); a fact nobody states stays unknown.
+`candidates` lists the cards a shared or partial name may mean ("ABC"). No network.
 
 Resolution rules, in short:
 
@@ -43,7 +45,10 @@ __all__ = [
     "normalize_host",
 ]
 
-RELIABILITY_SOURCE = "Wikipedia:Reliable sources/Perennial sources (CC BY-SA 4.0)"
+RELIABILITY_SOURCE = (
+    "Wikipedia:Reliable sources/Perennial sources (CC BY-SA 4.0): "
+    "https://en.wikipedia.org/wiki/Wikipedia:Reliable_sources/Perennial_sources"
+)
 RELIABILITY_WORDS: Mapping[int, str] = {
     1: "generally reliable",
     0: "no consensus",
@@ -164,6 +169,16 @@ _TEXT_STOPWORDS = frozenset(
     | {"mena", "nan", "ont", "petra", "pia", "pts", "rss", "sta", "tak", "tap", "von", "vox"}
     | {"wal"}
 )
+# Names and aliases that are everyday words or abbreviations in news text at any rank ("at dawn",
+# "PL" for the Premier League): kept for lookups, never matched in free text.
+_NEVER_IN_TEXT = frozenset({"dawn", "pl"})
+
+
+def _names(card: OutletCard) -> Iterator[tuple[int, str]]:
+    """(priority, text) of the card's name (0) and each alias (1)."""
+    yield 0, card.name
+    for alias in card.aliases:
+        yield 1, alias
 
 
 def _text_forms(card: OutletCard) -> Iterator[tuple[int, str]]:
@@ -325,6 +340,9 @@ class OutletRegistry:
         self._by_name = self._index_names(name_key)
         self._by_loose = self._index_names(_loose_key)
         self._matcher: _TextMatcher | None = None
+        # per card: (priority, name key, loose key) of its name (0) and aliases (1); built on
+        # the first `candidates` call
+        self._name_keys: list[tuple[OutletCard, tuple[tuple[int, str, str], ...]]] | None = None
 
     # -- construction helpers
 
@@ -428,6 +446,47 @@ class OutletRegistry:
             card = self._cards[card_id] if card_id is not None else None
         return card
 
+    def candidates(self, query: str, limit: int = 10) -> list[OutletCard]:
+        """Cards `query` may name, best first, for a lookup that found none or several.
+
+        First every card whose name or alias is `query` (however many share it: "ABC" is the
+        Australian broadcaster and the Spanish daily), then cards with a name or alias that
+        starts with it as whole words ("ABC" → "ABC News"); curated cards, then names, first.
+        A domain gives the card owning it, if any.
+        """
+        query = query.strip()
+        key = name_key(query)
+        if not key:
+            return []
+        if _looks_like_domain(query):
+            card = self.by_domain(query)
+            if card is not None:
+                return [card]
+        loose = _loose_key(query)
+        prefix = re.compile(re.escape(key) + r"(?!\w)")
+        if self._name_keys is None:
+            self._name_keys = [
+                (card, tuple((p, name_key(t), _loose_key(t)) for p, t in _names(card)))
+                for card in self._cards.values()
+            ]
+        ranked: list[tuple[tuple[int, int, int, str], OutletCard]] = []
+        for card, keys in self._name_keys:
+            best: tuple[int, int] | None = None  # (match kind, name-before-alias)
+            for priority, text_key, text_loose in keys:
+                if text_key == key or (loose and text_loose == loose):
+                    kind = 0
+                elif prefix.match(text_key):
+                    kind = 1
+                else:
+                    continue
+                if best is None or (kind, priority) < best:
+                    best = (kind, priority)
+            if best is not None:
+                rank = self._ranks.get(card.id, 0)
+                ranked.append(((best[0], -rank, best[1], card.name.casefold()), card))
+        ranked.sort(key=lambda item: item[0])
+        return [card for _, card in ranked[: max(0, limit)]]
+
     def __len__(self) -> int:
         return len(self._cards)
 
@@ -446,6 +505,8 @@ class OutletRegistry:
             rank = self._ranks.get(card.id, 0)
             for priority, surface in _text_forms(card):
                 if len(surface) < 2 or (rank == 0 and not _text_worthy(surface, places)):
+                    continue
+                if surface.lower() in _NEVER_IN_TEXT:
                     continue
                 table, key = (
                     (exact, surface) if _is_short_caps(surface) else (insensitive, surface.lower())
@@ -599,18 +660,39 @@ def load_overrides(text: str) -> list[OutletCard]:
     return cards
 
 
+def _source_text(source: str | Mapping[str, str], line: int | None) -> str:
+    """A dataset's label, with the URL of the row a card's fact comes from when it is known:
+    "ASD State Media Matrix (MIT), line 362: https://github.com/…/State_Media_Matrix.csv…#L362"."""
+    if isinstance(source, str):
+        return source
+    label, row_url = source["label"], source.get("row_url")
+    if line is None or not row_url:
+        return label
+    return f"{label}, line {line}: {row_url.format(line=line)}"
+
+
 def _cards_from_data(data: Mapping[str, Any]) -> list[OutletCard]:
-    """Cards from the compact outlets.json: source codes expand to their full source strings."""
-    sources: Mapping[str, str] = data["sources"]
+    """Cards from the compact outlets.json: source codes expand to their full source strings
+    (with the dataset row when the card names its line under "rows")."""
+    sources: Mapping[str, str | Mapping[str, str]] = data["sources"]
     cards: list[OutletCard] = []
     for item in data["cards"]:
         # "src": one source code for every fact of the card, or {fact: code}
         raw_src: str | Mapping[str, str] = item.get("src") or {}
         src = dict.fromkeys(_FACTS, raw_src) if isinstance(raw_src, str) else raw_src
+        rows: Mapping[str, int] = item.get("rows") or {}
 
-        def fact(name: str, item: Mapping[str, Any] = item, src: Mapping[str, str] = src) -> Fact:
+        def fact(
+            name: str,
+            item: Mapping[str, Any] = item,
+            src: Mapping[str, str] = src,
+            rows: Mapping[str, int] = rows,
+        ) -> Fact:
             value = item.get(name)
-            return Fact(value, sources[src[name]]) if value else Fact(None)
+            if not value:
+                return Fact(None)
+            code = src[name]
+            return Fact(value, _source_text(sources[code], rows.get(code)))
 
         cards.append(
             OutletCard(

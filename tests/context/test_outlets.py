@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
+import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -26,10 +28,30 @@ from bot.context.outlets import (
     normalize_host,
 )
 from bot.models import Fact, OutletCard
+from bot.settings import load_feeds_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "seed_radiohc.txt"
 ASD = "ASD State Media Matrix (MIT)"
+FREEBIE = "freebie websources (MIT)"
+ASD_CSV = (
+    "https://github.com/ASD-at-GMF/state-media-profiles/blob/d878fee1e0ae/State_Media_Matrix.csv"
+)
+FEEDS_FILE = ROOT / "feeds.yaml"
+
+
+def asd_row(line: int) -> str:
+    """The source string of a fact from line `line` of the pinned ASD matrix."""
+    return f"{ASD}, line {line}: {ASD_CSV}?plain=1#L{line}"
+
+
+# A source a reader can open: a URL (Wikipedia, the outlet's about page, the ASD or freebie row),
+# never a bare dataset or file name such as "newsbot overrides".
+_CHECKABLE_RE = re.compile(r"(?:^|: )https://[^\s/]+\.[a-z]{2,}/\S+$")
+
+
+def checkable(source: str | None) -> bool:
+    return bool(source) and _CHECKABLE_RE.search(source or "") is not None
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +87,17 @@ def test_radiohc_by_domain(registry: OutletRegistry, query: str) -> None:
     assert card.country.value == "Cuba"
     assert card.state_media.value == "state-controlled"
     assert card.owner.value == "Cuban Institute of Radio and Television (ICRT)"
-    assert card.state_media.source is not None and "newsbot overrides" in card.state_media.source
+    icrt = "https://statemediamonitor.com/2023/08/instituto-cubano-de-radio-y-television-icrt/"
+    assert card.state_media.source == icrt and card.owner.source == icrt  # ASD's ICRT profile
+    assert card.country.source == "https://en.wikipedia.org/wiki/Radio_Havana_Cuba"
 
 
 def test_tass_by_domain(registry: OutletRegistry) -> None:
     card = registry.by_domain("tass.com")
     assert card is not None and card.id == "tass"
     assert (card.name, card.country.value) == ("TASS", "Russia")
-    assert card.state_media == Fact("state-controlled", ASD)  # from the data, not the overrides
+    assert card.state_media == Fact("state-controlled", asd_row(362))  # the data's ASD row
+    assert card.owner == Fact("Government of Russia", "https://en.wikipedia.org/wiki/TASS")
     assert card.reliability == Fact("generally unreliable", RELIABILITY_SOURCE)
     assert registry.by_domain("WWW.TASS.COM") is card
     assert registry.by_domain("tass.ru") is card
@@ -94,7 +119,7 @@ def test_wsj_by_domain(registry: OutletRegistry, query: str) -> None:
     assert card is not None and card.id == "wsj"
     assert card.name == "The Wall Street Journal"
     assert card.country.value == "United States"
-    assert card.owner.value == "Dow Jones (News Corp)"
+    assert card.owner.value == "Dow Jones & Company, part of News Corp"
     assert card.reliability.value == "generally reliable"
 
 
@@ -274,7 +299,10 @@ def test_card_line_and_dict(registry: OutletRegistry) -> None:
     assert set(data["sources"]) == {"country", "owner", "state_media"}
     assert OutletCard.from_dict(data) == card
     wsj = registry.get("wsj")
-    assert wsj is not None and wsj.line() == "The Wall Street Journal · United States"
+    assert wsj is not None and wsj.line() == (
+        "The Wall Street Journal · United States · privately owned"
+        " (Dow Jones & Company, part of News Corp)"
+    )
 
 
 def test_every_fact_has_a_source(registry: OutletRegistry) -> None:
@@ -330,7 +358,7 @@ def test_with_outlets_merges_by_domain_and_overrides_stated_facts(
     assert card is not None
     assert merged.get("tass") is card  # former id still resolves
     assert card.owner == Fact("Russian government", "feeds.yaml")
-    assert card.state_media == Fact("state-controlled", ASD)
+    assert card.state_media == Fact("state-controlled", asd_row(362))
     assert card.domains[0] == "tass.com" and "tass.ru" in card.domains
     assert merged.by_domain("tass.ru") is card
     assert merged.by_name("TASS") is card and merged.by_name("TASS English") is card
@@ -507,7 +535,8 @@ def test_build_document(build: ModuleType) -> None:
     assert cards["el-pais"]["name"] == "El País"
     assert "country" not in cards["nowhere-post"]
     assert doc["reliability"] == {"dw.com": 1, "tass.com": -1, "wsj.com": 1}
-    assert doc["sources"]["asd"] == ASD
+    assert doc["sources"]["asd"]["label"] == ASD
+    assert "rows" not in tass  # these inline rows carry no line numbers
     assert any("prensa-latina.cu" in line for line in log)
     assert any("'ZZ'" in line for line in log)
 
@@ -525,7 +554,7 @@ def test_build_is_deterministic_and_loads(build: ModuleType) -> None:
     assert card is not None and card.state_media == Fact("state-controlled", ASD)
     assert card.reliability.value == "generally unreliable"
     mixed = {
-        "sources": {"asd": ASD, "freebie": "freebie websources (MIT)"},
+        "sources": {"asd": ASD, "freebie": FREEBIE},
         "cards": [
             {
                 "id": "x",
@@ -537,5 +566,263 @@ def test_build_is_deterministic_and_loads(build: ModuleType) -> None:
         ],
     }
     (x,) = _cards_from_data(mixed)
-    assert x.country == Fact("Cuba", "freebie websources (MIT)") and x.owner == Fact("Y", ASD)
+    assert x.country == Fact("Cuba", FREEBIE) and x.owner == Fact("Y", ASD)
     assert x.state_media == Fact(None)
+
+
+# ---------------------------------------------------------------- cards people can check
+
+# (name a reader types, a host the outlet publishes on, card id, country): issue #12 item 7.
+READ_OUTLETS = [
+    ("Le Monde", "www.lemonde.fr", "le-monde", "France"),
+    ("Kyiv Independent", "https://kyivindependent.com/x", "kyiv-independent", "Ukraine"),
+    ("Meduza", "meduza.io/en/news", "meduza", "Latvia"),
+    ("Novaya Gazeta", "novayagazeta.ru", "novaya-gazeta", "Russia"),
+    ("Novaya Gazeta Europe", "novayagazeta.eu", "novaya-gazeta-europe", "Latvia"),
+    ("Cubadebate", "www.cubadebate.cu", "cubadebate", "Cuba"),
+    ("14ymedio", "www.14ymedio.com", "14ymedio", "Cuba"),
+    ("CiberCuba", "www.cibercuba.com", "cibercuba", "Spain"),
+    ("Diario de Cuba", "diariodecuba.com", "diario-de-cuba", "Spain"),
+    ("MercoPress", "https://en.mercopress.com/rss/", "mercopress", "Uruguay"),
+    ("Interfax", "www.interfax.ru", "interfax", "Russia"),
+    ("Kommersant", "www.kommersant.ru", "kommersant", "Russia"),
+    ("NBC News", "www.nbcnews.com", "nbc-news", "United States"),
+    ("ABC News (US)", "abcnews.go.com", "abc-news", "United States"),
+    ("Times of Israel", "www.timesofisrael.com", "times-of-israel", "Israel"),
+    ("Dawn", "www.dawn.com", "dawn", "Pakistan"),
+    ("Yonhap", "en.yna.co.kr", "yonhap-news-agency", "South Korea"),
+    # owners that were "unknown"
+    ("TASS", "tass.ru", "tass", "Russia"),
+    ("BBC", "feeds.bbci.co.uk", "bbc", "United Kingdom"),
+    ("AP", "apnews.com", "ap", "United States"),
+    ("Xinhua", "english.news.cn", "xinhua", "China"),
+    ("DW", "rss.dw.com", "dw", "Germany"),
+    ("The Guardian", "www.theguardian.com", "the-guardian", "United Kingdom"),
+    ("Fox News", "www.foxnews.com", "fox-news", "United States"),
+    ("teleSUR", "www.telesurtv.net", "telesur", "Venezuela"),
+    ("Prensa Latina", "www.plenglish.com", "prensa-latina", "Cuba"),
+    ("El País", "english.elpais.com", "el-pais-spain", "Spain"),
+    ("El Mundo", "www.elmundo.es", "el-mundo", "Spain"),
+    ("Euronews", "fr.euronews.com", "euronews", "France"),
+    ("Politico", "www.politico.eu", "politico", "United States"),
+    ("Haaretz", "www.haaretz.com", "haaretz", "Israel"),
+]
+# Facts no checkable source states: left unknown on purpose (the overrides' notes say why).
+UNSTATED = {
+    ("mercopress", "owner"),
+    ("novaya-gazeta-europe", "owner"),
+    ("diario-de-cuba", "owner"),
+    ("cubadebate", "state_media"),
+}
+
+
+def assert_checkable_facts(card: OutletCard) -> None:
+    """Country, owner and state-media status each stated with a source a reader can open."""
+    for name, fact in card.facts()[:3]:
+        if (card.id, name) in UNSTATED:
+            assert fact == Fact(None), (card.id, name)
+            continue
+        assert fact.value, (card.id, name)
+        assert checkable(fact.source), (card.id, name, fact.source)
+        assert "newsbot overrides" not in (fact.source or "")
+
+
+@pytest.mark.parametrize(("name", "host", "outlet_id", "country"), READ_OUTLETS)
+def test_read_outlets_resolve_by_name_and_domain_with_sourced_facts(
+    registry: OutletRegistry, name: str, host: str, outlet_id: str, country: str
+) -> None:
+    card = registry.lookup(name)
+    assert card is not None and card.id == outlet_id
+    assert registry.by_domain(host) is card
+    assert registry.lookup(host) is card
+    assert card.country.value == country
+    assert_checkable_facts(card)
+    assert card.language  # "ru, en": the languages it publishes in
+
+
+def test_every_feed_in_feeds_yaml_has_a_checkable_card(registry: OutletRegistry) -> None:
+    config = load_feeds_file(FEEDS_FILE, lambda outlet_id: registry.get(outlet_id) is not None)
+    assert len(config.feeds) >= 15
+    # facts declared in the feeds file would be shown as sourced to "feeds file": none are
+    for outlet in config.outlets:
+        assert (outlet.country, outlet.owner, outlet.state_media) == (None, None, None)
+    for feed in config.feeds:
+        card = registry.get(feed.outlet) if feed.outlet else registry.by_domain(feed.url)
+        assert card is not None, feed.url
+        assert_checkable_facts(card)
+
+
+@pytest.mark.parametrize(
+    ("alias", "outlet_id"),
+    [
+        ("ТАСС", "tass"),
+        ("ИТАР-ТАСС", "tass"),
+        ("РИА Новости", "ria-novosti"),
+        ("Коммерсантъ", "kommersant"),
+        ("Коммерсант", "kommersant"),
+        ("Интерфакс", "interfax"),
+        ("Медуза", "meduza"),
+        ("Новая газета", "novaya-gazeta"),
+        ("PL", "prensa-latina"),
+        ("Agencia EFE", "efe"),
+        ("新华社", "xinhua"),
+        ("연합뉴스", "yonhap-news-agency"),
+        ("ABC España", "abc-spain"),
+        ("ABC Australia", "abc"),
+    ],
+)
+def test_aliases_in_other_scripts_and_languages(
+    registry: OutletRegistry, alias: str, outlet_id: str
+) -> None:
+    card = registry.lookup(alias)
+    assert card is not None and card.id == outlet_id
+
+
+@pytest.mark.parametrize(
+    ("host", "outlet_id"),
+    [
+        ("plenglish.com", "prensa-latina"),
+        ("https://www.prensa-latina.cu/2024/06/04/x", "prensa-latina"),
+        ("telesurenglish.net", "telesur"),
+        ("https://www.telesurtv.net/news/", "telesur"),
+        ("rss.dw.com", "dw"),
+        ("arabic.rt.com", "rt-arabic"),  # an edition ASD lists as an outlet of its own
+        ("https://www.rt.com/news/1-x/", "rt"),
+        ("economia.elpais.com", "el-pais-spain"),
+        ("abcnews.com", "abc-news"),
+        ("www.abc.net.au", "abc"),
+        ("www.abc.es", "abc-spain"),
+        ("edition.cnn.com", "cnn"),
+    ],
+)
+def test_subdomains_and_regional_editions(
+    registry: OutletRegistry, host: str, outlet_id: str
+) -> None:
+    card = registry.by_domain(host)
+    assert card is not None and card.id == outlet_id
+
+
+def test_a_sister_agency_on_its_own_domain_is_not_interfax(registry: OutletRegistry) -> None:
+    card = registry.by_domain("interfax.com.ua")  # Interfax-Ukraine, a separate agency
+    assert card is None or card.id != "interfax"
+
+
+def test_ambiguous_name_lists_candidates(registry: OutletRegistry) -> None:
+    assert registry.lookup("ABC") is None  # two curated cards are called just "ABC"
+    found = [card.id for card in registry.candidates("ABC")]
+    assert found[:2] == ["abc", "abc-spain"]  # exact names first, curated cards first
+    assert "abc-news" in found and found.index("abc-news") > 1  # then "ABC …" names
+    for card in registry.candidates("abc"):
+        names = [name_key(n) for n in (card.name, *card.aliases)]
+        assert any(n == "abc" or n.startswith("abc ") for n in names), card.id
+    assert len(registry.candidates("El", limit=3)) == 3
+    novaya = [card.id for card in registry.candidates("Novaya")]
+    assert novaya[:2] == ["novaya-gazeta", "novaya-gazeta-europe"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "Nobody News", "zzzz"])
+def test_candidates_of_nothing(registry: OutletRegistry, query: str) -> None:
+    assert registry.candidates(query) == []
+
+
+def test_candidates_of_a_domain(registry: OutletRegistry) -> None:
+    assert [card.id for card in registry.candidates("https://tass.com/x")] == ["tass"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Troops moved at dawn. Dawn raids followed.",  # the Pakistani daily is never "found"
+        "PL title race: Arsenal lead",  # nor Prensa Latina's initials
+    ],
+)
+def test_everyday_names_are_not_matched_in_text(registry: OutletRegistry, text: str) -> None:
+    assert mentions(registry, text) == []
+
+
+def test_cyrillic_aliases_are_found_in_text(registry: OutletRegistry) -> None:
+    text = "МОСКВА, 3 декабря. /ТАСС/. Как сообщает «Коммерсантъ» со ссылкой на РИА Новости"
+    assert mentions(registry, text) == [
+        ("ТАСС", "tass"),
+        ("Коммерсантъ", "kommersant"),
+        ("РИА Новости", "ria-novosti"),
+    ]
+
+
+def test_data_facts_cite_their_dataset_row(registry: OutletRegistry) -> None:
+    japan = registry.get("japan-today")
+    assert japan is not None
+    source = japan.country.source or ""
+    assert source.startswith(f"{FREEBIE}, line ") and checkable(source)
+    line = int(source.split("#L")[1])
+    assert f"line {line}:" in source
+    for card in registry:
+        for _, fact in card.facts():
+            assert fact.source is None or "newsbot overrides" not in fact.source, card.id
+
+
+def test_build_records_the_line_of_each_row(build: ModuleType, tmp_path: Path) -> None:
+    csv_path = tmp_path / "asd.csv"
+    csv_path.write_text(
+        "Country,Media company,Main assets,URL,Typology,Notes\n"
+        'Russia,TASS,TASS,https://tass.com/,SC,"a note\nover two lines"\n'
+        "Cuba,Granma,Granma,http://www.granma.cu/,SC,\n",
+        encoding="utf-8",
+    )
+    rows = build.read_csv(csv_path)
+    assert [row[build.LINE_KEY] for row in rows] == [2, 4]
+    doc = build.build(rows, [], {}, lambda _: None)
+    cards = {c["id"]: c for c in doc["cards"]}
+    assert cards["granma"]["rows"] == {"asd": 4}
+    from bot.context.outlets import _cards_from_data
+
+    loaded = {card.id: card for card in _cards_from_data(json.loads(build.dumps(doc)))}
+    assert loaded["granma"].state_media == Fact("state-controlled", asd_row(4))
+    assert loaded["tass"].country == Fact("Russia", asd_row(2))
+
+
+def test_cli_outlet_lists_candidates_and_finds_non_latin_aliases() -> None:
+    def newsbot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "outlet", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    listed = newsbot("ABC")
+    assert listed.returncode == 0 and "no outlet known" not in listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "'ABC' may be any of:"
+    assert any("ABC · Australia" in line and "[abc]" in line for line in lines)
+    assert any("ABC · Spain · privately owned (Vocento)" in line for line in lines)
+    assert any("ABC News · United States" in line for line in lines)
+    as_json = json.loads(newsbot("ABC", "--json").stdout)
+    assert [c["id"] for c in as_json["candidates"]][:2] == ["abc", "abc-spain"]
+    tass = newsbot("ТАСС")
+    assert tass.returncode == 0 and tass.stdout.startswith("TASS\n")
+    assert "https://en.wikipedia.org/wiki/TASS" in tass.stdout
+    unknown = newsbot("Nobody", "News")
+    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert unknown.stderr.strip() == "newsbot: no outlet known for 'Nobody News'"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        *("www.404media.co", "www.csmonitor.com", "www.boston.com", "www.cnet.com"),
+        *("mashable.com", "www.vox.com", "www.ilmessaggero.it", "www.nbcnewyork.com"),
+        *("www.cbsnews.com", "www.economist.com", "foreignpolicy.com", "www.newyorker.com"),
+        *("www.wired.com", "www.spiegel.de", "www.ndtv.com", "www.businessinsider.com"),
+        *("www.huffpost.com", "news.yahoo.com", "news.sky.com", "www.bild.de"),
+        *("www.corriere.it", "www.hindustantimes.com", "www.japantimes.co.jp"),
+        *("www.smh.com.au", "www.theglobeandmail.com", "www.clarin.com", "www.infobae.com"),
+        *("www1.folha.uol.com.br", "oglobo.globo.com", "www.bloomberg.com", "www.axios.com"),
+    ],
+)
+def test_widely_read_outlets_have_sourced_owners(registry: OutletRegistry, host: str) -> None:
+    card = registry.by_domain(host)
+    assert card is not None, host
+    assert_checkable_facts(card)
