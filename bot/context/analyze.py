@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from bot.context.denials import detect_denial
 from bot.context.entities import OutletResolver, extract_entities
+from bot.context.language import detect_language
 from bot.context.summary import summarize
 from bot.models import OutletCard, StoryContext
 
-__all__ = ["OutletResolver", "analyze"]
+__all__ = ["MAX_TEXT_CHARS", "OutletResolver", "analyze"]
+
+# The analysis of one item reads at most this much text (about 3,000 words): a feed cannot make
+# one item cost more than a long article (issue #15: bounded work per feed).
+MAX_TEXT_CHARS = 20_000
 
 
 def analyze(
@@ -22,11 +27,16 @@ def analyze(
     url: str | None = None,
     outlet: OutletCard | None = None,
     resolver: OutletResolver | None = None,
+    language: str | None = None,
 ) -> StoryContext:
-    """Everything newsbot knows about a story beyond its text."""
+    """Everything newsbot knows about a story beyond its text.
+
+    `language` is what the feed declares; the text's own language, detected, wins over it."""
     if outlet is None and resolver is not None and url:
         outlet = resolver.by_domain(url)
-    denial, hedges = detect_denial(title, text, resolver, publisher=outlet)
+    text = text[:MAX_TEXT_CHARS]
+    lang = detect_language(title, text, declared=language)
+    denial, hedges = detect_denial(title, text, resolver, publisher=outlet, lang=lang)
     entities = extract_entities(title, text, resolver)
     if outlet is not None:
         entities = tuple(e for e in entities if not (e.kind == "outlet" and e.name == outlet.name))
@@ -36,4 +46,5 @@ def analyze(
         denial=denial,
         hedges=hedges,
         summary=summarize(title, text, denial),
+        language=lang,
     )

@@ -1,10 +1,13 @@
 """Denial and hedge detection: does a story deny a report, who denies, whose report, what claim.
 
 Owns `detect_denial` (headline + body → `Denial` and `Hedge`s) and `classify_headline` (one
-headline → Emergent stance "against" | "for" | "observing"). Rule-based over the cue tiers of
-`bot.context.cues`; every decision keeps the sentence and the cue that made it. Traps ("did not
-deny", "neither confirmed nor denied", "not a hoax") are masked before matching, questions are
-never denials, and hedges ("declined to comment") are returned apart and never make a denial.
+headline → Emergent stance, through the same decision). **The label is decided on the headline
+and the lead only** (`bot.context.denial_clause.find_denial`, in the item's language): a story
+is a denial when it reports that someone denies a claim or report. A denial found only deeper in
+the text is kept as background (`Denial.mentions`, shown by `/story`) and is never the label.
+Once the label is set, the body supplies the evidence: who else denies (quote attributions), the
+corrections that support the denial ("overestimated the numbers"), whose report is denied and
+what it claimed. Hedges ("declined to comment") are returned apart and never make a denial.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.context.cues import EN, CueSet, compile_cues
+from bot.context.denial_clause import ClauseDenial, attribution_span, find_denial, screen
 from bot.context.entities import (
     _CAP,
     _POSSESSIVE_ORG_RE,
@@ -26,7 +30,7 @@ from bot.context.entities import (
     place_name,
 )
 from bot.context.sentences import split_sentences
-from bot.models import Denial, Denier, Hedge, OutletCard
+from bot.models import NO_DENIAL, Denial, Denier, Hedge, OutletCard
 
 __all__ = ["OutletResolver", "classify_headline", "detect_denial", "headline_cues"]
 
@@ -41,44 +45,13 @@ CONFIRM = compile_cues(EN.confirm)
 REPORT = compile_cues(EN.report_nouns)
 ATTRIBUTION = compile_cues(EN.attribution)
 UNNAMED = compile_cues(EN.unnamed_source)
+# One search that every sentence holding body evidence passes (most sentences do not).
+BODY_SCREEN = compile_cues(
+    EN.denial + EN.denial_needs_object + EN.falsity + EN.debunk + EN.correction
+)
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 
-# Negated claims in headlines: "X is not Y", "X did not Y", "No, X …" (grammar, not words).
-_NEG_PAST = re.compile(
-    r"\b(?:did|has|have|had|was|were)(?:\s+not|n't)\b(?!\s+(?:yet|ready|only|just|always|be\s+"
-    r"(?:able|allowed)))",
-    re.IGNORECASE,
-)
-_NEG_PRESENT = re.compile(
-    r"(?<!,\s)\b(?:is|are|'s|'re|am|'m)(?:\s+not|n't)\b(?!\s+(?:happy|sure|pleased|amused|"
-    r"impressed|interested|keen|alone|afraid|worried|concerned|going\s+away|just|only|"
-    r"enough|all\s+it|the\s+only|over|done|finished|ready))",
-    re.IGNORECASE,
-)
-_NOT_PARTICIPLE = re.compile(
-    r"(?<![,;]\s)(?<!may or may )(?<!or )(?<!with )(?<!for )(?<!of )(?<!about )"
-    r"\bnot\s+(?:\w+ly\s+)?(?:(?:\w+ed|\w+ing|to\s+have|stolen|found|taken|"
-    r"seen|shown|written|made|done|given|known|caught|shot|killed|arrested|captured|dead|"
-    r"real|true|genuine|authentic|responsible|among|in|by|behind|from|one|a|an|the|his|her|"
-    r"their|what|that|those|about|imminent|happening|coming|on)\b)",
-    re.IGNORECASE,
-)
-_LEADING_NO = re.compile(
-    r"(?:^|:\s)\W*(?:no|nope|not\s+so|not\s+true|wrong)\b\s*(?:[,.!:;\-–—]|$)|^\W*no\s+(?:he|she|it|they"
-    r"|we)\s+(?:didn't|wasn't|isn't|won't|hasn't|doesn't)",
-    re.IGNORECASE,
-)
-# Counter-claims to death / kidnap rumours: "X is alive", "says she is safe".
-_ALIVE = re.compile(
-    r"(?:\b(?:is|are|am|was)|['’](?:s|m|re))\s+(?:still\s+|actually\s+|very\s+much\s+)?"
-    r"(?:alive|safe|fine|well)\b|\balive\s+and\s+(?:well|kicking|fighting)",
-    re.IGNORECASE,
-)
-_NEVER = re.compile(r"\bthere\s+(?:was|were|is|are)\s+never\b|\bturn(?:s|ed)?\s+out\s+not\b", re.I)
-_BARE_NO = re.compile(
-    r"^\W*(?:probably|likely|definitely|nope|no|not)?\s*(?:not|nope|no)\W*$", re.I
-)
 _OBSERVING = re.compile(
     r"\b(?:report(?:s|ed|edly)?|rumou?r(?:s|ed)?|claims?|claimed|allegedly|alleged|may|might|"
     r"could|said\s+to|unconfirmed|possibly|apparently|speculat\w*|according\s+to|suspected|"
@@ -89,6 +62,11 @@ _DENY_OF_FALSITY = re.compile(
     r"\bden(?:y|ies|ied|ying)\b(?:\W+\w+){0,3}?\W+(?:hoax\w*|fake\w*|fraud\w*|rumou?rs?\s+of\s+"
     r"(?:a\s+)?hoax)",
     re.IGNORECASE,
+)
+# A dateline opening a lead: "MOSCOW, June 4 (RHC)--", "WASHINGTON (AP) —", "МОСКВА, 3 дек. /ТАСС/."
+_DATELINE = re.compile(
+    r"^\s*[A-ZÁÉÍÓÚÑА-ЯЁ][\w.\s'-]{1,40}?,?\s*(?:[\w.]+\s+\d{1,2}\s*)?(?:\([^)]{1,20}\)|/[^/]{1,20}/)"
+    r"\s*[-–—.:]*\s*",
 )
 
 
@@ -119,67 +97,26 @@ def _is_question(sentence: str) -> bool:
     return sentence.rstrip(" \"'”’)*_").endswith("?")
 
 
-def _object_hits(masked: str) -> list[Hit]:
-    """'rejects/dismisses …' count only with a report-like object shortly after the verb."""
-    hits: list[Hit] = []
-    reports = REPORT.find(masked)
-    for start, end, cue in NEEDS_OBJECT.find(masked):
-        for r_start, _r_end, _r in reports:
-            gap = masked[end:r_start]
-            if r_start - end >= 0 and len(gap.split()) <= 6:
-                hits.append(Hit(cue, "denial"))
-                break
-            if (
-                r_start < start
-                and len(masked[r_start:start].split()) <= 2
-                and cue.startswith("reject")
-            ):
-                hits.append(Hit(cue, "denial"))  # "the report was rejected"
-                break
-    return hits
+def _tier(found: ClauseDenial) -> str:
+    return {"falsity": "falsity", "naming": "falsity", "negation": "negation"}.get(
+        found.kind, "denial"
+    )
 
 
 # ---------------------------------------------------------------- headlines
 
 
-def headline_cues(headline: str) -> list[Hit]:
-    """The against-cues of a headline's assertive parts (text inside a question is ignored)."""
-    text = " ".join(headline.translate(_QUOTES).split())
-    segments = re.split(r"\?+", text)
-    asserted = segments[-1:] if len(segments) > 1 else segments
-    hits: list[Hit] = []
-    for segment in asserted:
-        segment = segment.strip()
-        if not segment:
-            continue
-        if len(segments) > 1 and _BARE_NO.match(segment):
-            hits.append(Hit("no (answer)", "negation"))
-            continue
-        if _DENY_OF_FALSITY.search(segment):
-            continue  # "denies hoax claims": denying the debunk supports the claim
-        masked = _mask(segment, TRAPS)
-        hits += [Hit(c, "denial") for _s, _e, c in DENIAL.find(masked)]
-        hits += _object_hits(masked)
-        hits += [Hit(c, "falsity") for _s, _e, c in FALSITY.find(masked)]
-        hits += [Hit(c, "debunk") for _s, _e, c in DEBUNK.find(masked)]
-        if _LEADING_NO.search(masked):
-            hits.append(Hit("no,", "negation"))
-        for rx, name in (
-            (_ALIVE, "is alive"),
-            (_NEVER, "never"),
-            (_NEG_PAST, "did not"),
-            (_NEG_PRESENT, "is not"),
-            (_NOT_PARTICIPLE, "not"),
-        ):
-            m = rx.search(masked)
-            if m:
-                hits.append(Hit(f"{name}: {m.group(0).strip()}", "negation"))
-    return hits
+def headline_cues(headline: str, lang: str | None = "en") -> list[Hit]:
+    """What made a headline a denial (empty when it is not one); the label's own decision."""
+    found = find_denial(headline, lang)
+    return [Hit(found.cue, _tier(found))] if found else []
 
 
-def classify_headline(headline: str) -> str:
-    """Emergent stance of a headline towards its claim: "against" | "for" | "observing"."""
-    if headline_cues(headline):
+def classify_headline(headline: str, lang: str | None = "en") -> str:
+    """Emergent stance of a headline towards its claim: "against" | "for" | "observing".
+
+    "against" is exactly the DENIAL label an alert would carry for this headline alone."""
+    if detect_denial(headline, "", lang=lang)[0].is_denial:
         return "against"
     text = headline.strip()
     if "?" not in text and CONFIRM.search(text) and not HEDGES.search(text):
@@ -193,10 +130,11 @@ def classify_headline(headline: str) -> str:
 
 
 def _sentence_finding(index: int, sentence: str) -> _Finding | None:
+    """Body evidence (English cue tiers): denials, falsity phrases, supporting corrections."""
     if _is_question(sentence):
         return None
     norm = sentence.translate(_QUOTES)
-    if _DENY_OF_FALSITY.search(norm):
+    if not BODY_SCREEN.search(norm) or _DENY_OF_FALSITY.search(norm):
         return None
     masked = _mask(_mask(norm, HEDGES), TRAPS)
     finding = _Finding(index, sentence)
@@ -208,7 +146,6 @@ def _sentence_finding(index: int, sentence: str) -> _Finding | None:
         r"(?:not|n't|never|nor)\s+(?:\w+\s+)?confirm", masked, re.IGNORECASE
     )
     if confirmed:
-        # "X confirmed the report despite earlier denials" is a confirmation, not a denial.
         denial_hits = [h for h in denial_hits if h.cue not in {"denial", "denials", "denied"}]
     finding.hits += denial_hits
     finding.hits += _object_hits(masked)
@@ -225,6 +162,26 @@ def _sentence_finding(index: int, sentence: str) -> _Finding | None:
     return finding if finding.hits else None
 
 
+def _object_hits(masked: str) -> list[Hit]:
+    """'rejects/dismisses …' count only with a report-like object shortly after the verb."""
+    hits: list[Hit] = []
+    reports = REPORT.find(masked)
+    for start, end, cue in NEEDS_OBJECT.find(masked):
+        for r_start, _r_end, _r in reports:
+            gap = masked[end:r_start]
+            if r_start - end >= 0 and len(gap.split()) <= 6:
+                hits.append(Hit(cue, "denial"))
+                break
+            if (
+                r_start < start
+                and len(masked[r_start:start].split()) <= 2
+                and cue.startswith("reject")
+            ):
+                hits.append(Hit(cue, "denial"))
+                break
+    return hits
+
+
 _URL = re.compile(r"^<?(?:https?://|www\.)\S+>?$")
 
 
@@ -238,11 +195,23 @@ def _clean_line(line: str) -> str:
 
 def _hedges(sentences: list[str]) -> list[Hedge]:
     out: list[Hedge] = []
+    if not HEDGES.search(" ".join(sentences).translate(_QUOTES)):
+        return out  # one search over the whole text: most items hold no hedge
     for sentence in sentences:
         hits = HEDGES.find(sentence.translate(_QUOTES))
         if hits:
             out.append(Hedge(sentence, hits[0][2]))
     return out
+
+
+def _lead(sentences: list[str]) -> tuple[int, str] | None:
+    """The lead: the first sentence of the text, its dateline removed."""
+    for i, sentence in enumerate(sentences[:2]):
+        # the lead's news is its first clause: "…was charged; he has denied wrongdoing" is not
+        lead = _DATELINE.sub("", sentence, count=1).split(";")[0].strip()
+        if len(lead.split()) >= 3:
+            return i, lead
+    return None
 
 
 def detect_denial(
@@ -251,61 +220,67 @@ def detect_denial(
     resolver: OutletResolver | None = None,
     *,
     publisher: OutletCard | None = None,
+    lang: str | None = "en",
 ) -> tuple[Denial, tuple[Hedge, ...]]:
-    """Decide whether a story denies a report; fill who, whose, what and the evidence."""
+    """Decide whether a story reports a denial; fill who, whose, what and the evidence."""
     title = _clean_line(title)
     sentences = [c for s in split_sentences(text) if (c := _clean_line(s)) and c != title]
-    hedges = tuple(_hedges([title, *sentences] if title else sentences))
-    findings = [f for i, s in enumerate(sentences) if (f := _sentence_finding(i, s))]
-    head_hits = [] if not title or _is_question(title) else headline_cues(title)
-    strong = [f for f in findings if f.strong]
-    head_strong = [h for h in head_hits if h.tier in {"denial", "falsity", "debunk"}] or (
-        head_hits if head_hits and _OBSERVING.search(title) else []
-    )
-    # In the body, falsity words alone ("fake images", "accused of fabricating", a quoted
-    # "false") are too common in ordinary news to call a story a denial: the body must say
-    # someone denies, rejects, dismisses or refutes something. They still count as evidence.
-    body_denial = [
-        f
-        for f in strong
-        if any(h.tier == "denial" for h in f.hits)
-        or (f.said_report_false and any(h.tier in {"falsity", "debunk"} for h in f.hits))
-    ]
-    # A headline's falsity or debunk words ("scam", "myth", "doubts") need the body to agree;
-    # a headline that says someone denies or rejects something stands on its own.
-    # A headline that says who says so ("…, Iraq says", "Officials: report is false") or names
-    # a report stands on its own too.
-    if head_strong and not body_denial and not any(h.tier == "denial" for h in head_strong):
-        headline = title.translate(_QUOTES)
-        if not (strong or REPORT.search(headline) or ATTRIBUTION.search(headline)):
-            head_strong = []
-    if not body_denial and not head_strong:
-        return Denial(is_denial=False), hedges
+    hedges = tuple(_hedges([title, *sentences] if title else sentences)) if lang == "en" else ()
+    head = find_denial(title, lang) if title else None
+    lead = _lead(sentences)
+    lead_hit = find_denial(lead[1], lang, headline=False) if lead else None
+    if head is None and lead_hit is None:
+        if not screen(text, lang):
+            return NO_DENIAL, hedges
+        mentions = tuple(
+            s
+            for i, s in enumerate(sentences)
+            if (lead is None or i != lead[0])
+            and screen(s, lang)
+            and find_denial(s, lang, headline=False)
+        )[:3]
+        return Denial(is_denial=False, mentions=mentions), hedges
 
-    evidence_findings = strong + [f for f in findings if not f.strong]
-    evidence_findings.sort(key=lambda f: f.index)
+    hits = [h for h in (head, lead_hit) if h is not None]
+    findings = (
+        [f for i, s in enumerate(sentences) if (f := _sentence_finding(i, s))]
+        if lang == "en"
+        else [
+            _Finding(i, s, [Hit(h.cue, _tier(h))], strong=True)
+            for i, s in enumerate(sentences)
+            if screen(s, lang) and (h := find_denial(s, lang, headline=False))
+        ]
+    )
     evidence: list[str] = []
     cues: list[str] = []
-    if head_strong:
+    if head is not None:
         evidence.append(title.strip())
-        cues += [h.cue for h in head_strong]
-    for f in evidence_findings:
-        evidence.append(f.sentence)
+    if lead_hit is not None and lead is not None:
+        evidence.append(sentences[lead[0]])
+    cues += [h.cue for h in hits]
+    for f in findings:
+        if f.sentence not in evidence:
+            evidence.append(f.sentence)
         cues += [h.cue for h in f.hits]
 
     deniers: list[Denier] = []
-    if head_strong:
-        _add_denier(deniers, _subject_before_cue(title, resolver))
-    for f in evidence_findings:
+    for h in hits:
+        _add_denier(deniers, _clause_denier(h, resolver, lang))
+    for f in findings:
         for d in _speakers(sentences, f.index, resolver):
             _add_denier(deniers, d)
 
-    outlet_name, outlet_id = _denied_outlet(title, sentences, evidence, resolver, publisher)
+    outlet_name, outlet_id = _object_outlet(hits, resolver, publisher)
+    if outlet_name is None:
+        outlet_name, outlet_id = _denied_outlet(title, sentences, evidence, resolver, publisher)
+    if outlet_name is None and any(_REPORT_OBJECT.search(h.obj[:60]) for h in hits):
+        outlet_name = "media reports"  # a report without a named author is the media's
     deniers = [
         d for d in deniers if outlet_name is None or name_key(d.name) != name_key(outlet_name)
     ]
-    claim = _claim(sentences, outlet_name, {f.index for f in strong}) or (
-        evidence[1] if head_strong and len(evidence) > 1 else evidence[0]
+    strong = {f.index for f in findings if f.strong}
+    claim = _claim(sentences, outlet_name, strong) or (
+        evidence[1] if len(evidence) > 1 else evidence[0]
     )
     denial = Denial(
         is_denial=True,
@@ -315,8 +290,145 @@ def detect_denial(
         claim=claim,
         evidence=tuple(evidence),
         cues=tuple(dict.fromkeys(cues)),
+        denied_thing=_denied_thing(hits),
     )
     return denial, hedges
+
+
+# The denied thing, named in English whatever the item's language (the wording is English).
+_THINGS: tuple[tuple[str, str, str], ...] = (
+    # (pattern, singular, plural)
+    (
+        r"reports?|reporting|informes?|reportes?|informaci(?:ón|ones)|сообщени\w*|данн\w+|сведени\w*",
+        "report",
+        "reports",
+    ),
+    (
+        r"stor(?:y|ies)|articles?|art[íi]culos?|publicaci(?:ón|ones)|noticias?|публикаци\w*|стать\w+|"
+        r"материал\w*",
+        "story",
+        "stories",
+    ),
+    (r"allegations?|alegaciones|imputaciones", "allegation", "allegations"),
+    (r"accusations?|acusaci(?:ón|ones)|señalamientos?|обвинени\w*", "accusation", "accusations"),
+    (r"rumou?rs?|rumor(?:es)?|bulos?|слух\w*", "rumour", "rumours"),
+    (r"speculation|especulaci(?:ón|ones)|спекуляци\w*|домысл\w*", "speculation", "speculation"),
+    (
+        r"claims?|afirmaci(?:ón|ones)|versi(?:ón|ones)|утверждени\w*|заявлени\w*|верси\w*",
+        "claim",
+        "claims",
+    ),
+)
+_THING_RES = tuple(
+    (re.compile(rf"(?<!\w)(?:{rx})(?!\w)", re.IGNORECASE), one, many) for rx, one, many in _THINGS
+)
+_PLURAL_HINT = re.compile(r"(?:s|es|ies|ones|ия|ии|ы|и|ей)$", re.IGNORECASE)
+
+
+def _denied_thing(hits: list[ClauseDenial]) -> str | None:
+    """The first claim noun of the denied thing ("reports", "claim"), or None."""
+    best: tuple[int, str] | None = None
+    for hit in hits:
+        at = hit.clause.find(hit.cue) if hit.cue else -1
+        before = hit.clause[:at] if at > 0 else hit.subject
+        head = " ".join(hit.obj.split()[:8]) or " ".join(before.split()[-8:])
+        for rx, one, many in _THING_RES:
+            m = rx.search(head)
+            if m and (best is None or m.start() < best[0]):
+                word = m.group(0)
+                plural = many if word.lower() != one and _PLURAL_HINT.search(word) else one
+                best = (m.start(), plural)
+    return best[1] if best else None
+
+
+_RELATION_OF = re.compile(
+    r"^(?:the\s+)?(?P<role>family|lawyers?|relatives|spokes(?:man|woman|person)|representatives?|"
+    r"aides?|allies|supporters|camp|team|office|press\s+service|ministry)\s+of\s+(?:the\s+)?"
+    r"(?:(?:[\w-]+['’]s\s+)?(?:(?:ex|former|late)[-\s])?(?:[\w-]+\s+)?)??(?P<name>(?:[A-Z][\w.'’-]+\s*){1,4})$",
+    re.IGNORECASE,
+)
+
+
+def _clause_denier(
+    hit: ClauseDenial, resolver: OutletResolver | None, lang: str | None = "en"
+) -> Denier | None:
+    """The denier of a headline or lead: the subject before the predicate, else the speaker.
+
+    When the subject holds a speech verb ("В «Ростехе» заявили, что данные WSJ …"), the denier
+    is who speaks, before the verb, not the author of the denied thing after it."""
+    subject = hit.subject
+    span = attribution_span(subject, lang) if hit.kind in {"falsity", "negation"} else None
+    if span is not None and subject[: span[0]].strip():
+        subject = subject[: span[0]]
+    order = (
+        (hit.speaker, subject) if hit.kind in {"falsity", "negation"} else (subject, hit.speaker)
+    )
+    for chunk in order:
+        if chunk:
+            rel = _RELATION_OF.match(" ".join(chunk.split()))
+            if rel and rel.group("name")[:1].isupper():
+                return Denier(normalise_name(rel.group("name").strip()), rel.group("role").lower())
+            chunk = re.sub(r"^(?:[Вв]о?|[Ee]n|[Ii]n)\s+", "", chunk.strip())
+            d = _without_article(_denier_from(chunk, resolver) or _capitalised_denier(chunk))
+            if d is not None:
+                return d
+    return None
+
+
+def _capitalised_denier(chunk: str) -> Denier | None:
+    """The subject of a Spanish or Russian clause: its last run of capitalised words."""
+    words = chunk.strip(" ,:;\"'«»").split()
+    run: list[str] = []
+    for word in reversed(words):
+        bare = word.strip("«»\"'")
+        if bare[:1].isupper() or (run and bare.lower() in {"de", "del", "la", "el"}):
+            run.insert(0, bare)
+        elif run:
+            break
+    while run and run[0].lower() in {"de", "del", "la", "el", "the", "в", "во"}:
+        run.pop(0)
+    if not run or len(run) > 5:
+        return None
+    name = " ".join(run)
+    return None if name.lower() in _NOT_DENIERS else Denier(name)
+
+
+def _without_article(d: Denier | None) -> Denier | None:
+    if d is None:
+        return None
+    name = re.sub(r"^(?:The|El|La|Los|Las)\s+", "", d.name)
+    return Denier(name, d.role) if name != d.name else d
+
+
+def _object_outlet(
+    hits: list[ClauseDenial], resolver: OutletResolver | None, publisher: OutletCard | None
+) -> tuple[str | None, str | None]:
+    """The author named in the denied thing itself: an outlet ("rejects a Reuters report"), a
+    person or a government ("Trump's claims", "accusations by Kyiv", "acusaciones de EEUU")."""
+    for hit in hits:
+        found = _outlet_mentions([hit.obj], resolver)[0]
+        for name, oid in found:
+            if publisher is not None and (oid == publisher.id or name == publisher.name):
+                continue
+            return name, oid
+    for hit in hits:
+        m = _CLAIM_AUTHOR.search(hit.obj)
+        if m:
+            who = normalise_name(m.group("who") or m.group("who2") or "")
+            who = re.sub(r"^(?:The|the|El|La|Los|Las)\s+", "", who)
+            if who and who.lower() not in _NOT_DENIERS:
+                return place_name(who) or who, None
+    return None, None
+
+
+_NAME = r"[A-ZÁÉÍÓÚÑА-ЯЁ][\w.'’-]+(?:\s+(?:of\s+|de\s+)?[A-ZÁÉÍÓÚÑА-ЯЁ][\w.'’-]+){0,3}"
+_CLAIM_AUTHOR = re.compile(
+    rf"^(?:\w+\s+){{0,3}}?(?:the\s+)?(?P<who>{_NAME})['’]s?\s+(?:\w+\s+){{0,2}}?"
+    r"(?:reports?|claims?|allegations?|accusations?|story|article|assertions?|suggestions?)\b"
+    rf"|\b(?:reports?|claims?|allegations?|accusations?|acusaciones|informaciones|declaraciones|"
+    rf"afirmaciones|обвинени\w*|заявлени\w*|сообщени\w*)\s+(?:made\s+)?(?:by|from|of|de|del|de\s+la)?"
+    rf"\s*(?:the\s+|el\s+|la\s+)?(?P<who2>{_NAME})",
+)
 
 
 # ---------------------------------------------------------------- who denies
@@ -358,19 +470,6 @@ def _speakers(sentences: list[str], index: int, resolver: OutletResolver | None)
             if d:
                 out.append(d)
     return out
-
-
-def _subject_before_cue(title: str, resolver: OutletResolver | None) -> Denier | None:
-    text = title.translate(_QUOTES).strip(" #*_")
-    m = re.search(
-        r"\b(?:den(?:y|ies|ied)|rejects?|rejected|dismiss\w*|refut\w*|rebuff\w*|debunk\w*|"
-        r"slams?|says|said)\b",
-        text,
-        re.IGNORECASE,
-    )
-    if not m or m.start() == 0:
-        return None
-    return _denier_from(text[: m.start()], resolver)
 
 
 def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
@@ -436,6 +535,9 @@ _REPORT_VERB = re.compile(
 )
 
 
+_INTERVIEWED = (
+    r"(?:told|telling|said\s+to|interview\s+with|speaking\s+to|speaking\s+with)\s+(?:the\s+)?"
+)
 _FALLBACK_OUTLETS_RE = re.compile(
     r"(?<!\w)(?:"
     + "|".join(re.escape(n) for n in sorted(FALLBACK_OUTLETS, key=len, reverse=True))
@@ -485,6 +587,9 @@ def _denied_outlet(
             seen.add(key)
             if publisher is not None and (oid == publisher.id or name == publisher.name):
                 continue
+            bare = re.escape(re.sub(r"^The\s+", "", name))
+            if re.search(_INTERVIEWED + bare, sentence, re.IGNORECASE):
+                continue  # the outlet a speaker talked to, not the author of a denied report
             score = 1
             if sentence in evidence_set:
                 score += 2
@@ -506,9 +611,23 @@ def _denied_outlet(
     joined = " ".join([*evidence, *sentences[:3]])
     if UNNAMED.search(joined) and REPORT.search(joined):
         return "unnamed source", None
-    if REPORT.search(" ".join(evidence)):
+    if _MEDIA_REPORTS.search(joined):
         return "media reports", None
     return None, None
+
+
+_REPORT_OBJECT = re.compile(
+    r"^\W*(?:\w+\s+){0,3}?(?:reports?|stor(?:y|ies)|articles?|informaci(?:ón|ones)|informes?|"
+    r"reportes?|publicaci(?:ón|ones)|noticias?|сообщени\w*|публикаци\w*|стать\w+|материал\w*)\b",
+    re.IGNORECASE,
+)
+# "media reports", "reports in the press", "medios", "сообщения СМИ": the media in general.
+_MEDIA_REPORTS = re.compile(
+    r"\b(?:media|press|news)\s+(?:reports?|claims?|speculation|stories)|\breports?\s+in\s+(?:the\s+)?"
+    r"(?:\w+\s+)?(?:media|press)\b|(?:informaciones|noticias|versiones)\s+(?:de|en)\s+(?:los\s+)?"
+    r"(?:medios|prensa)|(?:сообщени\w*|публикаци\w*|информаци\w*)\s+(?:\w+\s+)?(?:сми|медиа|прессы)",
+    re.IGNORECASE,
+)
 
 
 def _claim(sentences: list[str], outlet: str | None, strong: set[int]) -> str | None:

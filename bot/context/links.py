@@ -22,9 +22,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-import numpy as np
-from datasketch import MinHash
-
+from bot.context.minhash import signature
 from bot.models import StoryContext, entity_key
 
 DENIAL_WINDOW = 14 * 86400.0
@@ -95,12 +93,10 @@ def minhash_bands(text: str) -> tuple[int, ...]:
     grams = shingles(text)
     if len(grams) < 4:  # too short to say two texts are copies
         return ()
-    signature = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    signature.update_batch(list(grams))
-    values = np.asarray(signature.hashvalues, dtype=np.uint64)
+    values = signature(grams, NUM_PERM, _SEED)
     bands = []
     for band in range(BANDS):
-        chunk = values[band * ROWS : (band + 1) * ROWS].tobytes()
+        chunk = b"".join(v.to_bytes(8, "little") for v in values[band * ROWS : (band + 1) * ROWS])
         digest = zlib.crc32(chunk) | (zlib.adler32(chunk) << 32)
         bands.append((band << 56) | (digest & ((1 << 56) - 1)))
     return tuple(bands)

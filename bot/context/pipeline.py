@@ -36,14 +36,15 @@ Enrichment = tuple[StoryContext | None, tuple[int, ...], str | None]
 
 
 def analyze_batch(
-    items: Sequence[tuple[str, str, str | None, dict[str, Any] | None]],
+    items: Sequence[tuple[str, str, str | None, dict[str, Any] | None, str | None]],
 ) -> list[Enrichment]:
-    """Context, LSH bands and stored JSON for (title, text, url, outlet card) items; worker-safe."""
+    """Context, LSH bands and stored JSON for (title, text, url, outlet card, declared
+    language) items; worker-safe."""
     registry = OutletRegistry.default()
     results: list[Enrichment] = []
-    for title, text, url, outlet in items:
+    for title, text, url, outlet, language in items:
         card = OutletCard.from_dict(outlet) if outlet else None
-        ctx = analyze(title, text, url=url, outlet=card, resolver=registry)
+        ctx = analyze(title, text, url=url, outlet=card, resolver=registry, language=language)
         results.append((ctx, minhash_bands(f"{title}\n{text}"), json.dumps(ctx.to_dict())))
     return results
 
@@ -73,6 +74,7 @@ class ContextEngine:
                 e.text or e.summary,
                 e.canonical_url or e.link,
                 card.to_dict() if card else None,
+                e.language,
             )
             for e, card in items
         ]

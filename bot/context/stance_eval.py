@@ -1,10 +1,19 @@
-"""Evaluate the headline stance classifier on Emergent-format data.
+"""Evaluate the DENIAL decision exactly as alerts use it, on headlines and on feed items.
 
-Owns the scoring of `bot.context.denials.classify_headline` against gold labels: precision,
-recall and F1 of the "against" class (a headline that denies or debunks its claim), a confusion
-table and accuracy over the three Emergent labels. Reads the Emergent CSV layout
-(`articleHeadline`, `articleHeadlineStance`). Development data lives outside the package
-(../shared/data/stance, see its PROVENANCE.md); nothing here ships a data set.
+Owns the scoring behind `newsbot eval stance` and `newsbot eval feeds`. Both run
+`bot.context.analyze.analyze` — the call the poller makes for every stored item, with language
+detection and the outlet registry — and read `denial.is_denial`, the label an alert carries:
+
+- `evaluate` / `evaluate_csv`: Emergent-format headlines (`articleHeadline`,
+  `articleHeadlineStance`); "against" = the DENIAL label on the headline alone, "for" /
+  "observing" from `classify_headline`'s other branches; precision, recall and F1 of "against",
+  a confusion table, accuracy, and every row (`rows`: headline, gold, predicted).
+- `evaluate_items` / `evaluate_items_csv`: item-level labels on feed items (`title`, `summary`
+  or `text`, `label` 1/0, optional `lang`, `link`): precision, recall and F1 overall and per
+  language, and every row.
+
+Development data lives outside the package (../shared/data/stance, see its PROVENANCE.md;
+tests/data/denials for the team's own labels); nothing here ships a data set.
 
 Run: ``python -m bot.context.stance_eval PATH.csv [--errors]``.
 """
@@ -14,18 +23,35 @@ from __future__ import annotations
 import argparse
 import csv
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot.context.analyze import analyze
 from bot.context.denials import classify_headline, headline_cues
+from bot.context.outlets import OutletRegistry
 from bot.errors import ConfigError
 
 LABELS: tuple[str, ...] = ("against", "for", "observing")
 
 
+@lru_cache(maxsize=1)
+def _registry() -> OutletRegistry:
+    return OutletRegistry.default()
+
+
+def alert_stance(headline: str) -> str:
+    """A headline's stance through the alert path: "against" iff an alert would say DENIAL."""
+    ctx = analyze(headline, "", resolver=_registry())
+    if ctx.denial.is_denial:
+        return "against"
+    stance = classify_headline(headline, ctx.language)
+    return "observing" if stance == "against" else stance
+
+
 def evaluate(
     rows: Iterable[tuple[str, str]],
-    classify: Callable[[str], str] = classify_headline,
+    classify: Callable[[str], str] = alert_stance,
     *,
     keep_errors: bool = False,
 ) -> dict[str, Any]:
@@ -33,11 +59,13 @@ def evaluate(
     confusion: dict[str, dict[str, int]] = {g: dict.fromkeys(LABELS, 0) for g in LABELS}
     n = correct = tp = fp = fn = 0
     errors: list[dict[str, str]] = []
+    scored: list[dict[str, str]] = []
     for headline, gold in rows:
         gold = gold.strip().lower()
         if gold not in confusion:
             continue
         pred = classify(headline)
+        scored.append({"headline": headline, "gold": gold, "predicted": pred})
         n += 1
         confusion[gold][pred] = confusion[gold].get(pred, 0) + 1
         correct += pred == gold
@@ -66,6 +94,7 @@ def evaluate(
         },
         "confusion": confusion,
         "accuracy": correct / n if n else 0.0,
+        "rows": scored,
     }
     if keep_errors:
         result["errors"] = errors
@@ -101,6 +130,99 @@ def read_emergent(path: str | Path) -> list[tuple[str, str]]:
 def evaluate_csv(path: str | Path, *, keep_errors: bool = False) -> dict[str, Any]:
     """`evaluate` over an Emergent-format CSV file."""
     return evaluate(read_emergent(path), keep_errors=keep_errors)
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+
+def evaluate_items(items: Iterable[dict[str, str]]) -> dict[str, Any]:
+    """Score item-level DENIAL labels: each item is analysed as the poller analyses it."""
+    counts: dict[str, list[int]] = {}  # language → [tp, fp, fn, n]
+    rows: list[dict[str, Any]] = []
+    for item in items:
+        gold = item["label"] == "1"
+        ctx = analyze(
+            item["title"],
+            item.get("text") or item.get("summary") or "",
+            url=item.get("link") or None,
+            resolver=_registry(),
+        )
+        pred = ctx.denial.is_denial
+        lang = item.get("lang") or ctx.language or "und"
+        for key in ("all", lang):
+            c = counts.setdefault(key, [0, 0, 0, 0])
+            c[0] += pred and gold
+            c[1] += pred and not gold
+            c[2] += gold and not pred
+            c[3] += 1
+        rows.append(
+            {
+                "title": item["title"],
+                "lang": lang,
+                "detected_language": ctx.language,
+                "gold": int(gold),
+                "predicted": int(pred),
+                "cues": list(ctx.denial.cues),
+            }
+        )
+    by_lang = {k: {"n": c[3], **_prf(c[0], c[1], c[2])} for k, c in sorted(counts.items())}
+    return {
+        "n": len(rows),
+        "denial": by_lang.pop("all", {"n": 0, **_prf(0, 0, 0)}),
+        "languages": by_lang,
+        "rows": rows,
+    }
+
+
+_LABELS_TRUE = {"1", "yes", "true", "denial"}
+_LABELS_FALSE = {"0", "no", "false", ""}
+
+
+def read_items(path: str | Path) -> list[dict[str, str]]:
+    """Feed items with labels from a CSV file (`title`, `summary` or `text`, `label`)."""
+    name = str(path)
+    out: list[dict[str, str]] = []
+    with Path(path).open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"title", "label"} - set(reader.fieldnames or ())
+        if missing:
+            raise ConfigError(f"missing column(s) {', '.join(sorted(missing))}", path=name, line=1)
+        for row in reader:
+            label = (row.get("label") or "").strip().lower()
+            if label not in _LABELS_TRUE | _LABELS_FALSE:
+                raise ConfigError(
+                    f"label {label!r} is not 1 or 0", path=name, line=reader.line_num, field="label"
+                )
+            out.append(
+                {k: (v or "") for k, v in row.items() if k}
+                | {"label": "1" if label in _LABELS_TRUE else "0"}
+            )
+    return out
+
+
+def evaluate_items_csv(path: str | Path) -> dict[str, Any]:
+    """`evaluate_items` over a labelled CSV file."""
+    return evaluate_items(read_items(path))
+
+
+def format_items_report(result: dict[str, Any], *, errors: bool = False) -> str:
+    """A short human-readable report of an `evaluate_items` result."""
+    lines = [f"items: {result['n']}"]
+    for key, c in [("all", result["denial"]), *result["languages"].items()]:
+        lines.append(
+            f"{key:>4}: n {c['n']:>5}  precision {c['precision']:.3f}  recall {c['recall']:.3f}"
+            f"  F1 {c['f1']:.3f}  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})"
+        )
+    if errors:
+        for row in result["rows"]:
+            if row["gold"] != row["predicted"]:
+                kind = "fp" if row["predicted"] else "fn"
+                lines.append(f"{kind} [{row['lang']}] {row['title']}  <{', '.join(row['cues'])}>")
+    return "\n".join(lines)
 
 
 def format_report(result: dict[str, Any]) -> str:

@@ -50,12 +50,17 @@ def test_ordinary_news_with_falsity_words_is_not_a_denial(title: str, text: str)
             "Kremlin rejects claim it poisoned Navalny with dart frog toxin",
             "The Kremlin said the claim was absurd.",
         ),
-        (
-            "Iran Protester Dies in Custody, Raising Fears of Execution",
-            "Rights groups said he was tortured. Iran denies executions have taken place.",
-        ),
     ],
 )
 def test_real_denials_in_news_items_are_found(title: str, text: str) -> None:
     denial, _ = detect_denial(title, text)
     assert denial.is_denial
+
+
+def test_a_denial_deeper_in_the_text_is_kept_as_context() -> None:
+    denial, _ = detect_denial(
+        "Iran Protester Dies in Custody, Raising Fears of Execution",
+        "Rights groups said he was tortured. Iran denies executions have taken place.",
+    )
+    assert not denial.is_denial
+    assert denial.mentions == ("Iran denies executions have taken place.",)

@@ -159,17 +159,19 @@ def test_minhash_bands_are_stable_and_similar_texts_share_them() -> None:
 def test_same_event_needs_shared_entities_and_similar_headlines() -> None:
     (a, _, _), (b, _, _), (c, _, _) = analyze_batch(
         [
-            ("Chile creates national lithium company", WIRE, None, None),
+            ("Chile creates national lithium company", WIRE, None, None, "en"),
             (
                 "Chile to set up state lithium firm, Codelco to lead talks",
                 "Chile's government will set up a national lithium company, Finance Minister Mario "
                 "Marcel said in Santiago, with Codelco leading talks with SQM.",
                 None,
                 None,
+                "en",
             ),
             (
                 "Peru election goes to runoff",
                 "Peru's presidential election will go to a runoff in Lima, officials said.",
+                None,
                 None,
                 None,
             ),

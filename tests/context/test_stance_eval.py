@@ -41,7 +41,8 @@ def test_csv_reader(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not EMERGENT.exists(), reason="development data not present")
-def test_emergent_train_acceptance() -> None:
+def test_emergent_train_through_the_alert_path() -> None:
+    # The figure alerts really get (analyze() on the headline alone), kept from falling back.
     a = evaluate_csv(EMERGENT)["against"]
-    assert a["precision"] >= 0.85
-    assert a["recall"] >= 0.75
+    assert a["precision"] >= 0.95
+    assert a["recall"] >= 0.60

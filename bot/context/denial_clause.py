@@ -1,0 +1,584 @@
+"""The denial grammar: does one clause (a headline, a lead sentence) report a denial of a claim?
+
+Owns `find_denial(clause, lang)` → `ClauseDenial | None`, the single decision behind the DENIAL
+label, follow-ups, denial→report links and `newsbot eval`. A clause reports a denial when it has
+the three parts of one (see `bot.context.denial_lexicon` for the word classes):
+
+1. a **denial predicate**: a deny verb with a claim-like object ("denies reports / that … /
+   involvement / having …", or no object at the end of a clause), a refute verb ("refutes",
+   "desmiente", "опроверг"), a rejection verb whose object is a claim noun ("rejects reports"),
+   a naming verb with a falsity word ("calls the report false", "назвал фейком"), or a falsity
+   predicate about a claim ("the reports are untrue", "no es cierto", "не соответствует
+   действительности");
+2. a **denied thing** that is a claim or report (the object test above), never a visa, a bill,
+   a motion, bail, a goal or a topic ("climate denial");
+3. a **denier**: someone speaking — the subject before the predicate, a speaker after a colon
+   or a dash, or an attribution ("…, the Kremlin said") — and not a court or a parliament, whose
+   rejections are another kind of news.
+
+Hedges ("declined to comment", "ni confirmó ni desmintió", "не стал комментировать") and traps
+("did not deny", "se niega a", "не опроверг") are masked before anything is matched; questions
+are never denials. Everything is whole-word and case-insensitive. Pure and fast: one compiled
+screen per language rejects the ~97 % of clauses that hold no denial word before any grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Literal
+
+from bot.context.denial_lexicon import LEXICONS, Lexicon
+
+__all__ = ["ClauseDenial", "DenialKind", "attribution_span", "find_denial", "screen"]
+
+DenialKind = Literal["deny", "refute", "reject", "naming", "falsity", "negation"]
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
+_W = r"[^\W_]"  # a letter or digit, any script
+
+
+@dataclass(frozen=True)
+class ClauseDenial:
+    """A denial found in one clause: what fired, and the text around it."""
+
+    kind: DenialKind
+    cue: str  # the words that fired, as written
+    subject: str  # the text before the predicate (the denier's span, untrimmed)
+    obj: str  # the text after the predicate (the denied thing's span)
+    speaker: str | None = None  # an attribution after the clause ("…, Kremlin says")
+    clause: str = ""  # the asserted clause, hedges and traps masked
+
+
+def _rx(fragment: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!{_W})(?:{fragment})(?!{_W})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    lex: Lexicon
+    screen: re.Pattern[str]
+    hedges: re.Pattern[str]
+    traps: re.Pattern[str]
+    deny: re.Pattern[str]
+    refute: re.Pattern[str]
+    reject: re.Pattern[str]
+    naming: re.Pattern[str]
+    falsity: re.Pattern[str]
+    claim: re.Pattern[str]
+    accusation: re.Pattern[str]
+    not_deniers: re.Pattern[str]
+    blockers: re.Pattern[str]
+    attribution: re.Pattern[str]
+    complementizer: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _grammar(lang: str) -> _Grammar:
+    lex = LEXICONS[lang]
+    return _Grammar(
+        lex=lex,
+        screen=_rx(
+            "|".join((lex.deny_verbs, lex.refute_verbs, lex.object_verbs, lex.falsity, r"denials?"))
+        ),
+        hedges=_rx(lex.hedges),
+        traps=_rx(lex.traps),
+        deny=_rx(lex.deny_verbs),
+        refute=_rx(lex.refute_verbs),
+        reject=_rx(lex.object_verbs),
+        naming=_rx(lex.naming_verbs),
+        falsity=_rx(lex.falsity),
+        claim=_rx(lex.claim_nouns),
+        accusation=_rx(lex.accusation_nouns),
+        not_deniers=_rx(lex.not_deniers),
+        blockers=_rx(lex.claim_blockers),
+        attribution=_rx(lex.attribution),
+        complementizer=_rx(lex.complementizer),
+    )
+
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in LEXICONS else "en"
+
+
+def attribution_span(text: str, lang: str | None) -> tuple[int, int] | None:
+    """Where the first speech verb of `text` stands ("заявили", "said"), if any."""
+    m = _grammar(_lang(lang)).attribution.search(text)
+    return (m.start(), m.end()) if m else None
+
+
+def screen(text: str, lang: str | None) -> bool:
+    """The cheap first test: could this text hold a denial at all?"""
+    return _grammar(_lang(lang)).screen.search(text) is not None
+
+
+def _mask(text: str, rx: re.Pattern[str]) -> str:
+    return rx.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _words(text: str, n: int) -> list[str]:
+    return re.findall(rf"{_W}[\w'.-]*", text)[:n]
+
+
+_CLAUSE_END = re.compile(r"[;:|–—]|\s-\s|,\s|(?<![A-Z])\.\s|\.$|\s\(")
+_PASSIVE_BEFORE = re.compile(
+    r"(?:\b(?:was|were|been|being|is|are|be|get|gets|got|getting)\s+(?:\w+ly\s+)?)$", re.I
+)
+_ZERO_THAT = re.compile(
+    r"^(?:\S+\s+){0,4}?(?:is|are|was|were|has|had|have|will|would|did|does|plans?|planned|"
+    r"could|can|wants?|wanted|sent|ordered|killed|made|met|paid|took|\w{3,}ed)\b",
+    re.I,
+)
+_GERUND = re.compile(r"^(?:\w+ly\s+)?(?:(?!thing|during|morning|evening)\w{3,}ing)\b", re.I)
+_EN_PRONOUN_OBJECT = re.compile(r"^(?:it|this|them|any|everything|all\s+of|all)\b", re.I)
+_SPEAKER_COLON = re.compile(r"^\W*(?P<who>[^:\"]{2,60}?):\s+(?P<rest>.+)$")
+_TRAILING_SPEAKER = re.compile(
+    r"(?P<rest>.+?)(?:,|\s[-–—]+)\s*(?P<who>[^,\"]{2,60}?)\s+(?:says?|said|tells|told|insists|"
+    r"claims|suggests|dijo|afirma|afirmó|asegura|aseguró|заявил\w*|сообщил\w*)\W*$"
+    r"|(?P<rest2>.+?):\s*(?P<who2>(?:[A-Z][\w.'’-]*\s*){1,3})$",
+    re.I,
+)
+_EMPHATIC_NOT = re.compile(r"\bNOT\b")
+_QUESTION_TAIL = re.compile(
+    r"^\W*(?:probably|likely|definitely|almost\s+certainly)?\s*not\W*$", re.IGNORECASE
+)
+_ANSWER_HOAX = re.compile(r"\b(?:hoax|fake|false|untrue|not\s+true|bogus)\b", re.I)
+_LEADING_NO = re.compile(
+    r"(?:^|[:?.]\s*)\W*(?:no|nope|not\s+so|not\s+true|false|нет)\s*[,.!:;—–-]+\s*\w"
+    r"|[:—–]\s*(?:not\s+true|false|untrue|nope|no|no,?\s+(?:s?he|it|they)\s+(?:was|is|did|does)\s*n't)\W*$"
+    r"|\bno\s+(?:s?he|it|they)\s+(?:wasn't|isn't|didn't|hasn't)\W*$",
+    re.I,
+)
+_ALIVE = re.compile(
+    r"(?<!\w)(?:(?:is|are|am|'s|'m|'re)\s+(?:still\s+|actually\s+|very\s+much\s+)?(?:alive|"
+    r"not\s+dead)|not\s+dead|alive\s+and\s+\w+|está\s+viv[oa]|sigue\s+viv[oa]|жив(?:а|ы)?\s+и\s+"
+    r"здоров\w*|(?:что\s+)?(?:он|она|они)\s+жив(?:а|ы)?)(?!\w)",
+    re.I,
+)
+_SAYS_SAFE = re.compile(
+    r"\bsays?\s+(?:s?he|they|it)(?:'s|\s+is|\s+are|'re)\s+(?:\w+\s+)?(?:safe|fine)\b"
+    r"|\bI(?:'m|\s+am)\s+(?:safe|fine|alive)\b",
+    re.I,
+)
+_COUNTER_REPORTS = re.compile(
+    r"\bcontrary\s+to\s+(?:\w+\s+){0,2}?(?:reports?|claims?|rumou?rs?)\b"
+    r"|\bthere\s+(?:was|were|is|are)\s+never\b"
+    r"|\bturns?\s+out\s+not\s+to\b|\bdeath\s+hoax\b"
+    r"|\b(?:outed|exposed|revealed|unmasked|debunked|confirmed|declared|ruled)\s+(?:as\s+|to\s+be\s+)?"
+    r"(?:a\s+)?(?:fake|hoax\w*|fraud|lie|false|untrue)\b",
+    re.I,
+)
+_NOT_PREDICATE = re.compile(
+    r"\bnot\s+(?:found|among|in|dead|captured|arrested|kidnapped|killed|true|real|genuine|authentic|"
+    r"behind|responsible|involved|the\s+(?:real|same))\b",
+    re.I,
+)
+_DESPITE_REPORTS = re.compile(
+    r"\b(?:despite|amid|after)\s+(?:\w+\s+){0,2}?(?:reports?|rumou?rs?|claims?|speculation)\b", re.I
+)
+_NEG_STATE = re.compile(
+    r"\b(?:did|has|have|had|was|were|is|are)\s*(?:not|n't)\b(?!\s+(?:yet|only|just|enough|over))"
+    r"|\bisn't\b|\baren't\b|\bwasn't\b|\bweren't\b|\bnever\b|\bNOT\b",
+)
+_NEG_COPULA = re.compile(
+    r"\b(?:is|are|was|were|did|has|have|had)\s*(?:not|n't)\b(?!\s+(?:yet|only|just|enough|over|"
+    r"expected|likely|ready|sure|clear|able))|\b(?:isn't|aren't|wasn't|weren't|didn't|hasn't)\b"
+    r"|\bnot\s+(?:a|an|the|in|among|found|true|real)\b",
+    re.I,
+)
+# "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии"
+_SAYS_NOT_INVOLVED = re.compile(
+    r"\bque\s+(?:\w+\s+){0,4}?no\s+(?:fue|es|era|hubo|ha|han|tiene|tuvo|particip\w+|est[áa]|"
+    r"estuvo|existe|existi[óo])\b"
+    r"|\bчто\s+(?:\w+\s+){0,3}?не\s+(?:причаст|виновн|участвова|имеет\s+отношени|имел\w*\s+"
+    r"отношени|связан|было|был|была|были)\w*",
+    re.IGNORECASE,
+)
+_BARE_NOT = re.compile(r"\bnot\b|n't\b|\bnever\b", re.I)
+_COLON_NO = re.compile(r":\s+no\s+[a-z]+", re.I)
+_NOT_INVOLVED = re.compile(
+    r"\b(?:not|n't|never|no)\s+(?:been\s+)?(?:behind|responsible|involved|linked|connected|to\s+blame|"
+    r"part\s+of|the\s+source|(?:any\s+)?(?:role|involvement|links?|connection))\b",
+    re.I,
+)
+_DENIAL_NOUN = re.compile(
+    r"(?:'s|\bissues?|\bissued|\bflat|\bfirm|\bcategorical|\bstrong|\bofficial|\bswift|\bangry|"
+    r"\bvehement|\bformal)\s+denials?\b|\bdenials?\s+(?:of|that)\b",
+    re.I,
+)
+_ARTIFACTS = re.compile(
+    r"\b(?:photos?|pictures?|images?|videos?|footage|tweets?|posts?|quotes?|letters?|documents?|"
+    r"memos?|maps?|screenshots?|clips?|recordings?|audio|emails?|accounts?|websites?|"
+    r"fotos?|im[áa]genes|v[íi]deos?|фото\w*|видео\w*|снимк\w*|кадр\w*)\b",
+    re.I,
+)
+_TIGHT_COPULA = re.compile(
+    r"(?:\b(?:is|are|was|were|it's|that's|proves?|proved|turns?\s+out\s+to\s+be|was\s+all|is\s+all)\s+"
+    r"(?:(?:almost\s+)?(?:definitely|totally|completely|entirely|probably|likely|most\s+likely|"
+    r"reportedly|also|just|all|a|an|another)\s+){0,2}(?:(?<=a\s)|(?<=an\s))?(?:[a-z]+\s+)?"
+    r"|\b(?:almost\s+)?(?:definitely|totally|completely|entirely|probably|categorically|utterly|"
+    r"likely|must\s+be|may\s+be|might\s+be)\s+(?:a\s+)?)$",
+    re.I,
+)
+_KICKER = re.compile(
+    r"^\W*(?:hoax(?:\s+alert)?|fake(?:[-\s]news)?|false|debunk(?:ed)?|myth|not\s+true|"
+    r"fact[-\s]check:\s*false)"
+    r"\s*:",
+    re.I,
+)
+_SPEAKER_NEGATES = re.compile(
+    r"(?:^|:\s+)(?:I|we|it|he|she|they)\s+(?:did|has|have|had|was|were)\s*"
+    r"(?:not|n't)\s+(?:actually\s+|ever\s+)?(?!(?:yet|only|just|been\s+able)\b)\w+"
+    r"|\b(?:says?|insists?|maintains?)\s+(?:that\s+)?(?:[\w'’-]+\s+){1,6}?(?:(?:is|are|was|were|did|has|have)\s*(?:not|n't)"
+    r"|not\s+\w+(?:ing|ed))\b(?!\s+(?:yet|only|just|enough|over|expected|likely|ready|sure|clear))",
+    re.I,
+)
+_COPULA = re.compile(
+    r"(?:\b(?:is|are|was|were|'s|be|been|being|remain|remains|proves?|proved|turns?\s+out\s+to\s+be|"
+    r"exposed\s+as|es|son|era|eran|fue|fueron|resulta|resultó|является|являются|оказал\w*)\b|"
+    r"\s[—–-]\s|:\s)\s*(?:\w+\s+){0,3}$",
+    re.I,
+)
+
+
+def _before(masked: str, start: int) -> str:
+    """The clause part before `start` (the subject span)."""
+    head = masked[:start]
+    cut = max(head.rfind(sep) for sep in (";", ":", "|", " - ", " – ", " — ", ". "))
+    return head[cut + 1 :].strip(" ,-–—\"'") if cut >= 0 else head.strip(" ,-–—\"'")
+
+
+def _after(masked: str, end: int) -> str:
+    """The clause part after `end` (the object span), up to the clause's end."""
+    tail = masked[end:]
+    m = _CLAUSE_END.search(tail)
+    return (tail[: m.start()] if m else tail).strip()
+
+
+def _has_claim(g: _Grammar, span: str, within: int) -> re.Match[str] | None:
+    """A claim noun among the first `within` words of `span`, not in a blocked sense."""
+    words = _words(span, within)
+    if not words:
+        return None
+    window = " ".join(words)
+    m = g.claim.search(window)
+    if m is None:
+        return None
+    if g.blockers.search(window[: m.start()] + " " + window[m.start() : m.end() + 30]):
+        return None
+    return m
+
+
+def _subject_is_institution(g: _Grammar, subject: str) -> bool:
+    """Courts and parliaments reject claims and bills: their rejections are other news."""
+    words = _words(subject, 40)[-2:]
+    return bool(words) and g.not_deniers.search(" ".join(words)) is not None
+
+
+# A denial inside a relative clause is background: "X, who denies wrongdoing, was charged",
+# "que niega haber…", "который отрицает вину"; so is a Russian participle ("отрицающий").
+_RELATIVE_BEFORE = re.compile(
+    r",\s*(?:who|which|que|quien|quienes|котор\w+)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+_RU_PARTICIPLE = re.compile(r"\w+(?:ющ|вш)(?:ий|ая|ее|ие|его|ему|им|ей|их|ую|ими)", re.IGNORECASE)
+
+
+def _in_relative_clause(masked: str, m: re.Match[str]) -> bool:
+    return bool(
+        _RU_PARTICIPLE.fullmatch(m.group(0)) or _RELATIVE_BEFORE.search(masked[: m.start()])
+    )
+
+
+def _deny_object_ok(g: _Grammar, after: str, raw_after: str) -> bool:
+    """The object test for deny verbs: a claim, a clause, a gerund, an accusation, or nothing."""
+    if not after:
+        return True  # "…, Kremlin denies" / "Kremlin denies"
+    if raw_after[:1] in {'"', "'"} or g.complementizer.match(after):
+        return True
+    first = _words(after, 4)
+    if not first:
+        return True
+    head = " ".join(first)
+    if g.lex.lang == "en":
+        if _EN_PRONOUN_OBJECT.match(head) or _GERUND.match(head):
+            return True
+        if re.match(r"(?:having|being)\b", head, re.I):
+            return True
+        if _ZERO_THAT.match(after) and not re.match(r"(?:the\s+)?\w+\s+(?:entry|visa|bail)", head):
+            return True
+    if g.accusation.search(" ".join(_words(after, 3))) and not g.blockers.search(head):
+        return True
+    if g.lex.lang == "ru":
+        return True  # отрицать takes any fact as its object; its topic sense is a noun (masked)
+    return _has_claim(g, after, 6) is not None
+
+
+def _speaker_of(text: str) -> tuple[str | None, str]:
+    """A speaker named outside the clause ("Kremlin: …", "…, Kremlin says", "… — Песков")."""
+    m = _SPEAKER_COLON.match(text)
+    if m and len(m.group("who").split()) <= 6:
+        return m.group("who").strip(), m.group("rest")
+    m = _TRAILING_SPEAKER.match(text)
+    if m:
+        return (m.group("who") or m.group("who2")).strip(), m.group("rest") or m.group("rest2")
+    return None, text
+
+
+def _asserted(text: str) -> tuple[str, bool]:
+    """The asserted part of a clause: questions are never denials, but an answer after one is."""
+    if "?" not in text:
+        return text, False
+    pieces = [p for p in re.split(r"(?<=[?])\s*", text) if p.strip()]
+    kept = [p for p in pieces if not p.rstrip(" \"')*_").endswith("?")]
+    return " ".join(kept).strip(), True
+
+
+def find_denial(
+    clause: str, lang: str | None = "en", *, headline: bool = True
+) -> ClauseDenial | None:
+    """The denial a clause reports, or None. See the module docstring for the grammar.
+
+    `headline` adds the conventions of headlines that answer a rumour ("No, X did not …",
+    "X is alive", "HOAX: …", "X dead? Hoax"); in running text those words are ordinary news."""
+    g = _grammar(_lang(lang))
+    text = " ".join(clause.translate(_QUOTES).split())
+    if not text or (not g.screen.search(text) and not (headline and _negation_screen(text, g))):
+        return None
+    text, after_question = _asserted(text)
+    if not text:
+        return None
+    if after_question and headline and _QUESTION_TAIL.match(text):
+        return ClauseDenial("negation", text.strip(), "", "")
+    if after_question and headline and (hoax := _ANSWER_HOAX.search(text)):
+        # "Willie Nelson dead? Viral hoax fools internet": the answer calls the claim false
+        return ClauseDenial("negation", hoax.group(0), "", text)
+    masked = _mask(_mask(text, g.hedges), g.traps)
+    speaker, _rest = _speaker_of(masked)
+    finders = (_refute, _deny, _reject, _naming, _falsity) + ((_negation,) if headline else ())
+    for finder in finders:
+        found = finder(g, masked, headline, speaker)
+        if found is not None:
+            return replace(found, clause=masked)
+    return None
+
+
+def _negation_screen(text: str, g: _Grammar) -> bool:
+    if g.lex.lang != "en":
+        return bool(
+            _ALIVE.search(text) or _LEADING_NO.search(text) or _SAYS_NOT_INVOLVED.search(text)
+        )
+    return bool(
+        _LEADING_NO.search(text)
+        or _ALIVE.search(text)
+        or "?" in text
+        or " NOT " in f" {text} "
+        or _SAYS_SAFE.search(text)
+        or _COUNTER_REPORTS.search(text)
+        or _NOT_PREDICATE.search(text)
+        or _KICKER.match(text)
+        or _SPEAKER_NEGATES.search(text)
+        or (_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
+    )
+
+
+def _refute(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
+    for m in g.refute.finditer(masked):
+        if _in_relative_clause(masked, m):
+            continue
+        subject = _before(masked, m.start())
+        if re.search(r"(?:требу|потребова|exig|pid)\w*\s*$", subject, re.I):
+            continue  # "demanded a retraction" is not one
+        if _subject_is_institution(g, subject):
+            continue
+        return ClauseDenial("refute", m.group(0), subject, _after(masked, m.end()), speaker)
+    return None
+
+
+def _deny(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
+    for m in g.deny.finditer(masked):
+        if _in_relative_clause(masked, m):
+            continue
+        subject = _before(masked, m.start())
+        after = _after(masked, m.end())
+        raw_after = masked[m.end() :].lstrip()
+        passive = g.lex.lang == "en" and _PASSIVE_BEFORE.search(masked[: m.start()])
+        if passive or (g.lex.lang == "en" and not subject and m.group(0).lower() == "denied"):
+            # "X was denied bail": only "the report was denied (by …)" is a denial.
+            if _has_claim(g, subject, 12) and (not after or after.lower().startswith("by ")):
+                return ClauseDenial("deny", m.group(0), subject, after, speaker)
+            continue
+        if g.lex.lang == "en" and m.group(0).lower() == "denied" and not _words(subject, 1):
+            continue
+        if _subject_is_institution(g, subject):
+            continue
+        if _has_claim(g, subject, 12) and not after and g.lex.lang == "en":
+            # headline passive without an auxiliary: "Reports of Putin's illness denied"
+            return ClauseDenial("deny", m.group(0), subject, after, speaker)
+        if not _words(subject, 1) and not speaker and not after:
+            continue
+        if not after and (len(_words(subject, 12)) > 6 or m.group(0).lower().endswith("ed")):
+            continue  # "…after shoulder replacement denied": a reduced passive, not a speaker
+        if _deny_object_ok(g, after, raw_after):
+            if g.falsity.search(" ".join(_words(after, 4))):
+                continue  # "denies the report is fake" supports the report
+            return ClauseDenial("deny", m.group(0), subject, after, speaker)
+    for m in _DENIAL_NOUN.finditer(masked) if g.lex.lang == "en" else ():
+        subject = _before(masked, m.start())
+        if re.search(r"\bconfirm", masked, re.I):
+            continue
+        return ClauseDenial("deny", m.group(0).strip(), subject, _after(masked, m.end()), speaker)
+    return None
+
+
+def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
+    for m in g.reject.finditer(masked):
+        if _in_relative_clause(masked, m):
+            continue
+        subject = _before(masked, m.start())
+        if _subject_is_institution(g, subject):
+            continue
+        after = _after(masked, m.end())
+        if _has_claim(g, after, 7) or _as_falsity(g, after) or g.complementizer.match(after):
+            return ClauseDenial("reject", m.group(0), subject, after, speaker)
+        # passive or object first: "reports were dismissed", "обвинения … отверг"
+        if _has_claim(g, " ".join(_words(subject, 40)[-5:]), 5) and (
+            g.lex.lang == "ru" or _PASSIVE_BEFORE.search(masked[: m.start()]) or not after
+        ):
+            return ClauseDenial("reject", m.group(0), subject, after, speaker)
+    return None
+
+
+def _as_falsity(g: _Grammar, after: str) -> bool:
+    m = re.search(r"\b(?:as|como|de|как)\s+", after, re.I)
+    return bool(m and g.falsity.match(after[m.end() :].lstrip("\"' ")))
+
+
+def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
+    for m in g.naming.finditer(masked):
+        after = masked[m.end() : m.end() + 160]
+        if g.lex.lang == "en" and re.match(r"\s*(?:for|on|off|up|in)\b", after, re.I):
+            continue  # "calls for", "calls on": other verbs
+        span = " ".join(_words(_after(masked, m.end()) or after, 10))
+        f = g.falsity.search(span)
+        if f is None:
+            continue
+        subject = _before(masked, m.start())
+        if _subject_is_institution(g, subject):
+            continue
+        return ClauseDenial("naming", f"{m.group(0)} … {f.group(0)}", subject, span, speaker)
+    return None
+
+
+def _at(kind: DenialKind, m: re.Match[str], masked: str, speaker: str | None) -> ClauseDenial:
+    """A finding at match `m`: its subject is what precedes it, its object what follows."""
+    return ClauseDenial(
+        kind, m.group(0).strip(), _before(masked, m.start()), masked[m.end() :].strip(), speaker
+    )
+
+
+# The falsity words that call a claim false when they stand before it ("false reports"); the
+# others ("crazy rumours", "fake news" as a topic) describe rather than deny.
+_STRICT_FALSITY = re.compile(
+    r"false|fake(?:\s+news)?|bogus|baseless|unfounded|groundless|fabricated|untrue|hoax|"
+    r"ложн\w+|fals[oa]s?|infundad\w+|фейков\w+",
+    re.IGNORECASE,
+)
+# Falsity words that are predicates by themselves ("not true", "has nothing to do with reality").
+_VERBAL_FALSITY = ("no ", "not ", "не ", "без", "sin ", "carec", "nothing", "has ", "have ")
+
+
+def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
+    attributed = speaker is not None or g.attribution.search(masked) is not None
+    for m in g.falsity.finditer(masked):
+        before, after = masked[: m.start()], masked[m.end() :]
+        last = _words(before, 60)
+        if g.deny.search(" ".join(last[-4:])):
+            continue  # "denies hoax claims": denying the debunk supports the claim
+        claim_after = _has_claim(g, after, 2)
+        if not claim_after and _attributive(after):
+            continue  # "fake goods", "false alarm": the word describes a thing, not a claim
+        if _subject_is_institution(g, _before(masked, m.start())):
+            continue
+        word = m.group(0).lower()
+        predicative = _COPULA.search(before) is not None or before.rstrip().endswith(('"', "'"))
+        quoted = before.count('"') % 2 == 1
+        claim_subject = _has_claim(g, " ".join(last[-9:]), 9) is not None
+        rules = (
+            # "the reports are untrue", "данные … не соответствуют действительности"
+            claim_subject and (predicative or word.startswith(_VERBAL_FALSITY)),
+            # "Кремль не считает достоверными данные …": a verbal falsity before its claim
+            claim_after is not None and bool(last) and word.startswith(_VERBAL_FALSITY),
+            # "The video … is a hoax", "… is almost definitely fake"
+            _TIGHT_COPULA.search(before) is not None and bool(last) and not quoted,
+            # "Es falso que …"
+            g.lex.lang == "es" and g.complementizer.match(after.lstrip()) is not None,
+            # "Photo of … is fake"
+            g.lex.lang == "en" and predicative and _ARTIFACTS.search(" ".join(last[-6:])),
+            # "'Nothing to do with reality,' the ambassador said"
+            attributed and (predicative or quoted) and bool(last),
+            # "… dismisses false reports", "ложные сообщения": a falsity on a claim
+            claim_after is not None and attributed and _STRICT_FALSITY.fullmatch(word) is not None,
+            # "Fake news report claims …", "Trump's bogus claim": the headline calls a claim false
+            claim_after is not None
+            and headline
+            and not quoted
+            and claim_after.start() <= 1
+            and _STRICT_FALSITY.match(word) is not None,
+            # "3-Boobed Woman a Fake"
+            headline and re.search(r"\ban?\s+$", before) is not None and not after.strip(" .!'\""),
+        )
+        if any(rules):
+            return _at("falsity", m, masked, speaker)
+    return None
+
+
+_NOT_A_NOUN = frozenset(
+    "and or but nor who that which it this is are was were could might may will would says say "
+    "said claims claim report reports news as to in on of for by after despite amid with from "
+    "according than because since while when so y o pero dice dijo segun según que и или но что "
+    "заявил сообщил".split()
+)
+
+
+def _attributive(after: str) -> bool:
+    """Is the falsity word followed by the noun it describes ("fake goods", "false alarm")?"""
+    words = _words(after, 1)
+    if not words:
+        return False
+    gap = after[: after.find(words[0])]
+    return not gap.strip(" ") and words[0].lower() not in _NOT_A_NOUN
+
+
+def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
+    """Headline counter-claims: "No, X did not …", "X is alive", "X is not Y, Iraq says"."""
+    alive = _ALIVE.search(masked) or (g.lex.lang == "en" and _SAYS_SAFE.search(masked))
+    if alive:
+        return _at("negation", alive, masked, speaker)
+    if g.lex.lang != "en":
+        attributed = speaker is not None or g.attribution.search(masked) is not None
+        for applies, rx in ((True, _LEADING_NO), (attributed, _SAYS_NOT_INVOLVED)):
+            if applies and (found := rx.search(masked)):
+                return _at("negation", found, masked, speaker)
+        return None
+    for rx in (_KICKER, _COUNTER_REPORTS, _LEADING_NO):
+        found = rx.search(masked)
+        if found:
+            return _at("negation", found, masked, speaker)
+    if re.match(r"^\W*sorry,", masked, re.I) and (neg := _NEG_STATE.search(masked)):
+        return _at("negation", neg, masked, speaker)
+    attributed = speaker is not None or g.attribution.search(masked) is not None
+    trailing = speaker is not None and _TRAILING_SPEAKER.match(masked) is not None
+    candidates = (
+        (attributed, _NOT_PREDICATE),  # "Mexico says missing students not found in graves"
+        (trailing, _NEG_COPULA),  # "Woman … is not al-Baghdadi's wife, Iraq says"
+        (attributed, _SPEAKER_NEGATES),  # "WH: We didn't threaten …"
+        (attributed, _NOT_INVOLVED),  # "…, says it was not behind the attack"
+        (bool(_DESPITE_REPORTS.search(masked)), _BARE_NOT),  # "… not dead, despite reports"
+        (bool(speaker and _SPEAKER_COLON.match(masked)), _COLON_NO),  # "DHS: No ISIL fighters …"
+        (masked.count("NOT") == 1, _EMPHATIC_NOT),  # "Pope Francis did NOT say …"
+    )
+    for applies, rx in candidates:
+        if applies and (found := rx.search(masked)):
+            return _at("negation", found, masked, speaker)
+    return None
