@@ -165,6 +165,12 @@ _COUNTER_REPORTS = re.compile(
     r"\bcontrary\s+to\s+(?:\w+\s+){0,2}?(?:reports?|claims?|rumou?rs?)\b"
     r"|\bthere\s+(?:was|were|is|are)\s+never\b"
     r"|\bturns?\s+out\s+not\s+to\b|\bdeath\s+hoax\b"
+    r"|\bsatir(?:e|ical)\s+(?:news\s+)?(?:site|website|story|article|piece|report)\b"
+    r"|\b(?:fools?|fooled|dupes?|duped)\s+(?:the\s+)?(?:internet|web|media|twitter|facebook|fans|"
+    r"outlets|reporters|news\s+outlets|major\s+media)\b|\bf[ae]lls?\s+for\s+(?:a\s+)?(?:fake|hoax|"
+    r"satir\w+|prank)"
+    r"|\b(?:is|was|are|were)\s*(?:not|n't)\s+(?:really\s+)?(?:by|from)\s+[A-Z]"
+    r"|\bnot\s+(?:posted|made|written|painted|sent|taken|drawn)\s+by\b"
     r"|\b(?:outed|exposed|revealed|unmasked|debunked|confirmed|declared|ruled)\s+(?:as\s+|to\s+be\s+)?"
     r"(?:a\s+)?(?:fake|hoax\w*|fraud|lie|false|untrue)\b",
     re.I,
@@ -195,6 +201,20 @@ _SAYS_NOT_INVOLVED = re.compile(
     r"отношени|связан|было|был|была|были)\w*",
     re.IGNORECASE,
 )
+# The events rumours are made of (an arrest, a death, a kidnapping, a statement, a sale, a
+# ban…), negated in a headline: the headline contradicts a rumour that they happened.
+_NEGATED_EVENT = re.compile(
+    r"(?<!but\s)(?<!and\s)(?<!but\sshe\s)(?<!but\she\s)\b(?:(?:was|were|has|have|had|did|is|are)\s*(?:not|n't)|wasn't|weren't|hasn't|haven't|"
+    r"didn't|isn't|aren't|never)\s+(?:been\s+|actually\s+|really\s+|personally\s+){0,2}"
+    r"(?:arrested|killed|dead|die|died|captured|kidnapped|abducted|stolen|steal|say|said|tell|told|"
+    r"send|sent|post|posted|write|written|wrote|adopt|adopted|marry|married|pregnant|ban|banned|"
+    r"fire|fired|sack|sacked|resign|resigned|quit|blur|blurred|censored|hack|hacked|sell|sold|"
+    r"buy|bought|cancel|cancell?ed|beheaded|executed|detained|jailed|found|tricked|caught|"
+    r"threaten|threatened|invade|invaded|attack|attacked|cross|crossed|join|joined|leave|left|"
+    r"fly|flew|make|made)\b",
+    re.IGNORECASE,
+)
+_WH_HEADLINE = re.compile(r"^\W*(?:why|how|what|when|where|who)\b", re.IGNORECASE)
 _BARE_NOT = re.compile(r"\bnot\b|n't\b|\bnever\b", re.I)
 _COLON_NO = re.compile(r":\s+no\s+[a-z]+", re.I)
 _NOT_INVOLVED = re.compile(
@@ -378,6 +398,7 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
         or _NOT_PREDICATE.search(text)
         or _KICKER.match(text)
         or _SPEAKER_NEGATES.search(text)
+        or _NEGATED_EVENT.search(text)
         or (_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
     )
 
@@ -577,6 +598,7 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         (bool(_DESPITE_REPORTS.search(masked)), _BARE_NOT),  # "… not dead, despite reports"
         (bool(speaker and _SPEAKER_COLON.match(masked)), _COLON_NO),  # "DHS: No ISIL fighters …"
         (masked.count("NOT") == 1, _EMPHATIC_NOT),  # "Pope Francis did NOT say …"
+        (not _WH_HEADLINE.match(masked), _NEGATED_EVENT),  # "Banksy wasn't arrested"
     )
     for applies, rx in candidates:
         if applies and (found := rx.search(masked)):
