@@ -102,9 +102,10 @@ _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
 
 
 def shown_url(text: str, limit: int = 300) -> str:
-    """`text` (a URL, or a message holding URLs) fit to show: any `user:password@` removed and
-    the length clipped, so an error message never echoes a secret or a 10,000-character URL."""
-    cleaned = _USERINFO.sub(r"\1", text)
+    """`text` (a URL, or a message holding URLs) fit to show: any `user:password@` masked as
+    `***@` and the length clipped, so a message never echoes a secret or a 10,000-character
+    URL."""
+    cleaned = _USERINFO.sub(r"\1***@", text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
