@@ -194,6 +194,21 @@ class DiscordCommands:
                     "Something went wrong; it was logged.", ephemeral=True
                 )
 
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A press whose custom_id is not on its message: discord.py drops it unanswered (it
+        dispatches only ids the message carries), so it is answered here."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        data: Any = interaction.data or {}
+        custom_id = data.get("custom_id") if isinstance(data, dict) else None
+        if custom_id in _custom_ids(interaction.message):
+            return  # the button item answers it
+        log.info("button press with an id its message does not carry: %r", str(custom_id)[:100])
+        if not interaction.response.is_done():
+            await interaction.response.send_message(
+                EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
     # ------------------------------------------------------------ autocomplete
 
     async def feed_choices(
@@ -299,6 +314,7 @@ def install(
     )
     binding = DiscordCommands(commands, moderators)
     client.add_dynamic_items(binding.button)
+    _listen_for_interactions(client, binding)
     guilds = [discord.Object(g) for g in guild_ids or ()]
     for command in _commands(binding):
         if guilds:
@@ -308,6 +324,19 @@ def install(
     tree.error(_on_tree_error)
     _GUILDS[tree] = tuple(guild_ids or ())
     return tree
+
+
+def _listen_for_interactions(client: discord.Client, binding: DiscordCommands) -> None:
+    """Route every interaction also to `binding.on_interaction` (a plain Client has one handler
+    per event: one the client already had runs first)."""
+    previous = getattr(client, "on_interaction", None)
+
+    async def on_interaction(interaction: discord.Interaction[Any]) -> None:
+        if previous is not None:
+            await previous(interaction)
+        await binding.on_interaction(interaction)
+
+    client.event(on_interaction)
 
 
 async def sync(

@@ -15,7 +15,6 @@ import re
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -32,7 +31,7 @@ from handlers.render_reply import discord_payload, embed_size
 from handlers.reply import Reply, StoryGroup
 from tests.fakes.discord_api import FakeDiscord, RecordedInteractionResponse, running_fake
 from tests.fakes.feed_server import FeedServer
-from tests.handlers import REPORT_TITLE, SEED_TITLE, open_pipeline, opml
+from tests.handlers import REPORT_TITLE, SEED_TITLE, opml
 
 OUTSIDE_MODERATOR = 424242424242424242
 
@@ -57,12 +56,6 @@ class _Recorder(logging.Handler):
 async def dc() -> AsyncIterator[FakeDiscord]:
     async with running_fake() as fake:
         yield fake
-
-
-@pytest.fixture
-async def pipeline(tmp_path: Path) -> AsyncIterator[tuple[Pipeline, FeedServer]]:
-    async with open_pipeline(tmp_path) as opened:
-        yield opened
 
 
 @contextlib.asynccontextmanager
