@@ -745,7 +745,7 @@ def _status(feed: FeedState) -> str:
 def _feed_line(feed: FeedState) -> str:
     line = f"{feed.id} — {_status(feed)}"
     if feed.last_error and feed.status != "ok":
-        line += f" — {feed.last_error[:80]}"
+        line += f" — {shown_url(feed.last_error, 80)}"
     return line
 
 

@@ -352,8 +352,14 @@ class TelegramCommands:
                 bot, message, refusal(f"Nothing imported: the file is over {limit} MB.")
             )
             return
-        file = await bot.get_file(document.file_id)
-        data = bytes(await file.download_as_bytearray())
+        try:
+            file = await bot.get_file(document.file_id)
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:  # answered: a failed download is not silence
+            log.warning("downloading an OPML file failed: %s", exc)
+            reason = refusal(f"Nothing imported: the file could not be downloaded ({exc}).")
+            await self.send(bot, message, reason)
+            return
         progress: _Progress | None = None
         if len(data) > PROGRESS_BYTES:
             sent = await self._send_chunks(

@@ -119,6 +119,21 @@ async def test_forged_altered_and_misplaced_button_data_is_refused_and_edits_not
         assert got[-1]["text"] is None  # answered without an alert
 
 
+async def test_lists_page_in_a_forum_topic_they_were_signed_for(
+    tg: FakeTelegram, pipeline: tuple[Pipeline, FeedServer]
+) -> None:
+    p, _ = pipeline
+    tg.add_chat(OTHER_GROUP, "supergroup", is_forum=True)
+    async with running(tg, Commands(p.store, p.registry, p.fetcher)):
+        tg.push_command(OTHER_GROUP, LOOKER, "/lookup Rostec", message_thread_id=77)
+        listing = await answer(tg, OTHER_GROUP, 1)
+        assert listing["message_thread_id"] == 77
+        [older] = data_of(listing)
+        tg.push_callback(OTHER_GROUP, PRESSER, listing["message_id"], older)
+        [edit] = await tg.wait_for_sent(1, chat_id=OTHER_GROUP, method="editMessageText")
+        assert "page 2 of 2" in edit["text"]
+
+
 async def test_a_button_signed_for_one_chat_verifies_in_no_other(
     pipeline: tuple[Pipeline, FeedServer],
 ) -> None:
