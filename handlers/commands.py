@@ -146,6 +146,8 @@ class PerUserLimit:
     def check(self, user: str) -> float:
         """0 when allowed (and counted), else seconds to wait."""
         now = self.clock()
+        if len(self._uses) > 10_000:  # many users pressing (or forging): memory stays bounded
+            self._uses = {u: t for u, t in self._uses.items() if t and t[-1] > now - self.period}
         uses = [t for t in self._uses.get(user, []) if t > now - self.period]
         if len(uses) >= self.limit:
             self._uses[user] = uses
@@ -360,7 +362,7 @@ class Commands:
             return refusal(f"No story has an id of {len(args):,} digits.")
         story = await self.store.story(int(args))
         if story is None:
-            return refusal(f"No story {args}.")
+            return refusal(f"No story {int(args)}.")
         view = await build_view(self.store, story)
         lines = []
         if story.context and story.context.denial.is_denial:

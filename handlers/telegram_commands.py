@@ -306,7 +306,8 @@ class TelegramCommands:
             thread=str(thread) if thread else "",
             user=str(query.from_user.id),
             name=_user_name(query.from_user),
-            is_moderator=await self.is_moderator(context.bot, message.chat, query.from_user),
+            # Paging is for everyone: no getChatMember per press (a flood of presses would
+            # be a flood of API calls).
         )
         reply = await self.commands.callback(
             caller, query.data or "", message_buttons=_button_data(message)

@@ -23,7 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.alerts.ratelimit import Limiter, RateLimits
 from bot.app import Pipeline
 from bot.models import FeedConfig
-from handlers.commands import EXPIRED, LOOKUP_PER_MINUTE, SPECS, Caller, Commands
+from handlers.commands import EXPIRED, LOOKUP_PER_MINUTE, SPECS, Caller, Commands, PerUserLimit
 from tests.fakes.discord_api import FakeDiscord, running_fake
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram_api import FakeTelegram
@@ -439,3 +439,17 @@ async def test_discord_refuses_forged_and_unknown_buttons_and_answers_any_id(
         text = text.replace("\u200b", "")  # every "@" is broken so that it never mentions
         assert "'https://***@wire.example/rss' carries a user name or password" in text
         assert SECRET not in text
+
+
+def test_the_per_user_limit_forgets_idle_users() -> None:
+    now = [0.0]
+    limit = PerUserLimit(6, 60.0, clock=lambda: now[0])
+    for user in range(10_001):
+        assert limit.check(str(user)) == 0.0
+    assert limit.check("0") == 0.0  # 2 of 6 used
+    now[0] = 61.0  # everyone idle for longer than the period
+    assert limit.check("new") == 0.0
+    assert len(limit._uses) == 1
+    for _ in range(5):
+        assert limit.check("new") == 0.0
+    assert limit.check("new") > 0  # the limit itself still holds
