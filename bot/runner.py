@@ -104,6 +104,8 @@ class Platforms:
         self._stops: list[Callable[[], Awaitable[None]]] = []
         self.telegram_app: Any = None
         self.discord_client: Any = None
+        # Per platform, the limiter its command replies take: the dispatcher takes the same one.
+        self.limiters: dict[str, Limiter] = {}
 
     async def start(
         self, settings: RunSettings, out: TextIO, commands: Commands | None = None
@@ -113,17 +115,22 @@ class Platforms:
             from bot.platforms.telegram_app import TelegramSink, build_application
 
             app = build_application(settings.telegram_token, settings.telegram_api_url)
+            telegram_sink = TelegramSink(app.bot)
+            self.limiters["telegram"] = limiter_for(telegram_sink, settings)
             if commands is not None:
                 from handlers import telegram_commands
 
                 telegram_commands.install(
-                    app, commands, moderators=settings.moderators.get("telegram", frozenset())
+                    app,
+                    commands,
+                    moderators=settings.moderators.get("telegram", frozenset()),
+                    limiter=self.limiters["telegram"],
                 )
             await app.initialize()
             await app.start()
             self.telegram_app = app
             self._stops.append(self._stop_telegram)
-            self.sinks.append(TelegramSink(app.bot))
+            self.sinks.append(telegram_sink)
             if commands is not None and app.updater is not None:
                 await app.updater.start_polling()
                 try:
@@ -229,7 +236,7 @@ async def run(
         pipeline.poller.on_outcome = lambda o: metrics.poll(o.result, o.new, o.revisions)
         dispatchers = []
         for sink in platforms.sinks:
-            limiter = limiter_for(sink, settings)
+            limiter = platforms.limiters.get(sink.platform) or limiter_for(sink, settings)
             wall = time.time()
             # a restarted process counts the last minute's sends against the limits
             limiter.prime(await pipeline.store.recent_sends(sink.platform, wall - 61), wall)

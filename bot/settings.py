@@ -90,9 +90,23 @@ def validate_url(url: str) -> str | None:
         return f"not a URL ({exc})"
     if parts.scheme not in ("http", "https"):
         return "must start with http:// or https://"
+    if "@" in parts.netloc:
+        # A password in a feed URL would be stored, shown by /feedstatus and exported.
+        return "carries a user name or password (user:password@…); feed URLs must hold no secrets"
     if not parts.hostname:
         return "has no host"
     return None
+
+
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
+
+
+def shown_url(text: str, limit: int = 300) -> str:
+    """`text` (a URL, or a message holding URLs) fit to show: any `user:password@` masked as
+    `***@` and the length clipped, so a message never echoes a secret or a 10,000-character
+    URL."""
+    cleaned = _USERINFO.sub(r"\1***@", text)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 class _Node:
@@ -345,7 +359,7 @@ def _feeds(
         url = reader.string(m, "url", where, required=True) or ""
         problem = validate_url(url)
         if problem:
-            raise reader.fail(f"{url!r} {problem}", m["url"].line, f"{where}.url")
+            raise reader.fail(f"{shown_url(url)!r} {problem}", m["url"].line, f"{where}.url")
         if url in urls:
             raise reader.fail(
                 f"duplicate feed url (first on line {urls[url]})", m["url"].line, f"{where}.url"

@@ -4,14 +4,30 @@ The bindings (handlers/telegram_commands.py, handlers/discord_commands.py) turn 
 updates into `Commands.handle(caller, name, args)` and render the Reply; whether the caller is a
 moderator is decided there (chat administrators, Manage Server, NEWSBOT_MODERATORS) and
 re-checked here for every moderator command, which also writes an audit record.
+
+Every command answers: arguments are cleaned (control characters and unpaired surrogates
+dropped) and capped before any command sees them, every argument a command reads is checked
+(ASCII digits of a bounded length for ids and counts), and a command that fails anyway answers
+that it failed (logged) instead of staying silent.
+
+Buttons carry no trust: their data is signed with an HMAC key kept in the database, over the
+chat (and topic / thread) the button was sent to, so data forged, altered or copied from
+another chat verifies nowhere; `callback` also wants the press to come from a message that
+carries that very button, counts every press against the same per-user limit as /lookup, and
+answers anything that does not verify with "this list has expired".
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
+import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from bot.alerts.view import AlertView, build_view
@@ -20,14 +36,25 @@ from bot.errors import FetchError
 from bot.ingest.fetch import Fetcher
 from bot.ingest.parse import parse_feed
 from bot.models import FeedConfig, FeedState, OutletCard, Story, entity_key
-from bot.settings import feed_id_from_url, parse_duration, validate_url
+from bot.settings import feed_id_from_url, parse_duration, shown_url, validate_url
 from bot.store import Store
 from handlers.opml import OpmlError, parse_opml, to_opml
 from handlers.reply import Button, Document, Reply, StoryGroup, refusal, usage
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 5
 LOOKUP_PER_MINUTE = 6
 MAX_LATEST = 20
+# The longest argument any command takes is /addfeed's URL (2,000, Discord's option limit)
+# with an outlet name; anything longer is refused before a command reads it.
+MAX_ARGS = 2_200
+MAX_STORY_ID_DIGITS = 18  # below SQLite's 2**63: a longer id cannot name a story
+CALLBACK_KEY = "callback-hmac"
+CALLBACK_BYTES = 64  # Telegram's callback_data limit (Discord's custom_id allows 100)
+MAC_CHARS = 11  # 66 bits of HMAC-SHA256, base64url: far beyond guessing at 6 presses a minute
+_PAGE_DATA = re.compile(rf"lk:([0-9]{{1,3}}):([A-Za-z0-9_-]{{{MAC_CHARS}}}):(.+)", re.DOTALL)
+EXPIRED = "This list has expired; send /lookup again."
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,8 @@ class PerUserLimit:
     def check(self, user: str) -> float:
         """0 when allowed (and counted), else seconds to wait."""
         now = self.clock()
+        if len(self._uses) > 10_000:  # many users pressing (or forging): memory stays bounded
+            self._uses = {u: t for u, t in self._uses.items() if t and t[-1] > now - self.period}
         uses = [t for t in self._uses.get(user, []) if t > now - self.period]
         if len(uses) >= self.limit:
             self._uses[user] = uses
@@ -143,6 +172,7 @@ class Commands:
         self.registry = registry
         self.fetcher = fetcher
         self.lookup_limit = lookup_limit or PerUserLimit(LOOKUP_PER_MINUTE, 60.0)
+        self._callback_key: bytes | None = None
 
     # ------------------------------------------------------------ entry points
 
@@ -155,25 +185,36 @@ class Commands:
         attachment: bytes | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Reply:
-        name = name.lower().lstrip("/").split("@", 1)[0]
+        name = clean_text(name).lower().lstrip("/").split("@", 1)[0]
         spec = SPEC_BY_NAME.get(name)
         if spec is None:
-            return refusal(f"Unknown command /{name}. Send /help for the list.")
+            shown = name if len(name) <= 40 else name[:39] + "…"
+            return refusal(f"Unknown command /{shown}. Send /help for the list.")
         if spec.moderator and not caller.is_moderator:
             return refusal(
                 f"/{name} is for moderators: chat administrators on Telegram, "
                 "members with Manage Server on Discord."
             )
-        args = " ".join(args.split())
-        if spec.feeds and not caller.is_operator:
-            refused = await self._feed_list_refusal(caller, spec, args)
-            if refused is not None:
-                return refused
-        method = getattr(self, f"cmd_{name}")
-        if name == "import":
-            reply: Reply = await method(caller, args, attachment, progress)
-        else:
-            reply = await method(caller, args)
+        args = clean_text(args)
+        if len(args) > MAX_ARGS:
+            return usage(
+                spec.usage,
+                f"That is {len(args):,} characters; a command takes at most {MAX_ARGS:,}.",
+            )
+        try:
+            if spec.feeds and not caller.is_operator:
+                refused = await self._feed_list_refusal(caller, spec, args)
+                if refused is not None:
+                    return refused
+            method = getattr(self, f"cmd_{name}")
+            if name == "import":
+                reply: Reply = await method(caller, args, attachment, progress)
+            else:
+                reply = await method(caller, args)
+        except Exception:
+            # Never silence: the caller learns it failed; the log has the traceback.
+            log.exception("/%s failed", name)
+            return refusal(f"/{name} failed; the error was logged.")
         if spec.moderator and not reply.error:
             await self.store.audit(
                 caller.platform, caller.chat, caller.user or caller.name, name, args[:300]
@@ -197,12 +238,39 @@ class Commands:
                 )
         return None
 
-    async def callback(self, caller: Caller, data: str) -> Reply:
-        """Buttons: "lk:PAGE:QUERY" pages a lookup."""
-        match = re.fullmatch(r"lk:(\d{1,3}):(.+)", data)
-        if not match:
-            return refusal("This button has expired.")
-        return await self._lookup(caller, match.group(2), int(match.group(1)), limited=False)
+    async def callback(
+        self, caller: Caller, data: str, *, message_buttons: Collection[str] = ()
+    ) -> Reply:
+        """A button press: "lk:PAGE:MAC:QUERY" pages a lookup.
+
+        `message_buttons` is the data of the buttons on the message the press came from: a
+        press whose data that message does not carry (a forged or replayed query aimed at
+        another of the bot's messages) is refused, so a button edits only its own message.
+        Every press counts against the per-user lookup limit, valid or not.
+        """
+        wait = self.lookup_limit.check(f"{caller.platform}:{caller.user}")
+        if wait > 0:
+            return _limited(wait)
+        match = _PAGE_DATA.fullmatch(data)
+        if match is None or data not in message_buttons:
+            return refusal(EXPIRED)
+        page, mac, query = int(match.group(1)), match.group(2), match.group(3)
+        if not hmac.compare_digest(mac, await self._mac(caller, f"lk:{page}:{query}")):
+            return refusal(EXPIRED)
+        return await self._lookup(caller, query, page, limited=False)
+
+    async def _mac(self, caller: Caller, body: str) -> str:
+        """The signature of button data `body` for the chat (and topic) of `caller`."""
+        if self._callback_key is None:
+            self._callback_key = await self.store.secret(CALLBACK_KEY)
+        where = f"{caller.platform}\n{caller.chat}\n{caller.thread}\n{body}"
+        digest = hmac.new(self._callback_key, where.encode("utf-8"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode("ascii")[:MAC_CHARS]
+
+    async def _page_button(self, caller: Caller, label: str, page: int, query: str) -> Button:
+        short = _callback_query(query, len(f"lk:{page}::") + MAC_CHARS)
+        mac = await self._mac(caller, f"lk:{page}:{short}")
+        return Button(label, f"lk:{page}:{mac}:{short}")
 
     # ------------------------------------------------------------ everyone
 
@@ -239,10 +307,7 @@ class Commands:
         if limited:
             wait = self.lookup_limit.check(f"{caller.platform}:{caller.user}")
             if wait > 0:
-                return refusal(
-                    f"Lookups are limited to {LOOKUP_PER_MINUTE} a minute; "
-                    f"try again in {int(wait) + 1} s."
-                )
+                return _limited(wait)
         stories = await self._stories_about(query)
         if not stories:
             return Reply(lines=(f"Nothing stored mentions {query!r} yet.",))
@@ -254,11 +319,10 @@ class Commands:
         for group in shown:
             rendered.append(StoryGroup(tuple([await build_view(self.store, s) for s in group])))
         buttons = []
-        short = _callback_query(query)
         if page > 0:
-            buttons.append(Button("◀ Newer", f"lk:{page - 1}:{short}"))
+            buttons.append(await self._page_button(caller, "◀ Newer", page - 1, query))
         if page < pages - 1:
-            buttons.append(Button("Older ▶", f"lk:{page + 1}:{short}"))
+            buttons.append(await self._page_button(caller, "Older ▶", page + 1, query))
         return Reply(
             title=f"{query}: {len(stories)} stories, page {page + 1} of {pages}",
             groups=tuple(rendered),
@@ -278,7 +342,7 @@ class Commands:
     async def cmd_latest(self, caller: Caller, args: str) -> Reply:
         count = 5
         if args:
-            if not args.isdigit() or not 1 <= int(args) <= MAX_LATEST:
+            if not re.fullmatch(r"[0-9]{1,2}", args) or not 1 <= int(args) <= MAX_LATEST:
                 return usage(SPEC_BY_NAME["latest"].usage, f"N is a number from 1 to {MAX_LATEST}.")
             count = int(args)
         stories = await self.store.latest(count)
@@ -290,11 +354,15 @@ class Commands:
         )
 
     async def cmd_story(self, caller: Caller, args: str) -> Reply:
-        if not args.isdigit():
+        # ASCII digits only: str.isdigit() admits "²" and "٣", and int() of 400 digits is
+        # beyond what SQLite can bind.
+        if not re.fullmatch(r"[0-9]+", args):
             return usage(SPEC_BY_NAME["story"].usage, "ID is the number shown with a story.")
+        if len(args.lstrip("0")) > MAX_STORY_ID_DIGITS:
+            return refusal(f"No story has an id of {len(args):,} digits.")
         story = await self.store.story(int(args))
         if story is None:
-            return refusal(f"No story {args}.")
+            return refusal(f"No story {int(args)}.")
         view = await build_view(self.store, story)
         lines = []
         if story.context and story.context.denial.is_denial:
@@ -305,6 +373,8 @@ class Commands:
     async def cmd_outlet(self, caller: Caller, args: str) -> Reply:
         if not args:
             return usage(SPEC_BY_NAME["outlet"].usage)
+        if len(args) > 200:
+            return usage(SPEC_BY_NAME["outlet"].usage, "That is too long for an outlet name.")
         card = self.registry.lookup(args)
         if card is None:
             return refusal(f"No outlet known for {args!r}.")
@@ -424,9 +494,9 @@ class Commands:
         if not parts[0]:
             return usage(spec.usage)
         url = parts[0]
-        problem = validate_url(url)
+        problem = validate_url(url) if len(url) <= 2000 else "is over 2,000 characters"
         if problem:
-            return usage(spec.usage, f"{url!r} {problem}.")
+            return usage(spec.usage, f"{shown_url(url, 200)!r} {problem}.")
         if self.fetcher is None:
             return refusal("Adding feeds is not available here.")
         known = {f.url: f.id for f in await self.store.feeds()}
@@ -470,6 +540,8 @@ class Commands:
     async def _feed_arg(self, name: str, args: str) -> FeedState | Reply:
         if not args or " " in args:
             return usage(SPEC_BY_NAME[name].usage)
+        if len(args) > 100:
+            return refusal("No feed has an id that long. /feeds lists the feed ids.")
         feed = await self.store.feed(args)
         if feed is None:
             return refusal(f"No feed {args!r}. /feeds lists the feed ids.")
@@ -510,13 +582,14 @@ class Commands:
         if isinstance(feed, Reply):
             return feed
         lines = [
-            f"URL: {feed.url}",
+            f"URL: {shown_url(feed.url, 2000)}",  # a password stored before #15 is not shown
             f"Health: {_status(feed)}",
             f"Last poll: {_when(feed.last_polled_at)}; last success: {_when(feed.last_ok_at)}",
             f"Interval: {feed.interval // 60} min",
         ]
         if feed.last_error:
-            lines.append(f"Last error ({_when(feed.last_error_at)}): {feed.last_error}")
+            error = shown_url(feed.last_error, 1000)
+            lines.append(f"Last error ({_when(feed.last_error_at)}): {error}")
         return Reply(title=feed.title or feed.id, lines=tuple(lines))
 
     async def cmd_import(
@@ -572,7 +645,12 @@ class Commands:
 
     async def cmd_export(self, caller: Caller, args: str) -> Reply:
         feeds = await self.store.feeds()
-        data = to_opml([(f.url, f.title or f.id, f.tags[0] if f.tags else None) for f in feeds])
+        data = to_opml(
+            [
+                (shown_url(f.url, 10_000), f.title or f.id, f.tags[0] if f.tags else None)
+                for f in feeds
+            ]
+        )
         return Reply(
             lines=(f"{len(feeds)} feeds.",),
             document=Document("newsbot-feeds.opml", data, "text/x-opml"),
@@ -614,10 +692,35 @@ def _group_by_cluster(stories: Sequence[Story]) -> list[list[Story]]:
     return list(groups.values())
 
 
-def _callback_query(query: str) -> str:
-    """The query as it fits in a button's 64 bytes with the "lk:NNN:" prefix."""
-    data = query.encode("utf-8")[:56]
+def _callback_query(query: str, prefix: int) -> str:
+    """The query as it fits in a button's 64 bytes after a `prefix` of that many bytes."""
+    data = query.encode("utf-8")[: CALLBACK_BYTES - prefix]
     return data.decode("utf-8", errors="ignore")
+
+
+def _limited(wait: float) -> Reply:
+    return refusal(
+        f"Lookups are limited to {LOOKUP_PER_MINUTE} a minute; try again in {int(wait) + 1} s."
+    )
+
+
+# Dropped from arguments: controls (but not the whitespace split() folds), unpaired
+# surrogates (no database, JSON encoder or platform accepts them) and format characters such
+# as the bidi overrides that reorder an echoed reply; the joiners that spell Persian and Indic
+# words and emoji sequences stay.
+_DROPPED = frozenset({"Cc", "Cs", "Cf"})
+_JOINERS = frozenset({"\u200c", "\u200d"})
+
+
+def clean_text(text: str) -> str:
+    """An argument as commands read it: one space between words, no invisible characters."""
+    if not text.isascii() or not text.isprintable():
+        text = "".join(
+            ch
+            for ch in text
+            if ch.isspace() or ch in _JOINERS or unicodedata.category(ch) not in _DROPPED
+        )
+    return " ".join(text.split())
 
 
 def _unique_ids(configs: list[FeedConfig], taken: set[str]) -> list[FeedConfig]:
@@ -644,7 +747,7 @@ def _status(feed: FeedState) -> str:
 def _feed_line(feed: FeedState) -> str:
     line = f"{feed.id} — {_status(feed)}"
     if feed.last_error and feed.status != "ok":
-        line += f" — {feed.last_error[:80]}"
+        line += f" — {shown_url(feed.last_error, 80)}"
     return line
 
 

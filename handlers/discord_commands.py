@@ -11,6 +11,10 @@ Slow commands (lookup, latest, story, addfeed, feeds, import, export) are deferr
 answered with a followup, so the 3-second deadline holds; a refusal that needs no work is
 answered at once, visible only to the caller. Every message goes out with
 AllowedMentions.none(); the content and embeds come from handlers.render_reply (escaped).
+
+Every button press is answered: the button item matches any custom_id, so a press the bot
+cannot verify (forged, another channel's, not a button of that message, left from an old
+version) gets "this list has expired", visible only to the one who pressed it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
-from handlers.commands import SPEC_BY_NAME, Caller, Commands
+from handlers.commands import EXPIRED, SPEC_BY_NAME, Caller, Commands
 from handlers.opml import MAX_OPML_BYTES
 from handlers.render_reply import discord_payload
 from handlers.reply import Reply, refusal
@@ -32,8 +36,11 @@ from handlers.reply import Reply, refusal
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
-# Callback data of Commands buttons is "verb:…" (e.g. "lk:1:Rostec"), at most 64 bytes.
+# Callback data of Commands buttons is "verb:…" (e.g. "lk:1:MAC:Rostec"), at most 64 bytes.
 CALLBACK_TEMPLATE = r"(?P<data>[a-z]{1,10}:.{1,90})"
+# What the button item answers: every custom_id (Discord allows 100 characters), so no press
+# goes unanswered; Commands.callback decides what is valid.
+ANY_CUSTOM_ID = r"(?s)(?P<data>.{1,100})"
 DEFERRED = frozenset({"lookup", "latest", "story", "addfeed", "feeds", "import", "export"})
 _THREADS = (
     discord.ChannelType.public_thread,
@@ -159,7 +166,9 @@ class DiscordCommands:
     async def on_button(self, interaction: discord.Interaction[Any], data: str) -> None:
         """A paging button: the message is edited in place with the new page."""
         try:
-            reply = await self.commands.callback(self.caller(interaction), data)
+            reply = await self.commands.callback(
+                self.caller(interaction), data, message_buttons=_custom_ids(interaction.message)
+            )
             if reply.error:
                 content, _ = discord_payload(reply)
                 await interaction.response.send_message(
@@ -173,12 +182,32 @@ class DiscordCommands:
                 view=self.view(reply),
                 allowed_mentions=NO_MENTIONS,
             )
+        except discord.NotFound:  # the message (or the interaction) is gone
+            if not interaction.response.is_done():
+                await interaction.response.send_message(
+                    EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
         except Exception:
-            log.exception("button %r failed", data)
+            log.exception("button %r failed", data[:100])
             if not interaction.response.is_done():
                 await interaction.response.send_message(
                     "Something went wrong; it was logged.", ephemeral=True
                 )
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A press whose custom_id is not on its message: discord.py drops it unanswered (it
+        dispatches only ids the message carries), so it is answered here."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        data: Any = interaction.data or {}
+        custom_id = data.get("custom_id") if isinstance(data, dict) else None
+        if custom_id in _custom_ids(interaction.message):
+            return  # the button item answers it
+        log.info("button press with an id its message does not carry: %r", str(custom_id)[:100])
+        if not interaction.response.is_done():
+            await interaction.response.send_message(
+                EXPIRED, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
 
     # ------------------------------------------------------------ autocomplete
 
@@ -222,7 +251,20 @@ class DiscordCommands:
         return choices
 
 
-class PageButton(ButtonItem, template=CALLBACK_TEMPLATE):
+def _custom_ids(message: discord.Message | None) -> list[str]:
+    """The custom ids of the components on `message` (what a press on it may carry)."""
+    if message is None:
+        return []
+    ids = []
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            custom_id = getattr(child, "custom_id", None)
+            if isinstance(custom_id, str):
+                ids.append(custom_id)
+    return ids
+
+
+class PageButton(ButtonItem, template=ANY_CUSTOM_ID):
     """A button whose custom_id is the Reply button's data; dispatched by pattern, so buttons
     on old messages keep working after a restart. `install` subclasses it per binding."""
 
@@ -243,11 +285,11 @@ class PageButton(ButtonItem, template=CALLBACK_TEMPLATE):
         return cls(match["data"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await interaction.response.send_message("This button has expired.", ephemeral=True)
+        await interaction.response.send_message(EXPIRED, ephemeral=True)
 
 
 def _button_class(binding: DiscordCommands) -> type[PageButton]:
-    class BoundPageButton(PageButton, template=CALLBACK_TEMPLATE):
+    class BoundPageButton(PageButton, template=ANY_CUSTOM_ID):
         async def callback(self, interaction: discord.Interaction[Any]) -> None:
             await binding.on_button(interaction, self.data)
 
@@ -272,6 +314,7 @@ def install(
     )
     binding = DiscordCommands(commands, moderators)
     client.add_dynamic_items(binding.button)
+    _listen_for_interactions(client, binding)
     guilds = [discord.Object(g) for g in guild_ids or ()]
     for command in _commands(binding):
         if guilds:
@@ -281,6 +324,19 @@ def install(
     tree.error(_on_tree_error)
     _GUILDS[tree] = tuple(guild_ids or ())
     return tree
+
+
+def _listen_for_interactions(client: discord.Client, binding: DiscordCommands) -> None:
+    """Route every interaction also to `binding.on_interaction` (a plain Client has one handler
+    per event: one the client already had runs first)."""
+    previous = getattr(client, "on_interaction", None)
+
+    async def on_interaction(interaction: discord.Interaction[Any]) -> None:
+        if previous is not None:
+            await previous(interaction)
+        await binding.on_interaction(interaction)
+
+    client.event(on_interaction)
 
 
 async def sync(

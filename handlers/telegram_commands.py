@@ -10,7 +10,13 @@ getChatMember with a cache, the user in their own private chat, a channel or an 
 administrator posting as the chat); the command menu (setMyCommands per scope).
 
 Replies are HTML built by handlers.render_reply (every string escaped), at most 4096 characters
-a message, with the reply's buttons as an inline keyboard on the last message.
+a message, with the reply's buttons as an inline keyboard on the last message. Every reply,
+edit and document takes its slot from the same `Limiter` as the alerts to that chat (a 429 holds
+the chat for both), so commands can never push a chat past Telegram's flood limits.
+
+A button press is answered in every case: a list that does not verify (forged, another chat's,
+not a button of that message), whose message is gone or can no longer be edited, or a press
+on a message too old to be shown, gets "this list has expired".
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeDefault,
+    CallbackQuery,
     Chat,
     Document,
     InlineKeyboardButton,
@@ -49,7 +56,9 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.commands import SPECS, Caller, Commands
+from bot.alerts.ratelimit import Limiter, RateLimits
+from bot.platforms.telegram_app import is_group
+from handlers.commands import EXPIRED, SPECS, Caller, Commands
 from handlers.opml import MAX_OPML_BYTES
 from handlers.render_reply import MAX_CAPTION, telegram_chunks, telegram_plain
 from handlers.reply import Button, Reply, refusal
@@ -75,17 +84,20 @@ def install(
     moderators: frozenset[str] = frozenset(),
     admin_cache_ttl: float = 300,
     progress_interval: float = 1.0,
+    limiter: Limiter | None = None,
 ) -> None:
     """Add the command, unknown-command, document (OPML import), button and error handlers.
 
     `moderators` are Telegram user ids (NEWSBOT_MODERATORS); `progress_interval` is the least
-    time between two edits of an import's progress message.
+    time between two edits of an import's progress message; `limiter` is the alerts' limiter
+    for this bot (without one, replies get a limiter of their own at Telegram's limits).
     """
     binding = TelegramCommands(
         commands,
         moderators=moderators,
         admin_cache_ttl=admin_cache_ttl,
         progress_interval=progress_interval,
+        limiter=limiter,
     )
     names = [spec.name for spec in SPECS]
     app.add_handler(CommandHandler(names, binding.on_command, filters=_UPDATES))
@@ -142,10 +154,11 @@ def _thread(message: Message) -> int | None:
 class _Progress:
     """Edits the progress message as an import proceeds; best effort, never two edits at once."""
 
-    def __init__(self, bot: Bot, message: Message, interval: float) -> None:
+    def __init__(self, bot: Bot, message: Message, interval: float, limiter: Limiter) -> None:
         self.bot = bot
         self.message = message
         self.interval = interval
+        self.limiter = limiter
         self.edits = 0
         self._last = time.monotonic()
         self._task: asyncio.Task[None] | None = None
@@ -155,6 +168,8 @@ class _Progress:
             return
         if time.monotonic() - self._last < self.interval or done >= total:
             return
+        if not self.limiter.ready(str(self.message.chat_id)):
+            return  # cosmetic: an edit that would wait for the chat's window is skipped
         self._last = time.monotonic()
         self._task = asyncio.create_task(self._edit(f"Importing feeds: {done:,} of {total:,}…"))
 
@@ -186,8 +201,10 @@ class TelegramCommands:
         admin_cache_ttl: float = 300,
         progress_interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        limiter: Limiter | None = None,
     ) -> None:
         self.commands = commands
+        self.limiter = limiter or Limiter(RateLimits(), is_group)
         self.moderators = moderators
         self.admin_cache_ttl = admin_cache_ttl
         self.progress_interval = progress_interval
@@ -280,7 +297,7 @@ class TelegramCommands:
             return
         message = query.message
         if not isinstance(message, Message):  # too old to be accessible
-            await query.answer("This button has expired.", show_alert=True)
+            await _answer(query, EXPIRED)
             return
         thread = _thread(message)
         caller = Caller(
@@ -289,17 +306,20 @@ class TelegramCommands:
             thread=str(thread) if thread else "",
             user=str(query.from_user.id),
             name=_user_name(query.from_user),
-            is_moderator=await self.is_moderator(context.bot, message.chat, query.from_user),
+            # Paging is for everyone: no getChatMember per press (a flood of presses would
+            # be a flood of API calls).
         )
-        reply = await self.commands.callback(caller, query.data or "")
+        reply = await self.commands.callback(
+            caller, query.data or "", message_buttons=_button_data(message)
+        )
         if reply.error:
-            await query.answer(telegram_plain(reply), show_alert=True)
+            await _answer(query, telegram_plain(reply))
             return
-        await query.answer()
         chunks = self.chunks(reply)
         markup = keyboard(reply.buttons)
         try:
-            await _retrying(
+            await self._paced(
+                message.chat_id,
                 context.bot.edit_message_text,
                 chunks[0],
                 chat_id=message.chat_id,
@@ -310,7 +330,11 @@ class TelegramCommands:
             )
         except BadRequest as exc:
             if "not modified" not in exc.message.lower():
-                raise
+                # The message was deleted, or is too old to edit: nothing to page.
+                log.info("paging message %s/%s: %s", message.chat_id, message.message_id, exc)
+                await _answer(query, EXPIRED)
+                return
+        await _answer(query, None)
         if len(chunks) > 1:
             await self._send_chunks(context.bot, message.chat_id, thread, chunks[1:], markup, None)
 
@@ -329,8 +353,14 @@ class TelegramCommands:
                 bot, message, refusal(f"Nothing imported: the file is over {limit} MB.")
             )
             return
-        file = await bot.get_file(document.file_id)
-        data = bytes(await file.download_as_bytearray())
+        try:
+            file = await bot.get_file(document.file_id)
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:  # answered: a failed download is not silence
+            log.warning("downloading an OPML file failed: %s", exc)
+            reason = refusal(f"Nothing imported: the file could not be downloaded ({exc}).")
+            await self.send(bot, message, reason)
+            return
         progress: _Progress | None = None
         if len(data) > PROGRESS_BYTES:
             sent = await self._send_chunks(
@@ -341,7 +371,7 @@ class TelegramCommands:
                 None,
                 message.message_id,
             )
-            progress = _Progress(bot, sent, self.progress_interval)
+            progress = _Progress(bot, sent, self.progress_interval, self.limiter)
         reply = await self.commands.handle(
             caller,
             "import",
@@ -356,7 +386,8 @@ class TelegramCommands:
         chunks = self.chunks(reply)
         if len(chunks) == 1 and reply.document is None and not reply.buttons:
             with contextlib.suppress(BadRequest):  # "not modified": the same text already
-                await _retrying(
+                await self._paced(
+                    progress.message.chat_id,
                     bot.edit_message_text,
                     chunks[0],
                     chat_id=progress.message.chat_id,
@@ -387,7 +418,8 @@ class TelegramCommands:
         if reply.document is not None:
             caption = telegram_chunks(reply, limit=MAX_CAPTION)
             doc = reply.document
-            sent = await _retrying(
+            sent = await self._paced(
+                chat_id,
                 bot.send_document,
                 chat_id,
                 document=doc.data,
@@ -402,6 +434,25 @@ class TelegramCommands:
             quote = None
         return await self._send_chunks(bot, chat_id, thread, chunks, keyboard(reply.buttons), quote)
 
+    async def _paced(
+        self, chat: int, call: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any
+    ) -> T:
+        """`call(*args, **kwargs)` in a slot of the chat's windows (shared with the alerts);
+        after a 429 the chat is held for both, and a short wait is retried once (a reply is
+        interactive: a long one is not worth it, and is raised)."""
+        key = str(chat)
+        await self.limiter.acquire(key)
+        try:
+            return await call(*args, **kwargs)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if not isinstance(wait, int) else float(wait)
+            self.limiter.hold_chat(key, seconds)
+            if seconds > MAX_RETRY_WAIT:
+                raise
+            await self.limiter.acquire(key)
+            return await call(*args, **kwargs)
+
     async def _send_chunks(
         self,
         bot: Bot,
@@ -414,7 +465,8 @@ class TelegramCommands:
         last: Message | None = None
         for index, text in enumerate(chunks):
             final = index == len(chunks) - 1
-            last = await _retrying(
+            last = await self._paced(
+                chat_id,
                 bot.send_message,
                 chat_id,
                 text,
@@ -440,15 +492,16 @@ def _user_name(user: User | None) -> str:
     return f"@{user.username}" if user.username else user.full_name
 
 
-async def _retrying(call: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-    """`call(*args, **kwargs)`, retried once after a short 429 (a reply is interactive: a long
-    wait is not worth it)."""
+def _button_data(message: Message) -> list[str]:
+    """The callback data of the inline buttons on `message` (what a press on it may carry)."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return [b.callback_data for row in rows for b in row if isinstance(b.callback_data, str)]
+
+
+async def _answer(query: CallbackQuery, text: str | None) -> None:
+    """Answer a button press (a refusal as an alert); an answer that comes too late is logged."""
     try:
-        return await call(*args, **kwargs)
-    except RetryAfter as exc:
-        wait = exc.retry_after
-        seconds = wait.total_seconds() if not isinstance(wait, int) else float(wait)
-        if seconds > MAX_RETRY_WAIT:
-            raise
-        await asyncio.sleep(seconds)
-        return await call(*args, **kwargs)
+        await query.answer(text, show_alert=text is not None)
+    except TelegramError as exc:
+        log.warning("answering a button press failed: %s", exc)

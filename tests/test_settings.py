@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.errors import ConfigError
-from bot.settings import feed_id_from_url, load_feeds_file, parse_duration, parse_feeds_text
+from bot.settings import (
+    feed_id_from_url,
+    load_feeds_file,
+    parse_duration,
+    parse_feeds_text,
+    shown_url,
+    validate_url,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -118,3 +127,64 @@ def test_subscriptions_section_is_read() -> None:
         True,
     )
     assert sub.filters == {"outlets": ("wsj",)}
+
+
+SECRET = "hunter2-pw"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://reader:{SECRET}@feeds.example/rss",
+        f"https://{SECRET}@feeds.example/rss",  # a token as the user name
+        f"http://reader:{SECRET}@127.0.0.1:8080/rss",
+        f"https://:{SECRET}@feeds.example/rss",
+        f"https://reader%3A{SECRET}@feeds.example/rss",
+    ],
+)
+def test_a_feed_url_with_credentials_is_refused_without_echoing_them(url: str) -> None:
+    problem = validate_url(url)
+    assert problem is not None and "password" in problem
+    text = f"feeds:\n  - url: https://ok.example/rss\n  - id: mine\n    url: {url}\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_feeds_text(text, "f.yaml")
+    message = str(caught.value)
+    assert message.startswith("f.yaml:4: feeds[1].url: ")
+    assert "***@" in message and "user name or password" in message
+    assert SECRET not in message and "reader" not in message
+
+
+def test_urls_without_credentials_still_pass() -> None:
+    for url in ("https://feeds.example/rss?u=a@b", "https://feeds.example/a@b/rss"):
+        assert validate_url(url) is None
+    assert shown_url("https://feeds.example/a@b/rss") == "https://feeds.example/a@b/rss"
+
+
+def test_shown_url_masks_every_user_info_and_clips() -> None:
+    text = f"GET https://u:{SECRET}@a.example/x failed, then HTTP://{SECRET}@b.example/"
+    shown = shown_url(text)
+    assert SECRET not in shown
+    assert shown == "GET https://***@a.example/x failed, then HTTP://***@b.example/"
+    clipped = shown_url("https://a.example/" + "x" * 10_000, 200)
+    assert len(clipped) == 200 and clipped.endswith("…")
+
+
+def test_feeds_check_refuses_a_credential_url_in_one_line(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(
+        f"feeds:\n  - id: private-wire\n    url: https://bob:{SECRET}@wire.example/rss\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "feeds", "check", str(feeds)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert f"{feeds}:3: feeds[0].url: 'https://***@wire.example/rss' carries a user name" in line
+    assert SECRET not in done.stderr and "Traceback" not in done.stderr

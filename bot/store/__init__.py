@@ -11,10 +11,11 @@ from pathlib import Path
 from bot.store.delivery_repo import DeliveryRepo
 from bot.store.feeds_repo import FeedsRepo, PollRecord
 from bot.store.links_repo import LinksRepo
+from bot.store.secrets_repo import SecretsRepo
 from bot.store.stories_repo import Delivery, Existing, StoriesRepo, fts_query
 
 
-class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo):
+class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo, SecretsRepo):
     """One database: feeds, stories, context, links, subscriptions and the outbox."""
 
     @classmethod

@@ -3,18 +3,13 @@ gets a reply on the fake of each platform (and never an unhandled error)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from bot.app import Pipeline
 from handlers.commands import SPECS, Commands
 from tests.fakes.discord_api import FakeDiscord, running_fake
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram_api import FakeTelegram
-from tests.handlers import open_pipeline
 from tests.handlers import test_discord_commands as discord_harness
 from tests.handlers import test_telegram_commands as telegram_harness
 
@@ -47,12 +42,6 @@ CALLS: list[tuple[str, str, dict[str, Any]]] = [
 def test_the_list_covers_every_command() -> None:
     covered = {name for name, _, _ in CALLS} | {"import"}  # import: its own tests (a file)
     assert covered == {spec.name for spec in SPECS}
-
-
-@pytest.fixture
-async def pipeline(tmp_path: Path) -> AsyncIterator[tuple[Pipeline, FeedServer]]:
-    async with open_pipeline(tmp_path) as opened:
-        yield opened
 
 
 async def test_every_command_answers_on_telegram(pipeline: tuple[Pipeline, FeedServer]) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from pathlib import Path
 
 import pytest
 
 from bot.errors import BlockedAddress
 from bot.ingest.guard import check_scheme, declares_entities, is_forbidden_ip, parse_allow_list
+from bot.ingest.parse import parse_feed
 
 pytestmark = pytest.mark.timeout(10)
 
@@ -207,3 +209,69 @@ def test_ordinary_feeds_pass(codec: str) -> None:
     )
     assert not declares_entities(feed.encode(codec))
     assert not declares_entities(b"")
+
+
+# A feed whose entity feedparser expands (checked below, so the guard is tested against what
+# feedparser really does, not against a guess).
+_ENTITY_RSS = (
+    '<?xml version="1.0" encoding="{encoding}"?>'
+    '<!DOCTYPE rss [<!ENTITY a "expanded-by-feedparser">]><rss version="2.0"><channel>'
+    "<title>T &a;</title><item><title>x</title><link>https://a.example/1</link></item>"
+    "</channel></rss>"
+)
+
+
+@pytest.mark.parametrize("codec", ["cp037", "cp500", "cp1140", "utf-7", "utf-16", "utf-32"])
+def test_declarations_in_any_encoding_feedparser_decodes_are_found(codec: str) -> None:
+    import feedparser
+
+    body = _ENTITY_RSS.format(encoding=codec).encode(codec)
+    assert "expanded-by-feedparser" in feedparser.parse(body).feed.title
+    assert declares_entities(body)
+    assert "declares XML entities" in (parse_feed(body, "https://a.example/").error or "")
+
+
+def test_declarations_are_found_in_a_body_feedparser_decodes_as_unicode_escape() -> None:
+    import feedparser
+
+    text = _ENTITY_RSS.format(encoding="unicode_escape").replace("<!ENTITY", "\\x3c!ENTITY")
+    body = text.encode("ascii")
+    assert b"<!ENTITY" not in body
+    assert "expanded-by-feedparser" in feedparser.parse(body).feed.title
+    assert declares_entities(body)
+
+
+def test_a_charset_named_only_by_the_server_is_the_one_decided_on() -> None:
+    import feedparser
+
+    # No XML declaration: only the Content-Type says the body is EBCDIC, and feedparser then
+    # reads the declaration in it.
+    body = _ENTITY_RSS.split("?>", 1)[1].encode("cp037")
+    content_type = "application/rss+xml; charset=cp037"
+    read = feedparser.parse(body, response_headers={"content-type": content_type})
+    assert read.encoding == "cp037" and read.feed.title.startswith("T ")
+    assert b"<!ENTITY" not in body.upper()
+    assert declares_entities(body, content_type)
+    refused = parse_feed(body, "https://a.example/", content_type).error or ""
+    assert "declares XML entities" in refused
+    # Without that header feedparser reads other text, with no declaration in it.
+    assert feedparser.parse(body).encoding != "cp037"
+    assert not declares_entities(body)
+
+
+@pytest.mark.parametrize("codec", ["cp037", "utf-7", "utf-16-le"])
+def test_ordinary_feeds_in_unusual_encodings_pass(codec: str) -> None:
+    body = (
+        _ENTITY_RSS.format(encoding=codec)
+        .replace('<!DOCTYPE rss [<!ENTITY a "expanded-by-feedparser">]>', "<!DOCTYPE rss>")
+        .replace("&a;", "ENTITY &amp; &lt;!entity&gt;")
+    )
+    assert not declares_entities(body.encode(codec))
+    assert parse_feed(body.encode(codec), "https://a.example/").error is None
+
+
+def test_the_captured_real_feeds_pass() -> None:
+    folder = Path(__file__).resolve().parents[1] / "data" / "feeds"
+    bodies = [p.read_bytes() for p in sorted(folder.glob("*.xml"))]
+    assert len(bodies) >= 10
+    assert not any(declares_entities(body) for body in bodies)
