@@ -102,9 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="evaluate the detectors on labelled data")
     eval_sub = p.add_subparsers(dest="eval_command", required=True, metavar="WHAT")
-    stance = eval_sub.add_parser("stance", help="headline denial detection (Emergent CSV)")
+    stance = eval_sub.add_parser(
+        "stance", help="the DENIAL label on headlines, as alerts compute it (Emergent CSV)"
+    )
     stance.add_argument("file")
     stance.add_argument("--json", action="store_true")
+    stance.add_argument("--errors", action="store_true", help="list false positives/negatives")
+    items = eval_sub.add_parser(
+        "feeds", help="item-level DENIAL labels on feed items (CSV: title, summary, label)"
+    )
+    items.add_argument("file")
+    items.add_argument("--json", action="store_true")
+    items.add_argument("--errors", action="store_true", help="list false positives/negatives")
     return parser
 
 
@@ -174,8 +183,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return c.outlet(" ".join(args.query), args.json)
         case "analyze":
             return c.analyze(args.file, args.title, args.url, args.json)
+        case "eval" if args.eval_command == "feeds":
+            return c.eval_feeds(args.file, args.json, args.errors)
         case "eval":
-            return c.eval_stance(args.file, args.json)
+            return c.eval_stance(args.file, args.json, args.errors)
     raise ConfigError(f"unknown command {args.command!r}")
 
 

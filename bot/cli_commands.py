@@ -361,11 +361,24 @@ def _title_from_text(text: str) -> tuple[str, str]:
     return "", text
 
 
-def eval_stance(path: str, as_json: bool) -> int:
+def eval_stance(path: str, as_json: bool, errors: bool = False) -> int:
     from bot.context.stance_eval import evaluate_csv, format_report
 
     if not Path(path).is_file():
         raise ConfigError("file not found", path=path)
-    result = evaluate_csv(path)
-    print(dumps(result) if as_json else format_report(result))
+    result = evaluate_csv(path, keep_errors=errors)
+    if as_json:
+        print(dumps(result))
+    else:
+        print(format_report({k: v for k, v in result.items() if k != "rows"}))
     return EXIT_OK if result else EXIT_USAGE
+
+
+def eval_feeds(path: str, as_json: bool, errors: bool = False) -> int:
+    from bot.context.stance_eval import evaluate_items_csv, format_items_report
+
+    if not Path(path).is_file():
+        raise ConfigError("file not found", path=path)
+    result = evaluate_items_csv(path)
+    print(dumps(result) if as_json else format_items_report(result, errors=errors))
+    return EXIT_OK

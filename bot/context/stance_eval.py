@@ -183,24 +183,25 @@ _LABELS_FALSE = {"0", "no", "false", ""}
 
 
 def read_items(path: str | Path) -> list[dict[str, str]]:
-    """Feed items with labels from a CSV file (`title`, `summary` or `text`, `label`)."""
+    """Feed items with labels from a CSV file (`title`, `summary` or `text`, `label`; or the
+    headline-set layout `headline`, `lead`, `label`)."""
     name = str(path)
+    rename = {"headline": "title", "lead": "summary"}
     out: list[dict[str, str]] = []
     with Path(path).open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        missing = {"title", "label"} - set(reader.fieldnames or ())
+        fields = {rename.get(f, f) for f in reader.fieldnames or ()}
+        missing = {"title", "label"} - fields
         if missing:
             raise ConfigError(f"missing column(s) {', '.join(sorted(missing))}", path=name, line=1)
-        for row in reader:
-            label = (row.get("label") or "").strip().lower()
+        for raw in reader:
+            row = {rename.get(k, k): (v or "") for k, v in raw.items() if k}
+            label = row.get("label", "").strip().lower()
             if label not in _LABELS_TRUE | _LABELS_FALSE:
                 raise ConfigError(
                     f"label {label!r} is not 1 or 0", path=name, line=reader.line_num, field="label"
                 )
-            out.append(
-                {k: (v or "") for k, v in row.items() if k}
-                | {"label": "1" if label in _LABELS_TRUE else "0"}
-            )
+            out.append(row | {"label": "1" if label in _LABELS_TRUE else "0"})
     return out
 
 
