@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.alerts.view import denial_sentence
 from bot.cli import EXIT_OK, EXIT_USAGE, dumps
 from bot.errors import ConfigError
 from bot.ingest.poller import FeedOutcome
@@ -136,9 +137,7 @@ def _print_story(number: int, story: Story, outlet: str | None, snippet: str | N
     print(f"{number}. {story.title}")
     print(f"   {line} · {_when(story.published or story.fetched)}")
     if ctx and ctx.denial.is_denial:
-        who = ", ".join(d.name for d in ctx.denial.deniers) or "someone"
-        whose = ctx.denial.denied_outlet or "a report"
-        print(f"   denial: {who} reject {whose}'s report")
+        print(f"   denial: {denial_sentence(ctx.denial)}")
     if snippet:
         print(f"   {' '.join(snippet.split())}")
     if story.url:

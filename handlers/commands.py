@@ -368,6 +368,10 @@ class Commands:
         if story.context and story.context.denial.is_denial:
             for sentence in story.context.denial.evidence[:3]:
                 lines.append(f"Evidence: {sentence}")
+        if story.context:
+            # A denial the text only mentions is context, not the story's label.
+            for sentence in story.context.denial.mentions[:2]:
+                lines.append(f"Also in the text: {sentence}")
         return Reply(title=f"Story {story.id}", groups=(StoryGroup((view,)),), lines=tuple(lines))
 
     async def cmd_outlet(self, caller: Caller, args: str) -> Reply:
@@ -377,7 +381,13 @@ class Commands:
             return usage(SPEC_BY_NAME["outlet"].usage, "That is too long for an outlet name.")
         card = self.registry.lookup(args)
         if card is None:
-            return refusal(f"No outlet known for {args!r}.")
+            candidates = self.registry.candidates(args)[:8]
+            if not candidates:
+                return refusal(f"No outlet known for {args!r}.")
+            return Reply(
+                title=f"{args!r} may be any of these outlets",
+                lines=tuple(c.line() for c in candidates),
+            )
         return Reply(title=card.name, lines=outlet_lines(card))
 
     async def cmd_subscriptions(self, caller: Caller, args: str) -> Reply:

@@ -93,26 +93,53 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+_PLURAL_THINGS = frozenset(
+    {"reports", "stories", "allegations", "accusations", "rumours", "claims"}
+)
+_SINGULAR = {
+    "reports": "report",
+    "stories": "story",
+    "allegations": "allegation",
+    "accusations": "accusation",
+    "rumours": "rumour",
+    "claims": "claim",
+}
+
+
+def _denied_subject(denial: Denial) -> tuple[str, bool]:
+    """What the deniers call untrue, and whether it is plural: "The Wall Street Journal's
+    report", "media reports", "Trump's claims", "the allegation"."""
+    thing = denial.denied_thing or ("report" if denial.denied_outlet else "claim")
+    outlet = denial.denied_outlet
+    if outlet == "media reports":
+        return "media reports", True
+    if outlet == "unnamed source":
+        return f"a {_SINGULAR.get(thing, thing)} citing an unnamed source", False
+    if outlet:
+        if thing in {"report", "reports", "story", "stories"}:
+            thing = "report"  # an outlet's denied report, however the story words it
+        return f"{_possessive(outlet)} {thing}", thing in _PLURAL_THINGS
+    return f"the {thing}", thing in _PLURAL_THINGS
+
+
+def _possessive(name: str) -> str:
+    """ "The Wall Street Journal's", "Reuters'" (a name ending in s takes the apostrophe only)."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def denial_sentence(denial: Denial) -> str | None:
     """ "Vladimir Zaemsky (Russian ambassador to Caracas) and Rostec (press service) say The Wall
-    Street Journal's report is untrue." — who, whose report, in reporting words."""
+    Street Journal's report is untrue." — who, whose report, in reporting words, grammatically
+    (one denier says, several say; a report is, reports are)."""
     if not denial.is_denial:
         return None
     people = [_denier(d) for d in denial.deniers][:4]
-    outlet = denial.denied_outlet
-    if outlet in (None, ""):
-        whose, noun = "the claim is", "a claim"
-    elif outlet == "media reports":
-        whose, noun = "media reports are", "media reports"
-    elif outlet == "unnamed source":
-        whose = "a report citing an unnamed source is"
-        noun = "a report citing an unnamed source"
-    else:
-        whose, noun = f"{outlet}'s report is", f"{outlet}'s report"
+    subject, plural = _denied_subject(denial)
     if not people:
-        return clip(f"The story reports a denial of {noun}.", DENIAL_BUDGET)
+        return clip(f"The story reports a denial of {subject}.", DENIAL_BUDGET)
     verb = "says" if len(people) == 1 else "say"
-    return clip(f"{_join(people)} {verb} {whose} untrue.", DENIAL_BUDGET)
+    be = "are" if plural else "is"
+    return clip(f"{_join(people)} {verb} {subject} {be} untrue.", DENIAL_BUDGET)
 
 
 def _is_official(denier: Denier) -> bool:

@@ -344,7 +344,7 @@ def _denied_thing(hits: list[ClauseDenial]) -> str | None:
 _RELATION_OF = re.compile(
     r"^(?:the\s+)?(?P<role>family|lawyers?|relatives|spokes(?:man|woman|person)|representatives?|"
     r"aides?|allies|supporters|camp|team|office|press\s+service|ministry)\s+of\s+(?:the\s+)?"
-    r"(?:(?:[\w-]+['’]s\s+)?(?:(?:ex|former|late)[-\s])?(?:[\w-]+\s+)?)??(?P<name>(?:[A-Z][\w.'’-]+\s*){1,4})$",
+    r"(?:(?:[\w-]+['’]s\s+)?(?:(?:ex|former|late)[-\s])?(?:[\w-]+\s+)?)?(?P<name>(?:[A-Z][\w.'’-]+\s*){1,4})$",
     re.IGNORECASE,
 )
 

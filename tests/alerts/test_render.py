@@ -158,3 +158,20 @@ def test_a_long_discord_digest_keeps_every_story(seed_story: Story) -> None:
     assert all(f"Story number {i} " in text for i in range(120))
     assert all(len(e["description"]) <= 4096 for e in embeds)
     assert embeds[0]["title"].endswith(f"(1 of {len(embeds)})")
+
+
+def test_denial_wording_follows_the_denied_thing_and_its_number() -> None:
+    base = Denial(is_denial=True, deniers=(Denier("Ministry"),))
+    assert denial_sentence(replace(base, denied_outlet="Trump", denied_thing="claims")) == (
+        "Ministry says Trump's claims are untrue."
+    )
+    assert denial_sentence(replace(base, denied_thing="allegation")) == (
+        "Ministry says the allegation is untrue."
+    )
+    assert denial_sentence(replace(base, denied_thing="rumours")) == (
+        "Ministry says the rumours are untrue."
+    )
+    # an outlet's denied report stays "report", however the story words it
+    assert denial_sentence(replace(base, denied_outlet="Reuters", denied_thing="reports")) == (
+        "Ministry says Reuters' report is untrue."
+    )

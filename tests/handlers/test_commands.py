@@ -231,3 +231,41 @@ async def test_opml_import_export_and_bad_files(commands: Commands, pipeline: Pi
     export = await commands.handle(MOD, "export", "")
     assert export.document is not None
     assert len(parse_opml(export.document.data)) == before + 5000
+
+
+async def test_outlet_lists_the_candidates_of_an_ambiguous_name(commands: Commands) -> None:
+    reply = await commands.handle(MEMBER, "outlet", "ABC")
+    assert not reply.error
+    assert "may be any of these outlets" in (reply.title or "")
+    assert any("ABC News" in line for line in reply.lines)
+    assert any("Australia" in line for line in reply.lines)
+    assert (await commands.handle(MEMBER, "outlet", "Ростех такого нет")).error
+
+
+BACKGROUND_FEED = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>t</title><link>http://127.0.0.1/</link><description>d</description>
+<item><title>Former minister charged with fraud over state contract</title>
+<link>http://127.0.0.1/a</link><guid>bg-1</guid>
+<description>Prosecutors charged the former finance minister on Tuesday. The minister has
+denied the allegations, his lawyer said.</description></item>
+</channel></rss>"""
+
+
+async def test_story_shows_a_denial_the_text_only_mentions(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.put("/bg.xml", BACKGROUND_FEED)
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(
+        f"fetch:\n  allow: [127.0.0.0/8]\nfeeds:\n  - id: bg\n    url: {server.url('/bg.xml')}\n"
+    )
+    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+        await p.poller.poll_once()
+        commands = Commands(p.store, p.registry, p.fetcher)
+        found = views_of(await commands.handle(MEMBER, "lookup", "fraud"))
+        assert found and not found[0].denial  # no DENIAL label on the alert
+        story = await commands.handle(MEMBER, "story", str(found[0].story_id))
+    assert any(
+        line.startswith("Also in the text: The minister has denied the allegations")
+        for line in story.lines
+    )
