@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from bot.context.morph import (
@@ -178,6 +179,25 @@ ORG_SUFFIXES: frozenset[str] = frozenset(
         "Airlines", "Airways", "Motors", "Federation", "Assembly", "Senate", "Congress",
         "Government", "Administration", "Authority", "Board", "Bureau", "Fund", "Network",
         "Media", "Press", "Times", "Post", "Journal", "News", "Tribune", "Herald", "Gazette",
+        "Team", "Tribunal", "Guards", "Corps", "Club", "Brigade", "Brigades", "Coalition",
+        "Alliance", "Center", "Centre", "Hospital", "School", "College", "Academy", "Front",
+        "Movement", "League",
+    }
+)  # fmt: skip
+
+# Last words of capitalised names that are events, works, laws or places, never people
+# ("Lunar New Year", "Winter Olympics", "Hormuz Strait"): a span ending in one is no person.
+NOT_PERSON_HEADS: frozenset[str] = frozenset(
+    {
+        "Year", "Season", "Election", "Elections", "Olympics", "Games", "Strait", "Day", "Week",
+        "Cup", "Championship", "Prize", "Award", "Awards", "Festival", "Carnival", "Summit",
+        "Conference", "War", "Act", "Bill", "Law", "Program", "Programme", "Project", "Plan",
+        "Deal", "Accord", "Treaty", "Agreement", "Street", "Avenue", "Square", "Road", "Bridge",
+        "Island", "Islands", "River", "Sea", "Ocean", "Gulf", "Bay", "Lake", "Mountains",
+        "Valley", "Park", "Airport", "Station", "Port", "Region", "Province", "State", "County",
+        "City", "District", "Software", "Theory", "Recruitment", "Series", "Show", "Museum",
+        "Church", "Mosque", "Temple", "Palace", "Tower", "Hall", "Stadium", "Mall", "Market",
+        "Muslim", "Muslims", "Christians", "Jews", "Americans", "Europeans", "Olympic",
     }
 )  # fmt: skip
 
@@ -240,7 +260,7 @@ _LOWER = "a-zß-öø-ÿ"
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}'’\-]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)*"
 _PERSON_NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_NAME_WORD}){{1,2}}"
 _SPAN = re.compile(
-    rf"(?<![\w’'\-])(?:{_CAP})(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
+    rf"(?<![\w’'])(?:{_CAP})(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
     rf"(?=\s+[{_UPPER}]))?\s+(?:{_CAP}))*"
 )
 
@@ -368,7 +388,16 @@ def strip_datelines(text: str) -> str:
     """The text without the datelines that open its paragraphs."""
     if not text:
         return text
-    return _DATELINE.sub("", text)
+    return _DATELINE.sub(_dateline_cut, text)
+
+
+def _dateline_cut(m: re.Match[str]) -> str:
+    found = m.group(0)
+    if found.rstrip().endswith(":") and "(" not in found:
+        # "LONDON:" is a dateline; "SEE ALSO:" or an interviewer's "DL:" is not
+        place = found.strip(" \t:").split(",")[0]
+        return "" if place_name(place.title()) or place_name(place) else found
+    return ""
 
 
 @dataclass
@@ -426,6 +455,7 @@ class _Collector:
             del self.items[key]
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Collapse spaces, strip possessive "'s", quotes and a leading "the"."""
     name = " ".join(name.split()).strip(" \"'“”‘’,.;:")
@@ -433,6 +463,7 @@ def normalise_name(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Dedup key: case-folded, no leading article, no punctuation."""
     key = name.casefold()
@@ -440,6 +471,7 @@ def name_key(name: str) -> str:
     return re.sub(r"[^\w]+", " ", key).strip()
 
 
+@lru_cache(maxsize=65536)
 def place_name(span: str) -> str | None:
     """Canonical place for a country, capital, city or region name; None otherwise."""
     if span in COUNTRIES:
@@ -475,10 +507,30 @@ class _Doc:
     def non_name(self) -> frozenset[str]:
         return _NON_NAME_WORDS_ES if self.spanish else _NON_NAME_WORDS
 
-    def named_again(self, words: list[str]) -> bool:
-        """The surname is used alone too: "Vladimir Zaemsky … Zaemsky said"."""
+    def named_again(self, words: list[str], *, saying: bool = False) -> bool:
+        """The surname is used alone too, as a name of its own: "Vladimir Zaemsky …
+        Zaemsky said" (not "Precision Bass" after "Jazz Bass": a capitalised neighbour
+        makes it part of another name). With `saying`, the surname alone must also say
+        something ("Nadal said")."""
         surname = words[-1]
-        return len(surname) > 2 and self.text.count(surname) > self.text.count(" ".join(words))
+        if len(surname) <= 2 or self.text.count(surname) <= self.text.count(" ".join(words)):
+            return False
+        alone = re.compile(
+            rf"(?<![{_UPPER}][\w’'.-])(?<![{_UPPER}]\w\w)(?<![{_UPPER}]\w)"
+            rf"(?<![\w’'-])(?<!{re.escape(words[-2])}\s){re.escape(surname)}"
+            rf"(?![\w’'-])(?!\s+[{_UPPER}])"
+        )
+        for m in alone.finditer(self.text):
+            before = self.text[max(0, m.start() - 40) : m.start()].split()
+            if before and before[-1][:1].isupper():
+                continue
+            if not saying or self.says.match(self.text[m.end() : m.end() + 90]):
+                return True
+        return False
+
+    @property
+    def says(self) -> re.Pattern[str]:
+        return _ATTRIBUTION_AFTER_ES if self.spanish else _ATTRIBUTION_AFTER
 
 
 def story_language(title: str, text: str) -> str:
@@ -659,8 +711,12 @@ def _spans(
         if 2 <= len(words) <= 5 and _is_person_name(words):
             tail = sentence[end:]
             role = _role_before_es(sentence, end - len(raw)) if doc.spanish else None
-            says = (_ATTRIBUTION_AFTER_ES if doc.spanish else _ATTRIBUTION_AFTER).match(tail)
-            if role or says or doc.named_again(words):
+            says = doc.says.match(tail)
+            # Named again by surname is weaker evidence; for a span opening the sentence, whose
+            # first word may be any capitalised word ("Defending Olympic champion"), the
+            # surname alone must say something too.
+            opening = not sentence[: end - len(raw)].strip(" \"'“‘(—–-")
+            if role or says or doc.named_again(words, saying=opening):
                 _add_person(span, role, found, persons)
             continue
         # Multi-word spans made only of gazetteer parts ("Moscow and Caracas") handled above;
@@ -669,6 +725,12 @@ def _spans(
             found.add(*sub)
 
 
+# Capitalised adjectives that begin names of places and things, not of people.
+_NOT_FIRST_NAMES = frozenset(
+    {"new", "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+     "great", "central", "upper", "lower", "old", "grand", "little", "big", "mount", "lake",
+     "port", "fort", "another", "every", "each", "house", "mad", "glorious", "corporate"}
+)  # fmt: skip
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "da", "van", "von", "der", "bin"})
 
 
@@ -679,8 +741,12 @@ def _is_person_name(words: list[str]) -> bool:
         2 <= len(names) <= 4
         and words[0] not in _NAME_PARTICLES
         and words[-1] not in _NAME_PARTICLES
+        and words[-1] not in NOT_PERSON_HEADS
+        and not any(w.endswith(("'s", "’s")) for w in names[:-1])  # "India's Modi"
+        and words[0].lower() not in _NOT_FIRST_NAMES
+        and not any(w.lower() in _NON_NAME_WORDS for w in names)  # "Legend Of Zelda"
         and all(re.fullmatch(_NAME_WORD, w) for w in names)
-        and not any(place_name(w) or w in KNOWN_ORGS for w in names)
+        and not any(place_name(w) or w in KNOWN_ORGS or w in DEMONYMS for w in names)
     )
 
 

@@ -197,3 +197,19 @@ def test_spanish_people_found_by_what_they_say() -> None:
     )
     assert found["Nicolás Maduro"].kind == "person"
     assert "SUR" not in names("", "Lo dijo a teleSUR la ministra.", "es")
+
+
+def test_named_again_needs_the_surname_on_its_own() -> None:
+    # "Bass" comes back only inside other names: no person
+    guitars = names("", "Pick the Stratocaster, the Jazz Bass, or the Precision Bass today.")
+    assert "Jazz Bass" not in guitars and "Precision Bass" not in guitars
+    assert names("", "They watched Legend Of Zelda. Zelda won.") == {}
+    assert "Lunar New Year" not in names("", "On the Lunar New Year the Year began.")
+
+
+def test_colon_datelines_only_for_places() -> None:
+    assert "London" not in names("", "LONDON: Britain should step up, the minister said.")
+    kept = names("", "SEE ALSO: Rafael Nadal said he was tired.")
+    assert kept["Rafael Nadal"].kind == "person"
+    # a hyphenated place is still a place ("U.S.-Iran talks")
+    assert names("", "The U.S.-Iran talks resumed.")["Iran"].kind == "place"
