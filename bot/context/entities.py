@@ -370,7 +370,8 @@ _RU_QUOTED = re.compile(r"«([А-ЯЁA-Z][^«»]{1,40})»")
 
 # Datelines: where and by whom a story was filed, not what it is about. Cut at the start of
 # a paragraph: "WASHINGTON (AP) —", "ABUJA, Nigeria (AP) —", "MOSCOW, Dec 3 (Reuters) -",
-# "Moscú, 4 jun (PL)", "La Habana, 3 dic (RHC)", "МОСКВА, 3 декабря. /ТАСС/.".
+# "Moscú, 4 jun (PL)", "La Habana, 3 dic (RHC)", "МОСКВА, 3 декабря. /ТАСС/.",
+# "МОСКВА, 3 дек — РИА Новости.".
 _DATELINE = re.compile(
     r"^[ \t]*(?:"
     rf"[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){{0,3}}(?:,\s*[{_UPPER}][\w.]*(?:\s+[{_UPPER}][\w.]*){{0,2}})?"
@@ -378,7 +379,7 @@ _DATELINE = re.compile(
     rf"|[{_UPPER}][\w]+(?:\s+(?:de\s+)?[{_UPPER}][\w]+){{0,3}},\s*\d{{1,2}}\s+[a-záéíóú]{{3,10}}\.?"
     r"(?:\s+\d{4})?\s*\([^()\n]{1,40}\)\s*(?:—|–|-|\.)?"
     r"|[А-ЯЁ][А-ЯЁ\-]+(?:\s+[А-ЯЁ][А-ЯЁ\-]+){0,3},\s*\d{1,2}\s+[а-яё]+\.?"
-    r"(?:\s*/[^/\n]{1,30}/\.?)?\s*(?:—|–|-)?"
+    r"(?:\s*/[^/\n]{1,30}/\.?|\s*[—–-]\s*[^.\n]{1,25}\.)?\s*(?:—|–|-)?"  # /ТАСС/. or — РИА Новости.
     r")[ \t]*",
     re.MULTILINE,
 )

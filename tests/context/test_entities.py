@@ -84,6 +84,7 @@ def test_spanish_and_russian_datelines_are_not_entities() -> None:
     assert "Moscow" not in es and "Moscú" not in es and "PL" not in es
     ru = names("", "МОСКВА, 3 декабря. /ТАСС/. Армия освободила 20 человек.")
     assert ru == {}
+    assert names("", "МОСКВА, 3 дек — РИА Новости. Армия освободила 20 человек.") == {}
     # the same city named in the story is still a place
     later = names("", "MOSCOW (AP) — Talks resumed. Officials in Moscow said so.")
     assert later["Moscow"].kind == "place" and "MOSCOW" not in later
