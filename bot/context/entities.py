@@ -20,7 +20,7 @@ Nadal"). Cross-script matching (Rostec ↔ Ростех) is `bot.context.transli
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -33,7 +33,7 @@ from bot.context.morph import (
     ru_name_kind,
 )
 from bot.context.sentences import split_sentences
-from bot.context.translit import alias_of
+from bot.context.translit import alias_of, lookup_key
 from bot.models import Entity, OutletCard
 
 
@@ -410,15 +410,19 @@ class _Found:
 
 
 class _Collector:
-    def __init__(self) -> None:
+    """Entities found so far, one per key (`name_key`; for Russian text the cross-script
+    `lookup_key`, so "Rostec" and "Ростех" in one story are one organisation)."""
+
+    def __init__(self, key: Callable[[str], str] | None = None) -> None:
         self.items: dict[str, _Found] = {}
         self.count = 0
+        self.key = key or name_key
 
     def add(self, name: str, kind: str, role: str | None = None) -> None:
         name = normalise_name(name)
         if not name or len(name) < 2:
             return
-        key = name_key(name)
+        key = self.key(name)
         have = self.items.get(key)
         if have is None:
             self.items[key] = _Found(name, kind, role, self.count)
@@ -427,7 +431,7 @@ class _Collector:
             have.role = role
 
     def has(self, name: str) -> bool:
-        return name_key(normalise_name(name)) in self.items
+        return self.key(normalise_name(name)) in self.items
 
     def entities(self) -> tuple[Entity, ...]:
         self._fold_surnames()
@@ -444,7 +448,7 @@ class _Collector:
         by_part: dict[str, _Found] = {}
         for person in full:
             for part in person.name.split()[1:]:
-                by_part.setdefault(name_key(part), person)
+                by_part.setdefault(self.key(part), person)
         for key, single in list(self.items.items()):
             if " " in single.name or single.kind not in {"person", "org"}:
                 continue
@@ -769,7 +773,7 @@ def _role_before_es(sentence: str, start: int) -> str | None:
 
 
 def _extract_ru(title: str, text: str, resolver: OutletResolver | None) -> tuple[Entity, ...]:
-    found = _Collector()
+    found = _Collector(lookup_key)
     sentences = split_sentences(text)
     body = "\n".join(sentences)
     for card in _outlets_in(body, resolver):
@@ -781,11 +785,11 @@ def _extract_ru(title: str, text: str, resolver: OutletResolver | None) -> tuple
                 continue
             if len(name.split()) <= 3 and not any(ch in name for ch in ".,!?:;"):
                 _add_ru(found, name, _ru_lemma_phrase(name, org=True), "org", None, resolver)
-        for start, raw in _capital_spans(sentence):  # Latin names: outlets, known orgs
-            for sub in _gazetteer_only((start, raw)):
-                found.add(*sub)
         # words of a quoted name are not names of their own ("Сибири" in «Сила Сибири»)
         _ru_spans(_RU_QUOTED.sub(lambda m: " " * len(m.group(0)), sentence), found, resolver)
+        for start, raw in _capital_spans(sentence):  # Latin names after: "Ростех (Rostec)"
+            for sub in _gazetteer_only((start, raw)):
+                found.add(*sub)
     return found.entities()
 
 

@@ -214,3 +214,8 @@ def test_colon_datelines_only_for_places() -> None:
     assert kept["Rafael Nadal"].kind == "person"
     # a hyphenated place is still a place ("U.S.-Iran talks")
     assert names("", "The U.S.-Iran talks resumed.")["Iran"].kind == "place"
+
+
+def test_one_entity_for_a_name_in_both_scripts() -> None:
+    ents = extract_entities("", "Ростех (Rostec) опроверг сообщения. В Ростехе это подтвердили.")
+    assert [e.name for e in ents] == ["Ростех"]
