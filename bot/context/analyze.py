@@ -37,7 +37,7 @@ def analyze(
     text = text[:MAX_TEXT_CHARS]
     lang = detect_language(title, text, declared=language)
     denial, hedges = detect_denial(title, text, resolver, publisher=outlet, lang=lang)
-    entities = extract_entities(title, text, resolver)
+    entities = extract_entities(title, text, resolver, lang=lang)
     if outlet is not None:
         entities = tuple(e for e in entities if not (e.kind == "outlet" and e.name == outlet.name))
     return StoryContext(

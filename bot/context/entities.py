@@ -6,16 +6,34 @@ registry (`bot.context.outlets.OutletRegistry`) satisfies. No model, no network:
 spans, role-title patterns ("Russian ambassador to Caracas Vladimir Zaemsky"), honorifics,
 possessives ("Rostec's press service" → Rostec), apposition ("defense contractor Rostec") and
 the gazetteer. Precision over recall: a capitalised span we cannot classify is left out.
+
+Three languages (`lang`, or by script when not given: Cyrillic text is Russian): English;
+Spanish (its function words, role nouns looked up before a name, "Moscú, 4 jun (PL)"
+datelines); Russian, where every word is reduced to its nominative by `bot.context.morph`
+("Ростеха" → "Ростех", "в Кремле" → "Кремль") and classified by the morphology dictionary's
+proper-noun tags. Datelines ("WASHINGTON (AP) —", "МОСКВА, 3 декабря. /ТАСС/.") are cut
+before extraction, people are found without a role when they say something or are named
+again by surname, and a surname alone folds into the full name ("Nadal" into "Rafael
+Nadal"). Cross-script matching (Rostec ↔ Ростех) is `bot.context.translit`'s job.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
+from bot.context.morph import (
+    has_cyrillic,
+    ru_can_be_genitive,
+    ru_is_common_word,
+    ru_lemma,
+    ru_name_kind,
+)
 from bot.context.sentences import split_sentences
+from bot.context.translit import alias_of, lookup_key
 from bot.models import Entity, OutletCard
 
 
@@ -161,6 +179,25 @@ ORG_SUFFIXES: frozenset[str] = frozenset(
         "Airlines", "Airways", "Motors", "Federation", "Assembly", "Senate", "Congress",
         "Government", "Administration", "Authority", "Board", "Bureau", "Fund", "Network",
         "Media", "Press", "Times", "Post", "Journal", "News", "Tribune", "Herald", "Gazette",
+        "Team", "Tribunal", "Guards", "Corps", "Club", "Brigade", "Brigades", "Coalition",
+        "Alliance", "Center", "Centre", "Hospital", "School", "College", "Academy", "Front",
+        "Movement", "League",
+    }
+)  # fmt: skip
+
+# Last words of capitalised names that are events, works, laws or places, never people
+# ("Lunar New Year", "Winter Olympics", "Hormuz Strait"): a span ending in one is no person.
+NOT_PERSON_HEADS: frozenset[str] = frozenset(
+    {
+        "Year", "Season", "Election", "Elections", "Olympics", "Games", "Strait", "Day", "Week",
+        "Cup", "Championship", "Prize", "Award", "Awards", "Festival", "Carnival", "Summit",
+        "Conference", "War", "Act", "Bill", "Law", "Program", "Programme", "Project", "Plan",
+        "Deal", "Accord", "Treaty", "Agreement", "Street", "Avenue", "Square", "Road", "Bridge",
+        "Island", "Islands", "River", "Sea", "Ocean", "Gulf", "Bay", "Lake", "Mountains",
+        "Valley", "Park", "Airport", "Station", "Port", "Region", "Province", "State", "County",
+        "City", "District", "Software", "Theory", "Recruitment", "Series", "Show", "Museum",
+        "Church", "Mosque", "Temple", "Palace", "Tower", "Hall", "Stadium", "Mall", "Market",
+        "Muslim", "Muslims", "Christians", "Jews", "Americans", "Europeans", "Olympic",
     }
 )  # fmt: skip
 
@@ -216,12 +253,15 @@ _NON_NAME_WORDS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-_CAP = r"(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[\w]|[A-Z]"
-_NAME_WORD = r"[A-Z][a-zà-ÿ'’\-]+"  # Vladimir, O'Neill, Jean-Luc
+_UPPER = "A-ZÀ-ÖØ-Þ"  # Latin capitals with the accented ones (Álvaro, Óscar)
+_CAP = rf"(?:[A-Z]\.){{2,}}|[{_UPPER}][\w’'\-]*[\w]|[A-Z]"
+_LOWER = "a-zß-öø-ÿ"
+# Vladimir, O'Neill, Jean-Luc, Díaz-Canel
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}'’\-]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)*"
 _PERSON_NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_NAME_WORD}){{1,2}}"
 _SPAN = re.compile(
-    rf"(?:{_CAP})(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|le|du|y)(?=\s+[A-Z]))?"
-    rf"\s+(?:{_CAP}))*"
+    rf"(?<![\w’'])(?:{_CAP})(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
+    rf"(?=\s+[{_UPPER}]))?\s+(?:{_CAP}))*"
 )
 
 
@@ -258,7 +298,107 @@ _NOT_ACRONYMS = frozenset(
     {"TV", "AM", "PM", "OK", "CEO", "CFO", "GMT", "UTC", "PDF", "UPDATE", "VIDEO", "PHOTO",
      "NEW", "BREAKING", "LIVE", "THE", "AND", "FOR", "NOT", "II", "III", "IV", "VI"}
 )  # fmt: skip
-_ATTRIBUTION_AFTER = re.compile(r"^\s*(?:,[^,]{0,60},\s*)?(?:said|says|told|added|wrote|tweeted)\b")
+_SAY_EN = (
+    "said", "says", "told", "added", "wrote", "tweeted", "stated", "noted", "explained",
+    "insisted", "denied", "denies", "claimed", "warned", "argued", "confirmed", "rejected",
+    "dismissed", "accused", "urged", "asked", "replied", "stressed", "posted", "announced",
+    "recalled", "admitted", "acknowledged", "suggested", "believes", "thinks",
+)  # fmt: skip
+_SAY_ES = (
+    "dijo", "afirmó", "declaró", "señaló", "aseguró", "negó", "explicó", "indicó", "subrayó",
+    "agregó", "añadió", "expresó", "denunció", "manifestó", "sostuvo", "recalcó", "advirtió",
+    "rechazó", "desmintió", "informó", "precisó", "destacó", "reiteró", "insistió", "anunció",
+    "dice", "afirma", "asegura", "niega", "denuncia", "considera", "opinó", "escribió",
+)  # fmt: skip
+_ATTRIBUTION_AFTER = re.compile(rf"^\s*(?:,[^,]{{0,60}},\s*)?(?:{'|'.join(_SAY_EN)})\b")
+_ATTRIBUTION_AFTER_ES = re.compile(
+    rf"^\s*(?:,[^,]{{0,60}},\s*)?(?:(?:le|lo|se|no|también|hoy|ayer)\s+)?(?:{'|'.join(_SAY_ES)})(?!\w)"
+)
+
+# Spanish: capitalised function words at the start of a span, role nouns, organisation heads.
+_NON_NAME_WORDS_ES: frozenset[str] = _NON_NAME_WORDS | {
+    "el", "la", "los", "las", "un", "una", "unos", "unas", "en", "según", "por", "para", "con",
+    "sin", "tras", "ante", "este", "esta", "estos", "estas", "ese", "esa", "durante", "desde",
+    "hasta", "sobre", "entre", "al", "del", "de", "y", "o", "pero", "también", "además", "hoy",
+    "ayer", "mañana", "lo", "le", "se", "sí", "su", "sus", "como", "cuando", "mientras",
+    "aunque", "más", "otro", "otra", "todo", "todos", "ello", "él", "ella", "ellos", "nos",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo", "asimismo",
+    "presidente", "presidenta", "ministro", "ministra", "canciller",
+}  # fmt: skip
+_ROLE_WORDS_ES = (
+    "presidente", "presidenta", "vicepresidente", "vicepresidenta", "primer ministro",
+    "primera ministra", "ministro", "ministra", "viceministro", "viceministra", "canciller",
+    "portavoz", "vocero", "vocera", "embajador", "embajadora", "director", "directora", "jefe",
+    "jefa", "secretario", "secretaria", "diputado", "diputada", "senador", "senadora",
+    "gobernador", "gobernadora", "alcalde", "alcaldesa", "mandatario", "mandataria", "líder",
+    "dirigente", "fiscal", "juez", "jueza", "general", "comandante", "rey", "reina", "papa",
+    "periodista", "analista", "experto", "experta", "asesor", "asesora", "representante",
+    "titular", "coordinador", "coordinadora", "economista", "profesor", "profesora",
+)  # fmt: skip
+_ORG_HEADS_ES = frozenset(
+    {
+        "Ministerio", "Gobierno", "Partido", "Banco", "Universidad", "Comité", "Consejo",
+        "Asamblea", "Fuerzas", "Organización", "Fondo", "Tribunal", "Corte", "Congreso",
+        "Senado", "Parlamento", "Cámara", "Agencia", "Instituto", "Fundación", "Asociación",
+        "Unión", "Frente", "Movimiento", "Cancillería", "Embajada", "Comisión", "Secretaría",
+        "Federación", "Empresa", "Compañía", "Grupo", "Central", "Sindicato", "Departamento",
+    }
+)  # fmt: skip
+
+# Russian role nouns in their case forms ("посол", "посла", "пресс-секретарем"); the role is
+# the text from the noun to the name, as written ("посол России в Венесуэле").
+_ROLE_RU = re.compile(
+    r"(?<![\w-])(?:(?:официальн\w+\s+)?представител\w*|президент\w*|вице-\w+|"
+    r"премьер(?:-министр)?\w*|замминистр\w*|министр\w*|заместител\w*|"
+    r"посол|посла|послу|послом|постпред\w*|спецпредставител\w*|пресс-секретар\w*|"
+    r"спикер\w*|глав[аыеуой]|главой|руководител\w*|губернатор\w*|мэр\w*|депутат\w*|"
+    r"сенатор\w*|(?:ген)?директор\w*|председател\w*|советник\w*|помощник\w*|"
+    r"командующ\w*|генерал\w*|лидер\w*|канцлер\w*|генсек\w*|секретар\w*|прокурор\w*|"
+    r"судь[яиейю]|адвокат\w*|эксперт\w*|аналитик\w*|журналист\w*|политолог\w*|"
+    r"основател\w*|начальник\w*|экономист\w*)",
+    re.IGNORECASE,
+)
+_RU_GAP_WORD = re.compile(r"[\w-]+")
+_RU_GAP_PREPOSITIONS = frozenset({"в", "во", "при", "по", "на"})
+_ROLE_ES = re.compile(rf"(?<![\w-]){_alt(_ROLE_WORDS_ES)}(?![\w-])")
+# Capitalised Cyrillic words (hyphenated ones too) and Cyrillic abbreviations.
+_RU_WORD = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]*)*|[А-ЯЁ]{2,6}(?![а-яё])")
+_RU_NOT_NAMES = frozenset(
+    {"СМИ", "ВВП", "ДТП", "ЧП", "ИИ", "НДС", "ЖКХ", "СВО", "ПВО", "БПЛА", "РАН", "ЕГЭ", "ОМОН"}
+)
+_RU_QUOTED = re.compile(r"«([А-ЯЁA-Z][^«»]{1,40})»")
+
+# Datelines: where and by whom a story was filed, not what it is about. Cut at the start of
+# a paragraph: "WASHINGTON (AP) —", "ABUJA, Nigeria (AP) —", "MOSCOW, Dec 3 (Reuters) -",
+# "Moscú, 4 jun (PL)", "La Habana, 3 dic (RHC)", "МОСКВА, 3 декабря. /ТАСС/.",
+# "МОСКВА, 3 дек — РИА Новости.".
+_DATELINE = re.compile(
+    r"^[ \t]*(?:"
+    rf"[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){{0,3}}(?:,\s*[{_UPPER}][\w.]*(?:\s+[{_UPPER}][\w.]*){{0,2}})?"
+    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^()\n]{1,40}\))?\s*(?:—|–|--|-|:)"
+    rf"|[{_UPPER}][\w]+(?:\s+(?:de\s+)?[{_UPPER}][\w]+){{0,3}},\s*\d{{1,2}}\s+[a-záéíóú]{{3,10}}\.?"
+    r"(?:\s+\d{4})?\s*\([^()\n]{1,40}\)\s*(?:—|–|-|\.)?"
+    r"|[А-ЯЁ][А-ЯЁ\-]+(?:\s+[А-ЯЁ][А-ЯЁ\-]+){0,3},\s*\d{1,2}\s+[а-яё]+\.?"
+    r"(?:\s*/[^/\n]{1,30}/\.?|\s*[—–-]\s*[^.\n]{1,25}\.)?\s*(?:—|–|-)?"  # /ТАСС/. or — РИА Новости.
+    r")[ \t]*",
+    re.MULTILINE,
+)
+
+
+def strip_datelines(text: str) -> str:
+    """The text without the datelines that open its paragraphs."""
+    if not text:
+        return text
+    return _DATELINE.sub(_dateline_cut, text)
+
+
+def _dateline_cut(m: re.Match[str]) -> str:
+    found = m.group(0)
+    if found.rstrip().endswith(":") and "(" not in found:
+        # "LONDON:" is a dateline; "SEE ALSO:" or an interviewer's "DL:" is not
+        place = found.strip(" \t:").split(",")[0]
+        return "" if place_name(place.title()) or place_name(place) else found
+    return ""
 
 
 @dataclass
@@ -270,15 +410,19 @@ class _Found:
 
 
 class _Collector:
-    def __init__(self) -> None:
+    """Entities found so far, one per key (`name_key`; for Russian text the cross-script
+    `lookup_key`, so "Rostec" and "Ростех" in one story are one organisation)."""
+
+    def __init__(self, key: Callable[[str], str] | None = None) -> None:
         self.items: dict[str, _Found] = {}
         self.count = 0
+        self.key = key or name_key
 
     def add(self, name: str, kind: str, role: str | None = None) -> None:
         name = normalise_name(name)
         if not name or len(name) < 2:
             return
-        key = name_key(name)
+        key = self.key(name)
         have = self.items.get(key)
         if have is None:
             self.items[key] = _Found(name, kind, role, self.count)
@@ -287,13 +431,36 @@ class _Collector:
             have.role = role
 
     def has(self, name: str) -> bool:
-        return name_key(normalise_name(name)) in self.items
+        return self.key(normalise_name(name)) in self.items
 
     def entities(self) -> tuple[Entity, ...]:
+        self._fold_surnames()
         found = sorted(self.items.values(), key=lambda f: f.order)
         return tuple(Entity(f.name, f.kind, f.role) for f in found)
 
+    def _fold_surnames(self) -> None:
+        """A name that is one word of a person's full name is that person ("Nadal" in
+        "Rafael Nadal", "Путин" in "Владимир Путин"): one entity, the full name, first
+        mention first."""
+        full = [f for f in self.items.values() if f.kind == "person" and " " in f.name]
+        if not full:
+            return
+        by_part: dict[str, _Found] = {}
+        for person in full:
+            for part in person.name.split()[1:]:
+                by_part.setdefault(self.key(part), person)
+        for key, single in list(self.items.items()):
+            if " " in single.name or single.kind not in {"person", "org"}:
+                continue
+            whole = by_part.get(key)
+            if whole is None or whole is single:
+                continue
+            whole.order = min(whole.order, single.order)
+            whole.role = whole.role or single.role
+            del self.items[key]
 
+
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Collapse spaces, strip possessive "'s", quotes and a leading "the"."""
     name = " ".join(name.split()).strip(" \"'“”‘’,.;:")
@@ -301,6 +468,7 @@ def normalise_name(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Dedup key: case-folded, no leading article, no punctuation."""
     key = name.casefold()
@@ -308,6 +476,7 @@ def name_key(name: str) -> str:
     return re.sub(r"[^\w]+", " ", key).strip()
 
 
+@lru_cache(maxsize=65536)
 def place_name(span: str) -> str | None:
     """Canonical place for a country, capital, city or region name; None otherwise."""
     if span in COUNTRIES:
@@ -316,6 +485,10 @@ def place_name(span: str) -> str | None:
         return COUNTRIES[span + "."]
     if span in CITIES or span in REGIONS:
         return span
+    if span[:1].isupper():  # Moscú, EE.UU., Москва, России: the alias table's English name
+        alias = alias_of(span)
+        if alias is not None and alias.kind == "place":
+            return alias.name
     return None
 
 
@@ -328,14 +501,69 @@ def is_title_case(text: str) -> bool:
     return caps / len(words) >= 0.7
 
 
+@dataclass
+class _Doc:
+    """What the span rules need to know about the whole story."""
+
+    text: str  # title and body, for "named again" counts
+    spanish: bool
+
+    @property
+    def non_name(self) -> frozenset[str]:
+        return _NON_NAME_WORDS_ES if self.spanish else _NON_NAME_WORDS
+
+    def named_again(self, words: list[str], *, saying: bool = False) -> bool:
+        """The surname is used alone too, as a name of its own: "Vladimir Zaemsky …
+        Zaemsky said" (not "Precision Bass" after "Jazz Bass": a capitalised neighbour
+        makes it part of another name). With `saying`, the surname alone must also say
+        something ("Nadal said")."""
+        surname = words[-1]
+        if len(surname) <= 2 or self.text.count(surname) <= self.text.count(" ".join(words)):
+            return False
+        alone = re.compile(
+            rf"(?<![{_UPPER}][\w’'.-])(?<![{_UPPER}]\w\w)(?<![{_UPPER}]\w)"
+            rf"(?<![\w’'-])(?<!{re.escape(words[-2])}\s){re.escape(surname)}"
+            rf"(?![\w’'-])(?!\s+[{_UPPER}])"
+        )
+        for m in alone.finditer(self.text):
+            before = self.text[max(0, m.start() - 40) : m.start()].split()
+            if before and before[-1][:1].isupper():
+                continue
+            if not saying or self.says.match(self.text[m.end() : m.end() + 90]):
+                return True
+        return False
+
+    @property
+    def says(self) -> re.Pattern[str]:
+        return _ATTRIBUTION_AFTER_ES if self.spanish else _ATTRIBUTION_AFTER
+
+
+def story_language(title: str, text: str) -> str:
+    """ "ru" when Cyrillic letters outnumber Latin ones in the story, else "en"."""
+    sample = f"{title} {text[:600]}"
+    if not has_cyrillic(sample):
+        return "en"
+    cyrillic = sum(1 for ch in sample if "\u0400" <= ch <= "\u04ff")
+    latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    return "ru" if cyrillic > latin else "en"
+
+
 def extract_entities(
-    title: str, text: str, resolver: OutletResolver | None = None
+    title: str, text: str, resolver: OutletResolver | None = None, *, lang: str | None = None
 ) -> tuple[Entity, ...]:
-    """People, organisations, places and outlets named in a story, first mention first."""
+    """People, organisations, places and outlets named in a story, first mention first.
+
+    `lang` is "en", "es" or "ru" (anything else reads as English); when None, Cyrillic
+    text is read as Russian."""
+    language = (lang or story_language(title, text)).lower()[:2]
+    text = strip_datelines(text)
+    if language == "ru":
+        return _extract_ru(title, text, resolver)
     found = _Collector()
     sentences = split_sentences(text)
     persons: dict[str, str] = {}  # surname → full name
     body = "\n".join(sentences)
+    doc = _Doc(f"{title}\n{body}", spanish=language == "es")
 
     for card in _outlets_in(body, resolver):
         found.add(card, "outlet")
@@ -350,7 +578,7 @@ def extract_entities(
         for m in _APPOSITION_ORG_RE.finditer(sentence):
             _add_org(m.group("org"), found, outlet_keys)
     for sentence in sentences:
-        _spans(sentence, found, persons, outlet_keys)
+        _spans(sentence, found, persons, outlet_keys, doc)
 
     if title:
         if is_title_case(title):
@@ -359,7 +587,7 @@ def extract_entities(
                     found.add(*sub)
         else:
             _role_people(title, found, persons)
-            _spans(title, found, persons, outlet_keys)
+            _spans(title, found, persons, outlet_keys, doc)
     return found.entities()
 
 
@@ -434,15 +662,19 @@ def _gazetteer_only(item: tuple[int, str]) -> list[tuple[str, str]]:
 
 
 def _spans(
-    sentence: str, found: _Collector, persons: dict[str, str], outlet_keys: set[str]
+    sentence: str,
+    found: _Collector,
+    persons: dict[str, str],
+    outlet_keys: set[str],
+    doc: _Doc,
 ) -> None:
     for start, raw in _capital_spans(sentence):
+        end = start + len(raw)
         span = normalise_name(raw)
         words = span.split()
         # Sentence-initial or function words are not part of names ("The", "Citing", "But").
-        while words and words[0].lower() in _NON_NAME_WORDS:
+        while words and words[0].lower() in doc.non_name:
             words = words[1:]
-            start = -1
         if not words:
             continue
         span = " ".join(words)
@@ -451,7 +683,9 @@ def _spans(
             continue
         if words[-1] in persons and len(words) == 1:
             continue  # surname of a known person
-        place = place_name(span)
+        place = place_name(span) or (
+            place_name(span.title()) if span.isupper() and len(span) > 3 else None
+        )  # "MOSCOW" outside a dateline
         if place:
             found.add(place, "place")
             continue
@@ -463,13 +697,14 @@ def _spans(
         if len(words) >= 2 and words[-1] in ORG_SUFFIXES and words[0] not in DEMONYMS:
             _add_org(span, found, outlet_keys)
             continue
+        if doc.spanish and len(words) >= 2 and words[0] in _ORG_HEADS_ES:
+            _add_org(span, found, outlet_keys)  # "Ministerio de Relaciones Exteriores"
+            continue
         if words[-1] in persons and persons[words[-1]].endswith(" ".join(words[-2:])):
             for sub in _gazetteer_only((start, span)):  # "Caracas Vladimir Zaemsky"
                 found.add(*sub)
             continue
-        in_parens = (
-            start > 0 and sentence[start - 1] == "(" and sentence[start + len(raw) :][:1] == ")"
-        )
+        in_parens = start > 0 and sentence[start - 1] == "(" and sentence[end:][:1] == ")"
         if (
             _ACRONYM_RE.fullmatch(span)
             and span not in _NOT_ACRONYMS
@@ -478,12 +713,199 @@ def _spans(
         ):
             found.add(span, "org")
             continue
-        if 2 <= len(words) <= 3 and all(re.fullmatch(_NAME_WORD, w) for w in words):
-            tail = sentence[start + len(raw) :] if start >= 0 else ""
-            if start >= 0 and _ATTRIBUTION_AFTER.match(tail):
-                _add_person(span, None, found, persons)
+        if 2 <= len(words) <= 5 and _is_person_name(words):
+            tail = sentence[end:]
+            role = _role_before_es(sentence, end - len(raw)) if doc.spanish else None
+            says = doc.says.match(tail)
+            # Named again by surname is weaker evidence; for a span opening the sentence, whose
+            # first word may be any capitalised word ("Defending Olympic champion"), the
+            # surname alone must say something too.
+            opening = not sentence[: end - len(raw)].strip(" \"'“‘(—–-")
+            if role or says or doc.named_again(words, saying=opening):
+                _add_person(span, role, found, persons)
             continue
         # Multi-word spans made only of gazetteer parts ("Moscow and Caracas") handled above;
         # anything else is unknown: left out for precision.
         for sub in _gazetteer_only((start, span)):
             found.add(*sub)
+
+
+# Capitalised adjectives that begin names of places and things, not of people.
+_NOT_FIRST_NAMES = frozenset(
+    {"new", "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+     "great", "central", "upper", "lower", "old", "grand", "little", "big", "mount", "lake",
+     "port", "fort", "another", "every", "each", "house", "mad", "glorious", "corporate"}
+)  # fmt: skip
+_NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "da", "van", "von", "der", "bin"})
+
+
+def _is_person_name(words: list[str]) -> bool:
+    """Two or three name words, with particles between them ("Juan Ramón de la Fuente")."""
+    names = [w for w in words if w not in _NAME_PARTICLES]
+    return (
+        2 <= len(names) <= 4
+        and words[0] not in _NAME_PARTICLES
+        and words[-1] not in _NAME_PARTICLES
+        and words[-1] not in NOT_PERSON_HEADS
+        and not any(w.endswith(("'s", "’s")) for w in names[:-1])  # "India's Modi"
+        and words[0].lower() not in _NOT_FIRST_NAMES
+        and not any(w.lower() in _NON_NAME_WORDS for w in names)  # "Legend Of Zelda"
+        and all(re.fullmatch(_NAME_WORD, w) for w in names)
+        and not any(place_name(w) or w in KNOWN_ORGS or w in DEMONYMS for w in names)
+    )
+
+
+def _role_before_es(sentence: str, start: int) -> str | None:
+    """The role noun phrase just before a name: "el embajador ruso en Caracas, Vladimir …"."""
+    before = sentence[max(0, start - 80) : start]
+    last = None
+    for m in _ROLE_ES.finditer(before):
+        last = m
+    if last is None:
+        return None
+    role = before[last.start() :].strip(" ,")
+    if len(role.split()) > 6 or re.search(r"[.;:()]", role):
+        return None
+    return role
+
+
+# ---------------------------------------------------------------- Russian
+
+
+def _extract_ru(title: str, text: str, resolver: OutletResolver | None) -> tuple[Entity, ...]:
+    found = _Collector(lookup_key)
+    sentences = split_sentences(text)
+    body = "\n".join(sentences)
+    for card in _outlets_in(body, resolver):
+        found.add(card, "outlet")
+    for sentence in [*sentences, title] if title else sentences:
+        for m in _RU_QUOTED.finditer(sentence):  # «Газпром», «Сила Сибири»
+            name = m.group(1).strip()
+            if not has_cyrillic(name):
+                continue
+            if len(name.split()) <= 3 and not any(ch in name for ch in ".,!?:;"):
+                _add_ru(found, name, _ru_lemma_phrase(name, org=True), "org", None, resolver)
+        # words of a quoted name are not names of their own ("Сибири" in «Сила Сибири»)
+        _ru_spans(_RU_QUOTED.sub(lambda m: " " * len(m.group(0)), sentence), found, resolver)
+        for start, raw in _capital_spans(sentence):  # Latin names after: "Ростех (Rostec)"
+            for sub in _gazetteer_only((start, raw)):
+                found.add(*sub)
+    return found.entities()
+
+
+def _ru_spans(sentence: str, found: _Collector, resolver: OutletResolver | None) -> None:
+    words = list(_RU_WORD.finditer(sentence))
+    head = re.match(r"[\s«»\"'“”„(\[—–-]*", sentence)
+    first_at = head.end() if head else 0
+    i = 0
+    while i < len(words):
+        run = [words[i]]
+        while i + len(run) < len(words):
+            nxt = words[i + len(run)]
+            if sentence[run[-1].end() : nxt.start()] != " ":
+                break
+            run.append(nxt)
+        i += len(run)
+        opening = run[0].start() == first_at and not run[0].group(0).isupper()
+        if opening and ru_is_common_word(run[0].group(0)):
+            run = run[1:]  # "Президент", "Пресс-служба" opening the sentence
+        _ru_run(sentence, [m.group(0) for m in run], run[0].start() if run else 0, found, resolver)
+
+
+def _ru_run(
+    sentence: str,
+    words: list[str],
+    start: int,
+    found: _Collector,
+    resolver: OutletResolver | None,
+) -> None:
+    """Classify one run of capitalised Cyrillic words; a person's words stay together."""
+    person: list[str] = []
+    person_at = start
+    offset = start
+    for n, word in enumerate(words):
+        kind = _ru_word_kind(word)
+        if kind == "person" or (kind in {"unknown", "common"} and person):
+            if not person:
+                person_at = offset
+            person.append(word)
+        else:
+            _flush_person(sentence, person, person_at, found)
+            person = []
+            if kind == "unknown" and n + 1 < len(words) and _ru_word_kind(words[n + 1]) == "person":
+                person, person_at = [word], offset  # an unknown first name before a surname
+            elif kind != "common":
+                lemma = ru_lemma(word)
+                _add_ru(found, word, lemma, "org" if kind == "unknown" else kind, None, resolver)
+        offset += len(word) + 1
+    _flush_person(sentence, person, person_at, found)
+
+
+def _flush_person(sentence: str, words: list[str], start: int, found: _Collector) -> None:
+    if not words:
+        return
+    name = " ".join(ru_lemma(w) for w in words)
+    found.add(name, "person", _role_before_ru(sentence, start))
+
+
+def _role_before_ru(sentence: str, start: int) -> str | None:
+    """The role before a name: a role noun, then only its complements up to the name
+    ("пресс-секретарь президента России", "посол России в Венесуэле"): genitives, names
+    and in/at phrases; a comma, a verb or another name between them means no role."""
+    before = sentence[max(0, start - 90) : start]
+    for m in _ROLE_RU.finditer(before):
+        gap = before[m.end() :]
+        if "," in gap.rstrip(" ,") or re.search(r"[.;:()«»\"]", gap):
+            continue
+        words = _RU_GAP_WORD.findall(gap)
+        if len(words) > 5:
+            continue
+        if all(
+            w[:1].isupper() or w in _RU_GAP_PREPOSITIONS or ru_can_be_genitive(w) for w in words
+        ) and not any(_ru_word_kind(w) == "person" for w in words if w[:1].isupper()):
+            role = before[m.start() :].strip(" ,—–-")
+            return role[:1].lower() + role[1:]  # "Посол России …" opening the sentence
+    return None
+
+
+def _ru_word_kind(word: str) -> str:
+    """person | place | org | unknown (a name the dictionary does not know) | common."""
+    if word.isupper():
+        if word in _RU_NOT_NAMES:
+            return "common"
+        alias = alias_of(word)
+        return alias.kind if alias is not None else "org"
+    alias = alias_of(word)
+    if alias is not None:
+        return alias.kind
+    kind = ru_name_kind(word)
+    if kind is not None:
+        return kind
+    return "common" if ru_is_common_word(word) else "unknown"
+
+
+def _ru_lemma_phrase(name: str, *, org: bool) -> str:
+    words = name.split()
+    if org and len(words) > 1:  # the head noun declines, its complements stay as written
+        return " ".join([ru_lemma(words[0]), *words[1:]])
+    return " ".join(ru_lemma(w) for w in words)
+
+
+def _add_ru(
+    found: _Collector,
+    written: str,
+    lemma: str,
+    kind: str,
+    role: str | None,
+    resolver: OutletResolver | None,
+) -> None:
+    if kind == "place":
+        found.add(place_name(lemma) or lemma, "place")
+        return
+    alias = alias_of(lemma)
+    if resolver is not None and alias is not None:
+        card = resolver.by_name(alias.name)  # ТАСС → the TASS outlet
+        if card is not None:
+            found.add(card.name, "outlet")
+            return
+    found.add(lemma, kind, role)

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from bot.models import Story, StoryLink
 from bot.store.base import chunks, now
-from bot.store.stories_repo import _STORY_COLUMNS, StoriesRepo, _story, band_tokens
+from bot.store.stories_repo import (
+    _STORY_COLUMNS,
+    StoriesRepo,
+    _story,
+    band_tokens,
+    entity_lookup_keys,
+)
 
 
 def _link(row: sqlite3.Row) -> StoryLink:
@@ -151,9 +157,20 @@ class LinksRepo(StoriesRepo):
         return [_story(r) for r in rows]
 
     async def stories_with_entity(self, key: str, limit: int = 50) -> list[Story]:
-        rows = await self._fetchall(
-            f"SELECT {_STORY_COLUMNS} FROM story_entities e JOIN stories s ON s.id = e.story_id "
-            "WHERE e.key = ? ORDER BY e.sort_time DESC LIMIT ?",
-            (key, limit),
-        )
-        return [_story(r) for r in rows]
+        """Stories naming an entity, newest first: by its key as written and by its
+        cross-script key, so "Rostec" finds Ростех stories and "ростех" Rostec ones.
+
+        One indexed (key, sort_time) range per key, merged here: an IN over both keys
+        would sort every story that ever named a common entity."""
+        newest: dict[int, tuple[float, sqlite3.Row]] = {}
+        for one in entity_lookup_keys(key):
+            rows = await self._fetchall(
+                f"SELECT {_STORY_COLUMNS}, e.sort_time AS entity_time FROM story_entities e "
+                "JOIN stories s ON s.id = e.story_id "
+                "WHERE e.key = ? ORDER BY e.sort_time DESC LIMIT ?",
+                (one, limit),
+            )
+            for r in rows:
+                newest.setdefault(r["id"], (float(r["entity_time"]), r))
+        ordered = sorted(newest.values(), key=lambda item: (-item[0], -int(item[1]["id"])))
+        return [_story(r) for _, r in ordered[:limit]]

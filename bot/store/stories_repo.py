@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.context.translit import fold, lemmatise, lookup_key
 from bot.models import SearchHit, Story, StoryContext, StoryDraft, entity_key
 from bot.store.base import StoreBase, chunks, fetchall, now
 from bot.store.feeds_repo import PollRecord, record_polls
@@ -36,6 +37,11 @@ _SEARCH_WINDOWS = (5_000, 50_000, 500_000, None)
 SEARCH_SHARD_SIZE = 50_000
 # Column weights for bm25: a word in the headline counts most, then entity names, then summary.
 _BM25 = "10.0, 3.0, 6.0"
+
+
+def entity_lookup_keys(key: str) -> list[str]:
+    """The story_entities keys a lookup for `key` reads: as written and cross-script."""
+    return list(dict.fromkeys(k for k in (key, lookup_key(key)) if k))
 
 
 def search_shard(story_id: int) -> int:
@@ -96,19 +102,51 @@ def fts_query(text: str) -> str | None:
     """A safe FTS5 query from user text: words ANDed, "quoted phrases" kept, prefixes with *.
 
     Every token is quoted, so FTS5 operators and punctuation in user input cannot raise a
-    syntax error or change the meaning of the query.
+    syntax error or change the meaning of the query. A word or phrase also matches its
+    cross-script key (`lookup_key`: "Ростеху" → "ростех" or "rostec"), which the index holds
+    for every entity of a story, so a name is found in any script and any case form.
     """
     parts: list[str] = []
+    plain: list[str] = []  # the words outside phrases and prefixes, for a whole-name alias
     for phrase, word in re.findall(r'"([^"]+)"|(\S+)', text):
         if phrase:
             tokens = re.findall(r"\w+", phrase)
             if tokens:
-                parts.append('"' + " ".join(tokens) + '"')
+                parts.append(_alternatives(tokens))
             continue
         prefix = word.endswith("*")
         for token in re.findall(r"\w+", word):
-            parts.append(f'"{token}"' + ("*" if prefix else ""))
-    return " AND ".join(parts) if parts else None
+            if prefix:
+                parts.append(f'"{token}"*')
+            else:
+                parts.append(_alternatives([token]))
+                plain.append(token)
+    if not parts:
+        return None
+    match = " AND ".join(parts)
+    if len(plain) > 1 and len(plain) == len(parts):
+        # "Белый дом" → also "white house": an alias of the whole name, not of its words
+        key = lookup_key(" ".join(plain)).split()
+        per_word = [w for token in plain for w in lookup_key(token).split()]
+        if key and key not in (fold(lemmatise(" ".join(plain))).split(), per_word):
+            match = f"({match}) OR {_quoted(key)}"
+    return match
+
+
+def _quoted(tokens: Sequence[str]) -> str:
+    words = [t for token in tokens for t in re.findall(r"\w+", token)]
+    return '"' + " ".join(words) + '"' if words else ""
+
+
+def _alternatives(tokens: Sequence[str]) -> str:
+    """A phrase or word, or its lemma and cross-script key: ("ростеху" OR "ростех" OR "rostec")."""
+    written = _quoted(tokens)
+    options = [written]
+    for other in (fold(lemmatise(" ".join(tokens))).split(), lookup_key(" ".join(tokens)).split()):
+        alt = _quoted(other)
+        if alt and alt.casefold() not in {o.casefold() for o in options}:
+            options.append(alt)
+    return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
 
 
 @dataclass(frozen=True)
@@ -490,12 +528,14 @@ def _context_rows(
         sort_time = None if replace else _sort_time(draft, fetched)
         seen: set[str] = set()
         for entity in draft.context.entities:
-            key = entity_key(entity.name)
-            if key and key not in seen:
-                seen.add(key)
-                entity_rows.append(
-                    (story_id, key, entity.name, entity.kind, entity.role, sort_time, story_id)
-                )
+            # Filed under its written key and its cross-script one ("ростех" and "rostec"),
+            # which is how lookups ask for it (`entity_lookup_keys`).
+            for key in (entity_key(entity.name), lookup_key(entity.name)):
+                if key and key not in seen:
+                    seen.add(key)
+                    entity_rows.append(
+                        (story_id, key, entity.name, entity.kind, entity.role, sort_time, story_id)
+                    )
         denial = draft.context.denial
         if denial.is_denial:
             denial_rows.append(
@@ -602,6 +642,11 @@ def _entity_names(draft: StoryDraft) -> str:
         names.append(entity.name)
         if entity.role:
             names.append(entity.role)
+        # The cross-script key too, when it has other words ("Ростех" → "rostec"), so the
+        # full-text lookup finds the story by the name in either script.
+        key = lookup_key(entity.name)
+        if key and not set(key.split()) <= set(fold(entity.name).split()):
+            names.append(key)
     return " · ".join(names)
 
 
