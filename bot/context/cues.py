@@ -522,10 +522,14 @@ def _first_words(phrases: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, .
         # Every literal word of a phrase must be in a text it matches: key on the longest
         # (the rarest, as a rule: "false" of "is false", "comment" of "declined to comment").
         tokens = [t.lower().replace("’", "'") for t in phrase.split() if t != "…"]
-        key = max(tokens, key=lambda t: len(t.split("*", 1)[0]))
-        if not _KEYABLE.fullmatch(key):
+        # a hyphenated word is two words to the screen ("made-up" → "made", "up")
+        tokens = [part for t in tokens for part in t.split("-") if part]
+        keyable = [t for t in tokens if _KEYABLE.fullmatch(t)]
+        if not keyable:
             stems.add("")  # "" prefixes every word: the screen passes everything
-        elif "*" in key:
+            continue
+        key = max(keyable, key=lambda t: len(t.split("*", 1)[0]))
+        if "*" in key:
             stems.add(key.split("*", 1)[0])
         elif "'" in key:
             stems.add(key.split("'", 1)[0])  # "isn't" also matches "isn’t"; keep it loose
