@@ -475,9 +475,24 @@ class CueSet:
 
     phrases: tuple[str, ...]
     pattern: re.Pattern[str] | None
+    # One word of every phrase, exact or as a prefix (for `*`): a text none of whose words
+    # is one of them cannot match, and testing words is far cheaper than the pattern.
+    first_words: frozenset[str] = frozenset()
+    first_stems: tuple[str, ...] = ()
+
+    def may_match(self, text: str) -> bool:
+        """False only when no phrase can match `text` (a cheap screen before `find`)."""
+        if self.pattern is None:
+            return False
+        stems = self.first_stems
+        words = self.first_words
+        for word in _WORD.findall(text.lower().replace("’", "'")):
+            if word in words or (stems and word.startswith(stems)):
+                return True
+        return False
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        if self.pattern is None:
+        if self.pattern is None or not self.may_match(text):
             return []
         hits: list[tuple[int, int, str]] = []
         for m in self.pattern.finditer(text):
@@ -487,7 +502,40 @@ class CueSet:
         return hits
 
     def search(self, text: str) -> bool:
-        return self.pattern is not None and self.pattern.search(text) is not None
+        return (
+            self.may_match(text)
+            and self.pattern is not None
+            and self.pattern.search(text) is not None
+        )
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+
+
+_KEYABLE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*\*?|[^\W\d_]+\*[\w*]*")
+
+
+def _first_words(phrases: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    words: set[str] = set()
+    stems: set[str] = set()
+    for phrase in phrases:
+        # Every literal word of a phrase must be in a text it matches: key on the longest
+        # (the rarest, as a rule: "false" of "is false", "comment" of "declined to comment").
+        tokens = [t.lower().replace("’", "'") for t in phrase.split() if t != "…"]
+        # a hyphenated word is two words to the screen ("made-up" → "made", "up")
+        tokens = [part for t in tokens for part in t.split("-") if part]
+        keyable = [t for t in tokens if _KEYABLE.fullmatch(t)]
+        if not keyable:
+            stems.add("")  # "" prefixes every word: the screen passes everything
+            continue
+        key = max(keyable, key=lambda t: len(t.split("*", 1)[0]))
+        if "*" in key:
+            stems.add(key.split("*", 1)[0])
+        elif "'" in key:
+            stems.add(key.split("'", 1)[0])  # "isn't" also matches "isn’t"; keep it loose
+        else:
+            words.add(key)
+    return frozenset(words), tuple(sorted(stems))
 
 
 def compile_cues(phrases: tuple[str, ...]) -> CueSet:
@@ -498,4 +546,5 @@ def compile_cues(phrases: tuple[str, ...]) -> CueSet:
     # The word-start test is factored out so that alternatives are only tried at word starts.
     alternatives = "|".join(f"(?P<c{i}>{cue_regex(p)})" for i, p in enumerate(unique))
     source = rf"\b(?<!\w)(?:{alternatives})"
-    return CueSet(unique, re.compile(source, re.IGNORECASE))
+    words, stems = _first_words(unique)
+    return CueSet(unique, re.compile(source, re.IGNORECASE), words, stems)

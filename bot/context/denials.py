@@ -29,6 +29,7 @@ from bot.context.entities import (
     normalise_name,
     place_name,
 )
+from bot.context.morph import has_cyrillic, ru_lemma
 from bot.context.sentences import split_sentences
 from bot.models import NO_DENIAL, Denial, Denier, Hedge, OutletCard
 
@@ -389,7 +390,8 @@ def _capitalised_denier(chunk: str) -> Denier | None:
         run.pop(0)
     if not run or len(run) > 5:
         return None
-    name = " ".join(run)
+    # Russian names in the nominative: "В «Ростехе» заявили" → Ростех, "Захаровой" → Захарова
+    name = " ".join(ru_lemma(w) if has_cyrillic(w) and i == 0 else w for i, w in enumerate(run))
     return None if name.lower() in _NOT_DENIERS else Denier(name)
 
 
