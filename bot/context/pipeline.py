@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
-from bot.context.analyze import analyze
+from bot.context.analyze import MAX_TEXT_CHARS, analyze
 from bot.context.links import (
     DENIAL_THRESHOLD,
     DENIAL_WINDOW,
@@ -31,12 +31,18 @@ from bot.context.outlets import OutletRegistry
 from bot.models import Entry, OutletCard, Story, StoryContext, StoryDraft, StoryLink
 from bot.store import Store
 
+# Text analysed per feed poll in all (about 100 long articles): a 10 MB feed of dense items
+# costs a few seconds of one core, not a minute of both (issue #15, bounded work per feed).
+FEED_TEXT_BUDGET = 2_000_000
+SMALL_TEXT_CHARS = 1_000  # what every item gets, budget or not: its lead and then some
+
 # (context, LSH bands, the context as stored JSON): serialised in the worker, off the loop.
 Enrichment = tuple[StoryContext | None, tuple[int, ...], str | None]
 
 
 def analyze_batch(
     items: Sequence[tuple[str, str, str | None, dict[str, Any] | None, str | None]],
+    budget: int = FEED_TEXT_BUDGET,
 ) -> list[Enrichment]:
     """Context, LSH bands and stored JSON for (title, text, url, outlet card, declared
     language) items; worker-safe."""
@@ -44,8 +50,15 @@ def analyze_batch(
     results: list[Enrichment] = []
     for title, text, url, outlet, language in items:
         card = OutletCard.from_dict(outlet) if outlet else None
-        ctx = analyze(title, text, url=url, outlet=card, resolver=registry, language=language)
-        results.append((ctx, minhash_bands(f"{title}\n{text}"), json.dumps(ctx.to_dict())))
+        # One feed cannot take the machine: past the feed's budget, items are analysed on
+        # their title and the start of their text only (the cut is recorded in `clipped`).
+        cap = min(MAX_TEXT_CHARS, max(SMALL_TEXT_CHARS, budget))
+        ctx = analyze(
+            title, text, url=url, outlet=card, resolver=registry, language=language, max_chars=cap
+        )
+        budget -= min(len(text), cap)
+        bands = minhash_bands(f"{title}\n{text[:cap]}")
+        results.append((ctx, bands, json.dumps(ctx.to_dict())))
     return results
 
 
