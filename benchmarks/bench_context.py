@@ -41,7 +41,7 @@ import common
 from bot.context.analyze import analyze
 from bot.context.links import minhash_bands
 from bot.context.outlets import OutletRegistry
-from bot.context.pipeline import ContextEngine
+from bot.context.pipeline import ContextEngine, analyze_batch
 from bot.models import NO_DENIAL, Entity, Entry, StoryContext, StoryDraft
 from bot.store import Store
 
@@ -138,6 +138,27 @@ def part_analyze(corpus: common.Corpus, args: argparse.Namespace) -> list[dict[s
             }
         )
     rows.insert(0, feed_row)
+    # A hostile feed: 10 MB of entity-dense items (issue #15: one feed must not take the machine).
+    dense_item = " ".join(
+        f"Vladimir Zaemsky of Rostec told The Wall Street Journal in Caracas that Gazprom {i} "
+        "denied the report."
+        for i in range(120)
+    )
+    hostile = [
+        (f"Item {i}", dense_item, None, None, "en") for i in range(10_000_000 // len(dense_item))
+    ]
+    t = time.perf_counter()
+    analyze_batch(hostile)
+    hostile_s = time.perf_counter() - t
+    rows.append(
+        {
+            "case": f"analyze_batch: one 10 MB feed of {len(hostile)} entity-dense items (s)",
+            "words": len(dense_item.split()),
+            "samples": 1,
+            "median_ms": hostile_s * 1000,
+            "p95_ms": hostile_s * 1000,
+        }
+    )
     bands = [x for text in with_seed for x in time_ms(lambda t=text: minhash_bands(t), 3)]
     rows.append(
         {

@@ -271,10 +271,12 @@ class StoryContext:
     hedges: tuple[Hedge, ...] = ()
     summary: str = ""
     language: str | None = None  # detected from the text (ISO 639-1), not the feed's claim
+    clipped: int = 0  # characters of text left out of the analysis by the per-item/feed caps
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "language": self.language,
+            "clipped": self.clipped,
             "outlet": self.outlet.to_dict() if self.outlet else None,
             "entities": [{"name": e.name, "kind": e.kind, "role": e.role} for e in self.entities],
             "denial": self.denial.to_dict(),
@@ -302,6 +304,7 @@ class StoryContext:
             hedges=tuple(Hedge(**h) for h in data.get("hedges") or ()),
             summary=data.get("summary") or "",
             language=data.get("language"),
+            clipped=int(data.get("clipped") or 0),
         )
 
 

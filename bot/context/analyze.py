@@ -28,13 +28,15 @@ def analyze(
     outlet: OutletCard | None = None,
     resolver: OutletResolver | None = None,
     language: str | None = None,
+    max_chars: int = MAX_TEXT_CHARS,
 ) -> StoryContext:
     """Everything newsbot knows about a story beyond its text.
 
     `language` is what the feed declares; the text's own language, detected, wins over it."""
     if outlet is None and resolver is not None and url:
         outlet = resolver.by_domain(url)
-    text = text[:MAX_TEXT_CHARS]
+    clipped = max(0, len(text) - max_chars)
+    text = text[:max_chars]
     lang = detect_language(title, text, declared=language)
     denial, hedges = detect_denial(title, text, resolver, publisher=outlet, lang=lang)
     entities = extract_entities(title, text, resolver, lang=lang)
@@ -47,4 +49,5 @@ def analyze(
         hedges=hedges,
         summary=summarize(title, text, denial),
         language=lang,
+        clipped=clipped,
     )

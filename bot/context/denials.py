@@ -64,6 +64,10 @@ _DENY_OF_FALSITY = re.compile(
     r"(?:a\s+)?hoax)",
     re.IGNORECASE,
 )
+# Evidence and mentions are looked for in the first sentences only: a denial story says who
+# denies what near its top, and a long or hostile text must not cost more than an article.
+EVIDENCE_SENTENCES = 60
+
 # A dateline opening a lead: "MOSCOW, June 4 (RHC)--", "WASHINGTON (AP) —", "МОСКВА, 3 дек. /ТАСС/."
 _DATELINE = re.compile(
     r"^\s*[A-ZÁÉÍÓÚÑА-ЯЁ][\w.\s'-]{1,40}?,?\s*(?:[\w.]+\s+\d{1,2}\s*)?(?:\([^)]{1,20}\)|/[^/]{1,20}/)"
@@ -235,7 +239,7 @@ def detect_denial(
             return NO_DENIAL, hedges
         mentions = tuple(
             s
-            for i, s in enumerate(sentences)
+            for i, s in enumerate(sentences[:EVIDENCE_SENTENCES])
             if (lead is None or i != lead[0])
             and screen(s, lang)
             and find_denial(s, lang, headline=False)
@@ -244,11 +248,11 @@ def detect_denial(
 
     hits = [h for h in (head, lead_hit) if h is not None]
     findings = (
-        [f for i, s in enumerate(sentences) if (f := _sentence_finding(i, s))]
+        [f for i, s in enumerate(sentences[:EVIDENCE_SENTENCES]) if (f := _sentence_finding(i, s))]
         if lang == "en"
         else [
             _Finding(i, s, [Hit(h.cue, _tier(h))], strong=True)
-            for i, s in enumerate(sentences)
+            for i, s in enumerate(sentences[:EVIDENCE_SENTENCES])
             if screen(s, lang) and (h := find_denial(s, lang, headline=False))
         ]
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
-from bot.context.analyze import analyze
+from bot.context.analyze import MAX_TEXT_CHARS, analyze
 from bot.context.links import (
     DENIAL_THRESHOLD,
     DENIAL_WINDOW,
@@ -31,21 +32,40 @@ from bot.context.outlets import OutletRegistry
 from bot.models import Entry, OutletCard, Story, StoryContext, StoryDraft, StoryLink
 from bot.store import Store
 
+# Text analysed per feed poll in full (about 50 long articles) and the time it may take, which
+# ever runs out first: a 10 MB feed of dense items then costs seconds of one core, not a
+# minute of both (issue #15, bounded work per feed).
+FEED_TEXT_BUDGET = 300_000
+FEED_TIME_BUDGET = 2.0  # seconds
+SMALL_TEXT_CHARS = 1_000  # what an item gets once the text budget is spent
+LEAD_CHARS = 300  # what an item gets once the time budget is spent: about its lead
+
 # (context, LSH bands, the context as stored JSON): serialised in the worker, off the loop.
 Enrichment = tuple[StoryContext | None, tuple[int, ...], str | None]
 
 
 def analyze_batch(
     items: Sequence[tuple[str, str, str | None, dict[str, Any] | None, str | None]],
+    budget: int = FEED_TEXT_BUDGET,
 ) -> list[Enrichment]:
     """Context, LSH bands and stored JSON for (title, text, url, outlet card, declared
     language) items; worker-safe."""
     registry = OutletRegistry.default()
     results: list[Enrichment] = []
+    deadline = time.monotonic() + FEED_TIME_BUDGET
     for title, text, url, outlet, language in items:
         card = OutletCard.from_dict(outlet) if outlet else None
-        ctx = analyze(title, text, url=url, outlet=card, resolver=registry, language=language)
-        results.append((ctx, minhash_bands(f"{title}\n{text}"), json.dumps(ctx.to_dict())))
+        # One feed cannot take the machine: past the feed's budget, items are analysed on
+        # their title and the start of their text only (the cut is recorded in `clipped`).
+        cap = min(MAX_TEXT_CHARS, max(SMALL_TEXT_CHARS, budget))
+        if time.monotonic() > deadline:
+            cap = LEAD_CHARS  # out of time: the headline and the lead decide the label anyway
+        ctx = analyze(
+            title, text, url=url, outlet=card, resolver=registry, language=language, max_chars=cap
+        )
+        budget -= min(len(text), cap)
+        bands = minhash_bands(f"{title}\n{text[:cap]}")
+        results.append((ctx, bands, json.dumps(ctx.to_dict())))
     return results
 
 

@@ -42,3 +42,18 @@ def test_analyze_is_fast(seed_text: str, registry: OutletRegistry) -> None:
         analyze(SEED_TITLE, body, resolver=registry)
         times.append(time.perf_counter() - t0)
     assert statistics.median(times) < 0.1  # budget is 20 ms; generous for loaded CI machines
+
+
+def test_one_feed_cannot_make_the_analysis_unbounded() -> None:
+    from bot.context.analyze import MAX_TEXT_CHARS
+    from bot.context.pipeline import SMALL_TEXT_CHARS, analyze_batch
+
+    dense = "Reuters said the Kremlin denied the report. " * 2_000  # 88,000 characters
+    items = [(f"Item {i}", dense, None, None, "en") for i in range(8)]
+    budget = 50_000
+    results = analyze_batch(items, budget)
+    clipped = [ctx.clipped for ctx, _bands, _json in results if ctx is not None]
+    assert clipped[0] == len(dense) - MAX_TEXT_CHARS  # per item: 20,000 characters at most
+    read = sum(len(dense) - c for c in clipped)
+    assert read <= budget + len(items) * SMALL_TEXT_CHARS  # per feed: the budget
+    assert clipped[-1] == len(dense) - SMALL_TEXT_CHARS  # late items: title and lead only
