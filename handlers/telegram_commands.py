@@ -9,8 +9,8 @@ to which "/import" replies (downloaded through getFile, with a progress message 
 getChatMember with a cache, the user in their own private chat, a channel or an anonymous group
 administrator posting as the chat); the command menu (setMyCommands per scope).
 
-Replies are HTML built by handlers.render_reply (every string escaped), at most 4096 characters
-a message, with the reply's buttons as an inline keyboard on the last message.
+Replies are HTML built by bot.platforms.telegram_render (every string escaped), at most 4096
+characters a message, with the reply's buttons as an inline keyboard on the last message.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.platforms.telegram_render import MAX_CAPTION, telegram_chunks, telegram_plain
 from handlers.commands import SPECS, Caller, Commands
 from handlers.opml import MAX_OPML_BYTES
-from handlers.render_reply import MAX_CAPTION, telegram_chunks, telegram_plain
 from handlers.reply import Button, Reply, refusal
 
 log = logging.getLogger(__name__)
