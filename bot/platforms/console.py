@@ -88,9 +88,12 @@ class ConsoleSink:
         print(f"{header}\n{body}\n", file=self.out, flush=True)
         return str(self.count)
 
-    async def send(self, sub: Subscription, view: AlertView, reply_to: str | None) -> str:
+    def render(self, view: AlertView) -> list[str]:
         colour = bool(getattr(self.out, "isatty", lambda: False)())
-        return self._print(sub, render(view, colour=colour), reply_to)
+        return [render(view, colour=colour)]
 
-    async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
-        return self._print(sub, render_digest(views), None)
+    def render_digest(self, views: Sequence[AlertView]) -> list[tuple[str, int]]:
+        return [(render_digest(views), len(views))]
+
+    async def send_part(self, sub: Subscription, part: str, reply_to: str | None) -> str:
+        return self._print(sub, part, reply_to)
