@@ -8,7 +8,7 @@ Wording reports and never judges: "X says The Wall Street Journal's report is un
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.models import Denial, Denier, OutletCard, Story, StoryContext
@@ -70,6 +70,10 @@ def clip(text: str, budget: int, *, keep_lines: bool = False) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
+def _clip_name(name: str | None, budget: int = NAME_BUDGET) -> str | None:
+    return clip(name, budget) if name else name
+
+
 def read_at(outlet_name: str | None) -> str:
     """The label of the link to the story itself."""
     return f"Read at {outlet_name or 'source'}"
@@ -124,6 +128,30 @@ class AlertView:
     denied_by: tuple[StoryRef, ...] = ()  # later stories that deny this one
 
 
+def _bounded_ref(ref: StoryRef) -> StoryRef:
+    return replace(ref, title=clip(ref.title, REF_TITLE_BUDGET), outlet=_clip_name(ref.outlet))
+
+
+def bounded(view: AlertView) -> AlertView:
+    """The view with every string within its budget (views built here already are; renderers
+    call this first, so a view made elsewhere cannot carry a 100 kB headline to a platform)."""
+    return replace(
+        view,
+        headline=clip(view.headline, HEADLINE_BUDGET),
+        outlet_name=_clip_name(view.outlet_name),
+        outlet_line=_clip_name(view.outlet_line, 2 * NAME_BUDGET),
+        summary=clip(view.summary, SUMMARY_BUDGET),
+        denial=clip(view.denial, DENIAL_BUDGET) if view.denial else view.denial,
+        claim=clip(view.claim, CLAIM_BUDGET) if view.claim else view.claim,
+        denied_report=_bounded_ref(view.denied_report) if view.denied_report else None,
+        interested_party=_clip_name(view.interested_party, DENIAL_BUDGET),
+        hedges=tuple(clip(h, HEDGE_BUDGET) for h in view.hedges[:MAX_HEDGES]),
+        also_reported_by=tuple(clip(n, NAME_BUDGET) for n in view.also_reported_by[:MAX_ALSO]),
+        followup_of=_bounded_ref(view.followup_of) if view.followup_of else None,
+        denied_by=tuple(_bounded_ref(r) for r in view.denied_by),
+    )
+
+
 def _denier(d: Denier) -> str:
     return f"{d.name} ({d.role})" if d.role else d.name
 
@@ -175,10 +203,6 @@ def interested_party(outlet: OutletCard | None, denial: Denial) -> str | None:
     if not official:
         return None
     return f"Published by {status} media ({outlet.country.shown()}) relaying an official denial."
-
-
-def _clip_name(name: str | None, budget: int = NAME_BUDGET) -> str | None:
-    return clip(name, budget) if name else name
 
 
 def view_from_context(

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot.alerts.view import AlertView
+from bot.alerts.view import AlertView, bounded
 from bot.models import Subscription
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
@@ -22,6 +22,7 @@ def plain(text: str | None) -> str:
 
 
 def render(view: AlertView, *, colour: bool = False) -> str:
+    view = bounded(view)
     bold = ("\033[1m", "\033[0m") if colour else ("", "")
     dim = ("\033[2m", "\033[0m") if colour else ("", "")
     lines: list[str] = []

@@ -32,6 +32,7 @@ from bot.alerts.view import (
     URL_BUDGET,
     AlertView,
     StoryRef,
+    bounded,
     clip,
     short_url,
     stories_count,
@@ -113,22 +114,27 @@ def fit(embed: dict[str, Any]) -> dict[str, Any]:
         if part:
             field = "text" if key == "footer" else "name"
             part[field] = clip(part.get(field) or "", limit)
-    fields = [f for f in embed.get("fields") or [] if f["name"] and f["value"]][:MAX_FIELDS]
-    embed["fields"] = [
+    fields = [
         {
             **f,
             "name": clip(f["name"], FIELD_NAME_LIMIT),
-            "value": clip(f["value"], FIELD_VALUE_LIMIT, keep_lines=True),
+            "value": clip(f["value"], FIELD_VALUE_LIMIT, keep_lines=True).strip(),
         }
-        for f in fields
+        for f in embed.get("fields") or []
     ]
+    embed["fields"] = [f for f in fields if f["name"] and f["value"]][:MAX_FIELDS]
     while embed_size(embed) > TOTAL_LIMIT and embed["fields"]:
         embed["fields"].pop()
     if embed_size(embed) > TOTAL_LIMIT:
+        description = embed.get("description") or ""
         over = embed_size(embed) - TOTAL_LIMIT
-        embed["description"] = clip(embed.get("description") or "", max(1, 4096 - over))
-    if not embed.get("description"):
-        embed.pop("description", None)
+        embed["description"] = clip(description, max(1, len(description) - over))
+    for key in ("description", "title"):
+        if not (embed.get(key) or "").strip():
+            embed.pop(key, None)
+    for key, field in (("footer", "text"), ("author", "name")):
+        if key in embed and not (embed[key].get(field) or "").strip():
+            embed.pop(key)
     return embed
 
 
@@ -165,13 +171,14 @@ def _fields(view: AlertView, *, reply: bool = False) -> list[dict[str, Any]]:
 
 
 def _embed(view: AlertView, *, reply: bool = False) -> dict[str, Any]:
+    view = bounded(view)
     description = inert(view.summary)
     if view.kind == "followup" and view.followup_of is not None:
         about = inert(clip(view.followup_of.title, REF_TITLE_BUDGET))
         description = f"🔁 {LABEL_UPDATE}: {about}\n\n" + description
     embed: dict[str, Any] = {
         "type": "rich",
-        "title": clip(inert(view.headline), TITLE_LIMIT),
+        "title": clip(inert(view.headline), TITLE_LIMIT) or "(no title)",
         "description": clip(description, DESCRIPTION_LIMIT, keep_lines=True),
         "color": COLOUR_DENIAL if view.denial else COLOUR_ALERT,
         "fields": _fields(view, reply=reply),
@@ -197,7 +204,7 @@ def render_digest_pages(views: Sequence[AlertView]) -> list[tuple[dict[str, Any]
     """Embeds listing the stories, a line each (linked, with the outlet line), one per
     message, each with the number of stories it lists, so no story is left out."""
     lines = []
-    for view in views:
+    for view in map(bounded, views):
         head = md_link(view.url, inert(view.headline))
         mark = " ⚠️ denial" if view.denial else ""
         lines.append(clip(f"• {head} — {inert(view.outlet_line)}{mark}", 1000))

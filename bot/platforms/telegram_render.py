@@ -31,6 +31,7 @@ from bot.alerts.view import (
     URL_BUDGET,
     AlertView,
     StoryRef,
+    bounded,
     clip,
     read_at,
     short_url,
@@ -46,6 +47,7 @@ MAX_DENIED_BY = 3
 _OPEN_TAG = re.compile(r"<([a-z][a-z0-9-]*)[^>]*>")
 _TOKEN = re.compile(r"<[^>]*>|&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);|[^<&]+|&")
 _EMPTY_PAIR = re.compile(r"<([a-z][a-z0-9-]*)(?: [^>]*)?></\1>")
+_ANY_TAG = re.compile(r"<[^>]*>")
 _SENTENCE_END = ".!?…:;\"'”’)»"
 
 
@@ -109,89 +111,88 @@ def _claim(view: AlertView) -> str:
 # ---------------------------------------------------------------- the splitter
 
 
+_Cut = tuple[int, int, int, tuple[str, ...]]  # head end, tail start, head units, open tags
+_GAP = re.compile(r"\s+")
+
+
 def _cut(text: str, limit: int) -> tuple[str, str]:
     """The longest good head of `text` within `limit` (with its open tags closed), and the
-    rest (with them opened again). Cuts only between tokens or inside plain text."""
-    best: list[tuple[int, int, int, tuple[str, ...]] | None] = [None] * 5
-    stack: list[tuple[str, str]] = []  # (name, opening tag)
+    rest (with them opened again). Cuts only between tokens or inside plain text, preferring
+    a paragraph break, then a line break, a sentence end, a space, and a word last."""
+    best: list[_Cut | None] = [None] * 5  # best[k]: the latest cut of level k or better
+    stack: tuple[str, ...] = ()  # the opening tags in force
+    closers = 0  # length of the end tags that would close them
     units = 0
     seen_text = False
+
+    def keep(level: int, head_end: int, tail_start: int, head_units: int) -> None:
+        entry = (head_end, tail_start, head_units, stack)
+        for lower in range(level, 5):
+            best[lower] = entry
+
     for match in _TOKEN.finditer(text):
-        token = match.group(0)
-        start = match.start()
-        closers = sum(len(name) + 3 for name, _ in stack)
-        if token.startswith("<"):
-            if seen_text and units + closers <= limit:
-                _keep(best, 4, start, start, units, stack)
+        token, start = match.group(0), match.start()
+        budget = limit - closers - units  # what the head may still take
+        if budget < 0:
+            break
+        if token.startswith("<") or (token.startswith("&") and len(token) > 1):
+            if seen_text:
+                keep(4, start, start, units)
+            if tg_len(token) > budget and not token.startswith("<"):
+                break
             if token.startswith("</"):
-                if stack:
-                    stack.pop()
+                stack = stack[:-1]
+                closers = sum(len(_tag_name(t)) + 3 for t in stack)
+            elif token.startswith("<"):
+                stack = (*stack, token)
+                closers += len(_tag_name(token)) + 3
             else:
-                name = token[1:].split(">", 1)[0].split(" ", 1)[0]
-                stack.append((name, token))
-            units += tg_len(token)
-        elif token.startswith("&") and len(token) > 1:
-            if seen_text and units + closers <= limit:
-                _keep(best, 4, start, start, units, stack)
-            units += len(token)
-            seen_text = True
-        else:
-            i = 0
-            while i < len(token):
-                ch = token[i]
-                if units + closers > limit:
-                    break
-                if ch.isspace():
-                    j = i
-                    while j < len(token) and token[j].isspace():
-                        j += 1
-                    gap = token[i:j]
-                    if seen_text:
-                        before = token[i - 1] if i else ""
-                        level = 0 if "\n\n" in gap else 1 if "\n" in gap else 3
-                        if level == 3 and before and before in _SENTENCE_END:
-                            level = 2
-                        _keep(best, level, start + i, start + j, units, stack)
-                    units += tg_len(gap)
-                    i = j
-                    continue
-                if seen_text:
-                    _keep(best, 4, start + i, start + i, units, stack)
-                units += 2 if ord(ch) > 0xFFFF else 1
                 seen_text = True
-                i += 1
-        if units + closers > limit:
+            units += tg_len(token)
+            continue
+        # plain text: how much of it fits, and the gaps between its words
+        size = tg_len(token)
+        fits = token
+        if size > budget:
+            fits = token.encode("utf-16-le")[: 2 * budget].decode("utf-16-le", "ignore")
+        offset, at = 0, units
+        for gap in _GAP.finditer(fits):
+            at += tg_len(fits[offset : gap.start()])
+            if seen_text or gap.start() > 0:
+                spaces = gap.group(0)
+                before = text[start + gap.start() - 1] if start + gap.start() else ""
+                level = 0 if "\n\n" in spaces else 1 if "\n" in spaces else 3
+                if level == 3 and before in _SENTENCE_END and before:
+                    level = 2
+                keep(level, start + gap.start(), start + gap.end(), at)
+            at += tg_len(gap.group(0))
+            offset = gap.end()
+        if fits.strip():
+            seen_text = True
+        if size > budget:
+            if seen_text and fits and not fits[-1].isspace():
+                keep(4, start + len(fits), start + len(fits), units + tg_len(fits))
             break
-    chosen = None
-    for level in range(5):
-        candidate = best[level]
-        if candidate is not None and (candidate[2] >= limit // 2 or level == 4):
-            chosen = candidate
-            break
-    if chosen is None:
-        chosen = next((c for c in best if c is not None), None)
+        units += size
+    chosen = next(
+        (c for level, c in enumerate(best) if c is not None and (c[2] >= limit // 2 or level == 4)),
+        None,
+    )
     if chosen is None:  # nothing fits (cannot happen with our budgets): plain text, clipped
-        plain = esc(clip(html.unescape(re.sub(r"<[^>]*>", "", text)), limit // 6))
+        plain = esc(clip(html.unescape(_ANY_TAG.sub("", text)), limit // 6))
         return plain, ""
     head_end, tail_start, _, open_tags = chosen
-    names = [_OPEN_TAG.match(tag).group(1) for tag in open_tags]  # type: ignore[union-attr]
-    head = text[:head_end].rstrip() + "".join(f"</{n}>" for n in reversed(names))
+    head = text[:head_end].rstrip() + "".join(f"</{_tag_name(t)}>" for t in reversed(open_tags))
     tail = "".join(open_tags) + text[tail_start:].lstrip()
     return _tidy(head), _tidy(tail)
 
 
-def _keep(
-    best: list[tuple[int, int, int, tuple[str, ...]] | None],
-    level: int,
-    head_end: int,
-    tail_start: int,
-    units: int,
-    stack: list[tuple[str, str]],
-) -> None:
-    """Remember a cut (the latest of its level wins: the heads grow as the scan goes on)."""
-    entry = (head_end, tail_start, units, tuple(tag for _, tag in stack))
-    for lower in range(level, 5):
-        best[lower] = entry
+def _visible(piece: str) -> bool:
+    return bool(html.unescape(_ANY_TAG.sub("", piece)).strip())
+
+
+def _tag_name(tag: str) -> str:
+    return tag[1:-1].split(" ", 1)[0]
 
 
 def _tidy(text: str) -> str:
@@ -220,39 +221,50 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
 
 @dataclass(frozen=True)
 class Unit:
-    """A paragraph or line of a message and what joins it to the one before it."""
+    """A paragraph or line of a message and what joins it to the one before it; `counted`
+    units (a digest's stories) are counted in the message where they end."""
 
     html: str
     sep: str = "\n\n"
+    counted: bool = False
 
 
-def pack(units: Iterable[Unit], limit: int = MAX_MESSAGE) -> list[str]:
-    """Units joined into as few messages as fit `limit` and 100 entities; a unit too long
-    alone is split with `split_html`."""
-    messages: list[str] = []
-    current = ""
+def pack_counted(units: Iterable[Unit], limit: int = MAX_MESSAGE) -> list[tuple[str, int]]:
+    """Units joined into as few messages as fit `limit` and 100 entities, each message with
+    the number of counted units that end in it; a unit too long alone is split."""
+    messages: list[tuple[str, int]] = []
+    current, count = "", 0
     for unit in units:
         fits = tg_len(unit.html) <= limit and entities(unit.html) <= MAX_ENTITIES
         pieces = [unit.html] if fits else split_html(unit.html, limit)
         for index, piece in enumerate(pieces):
-            if not piece.strip():
-                continue
+            if not _visible(piece):
+                continue  # a blank line alone would be an empty message, which Telegram refuses
             sep = unit.sep if index == 0 else "\n"
             candidate = f"{current}{sep}{piece}" if current else piece
             if current and (tg_len(candidate) > limit or entities(candidate) > MAX_ENTITIES):
-                messages.append(current)
-                current = piece
+                messages.append((current, count))
+                current, count = piece, 0
             else:
                 current = candidate
+        if unit.counted:
+            count += 1
     if current:
-        messages.append(current)
+        messages.append((current, count))
+    elif count and messages:  # counted units that rendered to nothing end with the last one
+        messages[-1] = (messages[-1][0], messages[-1][1] + count)
     return messages
+
+
+def pack(units: Iterable[Unit], limit: int = MAX_MESSAGE) -> list[str]:
+    return [text for text, _ in pack_counted(units, limit)]
 
 
 # ---------------------------------------------------------------- alerts
 
 
 def paragraphs(view: AlertView) -> list[str]:
+    view = bounded(view)
     parts: list[str] = []
     if view.kind == "followup" and view.followup_of is not None:
         about = view.followup_of
@@ -298,7 +310,7 @@ def render(view: AlertView) -> list[TelegramMessage]:
 def digest_lines(views: Sequence[AlertView]) -> list[str]:
     """The digest's lines, one per story, after its heading line."""
     lines = []
-    for view in views:
+    for view in map(bounded, views):
         mark = " ⚠️ denial" if view.denial else ""
         meta = f" — <i>{esc(view.outlet_line)}</i>" if view.outlet_line else ""
         lines.append(f"• {link(view.url, view.headline)}{meta}{mark}")
@@ -308,18 +320,9 @@ def digest_lines(views: Sequence[AlertView]) -> list[str]:
 def render_digest_pages(views: Sequence[AlertView]) -> list[tuple[str, int]]:
     """The digest as messages, each with the number of stories it lists (in order), so a
     delivered message can settle its stories on its own."""
-    heading = f"🗞 <b>{LABEL_DIGEST}</b>: {stories_count(len(views))}"
-    pages: list[tuple[str, int]] = []
-    current, count = heading, 0
-    for line in digest_lines(views):
-        candidate = f"{current}\n{line}"
-        if count and (tg_len(candidate) > MAX_MESSAGE or entities(candidate) > MAX_ENTITIES):
-            pages.append((current, count))
-            current, count = line, 1
-        else:
-            current, count = candidate, count + 1
-    pages.append((current, count))
-    return pages
+    heading = Unit(f"🗞 <b>{LABEL_DIGEST}</b>: {stories_count(len(views))}")
+    lines = [Unit(line, "\n", counted=True) for line in digest_lines(views)]
+    return pack_counted([heading, *lines])
 
 
 def render_digest(views: Sequence[AlertView]) -> list[str]:
@@ -333,6 +336,7 @@ def render_digest(views: Sequence[AlertView]) -> list[str]:
 def story_lines(view: AlertView, *, compact: bool = False, nested: bool = False) -> list[str]:
     """One story of a reply as HTML lines: headline (linked), outlet · time · id, summary,
     denial with the report it denies, later denials of it, hedges, who else reported it."""
+    view = bounded(view)
     mark = "↳ " if nested else ""
     lines = [f"{mark}<b>{link(view.url, view.headline)}</b>"]
     meta = _meta(view)
