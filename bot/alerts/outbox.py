@@ -290,13 +290,21 @@ class Dispatcher:
         for seq, body in enumerate(bodies):
             if done[seq] is not None:
                 continue
-            await self.limiter.acquire(sub.chat)
-            message_id = await self.sink.send_part(sub, body, item.reply_to if seq == 0 else None)
-            self.messages += 1
+            message_id = await self._send_one(sub, body, item.reply_to if seq == 0 else None)
             if len(bodies) > 1:
                 await self.store.part_sent(item.id, seq, message_id)
             first = first or message_id
         return first
+
+    async def _send_one(self, sub: Subscription, body: str, reply_to: str | None) -> str:
+        """One platform message, through the limiter (every message, never once per row)."""
+        await self.limiter.acquire(sub.chat)
+        try:
+            message_id = await self.sink.send_part(sub, body, reply_to)
+        finally:
+            self.limiter.answered(sub.chat)
+        self.messages += 1
+        return message_id
 
     def _failed(self) -> None:
         self.failed += 1
@@ -350,9 +358,7 @@ class Dispatcher:
             done = 0
             try:
                 for body, count in self.sink.render_digest(views):
-                    await self.limiter.acquire(sub.chat)
-                    message_id = await self.sink.send_part(sub, body, None)
-                    self.messages += 1
+                    message_id = await self._send_one(sub, body, None)
                     await self.store.mark_sent(
                         [i.id for i in listed[done : done + count]], message_id
                     )
