@@ -23,7 +23,9 @@ from bot.alerts.outbox import Dispatcher
 from bot.alerts.ratelimit import Limiter, RateLimits
 from bot.app import Pipeline
 from bot.cli import main
+from bot.platforms.discord_app import DiscordSink, build_client, configure_endpoints
 from bot.platforms.telegram_app import LIMITS, TelegramSink, build_application, is_group
+from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram_api import FakeTelegram
 from tests.platforms.bot_api_html import check_message
@@ -32,12 +34,12 @@ PRIVATE = 555  # a private chat: the fake allows it one message a second
 ITEMS = 2
 
 
-def long_feed(count: int) -> bytes:
+def long_feed(count: int, link: int = 1800) -> bytes:
     """Items whose escaped alert passes 4,096 characters from feed text alone: a headline of
     240 `&`, a summary of 330 `"` and a link of 1.8 kB (issue #15's measurements)."""
     items = "".join(
         f"<item><guid>long-{n}</guid><title>{'&amp;' * 240} {n}</title>"
-        f"<link>https://long.example/{n}/{'a' * 1800}</link>"
+        f"<link>https://long.example/{n}/{'a' * link}</link>"
         f"<description>{'&quot;' * 330} {n}</description></item>"
         for n in range(count)
     )
@@ -54,21 +56,32 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 
 @contextlib.asynccontextmanager
-async def stored_alerts(tmp_path: Path, count: int = ITEMS) -> AsyncIterator[Pipeline]:
-    """A pipeline whose outbox holds `count` long alerts for the private chat."""
+async def stored_alerts(
+    tmp_path: Path,
+    count: int = ITEMS,
+    mode: str = "instant",
+    platform: str = "telegram",
+    chat: str = str(PRIVATE),
+    link: int = 1800,
+) -> AsyncIterator[Pipeline]:
+    """A pipeline whose outbox holds `count` long alerts for the private chat (held for a
+    digest when `mode` is hourly or daily)."""
     with FeedServer() as server:
         server.put("/long.xml", long_feed(0))
         feeds = tmp_path / "feeds.yaml"
         feeds.write_text(
             "fetch:\n  allow: [127.0.0.0/8]\n"
             f"feeds:\n  - id: long\n    url: {server.url('/long.xml')}\n"
-            f"subscriptions:\n  - platform: telegram\n    chat: '{PRIVATE}'\n"
+            f"subscriptions:\n  - platform: {platform}\n    chat: '{chat}'\n"
+            f"    mode: {mode}\n"
         )
         async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
             await p.poller.poll_once()  # the first poll records without alerting
-            server.put("/long.xml", long_feed(count))
+            server.put("/long.xml", long_feed(count, link))
             await p.poller.poll_once()
-            assert (await p.store.outbox_counts())["pending"] == count
+            assert (await p.store.outbox_counts())[
+                "pending" if mode == "instant" else "held"
+            ] == count
             yield p
 
 
@@ -193,3 +206,56 @@ async def test_a_retry_that_would_pass_the_time_bound_gives_up_at_once(
         (item,) = await p.store.dead_items()
     assert len(sends_to(tg, PRIVATE)) == 1  # retry_after=30 passes the 10 s bound
     assert item.reason.startswith("gave up after ") and " s: Telegram: " in item.reason
+
+
+async def test_a_digest_in_two_messages_settles_each_story_with_its_message(
+    tmp_path: Path, tg: FakeTelegram
+) -> None:
+    loose = RateLimits(overall_per_second=30, per_chat_per_second=10, per_group_per_minute=20)
+    async with stored_alerts(tmp_path, count=2, mode="hourly") as p:
+        held = [row_id for row_id, state in await rows(p) if state == "held"]
+        await p.store.mark_retry(held, time.time() - 1, "", "held")  # the hour has come
+        async with dispatcher(p, tg, loose) as d:
+            for _ in range(40):  # the 429 holds the chat for retry_after, then the rest goes
+                await d.drain(within=2)
+                if (await p.store.outbox_counts())["held"] == 0:
+                    break
+                await asyncio.sleep(0.2)
+        states = [state for _, state in await rows(p)]
+        deliveries = [
+            d for story in await p.store.latest(5) for d in await p.store.deliveries(story.id)
+        ]
+
+    refused = [c for c in sends_to(tg, PRIVATE) if c["status"] == 429]
+    delivered = [m["text"] for m in tg.messages_to(PRIVATE)]
+    assert len(refused) >= 1  # the second message went at once and met the fake's 429
+    assert len(delivered) == 2 and delivered[0].startswith("🗞 <b>Digest</b>: 2 stories")
+    assert len(set(delivered)) == 2  # the first message was not sent again
+    assert states == ["sent", "sent"]
+    assert len({d.message_id for d in deliveries}) == 2  # each story settled by its message
+    for text in delivered:
+        check_message(text)
+
+
+async def test_discord_gets_a_valid_embed_for_a_5_kb_link(tmp_path: Path) -> None:
+    """Issue #15 measured a 5,019-character embed url: it is left out and shown shortened."""
+    async with FakeDiscord() as dc:
+        channel = str(dc.news_channel_id)
+        async with stored_alerts(tmp_path, 1, platform="discord", chat=channel, link=5000) as p:
+            configure_endpoints(dc.api_url, dc.gateway_url)
+            client = build_client()
+            await client.login("token")
+            sink = DiscordSink(client)
+            try:
+                d = Dispatcher(p.store, sink, Limiter(RateLimits(45, 5, 600)))
+                await drain_until_settled(p, d)
+            finally:
+                await sink.close()
+                await client.close()
+            states = [state for _, state in await rows(p)]
+        (message,) = dc.messages_in(dc.news_channel_id)
+    embed = message.embed
+    assert states == ["sent"]
+    assert "url" not in embed  # over 2048: not sent as the embed's link
+    assert "long.example/0/aaa" in embed["description"] and "…" in embed["description"]
+    assert len(embed["title"]) <= 256 and len(embed["description"]) <= 4096
