@@ -180,6 +180,7 @@ async def status(db: str, as_json: bool) -> int:
     try:
         figures = await store_figures(store)
         failing = [f for f in await store.feeds() if f.status in ("failing", "disabled")]
+        given_up = await store.dead_items(limit=5)
     finally:
         await store.close()
     outbox = figures["outbox"]
@@ -199,6 +200,10 @@ async def status(db: str, as_json: bool) -> int:
         "failing_feeds": [
             {"id": f.id, "status": f.status, "last_error": f.last_error} for f in failing
         ],
+        "given_up": [
+            {"platform": d.platform, "chat": d.chat, "story": d.story_id, "reason": d.reason}
+            for d in given_up
+        ],
     }
     if as_json:
         print(dumps(data))
@@ -215,6 +220,8 @@ async def status(db: str, as_json: bool) -> int:
     print(f"subscriptions  {subs}")
     for feed in failing:
         print(f"  {feed.status:<9} {feed.id}: {feed.last_error}")
+    for dead in given_up:  # the latest messages given up, and why (issue #15)
+        print(f"  given up  {dead.platform}:{dead.chat} story {dead.story_id}: {dead.reason}")
     return EXIT_OK
 
 

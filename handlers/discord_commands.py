@@ -10,7 +10,7 @@ id in NEWSBOT_MODERATORS, or the user in a DM with the bot.
 Slow commands (lookup, latest, story, addfeed, feeds, import, export) are deferred at once and
 answered with a followup, so the 3-second deadline holds; a refusal that needs no work is
 answered at once, visible only to the caller. Every message goes out with
-AllowedMentions.none(); the content and embeds come from handlers.render_reply (escaped).
+AllowedMentions.none(); the content and embeds come from bot.platforms.discord_render (escaped).
 
 Every button press is answered: the button item matches any custom_id, so a press the bot
 cannot verify (forged, another channel's, not a button of that message, left from an old
@@ -28,9 +28,9 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
+from bot.platforms.discord_render import discord_payload
 from handlers.commands import EXPIRED, SPEC_BY_NAME, Caller, Commands
 from handlers.opml import MAX_OPML_BYTES
-from handlers.render_reply import discord_payload
 from handlers.reply import Reply, refusal
 
 log = logging.getLogger(__name__)

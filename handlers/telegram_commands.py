@@ -9,10 +9,10 @@ to which "/import" replies (downloaded through getFile, with a progress message 
 getChatMember with a cache, the user in their own private chat, a channel or an anonymous group
 administrator posting as the chat); the command menu (setMyCommands per scope).
 
-Replies are HTML built by handlers.render_reply (every string escaped), at most 4096 characters
-a message, with the reply's buttons as an inline keyboard on the last message. Every reply,
-edit and document takes its slot from the same `Limiter` as the alerts to that chat (a 429 holds
-the chat for both), so commands can never push a chat past Telegram's flood limits.
+Replies are HTML built by bot.platforms.telegram_render (every string escaped), at most 4096
+characters a message, with the reply's buttons as an inline keyboard on the last message. Every
+reply, edit and document takes its slot from the same `Limiter` as the alerts to that chat (a
+429 holds the chat for both), so commands can never push a chat past Telegram's flood limits.
 
 A button press is answered in every case: a list that does not verify (forged, another chat's,
 not a button of that message), whose message is gone or can no longer be edited, or a press
@@ -58,9 +58,9 @@ from telegram.ext import (
 
 from bot.alerts.ratelimit import Limiter, RateLimits
 from bot.platforms.telegram_app import is_group
+from bot.platforms.telegram_render import MAX_CAPTION, telegram_chunks, telegram_plain
 from handlers.commands import EXPIRED, SPECS, Caller, Commands
 from handlers.opml import MAX_OPML_BYTES
-from handlers.render_reply import MAX_CAPTION, telegram_chunks, telegram_plain
 from handlers.reply import Button, Reply, refusal
 
 log = logging.getLogger(__name__)

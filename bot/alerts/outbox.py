@@ -3,6 +3,10 @@
 One dispatcher per platform, each with its own limiter and its own tasks, so an outage of one
 platform never delays another. A row is marked `sending` (committed) before the platform call
 and `sent` with the message id after it; a crash in between repeats at most that one send.
+A message is the unit of delivery: every message of an alert (or digest) takes the limiter on
+its own, and a row of several messages records each delivered part, so a retry sends only
+what is missing. Every retry path, 429 included, is bounded by attempts and by time; then the
+row is `dead` with its reason.
 """
 
 from __future__ import annotations
@@ -31,20 +35,28 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30 * 60.0
 MAX_ATTEMPTS = 60  # about a day of retries at the longest backoff
+GIVE_UP_AFTER = 24 * 3600.0  # no retry path (429 included) goes on longer than this
+DIGEST_PERIOD = {"hourly": 3600.0, "daily": 86400.0}
 VIEW_TTL = 30.0  # seconds a built view is reused (links added later show in later sends)
 
 
 class Sink(Protocol):
-    """A platform's sender. Raises the DeliveryError subclasses of bot.errors."""
+    """A platform's sender. Rendering and sending are apart, so the dispatcher can record and
+    pace every message of an alert on its own; a part is a string the sink made (it may be
+    stored and sent again after a restart). Sending raises the DeliveryErrors of bot.errors."""
 
     platform: str
 
-    async def send(self, sub: Subscription, view: AlertView, reply_to: str | None) -> str:
-        """Send one alert; returns the platform message id."""
+    def render(self, view: AlertView) -> list[str]:
+        """The messages of one alert, in order (most alerts are one)."""
         ...
 
-    async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
-        """Send one message listing several stories; returns the platform message id."""
+    def render_digest(self, views: Sequence[AlertView]) -> list[tuple[str, int]]:
+        """The messages of a digest, each with how many of `views` (in order) it lists."""
+        ...
+
+    async def send_part(self, sub: Subscription, part: str, reply_to: str | None) -> str:
+        """Send one message; returns the platform message id."""
         ...
 
 
@@ -109,8 +121,12 @@ class Dispatcher:
         concurrency: int = 32,
         batch: int = 500,
         metrics: Metrics | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
+        give_up_after: float = GIVE_UP_AFTER,
     ) -> None:
         self.store = store
+        self.max_attempts = max_attempts
+        self.give_up_after = give_up_after
         self.metrics = metrics
         self.sink = sink
         self.limiter = limiter
@@ -120,7 +136,8 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._in_flight: set[int] = set()  # subscription ids with a send under way
         self._slots = asyncio.Semaphore(concurrency)
-        self.sent = 0
+        self.sent = 0  # outbox rows delivered
+        self.messages = 0  # platform messages sent (an alert may need several)
         self.failed = 0
         self.states = StateWriter(store)
         self._queue: deque[OutboxItem] = deque()
@@ -220,22 +237,20 @@ class Dispatcher:
                 await self.store.mark_dead([item.id], "story no longer stored")
                 return
             # Committed before the call; after a crash 'sending' rows are sent again
-            # (at-least-once). Marked before the limiter wait, so nothing but the request
-            # itself stands between a paced slot and the platform (no jitter past the limit).
+            # (at-least-once, and only their parts not yet delivered).
             if not await self.states.sending(item.id):
                 return  # no longer pending (the subscription was deactivated meanwhile)
-            await self.limiter.acquire(sub.chat)
-            message_id = await self.sink.send(sub, view, item.reply_to)
+            message_id = await self._deliver(item, view)
             await self.states.sent(item.id, message_id)
             self.sent += 1
             if self.metrics is not None:
                 self.metrics.delivered(self.platform, max(0.0, time.time() - item.created_at))
         except RetryLater as exc:
             self.limiter.hold_chat(sub.chat, exc.retry_after)
-            await self.store.mark_retry([item.id], time.time() + exc.retry_after, str(exc))
+            await self._retry(item, exc.retry_after, str(exc))
         except ChatMoved as exc:
             await self.store.move_chat(self.platform, sub.chat, exc.new_chat)
-            await self.store.mark_retry([item.id], time.time(), str(exc))
+            await self._retry(item, 0.0, str(exc))
         except UndeliverableMessage as exc:
             self._failed()
             log.warning("%s chat %s refused one message: %s", self.platform, sub.chat, exc)
@@ -255,39 +270,103 @@ class Dispatcher:
             self._slots.release()
             self._wake.set()
 
+    async def _deliver(self, item: OutboxItem, view: AlertView) -> str | None:
+        """Send the parts of one alert not yet delivered, each through the limiter on its own.
+
+        A row of several parts keeps them in the store with each part's message id, committed
+        before the next part is tried: a retry (429, a failure of part k, a restart) sends only
+        what is missing, the same messages as the first time. Returns the first part's id."""
+        sub = item.subscription
+        stored = await self.store.outbox_parts(item.id) if item.attempts else []
+        if stored:
+            bodies = [body for body, _ in stored]
+            done = [message_id for _, message_id in stored]
+        else:
+            bodies = self.sink.render(view)
+            done = [None] * len(bodies)
+            if len(bodies) > 1:
+                await self.store.save_parts(item.id, bodies)
+        first = done[0] if done else None
+        for seq, body in enumerate(bodies):
+            if done[seq] is not None:
+                continue
+            message_id = await self._send_one(sub, body, item.reply_to if seq == 0 else None)
+            if len(bodies) > 1:
+                await self.store.part_sent(item.id, seq, message_id)
+            first = first or message_id
+        return first
+
+    async def _send_one(self, sub: Subscription, body: str, reply_to: str | None) -> str:
+        """One platform message, through the limiter (every message, never once per row)."""
+        await self.limiter.acquire(sub.chat)
+        try:
+            message_id = await self.sink.send_part(sub, body, reply_to)
+        finally:
+            self.limiter.answered(sub.chat)
+        self.messages += 1
+        return message_id
+
     def _failed(self) -> None:
         self.failed += 1
         if self.metrics is not None:
             self.metrics.failed(self.platform)
 
-    async def _back_off(self, item: OutboxItem, error: str) -> None:
-        if item.attempts + 1 >= MAX_ATTEMPTS:
+    def _give_up(self, attempts: int, at: float, since: float) -> str | None:
+        """Why a retry at `at` would pass a bound (attempts, or time since `since`), else None."""
+        if attempts >= self.max_attempts:
+            return f"gave up after {attempts} tries"
+        if at - since > self.give_up_after:
+            return f"gave up after {max(0.0, time.time() - since):.0f} s"
+        return None
+
+    async def _retry(self, item: OutboxItem, wait: float, error: str) -> None:
+        """Try the row again after `wait` seconds, unless that passes a bound: then it is dead,
+        with its reason (shown by `newsbot status`)."""
+        at = time.time() + wait
+        reason = self._give_up(item.attempts + 1, at, item.created_at)
+        if reason is not None:
             self._failed()
-            await self.store.mark_dead([item.id], f"gave up after {MAX_ATTEMPTS} tries: {error}")
+            log.warning("%s chat %s: %s: %s", self.platform, item.subscription.chat, reason, error)
+            await self.store.mark_dead([item.id], f"{reason}: {error}")
             return
+        await self.store.mark_retry([item.id], at, error)
+
+    async def _back_off(self, item: OutboxItem, error: str) -> None:
         wait = min(MAX_BACKOFF, 2.0 ** min(item.attempts + 1, 20))
-        await self.store.mark_retry([item.id], time.time() + wait, error)
+        await self._retry(item, wait, error)
 
     async def _digests(self) -> None:
         """Send the digests whose time has come; a chat that must wait is tried next round,
-        so one slow or failing digest never holds up the others (or the instant alerts)."""
+        so one slow or failing digest never holds up the others (or the instant alerts).
+
+        Each message of a digest settles the rows it lists as soon as it is delivered; a retry
+        lists only the rest."""
         for sub, items in await self.store.due_digests(self.platform):
             if not self.limiter.ready(sub.chat):
                 continue
-            ids = [i.id for i in items]
-            views = []
+            listed: list[OutboxItem] = []
+            views: list[AlertView] = []
             for item in items:
                 story = await self.store.story(item.story_id)
-                if story is not None:
-                    views.append(await build_view(self.store, story))
+                if story is None:
+                    await self.store.mark_dead([item.id], "story no longer stored")
+                    continue
+                listed.append(item)
+                views.append(await build_view(self.store, story))
+            if not listed:
+                continue
+            done = 0
             try:
-                await self.limiter.acquire(sub.chat)
-                message_id = await self.sink.send_digest(sub, views)
-                await self.store.mark_sent(ids, message_id)
-                self.sent += 1
+                for body, count in self.sink.render_digest(views):
+                    message_id = await self._send_one(sub, body, None)
+                    await self.store.mark_sent(
+                        [i.id for i in listed[done : done + count]], message_id
+                    )
+                    done += count
+                    self.sent += count
             except RetryLater as exc:
                 self.limiter.hold_chat(sub.chat, exc.retry_after)
-                await self.store.mark_retry(ids, time.time() + exc.retry_after, str(exc), "held")
+                await self._retry_digest(sub, listed[done:], exc.retry_after, str(exc))
             except ChatMoved as exc:
                 await self.store.move_chat(self.platform, sub.chat, exc.new_chat)
             except PermanentSendError as exc:
@@ -295,7 +374,24 @@ class Dispatcher:
                 await self.store.deactivate_subscription(sub.id, str(exc))
             except UndeliverableMessage as exc:
                 self._failed()
-                await self.store.mark_dead(ids, str(exc))
+                await self.store.mark_dead([i.id for i in listed[done:]], str(exc))
             except Exception as exc:  # transient, or a bug: retry the digest in a minute
                 log.warning("%s digest for %s: %s", self.platform, sub.chat, exc)
-                await self.store.mark_retry(ids, time.time() + 60, str(exc) or "error", "held")
+                await self._retry_digest(sub, listed[done:], 60.0, str(exc) or "error")
+
+    async def _retry_digest(
+        self, sub: Subscription, items: Sequence[OutboxItem], wait: float, error: str
+    ) -> None:
+        """The rest of a digest, again after `wait`, within the same bounds as alerts (time
+        counted from when the digest was due)."""
+        if not items:
+            return
+        ids = [i.id for i in items]
+        at = time.time() + wait
+        due = min(i.created_at for i in items) + DIGEST_PERIOD.get(sub.mode, 0.0)
+        reason = self._give_up(max(i.attempts for i in items) + 1, at, due)
+        if reason is not None:
+            self._failed()
+            await self.store.mark_dead(ids, f"{reason}: {error}")
+            return
+        await self.store.mark_retry(ids, at, error, "held", count_attempt=True)

@@ -66,6 +66,18 @@ class SlidingWindow:
         if self.spacing:
             self._next_slot = max(self._next_slot, stamp - self.spacing) + self.spacing
 
+    def touch(self, stamp: float) -> None:
+        """The last acquisition's request was answered at `stamp`: count it from then.
+
+        A request reaches the platform some time after its slot (a new connection, a busy
+        machine); the platform measures arrivals, so the next paced slot follows the answer,
+        never only the slot (issue #15: part 2 met a 429 when part 1 left late)."""
+        if not self._stamps or stamp <= self._stamps[-1]:
+            return
+        self._stamps[-1] = stamp
+        if self.spacing:
+            self._next_slot = max(self._next_slot, stamp + self.spacing)
+
     def idle_since(self, moment: float) -> bool:
         last = self._stamps[-1] if self._stamps else float("-inf")
         return last < moment and self._hold_until < self.clock() and not self._lock.locked()
@@ -147,6 +159,16 @@ class Limiter:
         if self.is_group(chat):
             await self._group(chat).acquire()
         await self.overall.acquire()
+
+    def answered(self, chat: str) -> None:
+        """A send to `chat` was answered: its windows count that send from now."""
+        now = self.clock()
+        window = self._chats.get(chat)
+        if window is not None:
+            window.touch(now)
+        group = self._groups.get(chat)
+        if group is not None:
+            group.touch(now)
 
     def forget_idle(self) -> None:
         """Drop windows of chats that sent nothing in the last minute (memory stays bounded)."""

@@ -8,7 +8,7 @@ Wording reports and never judges: "X says The Wall Street Journal's report is un
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.models import Denial, Denier, OutletCard, Story, StoryContext
@@ -21,6 +21,23 @@ CLAIM_BUDGET = 300
 HEDGE_BUDGET = 200
 MAX_HEDGES = 2
 MAX_ALSO = 5
+REF_TITLE_BUDGET = 200  # titles of other stories (the report denied, later denials)
+NAME_BUDGET = 120  # outlet names and lines, as feeds and the registry give them
+URL_BUDGET = 2048  # links longer than this are shown shortened, not linked (DESIGN §5)
+SHORT_URL_BUDGET = 60
+
+# The words of an alert, shared by every renderer (Telegram, Discord, console, replies).
+LABEL_UPDATE = "Update on a story you received"
+LABEL_DENIAL = "Denial"
+LABEL_CLAIM = "The report, as described"
+LABEL_REPORT = "Report"
+LABEL_DENIED_LATER = "Denied later by"
+LABEL_DENIED_BY = "Denied by"
+LABEL_NOTE = "Note"
+LABEL_UNRESOLVED = "Unresolved"
+LABEL_ALSO = "Also reported by"
+LABEL_OUTLET = "Outlet"
+LABEL_DIGEST = "Digest"
 
 _GOVERNMENT_ROLES = (
     "ambassador",
@@ -53,6 +70,34 @@ def clip(text: str, budget: int, *, keep_lines: bool = False) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
+def _clip_name(name: str | None, budget: int = NAME_BUDGET) -> str | None:
+    return clip(name, budget) if name else name
+
+
+def read_at(outlet_name: str | None) -> str:
+    """The label of the link to the story itself."""
+    return f"Read at {outlet_name or 'source'}"
+
+
+def stories_count(count: int) -> str:
+    return f"{count} {'story' if count == 1 else 'stories'}"
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL when it is an http(s) link a chat client may open, else None."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return None
+    return url
+
+
+def short_url(url: str, budget: int = SHORT_URL_BUDGET) -> str:
+    """A visible stand-in for a link too long to send: host and the start of the path."""
+    bare = url.split("://", 1)[-1]
+    return clip(bare, budget) if len(bare) > budget else bare
+
+
 @dataclass(frozen=True)
 class StoryRef:
     """Another story an alert points to (the report a denial denies, a later denial)."""
@@ -81,6 +126,30 @@ class AlertView:
     also_reported_by: tuple[str, ...] = ()
     followup_of: StoryRef | None = None
     denied_by: tuple[StoryRef, ...] = ()  # later stories that deny this one
+
+
+def _bounded_ref(ref: StoryRef) -> StoryRef:
+    return replace(ref, title=clip(ref.title, REF_TITLE_BUDGET), outlet=_clip_name(ref.outlet))
+
+
+def bounded(view: AlertView) -> AlertView:
+    """The view with every string within its budget (views built here already are; renderers
+    call this first, so a view made elsewhere cannot carry a 100 kB headline to a platform)."""
+    return replace(
+        view,
+        headline=clip(view.headline, HEADLINE_BUDGET),
+        outlet_name=_clip_name(view.outlet_name),
+        outlet_line=_clip_name(view.outlet_line, 2 * NAME_BUDGET),
+        summary=clip(view.summary, SUMMARY_BUDGET),
+        denial=clip(view.denial, DENIAL_BUDGET) if view.denial else view.denial,
+        claim=clip(view.claim, CLAIM_BUDGET) if view.claim else view.claim,
+        denied_report=_bounded_ref(view.denied_report) if view.denied_report else None,
+        interested_party=_clip_name(view.interested_party, DENIAL_BUDGET),
+        hedges=tuple(clip(h, HEDGE_BUDGET) for h in view.hedges[:MAX_HEDGES]),
+        also_reported_by=tuple(clip(n, NAME_BUDGET) for n in view.also_reported_by[:MAX_ALSO]),
+        followup_of=_bounded_ref(view.followup_of) if view.followup_of else None,
+        denied_by=tuple(_bounded_ref(r) for r in view.denied_by),
+    )
 
 
 def _denier(d: Denier) -> str:
@@ -181,8 +250,8 @@ def view_from_context(
         kind=kind,
         headline=clip(story.title, HEADLINE_BUDGET),
         url=story.url,
-        outlet_name=outlet.name if outlet else story.outlet_id,
-        outlet_line=outlet.line() if outlet else story.outlet_id,
+        outlet_name=_clip_name(outlet.name if outlet else story.outlet_id),
+        outlet_line=_clip_name(outlet.line() if outlet else story.outlet_id, 2 * NAME_BUDGET),
         published=story.published or story.fetched,
         summary=clip(summary, SUMMARY_BUDGET),
         denial=denial_sentence(denial) if denial else None,
@@ -194,15 +263,23 @@ def view_from_context(
         hedges=tuple(clip(h.sentence, HEDGE_BUDGET) for h in (ctx.hedges if ctx else ()))[
             :MAX_HEDGES
         ],
-        also_reported_by=also_reported_by[:MAX_ALSO],
+        also_reported_by=tuple(clip(n, NAME_BUDGET) for n in also_reported_by[:MAX_ALSO]),
         followup_of=followup_of,
         denied_by=denied_by,
     )
 
 
 def _ref(story: Story) -> StoryRef:
+    """Feed strings clipped to their budgets here, so no renderer meets a 1,000-character
+    title (issue #15)."""
     outlet = story.context.outlet.name if story.context and story.context.outlet else None
-    return StoryRef(story.id, story.title, story.url, outlet or story.outlet_id)
+    name = outlet or story.outlet_id
+    return StoryRef(
+        story.id,
+        clip(story.title, REF_TITLE_BUDGET),
+        story.url,
+        _clip_name(name),
+    )
 
 
 async def build_view(

@@ -11,7 +11,20 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot.alerts.view import AlertView
+from bot.alerts.view import (
+    LABEL_ALSO,
+    LABEL_CLAIM,
+    LABEL_DENIAL,
+    LABEL_DENIED_LATER,
+    LABEL_DIGEST,
+    LABEL_NOTE,
+    LABEL_REPORT,
+    LABEL_UNRESOLVED,
+    LABEL_UPDATE,
+    AlertView,
+    bounded,
+    stories_count,
+)
 from bot.models import Subscription
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
@@ -22,11 +35,14 @@ def plain(text: str | None) -> str:
 
 
 def render(view: AlertView, *, colour: bool = False) -> str:
+    view = bounded(view)
     bold = ("\033[1m", "\033[0m") if colour else ("", "")
     dim = ("\033[2m", "\033[0m") if colour else ("", "")
     lines: list[str] = []
     if view.kind == "followup" and view.followup_of is not None:
-        lines.append(f"UPDATE on a story you received: {plain(view.followup_of.title)}")
+        lines.append(
+            f"{LABEL_UPDATE.replace('Update', 'UPDATE', 1)}: {plain(view.followup_of.title)}"
+        )
     lines.append(f"{bold[0]}{plain(view.headline)}{bold[1]}")
     meta = " · ".join(
         p
@@ -41,28 +57,32 @@ def render(view: AlertView, *, colour: bool = False) -> str:
     if view.summary:
         lines.append(plain(view.summary))
     if view.denial:
-        lines.append(f"DENIAL: {plain(view.denial)}")
+        lines.append(f"{LABEL_DENIAL.upper()}: {plain(view.denial)}")
         if view.claim:
-            lines.append(f"  The report, as described: “{plain(view.claim)}”")
+            lines.append(f"  {LABEL_CLAIM}: “{plain(view.claim)}”")
         if view.denied_report is not None:
             ref = view.denied_report
-            lines.append(f"  Report: {plain(ref.title)} ({plain(ref.outlet)}) {plain(ref.url)}")
+            lines.append(
+                f"  {LABEL_REPORT}: {plain(ref.title)} ({plain(ref.outlet)}) {plain(ref.url)}"
+            )
     for ref in view.denied_by[:3]:
-        lines.append(f"Denied later by: {plain(ref.title)} ({plain(ref.outlet)}) {plain(ref.url)}")
+        lines.append(
+            f"{LABEL_DENIED_LATER}: {plain(ref.title)} ({plain(ref.outlet)}) {plain(ref.url)}"
+        )
     if view.interested_party:
-        lines.append(f"Note: {plain(view.interested_party)}")
+        lines.append(f"{LABEL_NOTE}: {plain(view.interested_party)}")
     for hedge in view.hedges:
-        lines.append(f"Unresolved: {plain(hedge)}")
+        lines.append(f"{LABEL_UNRESOLVED}: {plain(hedge)}")
     if view.also_reported_by:
-        lines.append(f"Also reported by: {plain(', '.join(view.also_reported_by))}")
+        lines.append(f"{LABEL_ALSO}: {plain(', '.join(view.also_reported_by))}")
     if view.url:
         lines.append(plain(view.url))
     return "\n".join(lines)
 
 
 def render_digest(views: Sequence[AlertView]) -> str:
-    lines = [f"Digest: {len(views)} stories"]
-    for view in views:
+    lines = [f"{LABEL_DIGEST}: {stories_count(len(views))}"]
+    for view in map(bounded, views):
         mark = " [denial]" if view.denial else ""
         lines.append(f"• {plain(view.headline)} — {plain(view.outlet_line)}{mark}")
         if view.url:
@@ -88,9 +108,12 @@ class ConsoleSink:
         print(f"{header}\n{body}\n", file=self.out, flush=True)
         return str(self.count)
 
-    async def send(self, sub: Subscription, view: AlertView, reply_to: str | None) -> str:
+    def render(self, view: AlertView) -> list[str]:
         colour = bool(getattr(self.out, "isatty", lambda: False)())
-        return self._print(sub, render(view, colour=colour), reply_to)
+        return [render(view, colour=colour)]
 
-    async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
-        return self._print(sub, render_digest(views), None)
+    def render_digest(self, views: Sequence[AlertView]) -> list[tuple[str, int]]:
+        return [(render_digest(views), len(views))]
+
+    async def send_part(self, sub: Subscription, part: str, reply_to: str | None) -> str:
+        return self._print(sub, part, reply_to)

@@ -8,6 +8,7 @@ endpoints (the tests' fakes): discord.py reads them from `Route.BASE` and
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Sequence
 from typing import TypeVar
@@ -103,8 +104,18 @@ class DiscordSink:
         )
         return str(message.id)
 
-    async def send(self, sub: Subscription, view: AlertView, reply_to: str | None) -> str:
-        embed = discord.Embed.from_dict(discord_render.render(view))
+    def render(self, view: AlertView) -> list[str]:
+        return [json.dumps(discord_render.render(view), ensure_ascii=False)]
+
+    def render_digest(self, views: Sequence[AlertView]) -> list[tuple[str, int]]:
+        """One message per digest embed (Discord caps a message at 6,000 embed characters)."""
+        return [
+            (json.dumps(embed, ensure_ascii=False), count)
+            for embed, count in discord_render.render_digest_pages(views)
+        ]
+
+    async def send_part(self, sub: Subscription, part: str, reply_to: str | None) -> str:
+        embed = discord.Embed.from_dict(json.loads(part))
         if sub.webhook_url:
             return await self._webhook_send(sub, embed)
         channel = self._channel(sub)
@@ -121,23 +132,6 @@ class DiscordSink:
             )
         )
         return str(message.id)
-
-    async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
-        """One message per digest embed (Discord caps a message at 6,000 embed characters)."""
-        first = ""
-        for data in discord_render.render_digest(views):
-            embed = discord.Embed.from_dict(data)
-            if sub.webhook_url:
-                message_id = await self._webhook_send(sub, embed)
-            else:
-                message = await translate(
-                    self._channel(sub).send(
-                        embed=embed, allowed_mentions=discord.AllowedMentions.none()
-                    )
-                )
-                message_id = str(message.id)
-            first = first or message_id
-        return first
 
     async def close(self) -> None:
         if self._session is not None:

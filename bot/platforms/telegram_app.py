@@ -7,6 +7,7 @@ or the tests' fake).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Sequence
 from datetime import timedelta
@@ -116,7 +117,8 @@ async def translate(call: Awaitable[T]) -> T:
 
 
 class TelegramSink:
-    """Sends alerts with the Application's Bot (HTML, escaped; one preview: the story)."""
+    """Sends alert and digest messages with the Application's Bot (HTML, escaped; one preview:
+    the story). A part is the message as JSON: its HTML and its preview URL."""
 
     platform = "telegram"
 
@@ -147,21 +149,19 @@ class TelegramSink:
             )
         )
 
-    async def send(self, sub: Subscription, view: AlertView, reply_to: str | None) -> str:
-        first: Message | None = None
-        for index, message in enumerate(telegram_render.render(view)):
-            sent = await self._send_html(
-                sub, message.text, message.preview_url, reply_to if index == 0 else None
-            )
-            first = first or sent
-        assert first is not None
-        return str(first.message_id)
+    def render(self, view: AlertView) -> list[str]:
+        return [
+            json.dumps({"text": m.text, "preview": m.preview_url}, ensure_ascii=False)
+            for m in telegram_render.render(view)
+        ]
 
-    async def send_digest(self, sub: Subscription, views: Sequence[AlertView]) -> str:
-        messages = telegram_render.render_digest(views)
-        first: Message | None = None
-        for text in messages:
-            sent = await self._send_html(sub, text, None, None)
-            first = first or sent
-        assert first is not None
-        return str(first.message_id)
+    def render_digest(self, views: Sequence[AlertView]) -> list[tuple[str, int]]:
+        return [
+            (json.dumps({"text": text, "preview": None}, ensure_ascii=False), count)
+            for text, count in telegram_render.render_digest_pages(views)
+        ]
+
+    async def send_part(self, sub: Subscription, part: str, reply_to: str | None) -> str:
+        data = json.loads(part)
+        sent = await self._send_html(sub, data["text"], data.get("preview"), reply_to)
+        return str(sent.message_id)

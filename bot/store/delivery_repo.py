@@ -63,6 +63,19 @@ class Delivered:
     message_id: str | None
 
 
+@dataclass(frozen=True)
+class DeadItem:
+    """An outbox row given up on: where it was going and the reason."""
+
+    row_id: int
+    story_id: int
+    kind: str
+    platform: str
+    chat: str
+    attempts: int
+    reason: str
+
+
 class DeliveryRepo(StoreBase):
     """Subscriptions and the outbox."""
 
@@ -300,6 +313,30 @@ class DeliveryRepo(StoreBase):
                 )
         return marked
 
+    async def outbox_parts(self, row_id: int) -> list[tuple[str, str | None]]:
+        """(body, message id or None) of each part of a multi-part row, in order; [] if none."""
+        rows = await self._fetchall(
+            "SELECT body, message_id FROM outbox_parts WHERE outbox_id=? ORDER BY seq", (row_id,)
+        )
+        return [(r["body"], r["message_id"]) for r in rows]
+
+    async def save_parts(self, row_id: int, bodies: Sequence[str]) -> None:
+        """Keep the rendered parts of a row, so every retry sends the same messages."""
+        async with self.transaction() as db:
+            await db.executemany(
+                "INSERT INTO outbox_parts(outbox_id, seq, body) VALUES (?,?,?) "
+                "ON CONFLICT(outbox_id, seq) DO NOTHING",
+                [(row_id, seq, body) for seq, body in enumerate(bodies)],
+            )
+
+    async def part_sent(self, row_id: int, seq: int, message_id: str) -> None:
+        """One part was delivered: committed before the next part is tried."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE outbox_parts SET message_id=?, sent_at=? WHERE outbox_id=? AND seq=?",
+                (message_id, now(), row_id, seq),
+            )
+
     async def mark_sent(self, ids: Sequence[int], message_id: str | None) -> None:
         async with self.transaction() as db:
             await db.executemany(
@@ -309,12 +346,21 @@ class DeliveryRepo(StoreBase):
             )
 
     async def mark_retry(
-        self, ids: Sequence[int], at: float, error: str, state: str = "pending"
+        self,
+        ids: Sequence[int],
+        at: float,
+        error: str,
+        state: str = "pending",
+        *,
+        count_attempt: bool = False,
     ) -> None:
+        """Try again at `at`. Instant rows count attempts when marked sending; digests, which
+        are never marked sending, count theirs here (`count_attempt`)."""
         async with self.transaction() as db:
             await db.executemany(
-                "UPDATE outbox SET state=?, next_attempt_at=?, last_error=? WHERE id=?",
-                [(state, at, error[:300], i) for i in ids],
+                "UPDATE outbox SET state=?, next_attempt_at=?, last_error=?, "
+                "attempts=attempts+? WHERE id=?",
+                [(state, at, error[:300], int(count_attempt), i) for i in ids],
             )
 
     async def mark_dead(self, ids: Sequence[int], error: str) -> None:
@@ -335,8 +381,11 @@ class DeliveryRepo(StoreBase):
         rows = await self._fetchall(
             "SELECT s.chat, o.sent_at FROM outbox o JOIN subscriptions s "
             "ON s.id = o.subscription_id WHERE s.platform = ? AND o.sent_at >= ? "
-            "ORDER BY o.sent_at",
-            (platform, since),
+            "UNION ALL SELECT s.chat, p.sent_at FROM outbox_parts p "
+            "JOIN outbox o ON o.id = p.outbox_id JOIN subscriptions s "
+            "ON s.id = o.subscription_id WHERE s.platform = ? AND p.sent_at >= ? AND p.seq > 0 "
+            "ORDER BY 2",
+            (platform, since, platform, since),
         )
         return [(r["chat"], float(r["sent_at"])) for r in rows]
 
@@ -352,6 +401,27 @@ class DeliveryRepo(StoreBase):
         counts = {"pending": 0, "held": 0, "sending": 0, "sent": 0, "dead": 0}
         counts.update({r["state"]: int(r["n"]) for r in rows})
         return counts
+
+    async def dead_items(self, limit: int = 5) -> list[DeadItem]:
+        """The rows most recently given up, with why: what `newsbot status` shows moderators."""
+        rows = await self._fetchall(
+            "SELECT o.id, o.story_id, o.kind, o.attempts, o.last_error, s.platform, s.chat "
+            "FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id "
+            "WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            DeadItem(
+                r["id"],
+                r["story_id"],
+                r["kind"],
+                r["platform"],
+                r["chat"],
+                r["attempts"],
+                r["last_error"] or "",
+            )
+            for r in rows
+        ]
 
     async def deliveries(self, story_id: int) -> list[Delivered]:
         """Every outbox row for a story: where it goes, its state and platform message id."""

@@ -52,3 +52,19 @@ def test_idle_windows_are_forgotten() -> None:
     clock[0] += 120
     limiter.forget_idle()
     assert "a" not in limiter._chats
+
+
+async def test_a_late_answer_moves_the_chats_next_slot() -> None:
+    """The platform counts arrivals: a send answered late (a new connection, a busy machine)
+    pushes the chat's next message a full spacing past the answer (issue #15)."""
+    clock = [1000.0]
+    limiter = Limiter(RateLimits(), clock=lambda: clock[0])
+    await limiter.acquire("555")
+    assert abs(limiter._chat("555").delay() - 1.0) < 1e-9  # 1 message/s
+    clock[0] += 0.5  # the answer came half a second after the slot
+    limiter.answered("555")
+    assert abs(limiter._chat("555").delay() - 1.06) < 1e-9
+    clock[0] += 1.0
+    assert not limiter.ready("555")  # without the answer it would be free by now
+    clock[0] += 0.07
+    assert limiter.ready("555")

@@ -11,6 +11,7 @@ import pytest
 from bot.alerts.view import AlertView, StoryRef, clip, denial_sentence, view_from_context
 from bot.models import Denial, Denier, Story
 from bot.platforms import console, discord_render, telegram_render
+from tests.platforms.bot_api_html import check_message
 
 HOSTILE = "<b>Breaking</b></a> @everyone <@&123> **bold** __under__ `code` <script>x</script>"
 
@@ -102,16 +103,22 @@ def test_hostile_feed_text_arrives_inert_on_every_platform(seed_story: Story) ->
 
 
 def test_long_alert_splits_between_paragraphs_within_4096(seed_story: Story) -> None:
+    """Issue #15's alert: feed text alone (a headline of 240 `&`, a summary of 330 `"`, a link
+    of 1.8 kB) passes 4,096 characters once escaped: it splits into valid messages."""
     long_view = replace(
-        seed_view(seed_story), summary="word & " * 700, hedges=("maybe " * 600, "perhaps " * 600)
+        seed_view(seed_story),
+        headline="&" * 240,
+        summary='"' * 330,
+        url="https://radiohc.cu/" + "a" * 1800,
+        hedges=("maybe " * 600, "perhaps " * 600),
     )
     messages = telegram_render.render(long_view)
     assert len(messages) >= 2
+    shown = ""
     for message in messages:
-        assert len(message.text) <= 4096
-        assert message.text.count("<b>") == message.text.count("</b>")
-        assert not re.search(r"&[a-z#0-9]*$", message.text)  # no entity cut in half
-    assert messages[1].preview_url is None
+        shown += check_message(message.text)  # strict Bot API HTML, at most 4096
+    assert "&" * 240 in shown and '"' * 319 + "…" in shown  # the summary, within its budget
+    assert messages[0].preview_url == long_view.url and messages[1].preview_url is None
 
 
 def test_discord_embed_within_limits(seed_story: Story) -> None:

@@ -24,10 +24,10 @@ from discord import app_commands
 
 from bot.alerts.view import AlertView, StoryRef
 from bot.app import Pipeline
+from bot.platforms.discord_render import discord_payload, embed_size
 from handlers.commands import SPECS, Commands
 from handlers.discord_commands import install, sync
 from handlers.opml import parse_opml
-from handlers.render_reply import discord_payload, embed_size
 from handlers.reply import Reply, StoryGroup
 from tests.fakes.discord_api import FakeDiscord, RecordedInteractionResponse, running_fake
 from tests.fakes.feed_server import FeedServer
