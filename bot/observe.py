@@ -9,26 +9,23 @@ from __future__ import annotations
 
 import json
 import logging
-import re
+import os
+import sys
+import threading
 import time
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TextIO
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from bot.errors import ServeError
+from bot.redact import redact
 from bot.store import Store
 
 log = logging.getLogger(__name__)
-
-# Telegram bot tokens ("123456:AA…") and anything after /bot in a Bot API URL.
-_TOKEN_PATTERNS = (
-    re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b"),
-    re.compile(r"(/bot)[^/\s]+"),
-    re.compile(r"(/webhooks/\d+/)[^/\s?]+"),  # Discord webhook URLs carry their token
-)
 
 
 class Metrics:
@@ -60,10 +57,13 @@ class Metrics:
         )
         self.started = time.time()
         self.last_poll = 0.0
+        self.last_result: dict[str, str] = {}  # feed id → its latest poll's result
 
-    def poll(self, result: str, new: int, revisions: int) -> None:
+    def poll(self, result: str, new: int, revisions: int, feed_id: str | None = None) -> None:
         self.polls.labels(result).inc()
         self.last_poll = time.time()
+        if feed_id is not None:
+            self.last_result[feed_id] = result
         if new:
             self.stories.labels("new").inc(new)
         if revisions:
@@ -75,6 +75,12 @@ class Metrics:
 
     def failed(self, platform: str) -> None:
         self.send_failures.labels(platform).inc()
+
+    def polls_failing(self) -> bool:
+        """Every feed polled so far failed its latest poll: nothing is getting through (the
+        network, the parse workers or the database is down), not one bad feed among many."""
+        results = self.last_result.values()
+        return bool(self.last_result) and all(r == "failed" for r in results)
 
 
 class _StoreSnapshot(Collector):
@@ -128,10 +134,18 @@ async def render_metrics(store: Store, metrics: Metrics) -> bytes:
     return generate_latest(registry) + generate_latest(metrics.registry)
 
 
+PlatformStates = Callable[[], Mapping[str, Mapping[str, Any]]]
+
+
 def health_app(
-    store: Store, metrics: Metrics, *, platforms: Sequence[str] = (), max_poll_gap: float = 3600.0
+    store: Store,
+    metrics: Metrics,
+    *,
+    platforms: PlatformStates = dict,
+    max_poll_gap: float = 3600.0,
 ) -> web.Application:
-    """/healthz: 200 when the database answers and polling is alive; 503 otherwise."""
+    """/healthz: 503 when the database fails, polling stalls or every feed's polls fail; 200
+    otherwise ("degraded" while a chat platform is not connected, "ok" when all is well)."""
 
     async def healthz(request: web.Request) -> web.Response:
         try:
@@ -140,19 +154,29 @@ def health_app(
             return web.json_response({"status": "error", "error": f"database: {exc}"}, status=503)
         now = time.time()
         polling = max(metrics.last_poll, metrics.started)
-        healthy = now - polling <= max_poll_gap
+        states = {name: dict(state) for name, state in platforms().items()}
+        if now - polling > max_poll_gap:
+            status = "stalled"
+        elif metrics.polls_failing():
+            status = "failing"
+        elif any(state.get("state") != "up" for state in states.values()):
+            status = "degraded"
+        else:
+            status = "ok"
         body = {
-            "status": "ok" if healthy else "stalled",
+            "status": status,
             "last_poll_seconds_ago": round(now - metrics.last_poll, 1)
             if metrics.last_poll
             else None,
+            "feeds_polled": len(metrics.last_result),
+            "feeds_failing": sum(r == "failed" for r in metrics.last_result.values()),
             "stories": figures["stories"],
             "outbox_depth": sum(
                 v for k, v in figures["outbox"].items() if k in ("pending", "sending", "held")
             ),
-            "platforms": list(platforms),
+            "platforms": states,
         }
-        return web.json_response(body, status=200 if healthy else 503)
+        return web.json_response(body, status=503 if status in ("stalled", "failing") else 200)
 
     async def metrics_page(request: web.Request) -> web.Response:
         data = await render_metrics(store, metrics)
@@ -167,9 +191,18 @@ def health_app(
 
 
 async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Listen on host:port; a port that is taken is a ServeError naming it (one line)."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        why = exc.strerror or str(exc)
+        raise ServeError(
+            f"cannot serve /healthz on {host}:{port}: {why} (NEWSBOT_METRICS_PORT, "
+            "NEWSBOT_METRICS_HOST)"
+        ) from None
     log.info("health and metrics on http://%s:%d/healthz and /metrics", host, port)
     return runner
 
@@ -185,11 +218,7 @@ class RedactTokens(logging.Filter):
         self.secrets = [s for s in secrets if s and len(s) >= 8]
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "[token]")
-        text = _TOKEN_PATTERNS[0].sub("[token]", text)
-        text = _TOKEN_PATTERNS[1].sub(r"\1[token]", text)
-        return _TOKEN_PATTERNS[2].sub(r"\1[token]", text)
+        return redact(text, self.secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -203,7 +232,23 @@ class RedactTokens(logging.Filter):
         return True
 
 
+def _exception_text(record: logging.LogRecord, debug: bool) -> str | None:
+    """The traceback with --debug; otherwise its last line only ("ValueError: …")."""
+    if not record.exc_text:
+        return None
+    if debug:
+        return record.exc_text
+    lines = [line for line in record.exc_text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else None
+
+
 class JsonFormatter(logging.Formatter):
+    """One JSON object per record; newlines inside it are escaped, so a record is one line."""
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__()
+        self.debug = debug
+
     def format(self, record: logging.LogRecord) -> str:
         data = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
@@ -211,21 +256,90 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_text:
-            data["exception"] = record.exc_text
+        exception = _exception_text(record, self.debug)
+        if exception:
+            data["exception"] = exception
         return json.dumps(data, ensure_ascii=False)
 
 
-def configure_logging(*, level: int, json_format: bool, secrets: Iterable[str] = ()) -> None:
-    handler = logging.StreamHandler()
+class TextFormatter(logging.Formatter):
+    """`time level logger: message`; without --debug an exception adds one line's worth."""
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.debug = debug
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.message = record.getMessage()
+        text = self.formatMessage(record)
+        exception = _exception_text(record, self.debug)
+        if exception and self.debug:
+            return f"{text}\n{exception}"
+        if exception:
+            text = f"{text} ({exception})"
+        return text.replace("\n", " ") if not self.debug else text
+
+
+class LineWriter(logging.Handler):
+    """The one handler: each record becomes one line, written with one write call.
+
+    Records from every thread go through this handler's lock, and the line (text and newline
+    together) goes to the file descriptor in a single `os.write`, so nothing else writing to
+    the same file (the console sender's stdout, a worker process) can split a record.
+    """
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__()
+        self.stream = stream if stream is not None else sys.stderr
+        try:
+            self._fd: int | None = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            self._fd = None  # a StringIO, or pytest's capture: write through the stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record).replace("\r", " ") + "\n"
+            if self._fd is None:
+                self.stream.write(line)
+                self.stream.flush()
+                return
+            self.stream.flush()  # whatever the stream holds goes first, whole
+            data = line.encode("utf-8", "replace")
+            while data:
+                written = os.write(self._fd, data)
+                data = data[written:]
+        except Exception:
+            self.handleError(record)
+
+
+def configure_logging(
+    *,
+    level: int,
+    json_format: bool,
+    secrets: Iterable[str] = (),
+    debug: bool = False,
+    stream: TextIO | None = None,
+) -> None:
+    """Route every log record, warning and uncaught thread exception through one LineWriter."""
+    handler = LineWriter(stream)
     handler.addFilter(RedactTokens(secrets))
-    handler.setFormatter(
-        JsonFormatter()
-        if json_format
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
+    handler.setFormatter(JsonFormatter(debug) if json_format else TextFormatter(debug))
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    logging.captureWarnings(True)
+
+    def thread_exception(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit or args.exc_value is None:
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        logging.getLogger("bot").error(
+            "thread %s: %s",
+            name,
+            args.exc_value,
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        )
+
+    threading.excepthook = thread_exception

@@ -13,7 +13,9 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from bot.errors import FetchError, StoreError
 from bot.ingest.dedup import KeyedEntry, key_entries, scope_for
@@ -45,6 +47,7 @@ OnStored = Callable[[Sequence[tuple[int, StoryDraft]], Sequence[StoryDraft]], Aw
 OutletFor = Callable[[FeedState], OutletCard | None]
 # Fan-out: outbox rows per new story identity, committed with the stories.
 Plan = Callable[[FeedState, Sequence[StoryDraft]], Awaitable[Mapping[str, Sequence[Delivery]]]]
+PollResult = Literal["ok", "not_modified", "unchanged", "failed"]
 
 
 @dataclass
@@ -53,7 +56,7 @@ class FeedOutcome:
 
     feed_id: str
     url: str
-    result: str  # "ok" | "not_modified" | "unchanged" | "failed"
+    result: PollResult
     new: int = 0
     revisions: int = 0
     seen: int = 0  # items recorded without alerting (first poll of a new feed)
@@ -76,6 +79,7 @@ class Poller:
         outlet_for: OutletFor | None = None,
         contextualize: Contextualize | None = None,
         on_stored: OnStored | None = None,
+        on_queued: Callable[[], None] | None = None,
         plan: Plan | None = None,
         on_outcome: Callable[[FeedOutcome], None] | None = None,
         settle: Callable[[], Awaitable[object]] | None = None,
@@ -88,7 +92,9 @@ class Poller:
         self.outlet_for = outlet_for or (lambda feed: None)
         self.contextualize = contextualize
         self.on_stored = on_stored
+        self.on_queued = on_queued  # alerts were queued with stored stories: wake the senders
         self.plan = plan
+        self.finished = 0  # feed polls finished (success or failure), for the stop line
         self.on_outcome = on_outcome
         self.settle = settle
         self.policy = policy or SchedulePolicy()
@@ -117,12 +123,16 @@ class Poller:
             await self._failed(feed, outcome, str(exc), getattr(exc, "retry_after", None))
         except StoreError:
             raise  # the database itself: nothing sensible can go on
+        except BrokenProcessPool:  # the pool retried on new workers, and lost them again
+            log.warning("feed %s: a worker process died on it again", feed.id)
+            await self._failed(feed, outcome, "a worker process died parsing this feed", None)
         except Exception as exc:  # a bug or an odd item must fail this feed alone, with backoff
             log.exception("feed %s: unexpected error", feed.id)
             await self._failed(feed, outcome, f"internal error: {type(exc).__name__}: {exc}", None)
         finally:
             self._in_flight.discard(feed.id)
             outcome.elapsed = time.perf_counter() - started
+        self.finished += 1
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
@@ -253,8 +263,12 @@ class Poller:
     async def _announce(
         self, new: list[StoryDraft], new_ids: list[int], revised: list[StoryDraft]
     ) -> None:
-        """Hand stored stories to `on_stored` (linking, follow-ups)."""
-        if self.on_stored is None or not (new_ids or revised):
+        """Hand stored stories to `on_stored` (linking, follow-ups), then wake the senders."""
+        if not (new_ids or revised):
+            return
+        if self.on_queued is not None:
+            self.on_queued()
+        if self.on_stored is None:
             return
         by_identity = {d.identity: d for d in new}
         stored = await self.store.stories_by_ids(new_ids)
@@ -304,7 +318,7 @@ class Poller:
 
         async def one(feed: FeedState) -> None:
             outcome = await self.poll_feed(feed)
-            _count(summary, outcome)
+            count_outcome(summary, outcome)
             if progress is not None:
                 progress(outcome)
 
@@ -313,11 +327,28 @@ class Poller:
             await self.settle()  # a one-off poll ends with its stories linked
         return summary
 
+    @property
+    def in_flight(self) -> int:
+        """Feeds being polled now."""
+        return len(self._in_flight)
+
     async def run(self, stop: asyncio.Event, *, tick: float = 1.0) -> None:
-        """Poll due feeds until `stop` is set; in-flight polls finish before returning."""
+        """Poll due feeds until `stop` is set; in-flight polls finish before returning.
+
+        A StoreError in any feed's poll ends the run with it (the database is the one thing
+        nothing can go on without); every other error stays with its feed."""
         tasks: set[asyncio.Task[FeedOutcome]] = set()
+        fatal: list[BaseException] = []
+
+        def finished(task: asyncio.Task[FeedOutcome]) -> None:
+            tasks.discard(task)
+            if not task.cancelled() and task.exception() is not None:
+                fatal.append(task.exception())  # type: ignore[arg-type]
+
         try:
             while not stop.is_set():
+                if fatal:
+                    raise fatal[0]
                 now = self.clock()
                 for feed in await self.store.due_feeds(now):
                     if feed.id in self._in_flight:
@@ -328,14 +359,16 @@ class Poller:
                         continue
                     if feed.next_poll_at <= now:
                         self._in_flight.add(feed.id)
-                        task = asyncio.create_task(self.poll_feed(feed))
+                        task = asyncio.create_task(self.poll_feed(feed), name=f"poll-{feed.id}")
                         tasks.add(task)
-                        task.add_done_callback(tasks.discard)
+                        task.add_done_callback(finished)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=tick)
         finally:
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
+        if fatal:
+            raise fatal[0]
 
 
 def _outlet(ctx: StoryContext | None) -> str | None:
@@ -343,7 +376,8 @@ def _outlet(ctx: StoryContext | None) -> str | None:
     return ctx.outlet.id if ctx is not None and ctx.outlet is not None else None
 
 
-def _count(summary: PollSummary, outcome: FeedOutcome) -> None:
+def count_outcome(summary: PollSummary, outcome: FeedOutcome) -> None:
+    """Add one feed's outcome to a poll's summary."""
     if outcome.result == "failed":
         summary.failed += 1
         summary.errors[outcome.feed_id] = outcome.error or "failed"
