@@ -271,6 +271,7 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         record.message = record.getMessage()
+        record.asctime = self.formatTime(record, self.datefmt)
         text = self.formatMessage(record)
         exception = _exception_text(record, self.debug)
         if exception and self.debug:

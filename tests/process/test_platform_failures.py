@@ -1,0 +1,127 @@
+"""`newsbot run` when a chat platform is down or refuses the token, or the health port is taken."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import time
+from pathlib import Path
+
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.feed_server import FeedServer
+from tests.fakes.telegram_api import FakeTelegram
+from tests.process import (
+    DISCORD_TOKEN,
+    TELEGRAM_TOKEN,
+    alive,
+    assert_clean,
+    base_env,
+    count,
+    descendants,
+    feeds_file,
+    free_port,
+    health,
+    newsbot,
+    poll_now,
+    rss,
+    start,
+    wait_until,
+)
+
+
+def test_telegram_down_at_start_is_retried_while_polling_goes_on(tmp_path: Path) -> None:
+    api_port, metrics_port = free_port(), free_port()  # nothing listens on api_port yet
+    with FeedServer() as feeds:
+        feeds.put("/f.xml", rss([("a", "Old story")]))
+        feeds_file(tmp_path, feeds.url("/f.xml"), "  - platform: telegram\n    chat: '-100'\n")
+        env = base_env(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
+            TELEGRAM_API_URL=f"http://127.0.0.1:{api_port}",
+            NEWSBOT_METRICS_PORT=str(metrics_port),
+        )
+        assert newsbot("poll", "--once", env=env).returncode == 0  # first poll: baseline
+        feeds.put("/f.xml", rss([("a", "Old story"), ("b", "Rostec denies the report")]))
+        poll_now(tmp_path / "news.db")
+        log = tmp_path / "run.log"
+        bot = start("run", env=env, log=log)
+        try:
+            # Telegram is unreachable: the bot stays up, polls, stores and queues the alert
+            assert wait_until(
+                lambda: count(tmp_path / "news.db", "SELECT count(*) FROM outbox") == 1, 20
+            ), log.read_text()
+            answer = health(metrics_port)
+            assert answer is not None, log.read_text()
+            status, body = answer
+            assert status == 200 and body["status"] == "degraded", body
+            assert body["platforms"]["telegram"]["state"] == "retrying", body
+            assert "unreachable" in body["platforms"]["telegram"]["error"]
+            # Telegram comes back: the retry connects and the queued alert goes out
+            with FakeTelegram.threaded(token=TELEGRAM_TOKEN, port=api_port) as tg:
+                assert wait_until(lambda: tg.sent_matching(method="sendMessage"), 20), (
+                    log.read_text()
+                )
+                answer = health(metrics_port)
+                assert answer is not None and answer[1]["platforms"]["telegram"]["state"] == "up"
+                children = descendants(bot.pid)
+                stopped = time.monotonic()
+                bot.send_signal(signal.SIGTERM)
+                assert bot.wait(15) == 0, log.read_text()
+                assert time.monotonic() - stopped < 10
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+                bot.wait(10)
+    output = log.read_text()
+    assert_clean(output, TELEGRAM_TOKEN)
+    assert "retrying in" in output and "stopped in" in output
+    assert wait_until(lambda: not any(alive(p) for p in children), 5), "orphan processes"
+
+
+def test_a_rejected_telegram_token_is_one_line_without_the_token(tmp_path: Path) -> None:
+    with FakeTelegram.threaded(token="123456:AAright-token-of-the-fake-0123456789ab") as tg:
+        feeds_file(tmp_path, "http://127.0.0.1:9/f.xml")
+        env = base_env(tmp_path, TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, TELEGRAM_API_URL=tg.url)
+        plain = newsbot("run", env=env)
+        debug = newsbot("--debug", "run", env=env)
+    assert plain.returncode == 4, plain.stderr
+    lines = plain.stderr.strip().splitlines()
+    assert lines[-1] == (
+        "newsbot: Telegram refused the bot token (TELEGRAM_BOT_TOKEN); check it"
+    ), plain.stderr
+    assert_clean(plain.stdout + plain.stderr, TELEGRAM_TOKEN)
+    # --debug shows the traceback, still without the token
+    assert debug.returncode == 4 and "Traceback" in debug.stderr
+    assert TELEGRAM_TOKEN not in debug.stdout + debug.stderr
+    assert TELEGRAM_TOKEN.split(":")[1] not in debug.stderr
+
+
+def test_a_rejected_discord_token_is_one_line_without_the_token(tmp_path: Path) -> None:
+    with FakeDiscord.threaded(token="the-right-token-of-the-fake-discord") as dc:
+        feeds_file(tmp_path, "http://127.0.0.1:9/f.xml")
+        env = base_env(
+            tmp_path,
+            DISCORD_BOT_TOKEN=DISCORD_TOKEN,
+            DISCORD_API_URL=dc.api_url,
+            DISCORD_GATEWAY_URL=dc.gateway_url,
+        )
+        result = newsbot("run", env=env)
+    assert result.returncode == 4, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "newsbot: Discord refused the bot token (DISCORD_BOT_TOKEN); check it"
+    )
+    assert_clean(result.stdout + result.stderr, DISCORD_TOKEN)
+
+
+def test_a_taken_health_port_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        feeds_file(tmp_path, "http://127.0.0.1:9/f.xml")
+        result = newsbot("run", env=base_env(tmp_path, NEWSBOT_METRICS_PORT=str(port)))
+    assert result.returncode == 5, result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"newsbot: cannot serve /healthz on 127.0.0.1:{port}: "), line
+    assert "in use" in line
+    assert_clean(result.stdout + result.stderr)
