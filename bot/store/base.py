@@ -13,8 +13,11 @@ only read: it never creates, migrates or writes a file, and works on a read-only
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sqlite3
 import time
+import weakref
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
@@ -47,11 +50,37 @@ def store_error(exc: sqlite3.Error | OSError, path: str) -> StoreError:
         reason, what = "corrupt", "the database file is damaged; restore a backup or move it away"
     elif "not a database" in low:
         reason, what = "corrupt", "not a newsbot database"
+    elif name.startswith("SQLITE_IOERR") and _no_space(path):
+        reason, what = "full", "the disk is full; free space and run again (nothing stored is lost)"
     elif name.startswith("SQLITE_CANTOPEN") or "unable to open" in low:
         reason, what = "missing", "cannot open the database file"
     else:
         reason, what = "other", "database error"
     return StoreError(f"{path}: {what} ({text})", reason=reason)
+
+
+def _no_space(path: str) -> bool:
+    """SQLite reports a full disk while growing its WAL index as a plain I/O error."""
+    try:
+        return shutil.disk_usage(Path(path).expanduser().resolve().parent).free < 256 * 1024
+    except OSError:
+        return False
+
+
+def _read_only_reason(file: Path) -> str | None:
+    """Why a database we must write cannot be written (root writes any file, so only a
+    read-only mount or missing rights for a non-root user stop it), or None."""
+    folder = file.resolve().parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "on a read-only file system"
+    except OSError:
+        return None
+    if file.exists() and not os.access(file, os.W_OK):
+        return "the file is not writable"
+    if not os.access(folder, os.W_OK):
+        return f"its folder {folder} is not writable (SQLite writes -wal and -shm files there)"
+    return None
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -83,6 +112,7 @@ class StoreBase:
         name = str(path)
         uri = _check_path(name, read_only)
         db = await _connect(name, uri)
+        _PATHS[db] = name
         db.row_factory = sqlite3.Row
         store = cls(db, name)
         store.read_only = read_only
@@ -215,15 +245,24 @@ class StoreBase:
         return int(row[0]) if row else 0
 
 
+_PATHS: weakref.WeakKeyDictionary[aiosqlite.Connection, str] = weakref.WeakKeyDictionary()
+
+
 async def fetchall(db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> list[Any]:
     """Every row of one query in one trip to the database thread (a cursor takes three:
     execute, fetch, close; each trip costs a thread hand-off both ways)."""
-    return list(await db.execute_fetchall(sql, tuple(params)))
+    try:
+        return list(await db.execute_fetchall(sql, tuple(params)))
+    except sqlite3.Error as exc:
+        raise store_error(exc, _PATHS.get(db, "the database")) from None
 
 
 async def fetch_rowcount(db: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> int:
     """Run one statement; the rows it changed (the cursor is closed when collected)."""
-    cursor = await db.execute(sql, tuple(params))
+    try:
+        cursor = await db.execute(sql, tuple(params))
+    except sqlite3.Error as exc:
+        raise store_error(exc, _PATHS.get(db, "the database")) from None
     return int(cursor.rowcount)
 
 
@@ -244,6 +283,12 @@ def _check_path(name: str, read_only: bool) -> str | None:
         return f"file:{quote(str(file.resolve()))}?mode=ro"
     if not parent.is_dir():
         raise StoreError(f"{name}: folder {parent} does not exist", reason="missing")
+    why = _read_only_reason(file)
+    if why is not None:
+        raise StoreError(
+            f"{name}: the database is read-only ({why}); newsbot needs to write it",
+            reason="read_only",
+        )
     return None
 
 
