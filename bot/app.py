@@ -167,6 +167,7 @@ class Pipeline:
                 on_outcome=hooks.on_outcome,
                 settle=engine.settle,
             )
+            stack.push_async_callback(poller.close)  # before the store closes
         except BaseException:
             await stack.aclose()
             raise

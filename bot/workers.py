@@ -6,11 +6,14 @@ of a worker (the OOM killer, a SIGKILL): the standard pool then fails every late
 in flight again (each at most `retries` more times: a job that kills its worker every time
 fails alone instead of looping).
 
-Workers die with their parent: the forkserver exits when the main process is gone (its pipe
-closes), and each worker asks the kernel for SIGKILL when its parent, the forkserver, dies
-(`PR_SET_PDEATHSIG`) and watches its parent id as well (other systems, and the moment before
-the request took effect). Each worker resolves outlets with the merged registry: the packaged
-one plus the feeds file's outlets (`bot.context.pipeline.use_outlets`).
+Workers die with the main process. The forkserver cannot see it go: every worker holds a copy
+of the pipe whose end-of-file would tell it, so without help the forkserver and the workers
+outlive a killed `newsbot` for good. Each worker therefore watches the main process (its pid
+and start time, so a reused pid does not fool it; a zombie counts as dead) and exits when it
+is gone; the forkserver then exits too. Workers also ask the kernel for SIGKILL when their own
+parent, the forkserver, dies (`PR_SET_PDEATHSIG`). Each worker resolves outlets with the
+merged registry: the packaged one plus the feeds file's outlets
+(`bot.context.pipeline.use_outlets`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from bot.models import OutletCard
@@ -60,7 +64,7 @@ class WorkerPool(Executor):
             max_workers=self.workers,
             mp_context=context,
             initializer=_worker_init,
-            initargs=(self._outlets,),
+            initargs=(self._outlets, os.getpid(), _start_time(os.getpid())),
         )
 
     def pids(self) -> list[int]:
@@ -150,33 +154,57 @@ def _settle(outer: Future[T], *, result: T | None = None, exc: BaseException | N
         pass
 
 
-def _worker_init(outlets: Sequence[OutletCard]) -> None:
-    """Workers leave Ctrl-C and SIGTERM to the main process, die with their parent, and
-    resolve outlets with the merged registry."""
+def _worker_init(outlets: Sequence[OutletCard], main: int, main_started: str | None) -> None:
+    """Workers leave Ctrl-C and SIGTERM to the main process, die with it, and resolve outlets
+    with the merged registry."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent()
+    die_with(main, main_started)
     from bot.context.pipeline import use_outlets
 
     use_outlets(outlets)
 
 
-def die_with_parent() -> None:
-    """SIGKILL from the kernel when the parent dies (Linux), and a thread that exits when the
-    parent id changes (the parent died before the request, or elsewhere)."""
-    parent = os.getppid()
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks (Linux), or None where /proc is missing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2 :].split()[19]
+
+
+def _gone(pid: int, started: str | None) -> bool:
+    if started is None:  # no /proc: signal 0 says whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return fields[0] == "Z" or fields[19] != started
+
+
+def die_with(main: int, main_started: str | None) -> None:
+    """Exit when the main process is gone; SIGKILL from the kernel when the parent dies."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass  # the watch thread below still stops us
-    if os.getppid() != parent:
+    if _gone(main, main_started):
         os._exit(1)
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while not _gone(main, main_started):
             time.sleep(PARENT_CHECK)
         os._exit(1)  # orphaned: nobody will collect our results
 
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="main-watch", daemon=True).start()

@@ -111,6 +111,10 @@ class Poller:
             more_coming=lambda: self._heading_to_write > self._writer.queued,
         )
 
+    async def close(self) -> None:
+        """Let the story writes already handed to the writer commit."""
+        await self._writer.drain()
+
     # ------------------------------------------------------------ one feed
 
     async def poll_feed(self, feed: FeedState) -> FeedOutcome:
