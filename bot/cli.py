@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 from bot import __version__
 from bot import cli_commands as c
 from bot.errors import ConfigError, ExitCode, NewsbotError, StoreError, exit_code_for
-from bot.observe import configure_logging
+from bot.observe import LineStream, configure_logging
 from bot.redact import redact
 from bot.settings import Settings
 
@@ -131,8 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     # alerts printed to stdout and log lines on stderr may share one file: whole lines only
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(line_buffering=True)
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        sys.stdout.flush()
+        sys.stdout = LineStream(sys.stdout.fileno())
     secrets: tuple[str, ...] = tuple(
         v for k, v in os.environ.items() if k.endswith("_TOKEN") and v
     )  # before Settings: a bad setting's message must not show a token either

@@ -6,6 +6,7 @@ that none outlives it), and a feed whose story alerts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -15,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,18 @@ def start(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+@contextlib.contextmanager
+def running(*args: str, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`newsbot ARGS` in the background; killed at the end if the test left it running."""
+    process = start(*args, env=env, log=log)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
 
 
 def wait_until(condition: Callable[[], object], timeout: float, step: float = 0.05) -> bool:

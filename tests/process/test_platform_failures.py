@@ -24,7 +24,7 @@ from tests.process import (
     newsbot,
     poll_now,
     rss,
-    start,
+    running,
     wait_until,
 )
 
@@ -44,8 +44,7 @@ def test_telegram_down_at_start_is_retried_while_polling_goes_on(tmp_path: Path)
         feeds.put("/f.xml", rss([("a", "Old story"), ("b", "Rostec denies the report")]))
         poll_now(tmp_path / "news.db")
         log = tmp_path / "run.log"
-        bot = start("run", env=env, log=log)
-        try:
+        with running("run", env=env, log=log) as bot:
             # Telegram is unreachable: the bot stays up, polls, stores and queues the alert
             assert wait_until(
                 lambda: count(tmp_path / "news.db", "SELECT count(*) FROM outbox") == 1, 20
@@ -68,10 +67,6 @@ def test_telegram_down_at_start_is_retried_while_polling_goes_on(tmp_path: Path)
                 bot.send_signal(signal.SIGTERM)
                 assert bot.wait(15) == 0, log.read_text()
                 assert time.monotonic() - stopped < 10
-        finally:
-            if bot.poll() is None:
-                bot.kill()
-                bot.wait(10)
     output = log.read_text()
     assert_clean(output, TELEGRAM_TOKEN)
     assert "retrying in" in output and "stopped in" in output

@@ -20,7 +20,7 @@ from tests.process import (
     newsbot,
     poll_now,
     rss,
-    start,
+    running,
     wait_until,
 )
 
@@ -42,17 +42,13 @@ def workers_started(pid: int) -> bool:
 def test_sigkill_of_poll_once_leaves_no_process_behind(tmp_path: Path) -> None:
     with FeedServer() as server:
         many_feeds(tmp_path, server, 60)
-        poll = start("poll", "--once", env=base_env(tmp_path), log=tmp_path / "poll.log")
-        try:
+        with running("poll", "--once", env=base_env(tmp_path), log=tmp_path / "poll.log") as poll:
             assert wait_until(lambda: workers_started(poll.pid), 30), (
                 tmp_path / "poll.log"
             ).read_text()
             children = descendants(poll.pid)
             poll.send_signal(signal.SIGKILL)
             poll.wait(10)
-        finally:
-            if poll.poll() is None:
-                poll.kill()
     assert wait_until(lambda: not any(alive(p) for p in children), 5), [
         p for p in children if alive(p)
     ]
@@ -62,17 +58,13 @@ def test_sigterm_stops_poll_once_with_one_line(tmp_path: Path) -> None:
     with FeedServer() as server:
         many_feeds(tmp_path, server, 40, items=5)
         log = tmp_path / "poll.log"
-        poll = start("poll", "--once", env=base_env(tmp_path), log=log)
-        try:
+        with running("poll", "--once", env=base_env(tmp_path), log=log) as poll:
             assert wait_until(lambda: "[" in log.read_text(), 30), log.read_text()
             children = descendants(poll.pid)
             stopped = time.monotonic()
             poll.send_signal(signal.SIGTERM)
             code = poll.wait(15)
             elapsed = time.monotonic() - stopped
-        finally:
-            if poll.poll() is None:
-                poll.kill()
         output = log.read_text()
         assert code == 130, output[-2000:]
         assert elapsed < 10
@@ -95,8 +87,7 @@ def test_a_killed_parse_worker_is_replaced_and_polls_go_on(tmp_path: Path) -> No
         db = tmp_path / "news.db"
         assert newsbot("poll", "--once", env=env).returncode == 0  # baseline
         log = tmp_path / "run.log"
-        bot = start("run", env=env, log=log)
-        try:
+        with running("run", env=env, log=log) as bot:
             assert wait_until(lambda: health(port) is not None, 20), log.read_text()
             for round_ in range(2):  # a worker killed twice: the pool is rebuilt each time
                 for i in range(2):
@@ -124,10 +115,6 @@ def test_a_killed_parse_worker_is_replaced_and_polls_go_on(tmp_path: Path) -> No
             children = descendants(bot.pid)
             bot.send_signal(signal.SIGTERM)
             assert bot.wait(15) == 0, log.read_text()
-        finally:
-            if bot.poll() is None:
-                bot.kill()
-                bot.wait(10)
     output = log.read_text()
     assert_clean(output)
     assert "a worker process died" in output
@@ -144,8 +131,7 @@ def test_healthz_is_unhealthy_while_every_poll_fails(tmp_path: Path) -> None:
         server.put("/f0.xml", b"oops", status=500)
         poll_now(db)
         log = tmp_path / "run.log"
-        bot = start("run", env=env, log=log)
-        try:
+        with running("run", env=env, log=log) as bot:
             assert wait_until(lambda: (health(port) or (0, {}))[0] == 503, 20), log.read_text()
             answer = health(port)
             assert answer is not None and answer[1]["status"] == "failing"
@@ -154,8 +140,4 @@ def test_healthz_is_unhealthy_while_every_poll_fails(tmp_path: Path) -> None:
             assert wait_until(lambda: (health(port) or (0, {}))[0] == 200, 20), log.read_text()
             bot.send_signal(signal.SIGTERM)
             assert bot.wait(15) == 0
-        finally:
-            if bot.poll() is None:
-                bot.kill()
-                bot.wait(10)
     assert_clean(log.read_text())
