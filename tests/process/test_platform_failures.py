@@ -120,3 +120,43 @@ def test_a_taken_health_port_is_one_line(tmp_path: Path) -> None:
     assert line.startswith(f"newsbot: cannot serve /healthz on 127.0.0.1:{port}: "), line
     assert "in use" in line
     assert_clean(result.stdout + result.stderr)
+
+
+def test_sigterm_with_a_hung_telegram_api_stops_within_10_s(tmp_path: Path) -> None:
+    chats = 40
+    with FeedServer() as feeds, FakeTelegram.threaded(token=TELEGRAM_TOKEN) as tg:
+        feeds.put("/f.xml", rss([]))
+        subs = "".join(f"  - platform: telegram\n    chat: '{-1000 - i}'\n" for i in range(chats))
+        feeds_file(tmp_path, feeds.url("/f.xml"), subs)
+        env = base_env(tmp_path, TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, TELEGRAM_API_URL=tg.url)
+        assert newsbot("poll", "--once", env=env).returncode == 0
+        feeds.put("/f.xml", rss([("s1", "Rostec denies the report")]))
+        assert newsbot("poll", "--once", env=env).returncode == 0  # 40 alerts queued
+        log = tmp_path / "run.log"
+        with running("run", env=env, log=log) as bot:
+            assert wait_until(lambda: len(tg.sent_matching(method="sendMessage")) >= 5, 20), (
+                log.read_text()
+            )
+            tg.outage("hang")  # every request now waits forever
+            time.sleep(0.5)
+            stopped = time.monotonic()
+            bot.send_signal(signal.SIGTERM)
+            assert bot.wait(15) == 0, log.read_text()
+            elapsed = time.monotonic() - stopped
+        tg.outage(None)
+        sent_before = {m["chat_id"] for m in tg.sent_matching(method="sendMessage")}
+        output = log.read_text()
+        assert elapsed < 10, (elapsed, output[-2000:])
+        stop_line = next(line for line in output.splitlines() if "stopped in" in line)
+        assert "left for the next start" in stop_line and "messages to send" in stop_line
+        assert len(sent_before) < chats
+        with running("run", env=env, log=log) as again:  # the next start sends the rest
+            assert wait_until(
+                lambda: (
+                    len({m["chat_id"] for m in tg.sent_matching(method="sendMessage")}) == chats
+                ),
+                30,
+            ), log.read_text()
+            again.send_signal(signal.SIGTERM)
+            assert again.wait(15) == 0
+    assert_clean(log.read_text(), TELEGRAM_TOKEN)
