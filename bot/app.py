@@ -30,7 +30,8 @@ from bot.context.pipeline import ContextEngine, use_outlets
 from bot.errors import NewsbotError
 from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.guard import parse_allow_list
-from bot.ingest.poller import FeedOutcome, OutletFor, Poller, count_outcome
+from bot.ingest.poller import FeedOutcome, Poller, count_outcome
+from bot.ingest.store_stage import OutletFor
 from bot.models import Fact, FeedConfig, FeedState, OutletCard, OutletConfig, PollSummary
 from bot.observe import Metrics, health_app, serve
 from bot.runner import (

@@ -3,7 +3,7 @@
     NewsbotError
     ├── ConfigError          bad feeds file or settings (names file, line and field)
     ├── StoreError           the database cannot be opened, migrated, read or written
-    │                        (missing, read-only, disk full, corrupt: `reason` says which)
+    │                        (missing, read-only, disk full, corrupt, constraint: `reason`)
     ├── ServeError           /healthz and /metrics cannot be served (the port is taken)
     ├── PlatformError        a chat platform cannot be used (platform-neutral)
     │   ├── PlatformUnavailable  unreachable or failing now: retried with backoff
@@ -69,7 +69,8 @@ class ConfigError(NewsbotError):
         super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
 
 
-StoreReason = Literal["missing", "read_only", "full", "corrupt", "schema", "other"]
+# "constraint": one write broke a constraint (a bug or an odd item): it fails alone
+StoreReason = Literal["missing", "read_only", "full", "corrupt", "schema", "constraint", "other"]
 
 
 class StoreError(NewsbotError):

@@ -50,6 +50,8 @@ def store_error(exc: sqlite3.Error | OSError, path: str) -> StoreError:
         reason, what = "corrupt", "the database file is damaged; restore a backup or move it away"
     elif "not a database" in low:
         reason, what = "corrupt", "not a newsbot database"
+    elif isinstance(exc, sqlite3.IntegrityError) or name.startswith("SQLITE_CONSTRAINT"):
+        reason, what = "constraint", "a write broke a constraint"
     elif name.startswith("SQLITE_IOERR") and _no_space(path):
         reason, what = "full", "the disk is full; free space and run again (nothing stored is lost)"
     elif name.startswith("SQLITE_CANTOPEN") or "unable to open" in low:
