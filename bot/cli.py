@@ -26,7 +26,7 @@ from bot import cli_commands as c
 from bot.errors import ConfigError, ExitCode, NewsbotError, StoreError, exit_code_for
 from bot.observe import LineStream, configure_logging
 from bot.redact import redact
-from bot.settings import Settings
+from bot.settings import Settings, env_secrets
 
 EXIT_OK = ExitCode.OK
 EXIT_USAGE = ExitCode.USAGE
@@ -135,9 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.suppress(AttributeError, OSError, ValueError):
         sys.stdout.flush()
         sys.stdout = LineStream(sys.stdout.fileno())
-    secrets: tuple[str, ...] = tuple(
-        v for k, v in os.environ.items() if k.endswith("_TOKEN") and v
-    )  # before Settings: a bad setting's message must not show a token either
+    secrets = env_secrets()  # before Settings: a bad setting's message must not show one either
     try:
         settings = Settings.from_env(
             db=getattr(args, "db", None), feeds=getattr(args, "feeds", None), debug=args.debug

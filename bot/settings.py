@@ -1,6 +1,7 @@
 """Settings: the feeds file (outlets, feeds, fetch allow-list) and environment variables.
 
-Owns loading and validating `feeds.yaml`. Every error is a ConfigError that names the file,
+`Settings.from_env` is the only reader of the environment in newsbot. This module also owns
+loading and validating `feeds.yaml`. Every error is a ConfigError that names the file,
 the line and the field, so a moderator can fix it without reading code. The smallest valid
 file is a list of URLs:
 
@@ -520,6 +521,12 @@ class Settings:
         if self.metrics_port is not None:
             parts.append(f"health=http://{self.metrics_host}:{self.metrics_port}/healthz")
         return " ".join(parts)
+
+
+def env_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every *_TOKEN value in the environment, for redaction before Settings exist."""
+    e = os.environ if env is None else env
+    return tuple(v for k, v in e.items() if k.endswith("_TOKEN") and v)
 
 
 def parse_moderators(raw: str) -> dict[str, frozenset[str]]:
