@@ -13,15 +13,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.alerts.outbox import Dispatcher, Sink
 from bot.alerts.ratelimit import Limiter, RateLimits
 from bot.errors import PlatformUnavailable
 from bot.observe import Metrics
-from bot.platforms.console import ConsoleSink
 from bot.settings import Settings
 from bot.store import Store
 
@@ -222,13 +220,6 @@ class Senders:
 
     def sent(self) -> int:
         return sum(d.sent for d in self.dispatchers.values())
-
-
-def console_sink(out: TextIO) -> ConsoleSink:
-    return ConsoleSink(out)
-
-
-PlatformFactory = Callable[[Settings, "Commands | None"], Platform]
 
 
 def configured_platforms(settings: Settings, commands: Commands | None) -> list[Platform]:

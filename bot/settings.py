@@ -443,21 +443,6 @@ def _subscriptions(reader: _Reader, node: _Node | None) -> tuple[SubscriptionCon
 
 # ---------------------------------------------------------------- environment
 
-ENV_VARIABLES = (
-    "NEWSBOT_DB",
-    "NEWSBOT_FEEDS",
-    "NEWSBOT_FETCH_ALLOW",
-    "TELEGRAM_BOT_TOKEN",
-    "TELEGRAM_API_URL",
-    "DISCORD_BOT_TOKEN",
-    "DISCORD_API_URL",
-    "DISCORD_GATEWAY_URL",
-    "NEWSBOT_MODERATORS",
-    "NEWSBOT_METRICS_PORT",
-    "NEWSBOT_METRICS_HOST",
-    "NEWSBOT_LOG_FORMAT",
-)
-
 
 @dataclass(frozen=True)
 class Settings:
