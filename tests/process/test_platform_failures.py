@@ -160,3 +160,28 @@ def test_sigterm_with_a_hung_telegram_api_stops_within_10_s(tmp_path: Path) -> N
             again.send_signal(signal.SIGTERM)
             assert again.wait(15) == 0
     assert_clean(log.read_text(), TELEGRAM_TOKEN)
+
+
+def test_discord_down_at_start_is_retried_and_sigterm_stops_at_once(tmp_path: Path) -> None:
+    api_port, metrics_port = free_port(), free_port()
+    feeds_file(tmp_path, "http://127.0.0.1:9/f.xml")
+    env = base_env(
+        tmp_path,
+        DISCORD_BOT_TOKEN=DISCORD_TOKEN,
+        DISCORD_API_URL=f"http://127.0.0.1:{api_port}/api/v10",
+        DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{api_port}/gateway",
+        NEWSBOT_METRICS_PORT=str(metrics_port),
+    )
+    log = tmp_path / "run.log"
+    with running("run", env=env, log=log) as bot:
+        assert wait_until(lambda: "retrying in" in log.read_text(), 20), log.read_text()
+        answer = health(metrics_port)
+        assert answer is not None, log.read_text()
+        assert answer[1]["platforms"]["discord"]["state"] == "retrying", answer
+        stopped = time.monotonic()  # still starting up (Discord keeps failing): stop now
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(15) == 0, log.read_text()
+        assert time.monotonic() - stopped < 5
+    output = log.read_text()
+    assert "discord: Discord API unreachable" in output
+    assert_clean(output, DISCORD_TOKEN)
