@@ -81,10 +81,8 @@ class Poller:
         self.fetcher = fetcher
         self.parse_pool = parse_pool
         self.outlet_for = outlet_for or (lambda feed: None)
-        self.contextualize = contextualize
         self.on_stored = on_stored
         self.on_queued = on_queued  # alerts were queued with stored stories: wake the senders
-        self.plan = plan
         self.finished = 0  # feed polls finished (success or failure), for the stop line
         self.on_outcome = on_outcome
         self.settle = settle
@@ -98,6 +96,15 @@ class Poller:
             plan=plan,
             linked=on_stored is None,
         )
+
+    @property
+    def contextualize(self) -> Contextualize | None:
+        """The store stage's context step (tests replace it to make it fail)."""
+        return self.stage.contextualize
+
+    @contextualize.setter
+    def contextualize(self, value: Contextualize | None) -> None:
+        self.stage.contextualize = value
 
     async def close(self) -> None:
         """Let the story writes already handed to the writer commit."""
