@@ -55,6 +55,10 @@ def test_telegram_down_at_start_is_retried_while_polling_goes_on(tmp_path: Path)
             assert status == 200 and body["status"] == "degraded", body
             assert body["platforms"]["telegram"]["state"] == "retrying", body
             assert "unreachable" in body["platforms"]["telegram"]["error"]
+            status = newsbot("status", env=env)  # the operator's view of the same
+            assert status.returncode == 0, status.stderr
+            bot_line = next(ln for ln in status.stdout.splitlines() if ln.startswith("bot "))
+            assert "degraded: telegram retrying (Telegram Bot API unreachable" in bot_line
             # Telegram comes back: the retry connects and the queued alert goes out
             with FakeTelegram.threaded(token=TELEGRAM_TOKEN, port=api_port) as tg:
                 assert wait_until(lambda: tg.sent_matching(method="sendMessage"), 20), (
