@@ -147,7 +147,7 @@ class Pipeline:
                 await seed_subscriptions(store, config.subscriptions)
             pool: WorkerPool | None = None
             if use_pool:
-                pool = WorkerPool(workers, cards)
+                pool = WorkerPool(workers, cards, log_json=settings.log_json)
                 stack.callback(pool.shutdown, wait=True, cancel_futures=True)
             else:
                 use_outlets(cards)  # context runs in this process

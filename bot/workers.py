@@ -46,10 +46,16 @@ class WorkerPool(Executor):
     """A process pool that replaces itself when a worker dies, and retries the jobs it lost."""
 
     def __init__(
-        self, workers: int | None = None, outlets: Sequence[OutletCard] = (), *, retries: int = 2
+        self,
+        workers: int | None = None,
+        outlets: Sequence[OutletCard] = (),
+        *,
+        retries: int = 2,
+        log_json: bool = False,
     ) -> None:
         self.workers = workers or max(1, os.cpu_count() or 1)
         self.retries = retries
+        self._log_json = log_json
         self.replaced = 0  # pools started after a worker died (for logs and tests)
         self._outlets = tuple(outlets)
         self._lock = threading.Lock()
@@ -64,7 +70,7 @@ class WorkerPool(Executor):
             max_workers=self.workers,
             mp_context=context,
             initializer=_worker_init,
-            initargs=(self._outlets, os.getpid(), _start_time(os.getpid())),
+            initargs=(self._outlets, os.getpid(), _start_time(os.getpid()), self._log_json),
         )
 
     def pids(self) -> list[int]:
@@ -154,12 +160,17 @@ def _settle(outer: Future[T], *, result: T | None = None, exc: BaseException | N
         pass
 
 
-def _worker_init(outlets: Sequence[OutletCard], main: int, main_started: str | None) -> None:
-    """Workers leave Ctrl-C and SIGTERM to the main process, die with it, and resolve outlets
-    with the merged registry."""
+def _worker_init(
+    outlets: Sequence[OutletCard], main: int, main_started: str | None, log_json: bool
+) -> None:
+    """Workers leave Ctrl-C and SIGTERM to the main process, die with it, log as it does (one
+    line per record, one write), and resolve outlets with the merged registry."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with(main, main_started)
+    from bot.observe import configure_logging
+
+    configure_logging(level=logging.WARNING, json_format=log_json)
     from bot.context.pipeline import use_outlets
 
     use_outlets(outlets)
