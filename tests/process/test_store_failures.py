@@ -50,6 +50,17 @@ def test_read_only_commands_never_create_a_database(tmp_path: Path) -> None:
         assert_clean(result.stdout + result.stderr)
 
 
+def test_a_folder_given_as_the_database_is_one_line(tmp_path: Path) -> None:
+    feeds_file(tmp_path, "http://127.0.0.1:9/f.xml")
+    for args in (["poll", "--once"], ["stats"]):
+        result = newsbot(*args, "--db", str(tmp_path), env=base_env(tmp_path))
+        assert result.returncode == 3, result.stderr
+        assert last_line(result) == (
+            f"newsbot: database error: {tmp_path}: is a folder, not a database file"
+        )
+        assert_clean(result.stdout + result.stderr)
+
+
 def test_a_read_only_mount_can_be_read_but_not_polled(tmp_path: Path, mount: Path) -> None:
     with FeedServer() as feeds:
         feeds.put("/f.xml", rss(items(3)))
