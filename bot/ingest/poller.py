@@ -295,6 +295,10 @@ class Poller:
                         task.add_done_callback(finished)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=tick)
+        except asyncio.CancelledError:
+            for task in tasks:  # the run is ending (another part failed): so do its polls
+                task.cancel()
+            raise
         finally:
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)

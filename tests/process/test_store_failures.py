@@ -99,11 +99,14 @@ def test_a_full_disk_fails_cleanly_and_the_next_poll_stores_everything_once(
                 pass
         feeds.put("/f.xml", rss(items(5, "a") + items(100, "b")))
         full = newsbot("poll", "--once", env=env)
+        run = newsbot("run", env=env, timeout=30)
         filler.unlink()
         again = newsbot("poll", "--once", env=env)
     assert full.returncode == 3, full.stdout + full.stderr
     assert "the disk is full" in last_line(full), full.stderr
     assert_clean(full.stdout + full.stderr)
+    assert run.returncode == 3 and "the disk is full" in last_line(run), run.stderr
+    assert_clean(run.stdout + run.stderr)
     assert again.returncode == 0, again.stderr
     assert "100 new stories" in again.stdout, again.stdout
     assert count(db, "SELECT count(*) FROM stories") == 105
