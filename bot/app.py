@@ -303,25 +303,26 @@ async def poll_once(
     def cancel() -> None:
         task.cancel()
 
+    run = PollRun(0, PollSummary())
+
+    def counted(outcome: FeedOutcome) -> None:
+        run.polled += 1
+        count_outcome(run.summary, outcome)
+        if progress is not None:
+            progress(outcome, run.polled, run.feeds)
+
     with stop_signals(cancel) as caught:
         try:
             async with await Pipeline.build(settings) as pipeline:
                 feeds = await pipeline.store.pollable_feeds()
-                run = PollRun(len(feeds), PollSummary())
-
-                def counted(outcome: FeedOutcome) -> None:
-                    run.polled += 1
-                    count_outcome(run.summary, outcome)
-                    if progress is not None:
-                        progress(outcome, run.polled, run.feeds)
-
+                run.feeds = len(feeds)
                 await pipeline.poller.poll_once(feeds, counted)
-                return run
         except asyncio.CancelledError:
             if caught.signum is None:
                 raise
             task.uncancel()
-            return PollRun(0, PollSummary(), interrupted_by=caught.signum)
+            run.interrupted_by = caught.signum
+    return run
 
 
 # ---------------------------------------------------------------- run

@@ -70,6 +70,8 @@ def test_sigterm_stops_poll_once_with_one_line(tmp_path: Path) -> None:
         assert elapsed < 10
         last = output.strip().splitlines()[-1]
         assert last.startswith("newsbot: stopped by SIGTERM: ") and "next start" in last, last
+        progress_lines = sum(line.startswith("[") for line in output.splitlines())
+        assert f"stopped by SIGTERM: {progress_lines} feeds polled and stored" in last, last
         assert_clean(output)
         assert wait_until(lambda: not any(alive(p) for p in children), 5), "orphan processes"
         db = tmp_path / "news.db"  # what finished is stored, and a new poll completes the rest
