@@ -49,8 +49,8 @@ from bot.workers import WorkerPool
 log = logging.getLogger(__name__)
 
 CONSOLE_CHAT = "stdout"
-STOP_BUDGET = 6.0  # seconds a stop gives the running parts (polls, linking, sends)
-PLATFORM_STOP = 1.5  # seconds each platform client gets to close (its API may hang)
+STOP_BUDGET = 5.0  # seconds a stop gives the running parts (polls, linking, sends)
+PLATFORM_STOP = 1.0  # seconds each platform client gets to close (its API may hang)
 
 
 def outlet_cards(outlets: Sequence[OutletConfig]) -> list[OutletCard]:
