@@ -427,7 +427,7 @@ async def _platform_sender(
     sink = await connect(platform, connection, stop)
     if sink is None:
         return
-    dispatcher = await dispatcher_for(sink, store, metrics)
+    dispatcher = await dispatcher_for(sink, store, metrics, platform.limiter)
     senders.add(dispatcher)
     await dispatcher.run(stop)
 

@@ -54,9 +54,11 @@ class Connection:
 
 
 class Platform(Protocol):
-    """One chat platform's client: `start` gives the sink alerts go through."""
+    """One chat platform's client: `start` gives the sink alerts go through; `limiter` is the
+    one its sender and its command replies share (one budget per platform)."""
 
     name: PlatformName
+    limiter: Limiter
 
     async def start(self) -> Sink: ...
 
@@ -73,6 +75,7 @@ class TelegramPlatform:
 
         assert settings.telegram_token is not None
         self._app = build_application(settings.telegram_token, settings.telegram_api_url)
+        self.limiter = limiter_for("telegram")
         self._commands = commands
         if commands is not None:
             from handlers import telegram_commands
@@ -113,6 +116,7 @@ class DiscordPlatform:
 
         assert settings.discord_token is not None
         self._token = settings.discord_token
+        self.limiter = limiter_for("discord")
         self._moderators = settings.moderators.get("discord", frozenset())
         self._commands = commands
         configure_endpoints(settings.discord_api_url, settings.discord_gateway_url)
