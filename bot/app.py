@@ -1,28 +1,56 @@
-"""The composition root: builds the store, registry, fetcher, parse pool and poller.
+"""The composition root: every part of newsbot is built here, from one `Settings`.
 
-Every command that needs the pipeline goes through `Pipeline.open()`, so `poll`, `run` and the
-demo wire the same parts in the same order, and `close()` undoes it in reverse.
+    Settings ─► Pipeline.build: store, outlet registry, worker pool, fetcher, context engine,
+                fan-out, poller             `poll --once`, `demo`, `run`, the tests
+             ─► open_reader: a read-only Store     `lookup`, `stories`, `status`, `stats`
+             ─► run_bot: a Pipeline, the chat platforms (one sender each), /healthz   `run`
+
+Collaborators and callbacks are passed at construction; nothing is patched afterwards. Each
+lifecycle is an `AsyncExitStack` (undone in reverse order), and `run_bot` runs its parts as
+named tasks in one `TaskGroup`: a part that fails ends the run with its own error, and a stop
+(SIGTERM / SIGINT) winds them down in order within `STOP_BUDGET` seconds.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import asyncio
+import contextlib
+import logging
 import signal
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
 from types import TracebackType
+from typing import TextIO
 
 from bot.alerts.fanout import FanOut
 from bot.context.outlets import OutletRegistry
-from bot.context.pipeline import ContextEngine
+from bot.context.pipeline import ContextEngine, use_outlets
+from bot.errors import NewsbotError
 from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.guard import parse_allow_list
-from bot.ingest.poller import OutletFor, Poller
-from bot.models import Fact, FeedConfig, FeedState, OutletCard, OutletConfig
-from bot.settings import FeedsFile, SubscriptionConfig, env_allow_list, load_feeds_file
+from bot.ingest.poller import FeedOutcome, Poller, count_outcome
+from bot.ingest.store_stage import OutletFor
+from bot.models import Fact, FeedConfig, FeedState, OutletCard, OutletConfig, PollSummary
+from bot.observe import Metrics, health_app, serve
+from bot.runner import (
+    Connection,
+    Platform,
+    Senders,
+    configured_platforms,
+    connect,
+    dispatcher_for,
+)
+from bot.settings import FeedsFile, Settings, SubscriptionConfig, load_feeds_file
 from bot.store import Store
+from bot.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+CONSOLE_CHAT = "stdout"
+STOP_BUDGET = 5.0  # seconds a stop gives the running parts (polls, linking, sends)
+PLATFORM_STOP = 1.0  # seconds each platform client gets to close (its API may hang)
 
 
 def outlet_cards(outlets: Sequence[OutletConfig]) -> list[OutletCard]:
@@ -45,18 +73,12 @@ def outlet_cards(outlets: Sequence[OutletConfig]) -> list[OutletCard]:
     return cards
 
 
-def make_pool(workers: int | None = None) -> Executor:
-    """Worker processes for feedparser and context; forkserver keeps them free of our threads."""
-    count = workers or max(1, os.cpu_count() or 1)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bot.ingest.parse", "bot.context.pipeline"])
-    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_worker_init)
+@dataclass(frozen=True)
+class Hooks:
+    """Callbacks the pipeline's parts get at construction."""
 
-
-def _worker_init() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the main process, which shuts them down in order."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    on_outcome: Callable[[FeedOutcome], None] | None = None  # each feed's poll (metrics)
+    on_queued: Callable[[], None] | None = None  # alerts or follow-ups were queued (senders)
 
 
 @dataclass
@@ -66,11 +88,12 @@ class Pipeline:
     store: Store
     registry: OutletRegistry
     fetcher: Fetcher
-    pool: Executor | None
+    pool: WorkerPool | None
     poller: Poller
     context: ContextEngine
     fanout: FanOut
     config: FeedsFile | None
+    _stack: AsyncExitStack = field(repr=False)
 
     @classmethod
     async def open(
@@ -83,20 +106,55 @@ class Pipeline:
         use_pool: bool = True,
         limits: FetchLimits | None = None,
     ) -> Pipeline:
+        """A pipeline over these files, for tests and tools (no environment is read)."""
+        settings = Settings(db=db_path, feeds=feeds_path or "", fetch_allow=tuple(allow))
+        return await cls.build(
+            settings,
+            read_feeds=feeds_path is not None,
+            workers=workers,
+            use_pool=use_pool,
+            limits=limits,
+        )
+
+    @classmethod
+    async def build(
+        cls,
+        settings: Settings,
+        *,
+        read_feeds: bool = True,
+        workers: int | None = None,
+        use_pool: bool = True,
+        limits: FetchLimits | None = None,
+        hooks: Hooks | None = None,
+    ) -> Pipeline:
+        hooks = hooks or Hooks()
         registry = OutletRegistry.default()
-        config = load_feeds_file(feeds_path, _known(registry)) if feeds_path else None
-        if config is not None:
-            registry = registry.with_outlets(outlet_cards(config.outlets))
-        cidrs = [*env_allow_list(), *allow, *(config.allow if config else ())]
-        store = await Store.open(db_path)
+        config = (
+            load_feeds_file(settings.feeds, lambda o: registry.get(o) is not None)
+            if read_feeds
+            else None
+        )
+        cards = outlet_cards(config.outlets) if config is not None else []
+        if cards:
+            registry = registry.with_outlets(cards)
+        allow = parse_allow_list([*settings.fetch_allow, *(config.allow if config else ())])
+        stack = AsyncExitStack()
         try:
+            store = await Store.open(settings.db)
+            stack.push_async_callback(store.close)
             if config is not None:
                 await sync_config(store, registry, config.feeds)
                 await seed_subscriptions(store, config.subscriptions)
-            pool = make_pool(workers) if use_pool else None
-            fetcher = Fetcher(allow=parse_allow_list(cidrs), limits=limits or FetchLimits())
-            await fetcher.__aenter__()
-            engine = ContextEngine(store, registry, pool)
+            pool: WorkerPool | None = None
+            if use_pool:
+                pool = WorkerPool(workers, cards, log_json=settings.log_json)
+                stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+            else:
+                use_outlets(cards)  # context runs in this process
+            fetcher = await stack.enter_async_context(
+                Fetcher(allow=allow, limits=limits or FetchLimits())
+            )
+            engine = ContextEngine(store, registry, pool, on_linked=hooks.on_queued)
             fanout = FanOut(store)
             poller = Poller(
                 store,
@@ -105,21 +163,19 @@ class Pipeline:
                 outlet_for=_outlet_for(registry),
                 contextualize=engine.contextualize,
                 on_stored=engine.on_stored,
+                on_queued=hooks.on_queued,
                 plan=fanout,
+                on_outcome=hooks.on_outcome,
                 settle=engine.settle,
             )
+            stack.push_async_callback(poller.close)  # before the store closes
         except BaseException:
-            await store.close()
+            await stack.aclose()
             raise
-        return cls(store, registry, fetcher, pool, poller, engine, fanout, config)
+        return cls(store, registry, fetcher, pool, poller, engine, fanout, config, stack)
 
     async def close(self) -> None:
-        try:
-            await self.fetcher.__aexit__(None, None, None)
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True, cancel_futures=True)
-            await self.store.close()
+        await self._stack.aclose()
 
     async def __aenter__(self) -> Pipeline:
         return self
@@ -133,8 +189,14 @@ class Pipeline:
         await self.close()
 
 
-def _known(registry: OutletRegistry) -> Callable[[str], bool]:
-    return lambda outlet_id: registry.get(outlet_id) is not None
+@contextlib.asynccontextmanager
+async def open_reader(settings: Settings) -> AsyncIterator[Store]:
+    """The database for commands that only read: never created, migrated or written."""
+    store = await Store.open(settings.db, read_only=True)
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
 def _outlet_for(registry: OutletRegistry) -> OutletFor:
@@ -184,3 +246,259 @@ async def seed_subscriptions(store: Store, subs: Sequence[SubscriptionConfig]) -
             origin="config",
             webhook_url=sub.webhook,
         )
+
+
+# ---------------------------------------------------------------- signals
+
+
+@dataclass
+class Caught:
+    """The stop signal that arrived, if any."""
+
+    signum: int | None = None
+
+
+@contextlib.contextmanager
+def stop_signals(on_stop: Callable[[], None]) -> Iterator[Caught]:
+    """SIGTERM and SIGINT call `on_stop` (once each arrival) instead of killing the process."""
+    loop = asyncio.get_running_loop()
+    caught = Caught()
+
+    def handler(signum: int) -> None:
+        caught.signum = caught.signum or signum
+        on_stop()
+
+    installed = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, handler, int(sig))
+            installed.append(sig)
+    try:
+        yield caught
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+# ---------------------------------------------------------------- poll --once
+
+
+@dataclass
+class PollRun:
+    """What `poll --once` did: the summary so far, and the signal that cut it short."""
+
+    feeds: int
+    summary: PollSummary
+    polled: int = 0
+    interrupted_by: int | None = None
+
+
+async def poll_once(
+    settings: Settings, progress: Callable[[FeedOutcome, int, int], None] | None = None
+) -> PollRun:
+    """Poll every enabled feed once; SIGTERM / SIGINT stop it, keeping what finished."""
+    task = asyncio.current_task()
+    assert task is not None
+
+    def cancel() -> None:
+        task.cancel()
+
+    run = PollRun(0, PollSummary())
+
+    def counted(outcome: FeedOutcome) -> None:
+        run.polled += 1
+        count_outcome(run.summary, outcome)
+        if progress is not None:
+            progress(outcome, run.polled, run.feeds)
+
+    with stop_signals(cancel) as caught:
+        try:
+            async with await Pipeline.build(settings) as pipeline:
+                feeds = await pipeline.store.pollable_feeds()
+                run.feeds = len(feeds)
+                await pipeline.poller.poll_once(feeds, counted)
+        except asyncio.CancelledError:
+            if caught.signum is None:
+                raise
+            task.uncancel()
+            run.interrupted_by = caught.signum
+    return run
+
+
+# ---------------------------------------------------------------- run
+
+
+@dataclass
+class _Stops:
+    """One event per stage, set in order at a stop: polling, linking, sending."""
+
+    poll: asyncio.Event = field(default_factory=asyncio.Event)
+    link: asyncio.Event = field(default_factory=asyncio.Event)
+    send: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def run_bot(
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    out: TextIO | None = None,
+    install_signals: bool = True,
+    use_pool: bool = True,
+) -> str:
+    """`newsbot run` until `stop` is set or SIGTERM / SIGINT; returns the stop line."""
+    stop = stop or asyncio.Event()
+    out = out or sys.stdout
+    async with AsyncExitStack() as stack:
+        if install_signals:
+            stack.enter_context(stop_signals(stop.set))
+        log.info("newsbot run: %s", settings.describe())
+        metrics = Metrics()
+        senders = Senders()
+        hooks = Hooks(
+            on_outcome=lambda o: metrics.poll(o.result, o.new, o.revisions, o.feed_id),
+            on_queued=senders.wake,
+        )
+        pipeline = await Pipeline.build(settings, hooks=hooks, use_pool=use_pool)
+        stack.push_async_callback(pipeline.close)
+        store = pipeline.store
+        recovered = await store.recover_in_flight()
+        if recovered:
+            log.warning("resending %d message(s) that were in flight at the last stop", recovered)
+        await pipeline.context.catch_up()
+        from handlers.commands import Commands
+
+        commands = Commands(store, pipeline.registry, pipeline.fetcher)
+        platforms = configured_platforms(settings, commands)
+        if not platforms:
+            # No chat platform: alerts go to the console, so a first run shows something.
+            await store.upsert_subscription("console", CONSOLE_CHAT, origin="config")
+        connections = {p.name: Connection(p.name) for p in platforms}
+        for platform in platforms:
+            stack.push_async_callback(_bounded_stop, platform)
+        if settings.metrics_port is not None:
+            app = health_app(
+                store,
+                metrics,
+                platforms=lambda: {n: c.snapshot() for n, c in connections.items()},
+            )
+            health = await serve(app, settings.metrics_host, settings.metrics_port)
+            stack.push_async_callback(health.cleanup)
+        from bot.platforms.console import ConsoleSink
+
+        console = await dispatcher_for(ConsoleSink(out), store, metrics)
+        senders.add(console)
+        stops = _Stops()
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = {
+                    "poller": group.create_task(pipeline.poller.run(stops.poll), name="poller"),
+                    "linker": group.create_task(pipeline.context.run(stops.link), name="linker"),
+                    "send-console": group.create_task(console.run(stops.send), name="send-console"),
+                }
+                for platform in platforms:
+                    name = f"send-{platform.name}"
+                    tasks[name] = group.create_task(
+                        _platform_sender(
+                            platform,
+                            connections[platform.name],
+                            stops.send,
+                            senders,
+                            store,
+                            metrics,
+                        ),
+                        name=name,
+                    )
+                await stop.wait()
+                return await _stop_in_order(tasks, stops, pipeline, senders)
+        except BaseExceptionGroup as failed:
+            raise _first_error(failed) from None
+    raise AssertionError("unreachable")
+
+
+async def _platform_sender(
+    platform: Platform,
+    connection: Connection,
+    stop: asyncio.Event,
+    senders: Senders,
+    store: Store,
+    metrics: Metrics,
+) -> None:
+    """Connect (retrying while it is down), then send its alerts until `stop`."""
+    sink = await connect(platform, connection, stop)
+    if sink is None:
+        return
+    dispatcher = await dispatcher_for(sink, store, metrics, platform.limiter)
+    senders.add(dispatcher)
+    await dispatcher.run(stop)
+
+
+async def _bounded_stop(platform: Platform) -> None:
+    try:
+        await asyncio.wait_for(platform.stop(), timeout=PLATFORM_STOP)
+    except TimeoutError:
+        log.warning("%s: its API did not answer while closing; left it", platform.name)
+    except Exception as exc:
+        log.warning("%s: error while closing: %s", platform.name, exc)
+
+
+async def _finish(tasks: Sequence[asyncio.Task[None]], within: float) -> int:
+    """Wait up to `within` seconds for `tasks`; cancel the rest. Returns how many were cut."""
+    pending = [t for t in tasks if not t.done()]
+    if pending and within > 0:
+        _, still = await asyncio.wait(pending, timeout=within)
+        pending = list(still)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
+    return len(pending)
+
+
+async def _stop_in_order(
+    tasks: dict[str, asyncio.Task[None]], stops: _Stops, pipeline: Pipeline, senders: Senders
+) -> str:
+    """Stop polling, then linking, then sending, within STOP_BUDGET; one line says how it went."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    deadline = started + STOP_BUDGET
+
+    def left(share: float) -> float:
+        return max(0.0, min(share, deadline - loop.time()))
+
+    stops.poll.set()
+    in_flight = pipeline.poller.in_flight
+    polls_cut = in_flight if await _finish([tasks["poller"]], left(2.0)) else 0
+    stops.link.set()
+    link_cut = await _finish([tasks["linker"]], left(1.0))
+    stops.send.set()
+    sends = [t for name, t in tasks.items() if name.startswith("send-")]
+    sends_cut = await _finish(sends, left(STOP_BUDGET))
+    outbox = await pipeline.store.outbox_counts()
+    waiting = outbox.get("pending", 0) + outbox.get("sending", 0)
+    line = (
+        f"stopped in {loop.time() - started:.1f} s: {pipeline.poller.finished} feed polls and "
+        f"{senders.sent()} sends finished; left for the next start: "
+        f"{polls_cut} feeds cut mid-poll, {waiting} messages to send"
+        f"{f' ({sends_cut} senders cut mid-send)' if sends_cut else ''}, "
+        f"{'stories still to link' if link_cut else 'nothing to link'}"
+    )
+    log.warning("%s", line)
+    return line
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The error that ended a run: newsbot's own first (it says what and where)."""
+    flat: list[BaseException] = []
+
+    def walk(exc: BaseException) -> None:
+        if isinstance(exc, BaseExceptionGroup):
+            for inner in exc.exceptions:
+                walk(inner)
+        else:
+            flat.append(exc)
+
+    walk(group)
+    for exc in flat:
+        if isinstance(exc, NewsbotError):
+            return exc
+    return flat[0] if flat else group

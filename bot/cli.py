@@ -1,29 +1,36 @@
-"""The `newsbot` command line: poll, lookup, stories, stats, feeds, outlet, analyze, eval, run.
+"""The `newsbot` command line: argument parsing, logging set-up, and errors as exit codes.
 
-Exit codes: 0 success (a poll in which some feeds failed is still a success), 2 bad usage or
-configuration, 3 database error. Errors go to stderr as one line that says what and where.
+Exit codes (`bot.errors.ExitCode`, README "Exit codes"): 0 success (a poll in which some feeds
+failed is still a success), 1 nothing found, 2 bad usage or configuration, 3 database error
+(missing, read-only, disk full, damaged), 4 a platform refused the bot token, 5 the health
+port cannot be served, 70 a bug, 130 `poll --once` stopped by a signal. An error is one line
+on stderr that says what and where, never a traceback (unless `--debug`) and never a token.
+
+What each command does lives in `bot.cli_commands`; to add one, add its parser in
+`build_parser` and one `case` in `_dispatch`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import contextlib
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
 
 from bot import __version__
-from bot.errors import ConfigError, NewsbotError, StoreError
-from bot.observe import configure_logging
-from bot.settings import default_db_path, default_feeds_path
+from bot import cli_commands as c
+from bot.errors import ConfigError, ExitCode, NewsbotError, StoreError, exit_code_for
+from bot.observe import LineStream, configure_logging
+from bot.redact import redact
+from bot.settings import Settings, env_secrets
 
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_STORE = 3
+EXIT_OK = ExitCode.OK
+EXIT_USAGE = ExitCode.USAGE
+EXIT_STORE = ExitCode.STORE
 
 
 def _common(parser: argparse.ArgumentParser, *, feeds: bool = True) -> None:
@@ -49,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser.add_argument(
+        "--debug", action="store_true", help="log debug details and show tracebacks of errors"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("poll", help="poll the feeds into the database")
@@ -130,55 +140,80 @@ def _positive(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        json_format=os.environ.get("NEWSBOT_LOG_FORMAT", "").lower() == "json",
-        secrets=[os.environ.get(k, "") for k in ("TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN")],
-    )
+    # alerts printed to stdout and log lines on stderr may share one file: whole lines only
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        sys.stdout.flush()
+        sys.stdout = LineStream(sys.stdout.fileno())
+    secrets = env_secrets()  # before Settings: a bad setting's message must not show one either
     try:
-        return _dispatch(args)
-    except ConfigError as exc:
-        print(f"newsbot: configuration error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except StoreError as exc:
-        print(f"newsbot: database error: {exc}", file=sys.stderr)
-        return EXIT_STORE
-    except NewsbotError as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        settings = Settings.from_env(
+            db=getattr(args, "db", None), feeds=getattr(args, "feeds", None), debug=args.debug
+        )
+        secrets = settings.secrets()
+        configure_logging(
+            level=logging.DEBUG if args.verbose or args.debug else logging.WARNING,
+            json_format=settings.log_json,
+            secrets=secrets,
+            debug=args.debug,
+        )
+        return _dispatch(args, settings)
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:  # `newsbot … | head`: the reader left, which is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except BaseException as exc:  # every error ends as one line and its exit code
+        if isinstance(exc, SystemExit):
+            raise
+        return _fail(exc, secrets, debug=args.debug)
 
 
-def _dispatch(args: argparse.Namespace) -> int:
-    from bot import cli_commands as c
+def _fail(exc: BaseException, secrets: Sequence[str], *, debug: bool) -> int:
+    """Print the one line for `exc` (its traceback too with --debug); its exit code."""
+    if isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    if debug:
+        text = "".join(traceback.format_exception(exc))
+        print(redact(text, secrets), file=sys.stderr, end="")
+    if isinstance(exc, ConfigError):
+        line, code = f"configuration error: {exc}", ExitCode.USAGE
+    elif isinstance(exc, StoreError):
+        line, code = f"database error: {exc}", ExitCode.STORE
+    elif isinstance(exc, NewsbotError):
+        line, code = str(exc), exit_code_for(exc)
+    elif isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        line, code = f"{where}{exc.strerror or exc}", ExitCode.INTERNAL
+    else:
+        line = f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+        code = ExitCode.INTERNAL
+    one = " ".join(redact(line, secrets).split())
+    print(f"newsbot: {one}", file=sys.stderr)
+    return int(code)
 
-    db = getattr(args, "db", None) or default_db_path()
-    feeds = getattr(args, "feeds", None) or default_feeds_path()
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     match args.command:
         case "demo":
             from bot.demo import run_demo
 
             return asyncio.run(run_demo())
         case "run":
-            return c.run(db, feeds)
+            return c.run(settings)
         case "poll":
-            return asyncio.run(c.poll_once(db, feeds, as_json=args.json))
+            return asyncio.run(c.poll_once(settings, as_json=args.json))
         case "lookup":
-            return asyncio.run(c.lookup(db, " ".join(args.query), args.limit, args.json))
+            return asyncio.run(c.lookup(settings, " ".join(args.query), args.limit, args.json))
         case "stories":
-            return asyncio.run(c.stories(db, args.latest, args.json))
+            return asyncio.run(c.stories(settings, args.latest, args.json))
         case "status":
-            return asyncio.run(c.status(db, args.json))
+            return asyncio.run(c.status(settings, args.json))
         case "stats":
-            return asyncio.run(c.stats(db, args.json))
+            return asyncio.run(c.stats(settings, args.json))
         case "feeds" if args.feeds_command == "check":
-            return c.feeds_check(args.file or default_feeds_path())
+            return c.feeds_check(args.file or settings.feeds)
         case "feeds":
-            return asyncio.run(c.feeds_list(db, feeds, args.json))
+            return asyncio.run(c.feeds_list(settings, args.json))
         case "outlet":
             return c.outlet(" ".join(args.query), args.json)
         case "analyze":
@@ -188,13 +223,3 @@ def _dispatch(args: argparse.Namespace) -> int:
         case "eval":
             return c.eval_stance(args.file, args.json, args.errors)
     raise ConfigError(f"unknown command {args.command!r}")
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

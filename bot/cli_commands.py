@@ -1,9 +1,17 @@
-"""What each `newsbot` command does and prints; argument parsing stays in bot.cli."""
+"""What each `newsbot` command does and prints; argument parsing stays in bot.cli.
+
+Every command gets the one `Settings` and its parsed arguments; the parts it needs come from
+the composition root (`bot.app`): `Pipeline.build` for those that poll, `open_reader` for
+those that only read the database (they never create one). A new command is a function here
+plus its parser and one `case` in `bot.cli`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -11,12 +19,24 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.alerts.view import denial_sentence
-from bot.cli import EXIT_OK, EXIT_USAGE, dumps
-from bot.errors import ConfigError
+from bot.app import open_reader
+from bot.errors import ConfigError, ExitCode
 from bot.ingest.poller import FeedOutcome
 from bot.models import FeedState, SearchHit, Story
-from bot.settings import load_feeds_file
-from bot.store import Store
+from bot.settings import Settings, load_feeds_file
+
+EXIT_OK = ExitCode.OK
+EXIT_USAGE = ExitCode.USAGE
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def _when(value: datetime | float | None) -> str:
@@ -47,37 +67,39 @@ def _progress_line(outcome: FeedOutcome, index: int, total: int, out: TextIO) ->
     print(f"{head} {label} {outcome.feed_id}{detail} ({outcome.elapsed:.2f} s)", file=out)
 
 
-def run(db: str, feeds_path: str) -> int:
-    from bot.runner import RunSettings
-    from bot.runner import run as run_bot
+def run(settings: Settings) -> int:
+    from bot.app import run_bot
 
-    settings = RunSettings.from_env(db, feeds_path)
     logging.getLogger("bot").setLevel(logging.INFO)
     asyncio.run(run_bot(settings))
     return EXIT_OK
 
 
-async def poll_once(db: str, feeds_path: str, *, as_json: bool) -> int:
-    from bot.app import Pipeline
+async def poll_once(settings: Settings, *, as_json: bool) -> int:
+    from bot.app import poll_once as poll
 
     started = time.perf_counter()
-    async with await Pipeline.open(db, feeds_path) as pipeline:
-        feeds = await pipeline.store.pollable_feeds()
-        done = 0
-        out = sys.stderr if as_json else sys.stdout
+    out = sys.stderr if as_json else sys.stdout
 
-        def progress(outcome: FeedOutcome) -> None:
-            nonlocal done
-            done += 1
-            _progress_line(outcome, done, len(feeds), out)
+    def progress(outcome: FeedOutcome, index: int, total: int) -> None:
+        _progress_line(outcome, index, total, out)
 
-        summary = await pipeline.poller.poll_once(feeds, progress)
+    result = await poll(settings, progress)
+    summary = result.summary
     elapsed = time.perf_counter() - started
+    if result.interrupted_by is not None:
+        name = signal.Signals(result.interrupted_by).name
+        print(
+            f"newsbot: stopped by {name}: {result.polled} feeds polled and stored; the others "
+            "are polled at the next start",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERRUPTED
     if as_json:
-        print(dumps({**summary.__dict__, "feeds": len(feeds), "seconds": round(elapsed, 3)}))
+        print(dumps({**summary.__dict__, "feeds": result.feeds, "seconds": round(elapsed, 3)}))
     else:
         print(
-            f"polled {len(feeds)} feeds in {elapsed:.1f} s: {summary.ok} ok, "
+            f"polled {result.feeds} feeds in {elapsed:.1f} s: {summary.ok} ok, "
             f"{summary.not_modified} not modified, {summary.unchanged} unchanged, "
             f"{summary.failed} failed; {summary.new_stories} new stories, "
             f"{summary.revisions} revisions, {summary.seen_first_poll} recorded on first poll"
@@ -114,12 +136,9 @@ def story_json(story: Story, outlet_name: str | None = None) -> dict[str, Any]:
     return data
 
 
-async def lookup(db: str, query: str, limit: int, as_json: bool) -> int:
-    store = await Store.open(db)
-    try:
+async def lookup(settings: Settings, query: str, limit: int, as_json: bool) -> int:
+    async with open_reader(settings) as store:
         hits = await store.search(query, limit)
-    finally:
-        await store.close()
     if as_json:
         print(dumps([hit_json(h) for h in hits]))
         return EXIT_OK
@@ -144,12 +163,9 @@ def _print_story(number: int, story: Story, outlet: str | None, snippet: str | N
         print(f"   {story.url}")
 
 
-async def stories(db: str, latest: int, as_json: bool) -> int:
-    store = await Store.open(db)
-    try:
+async def stories(settings: Settings, latest: int, as_json: bool) -> int:
+    async with open_reader(settings) as store:
         items = await store.latest(latest)
-    finally:
-        await store.close()
     if as_json:
         print(dumps([story_json(s) for s in items]))
     else:
@@ -158,12 +174,9 @@ async def stories(db: str, latest: int, as_json: bool) -> int:
     return EXIT_OK
 
 
-async def stats(db: str, as_json: bool) -> int:
-    store = await Store.open(db)
-    try:
+async def stats(settings: Settings, as_json: bool) -> int:
+    async with open_reader(settings) as store:
         figures = await store.stats()
-    finally:
-        await store.close()
     if as_json:
         print(dumps(figures))
     else:
@@ -173,16 +186,14 @@ async def stats(db: str, as_json: bool) -> int:
     return EXIT_OK
 
 
-async def status(db: str, as_json: bool) -> int:
+async def status(settings: Settings, as_json: bool) -> int:
     from bot.observe import store_figures
 
-    store = await Store.open(db)
-    try:
+    async with open_reader(settings) as store:
         figures = await store_figures(store)
         failing = [f for f in await store.feeds() if f.status in ("failing", "disabled")]
         given_up = await store.dead_items(limit=5)
-    finally:
-        await store.close()
+    bot = await _running_bot(settings)
     outbox = figures["outbox"]
     depth = outbox["pending"] + outbox["sending"] + outbox["held"]
     subscriptions = {
@@ -204,10 +215,12 @@ async def status(db: str, as_json: bool) -> int:
             {"platform": d.platform, "chat": d.chat, "story": d.story_id, "reason": d.reason}
             for d in given_up
         ],
+        "bot": bot,
     }
     if as_json:
         print(dumps(data))
         return EXIT_OK
+    print(f"bot            {_bot_line(settings, bot)}")
     health = ", ".join(f"{n} {s}" for s, n in sorted(data["feeds"].items())) or "none"
     print(f"feeds          {health}")
     print(f"last poll      {_when(figures['last_poll'])}")
@@ -261,19 +274,13 @@ def _iso(value: float | None) -> str | None:
     return datetime.fromtimestamp(value, UTC).isoformat() if value is not None else None
 
 
-async def feeds_list(db: str, feeds_path: str, as_json: bool) -> int:
-    from bot.app import sync_config
-    from bot.context.outlets import OutletRegistry
+async def feeds_list(settings: Settings, as_json: bool) -> int:
+    from bot.app import Pipeline
 
-    store = await Store.open(db)
-    try:
-        if Path(feeds_path).exists():  # noqa: ASYNC240 - one stat at start-up
-            registry = OutletRegistry.default()
-            config = load_feeds_file(feeds_path, lambda o: registry.get(o) is not None)
-            await sync_config(store, registry, config.feeds)
-        feeds = await store.feeds(with_counts=True)
-    finally:
-        await store.close()
+    # Lists what the feeds file declares too, so it writes the database like `poll` does.
+    read_feeds = Path(settings.feeds).exists()  # noqa: ASYNC240 - one stat at start-up
+    async with await Pipeline.build(settings, read_feeds=read_feeds, use_pool=False) as pipeline:
+        feeds = await pipeline.store.feeds(with_counts=True)
     if as_json:
         print(dumps([_feed_json(f) for f in feeds]))
         return EXIT_OK
@@ -355,6 +362,39 @@ def analyze(file: str, title: str | None, url: str | None, as_json: bool) -> int
     names = ", ".join(e.name for e in ctx.entities)
     print(f"  entities {names or '—'}")
     return EXIT_OK
+
+
+async def _running_bot(settings: Settings) -> dict[str, Any] | None:
+    """The running bot's /healthz answer (with NEWSBOT_METRICS_PORT), or None."""
+    if settings.metrics_port is None:
+        return None
+    import aiohttp
+
+    host = settings.metrics_host if settings.metrics_host.startswith("127.") else "127.0.0.1"
+    url = f"http://{host}:{settings.metrics_port}/healthz"
+    try:
+        timeout = aiohttp.ClientTimeout(total=2)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(url) as response,
+        ):
+            answer: dict[str, Any] = await response.json()
+            return answer
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        return {"status": "not answering", "error": f"{url}: {type(exc).__name__}"}
+
+
+def _bot_line(settings: Settings, bot: dict[str, Any] | None) -> str:
+    if bot is None:
+        return "— (set NEWSBOT_METRICS_PORT to see the running bot here)"
+    if "error" in bot and "platforms" not in bot:
+        return f"{bot['status']} ({bot['error']})"
+    platforms = bot.get("platforms") or {}
+    parts = [
+        f"{name} {state.get('state')}" + (f" ({state['error']})" if state.get("error") else "")
+        for name, state in sorted(platforms.items())
+    ]
+    return f"{bot['status']}" + (": " + ", ".join(parts) if parts else "")
 
 
 def _title_from_text(text: str) -> tuple[str, str]:

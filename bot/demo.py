@@ -1,10 +1,10 @@
 """`newsbot demo`: the whole pipeline, offline, in a few seconds.
 
 Serves the bundled sample feeds (bot/data/demo) on a local port, runs the real pipeline —
-guarded fetch, feedparser, dedup, context, fan-out, the console sender — on a temporary
-database, and prints what a subscriber sees: the alerts, the answer to `/lookup Rostec`, and
-the follow-up sent when Radio Habana Cuba's denial arrives after the Wall Street Journal
-report it denies.
+guarded fetch, feedparser, dedup, context, fan-out, the console sender — built by the
+composition root (`bot.app`) on a temporary database, and prints what a subscriber sees:
+the alerts, the answer to `/lookup Rostec`, and the follow-up sent when Radio Habana Cuba's
+denial arrives after the Wall Street Journal report it denies.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from typing import TextIO
 from aiohttp import web
 
 from bot.alerts.outbox import Dispatcher
-from bot.alerts.ratelimit import Limiter, RateLimits
+from bot.alerts.ratelimit import Limiter
 from bot.app import Pipeline
 from bot.platforms.console import ConsoleSink
+from bot.runner import UNLIMITED
+from bot.settings import Settings
 
 FEEDS = ("wsj", "npr", "washingtonpost", "bbc", "radiohc")
 OUTLETS = {
@@ -32,9 +34,6 @@ OUTLETS = {
     "bbc": "bbc",
     "radiohc": "radiohc",
 }
-UNLIMITED = RateLimits(
-    overall_per_second=1000, per_chat_per_second=1000, per_group_per_minute=60_000
-)
 
 
 class SampleServer:
@@ -112,9 +111,8 @@ async def run_demo(out: TextIO | None = None) -> int:
             for name in FEEDS:
                 server.serve(name, empty=True)
             feeds = _feeds_file(folder, server.port)
-            async with await Pipeline.open(
-                str(folder / "demo.db"), str(feeds), use_pool=False
-            ) as pipeline:
+            settings = Settings(db=str(folder / "demo.db"), feeds=str(feeds))
+            async with await Pipeline.build(settings, use_pool=False) as pipeline:
                 sink = ConsoleSink(out)
                 dispatcher = Dispatcher(pipeline.store, sink, Limiter(UNLIMITED))
                 print(

@@ -2,7 +2,12 @@
 
     NewsbotError
     ├── ConfigError          bad feeds file or settings (names file, line and field)
-    ├── StoreError           the database cannot be opened or migrated
+    ├── StoreError           the database cannot be opened, migrated, read or written
+    │                        (missing, read-only, disk full, corrupt, constraint: `reason`)
+    ├── ServeError           /healthz and /metrics cannot be served (the port is taken)
+    ├── PlatformError        a chat platform cannot be used (platform-neutral)
+    │   ├── PlatformUnavailable  unreachable or failing now: retried with backoff
+    │   └── TokenRejected    the platform refused the bot token: retrying cannot help
     ├── FetchError           one feed could not be fetched or parsed (fails alone)
     │   ├── BlockedAddress   the SSRF guard refused a host or a redirect hop
     │   ├── BodyTooLarge     the body passed the size cap
@@ -15,11 +20,28 @@
         ├── UndeliverableMessage  this one message was refused (a 400): drop it, keep the chat
         └── ChatMoved        the chat has a new id (Telegram group → supergroup)
 
-Callers catch the narrowest class they can handle; the CLI maps ConfigError and
-StoreError to a non-zero exit, while a FetchError only marks its own feed as failed.
+Callers catch the narrowest class they can handle; the CLI maps each class to one exit code
+(`ExitCode`, `exit_code_for`), while a FetchError only marks its own feed as failed. Messages
+never carry a secret: the edges that build them from library errors redact tokens first.
 """
 
 from __future__ import annotations
+
+from enum import IntEnum
+from typing import Literal
+
+
+class ExitCode(IntEnum):
+    """The documented exit codes of `newsbot` (README, "Exit codes")."""
+
+    OK = 0
+    NOT_FOUND = 1  # a lookup found nothing (`newsbot outlet`)
+    USAGE = 2  # bad usage or configuration
+    STORE = 3  # the database cannot be opened, read or written
+    PLATFORM = 4  # a chat platform refused the bot token
+    SERVE = 5  # the metrics/health port cannot be served
+    INTERNAL = 70  # a bug in newsbot (EX_SOFTWARE); `--debug` shows the traceback
+    INTERRUPTED = 130  # `poll --once` stopped by SIGINT or SIGTERM before it was done
 
 
 class NewsbotError(Exception):
@@ -47,8 +69,36 @@ class ConfigError(NewsbotError):
         super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
 
 
+# "constraint": one write broke a constraint (a bug or an odd item): it fails alone
+StoreReason = Literal["missing", "read_only", "full", "corrupt", "schema", "constraint", "other"]
+
+
 class StoreError(NewsbotError):
-    """The database could not be opened, migrated or written."""
+    """The database could not be opened, migrated, read or written."""
+
+    def __init__(self, message: str, *, reason: StoreReason = "other") -> None:
+        self.reason: StoreReason = reason
+        super().__init__(message)
+
+
+class ServeError(NewsbotError):
+    """The health and metrics server could not listen (address in use, no permission)."""
+
+
+class PlatformError(NewsbotError):
+    """A chat platform cannot be used; `platform` is "telegram" or "discord"."""
+
+    def __init__(self, platform: str, message: str) -> None:
+        self.platform = platform
+        super().__init__(message)
+
+
+class PlatformUnavailable(PlatformError):
+    """Unreachable, timing out or failing on its side: try again later."""
+
+
+class TokenRejected(PlatformError):
+    """The platform refused the bot token (401/404 on login)."""
 
 
 class FetchError(NewsbotError):
@@ -97,3 +147,14 @@ class ChatMoved(DeliveryError):
     def __init__(self, new_chat: str) -> None:
         self.new_chat = new_chat
         super().__init__(f"chat moved to {new_chat}")
+
+
+def exit_code_for(exc: BaseException) -> ExitCode:
+    """The exit code the CLI uses for an error that ends a command."""
+    if isinstance(exc, StoreError):
+        return ExitCode.STORE
+    if isinstance(exc, TokenRejected):
+        return ExitCode.PLATFORM
+    if isinstance(exc, ServeError):
+        return ExitCode.SERVE
+    return ExitCode.USAGE

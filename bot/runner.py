@@ -1,8 +1,10 @@
-"""`newsbot run`: one process — poller, context, fan-out, one dispatcher per platform, bots.
+"""Chat platforms for `newsbot run`: connect with backoff, one sender each, stop in time.
 
-Start order: database (recover sends that were in flight, link what a crash left unlinked),
-platform clients, dispatchers, poller. Stop order (SIGTERM / SIGINT): stop polling, let
-dispatchers finish the sends under way, stop the clients, close the database.
+A platform that is unreachable at start is retried with backoff (1 s doubling up to 60 s)
+while polling and storing go on; its alerts wait in the outbox, and its state (`connecting`,
+`retrying` with the reason, `up`) is what /healthz and `newsbot status` show. A rejected token
+ends the run (`TokenRejected`: retrying cannot help). The composition root (`bot.app`) owns
+the order; this module owns what one platform does.
 """
 
 from __future__ import annotations
@@ -10,300 +12,228 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import signal
-import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.alerts.outbox import Dispatcher, Sink
 from bot.alerts.ratelimit import Limiter, RateLimits
-from bot.app import Pipeline
-from bot.errors import ConfigError
-from bot.models import StoryDraft
-from bot.observe import Metrics, health_app, serve
-from bot.platforms.console import ConsoleSink
-from handlers.commands import Commands
+from bot.errors import PlatformUnavailable
+from bot.observe import Metrics
+from bot.settings import Settings
+from bot.store import Store
+
+if TYPE_CHECKING:
+    from handlers.commands import Commands
 
 log = logging.getLogger(__name__)
 
-CONSOLE_CHAT = "stdout"
-SHUTDOWN_GRACE = 20.0  # seconds sends may take to finish after SIGTERM
+PlatformName = Literal["telegram", "discord", "console"]
+PlatformState = Literal["connecting", "retrying", "up", "stopped"]
+FIRST_RETRY = 1.0  # seconds before the second attempt to connect
+MAX_RETRY = 60.0
+UNLIMITED = RateLimits(
+    overall_per_second=1000, per_chat_per_second=1000, per_group_per_minute=60_000
+)
 
 
-def parse_moderators(raw: str) -> dict[str, frozenset[str]]:
-    """ "telegram:123,discord:456" → {"telegram": {"123"}, "discord": {"456"}}."""
-    result: dict[str, set[str]] = {}
-    for part in (p.strip() for p in raw.split(",")):
-        if not part:
-            continue
-        platform, sep, user = part.partition(":")
-        platform = platform.strip().lower()
-        if not sep or platform not in ("telegram", "discord") or not user.strip():
-            raise ConfigError(
-                f"{part!r} is not platform:user_id (e.g. telegram:123)", field="NEWSBOT_MODERATORS"
+@dataclass
+class Connection:
+    """What /healthz says about one platform."""
+
+    platform: PlatformName
+    state: PlatformState = "connecting"
+    error: str | None = None
+    attempts: int = 0
+
+    def snapshot(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"state": self.state, "attempts": self.attempts}
+        if self.error:
+            data["error"] = self.error
+        return data
+
+
+class Platform(Protocol):
+    """One chat platform's client: `start` gives the sink alerts go through; `limiter` is the
+    one its sender and its command replies share (one budget per platform)."""
+
+    name: PlatformName
+    limiter: Limiter
+
+    async def start(self) -> Sink: ...
+
+    async def stop(self) -> None: ...
+
+
+class TelegramPlatform:
+    """python-telegram-bot's Application: built once, started (getMe) until it succeeds."""
+
+    name: PlatformName = "telegram"
+
+    def __init__(self, settings: Settings, commands: Commands | None) -> None:
+        from bot.platforms.telegram_app import build_application
+
+        assert settings.telegram_token is not None
+        self._app = build_application(settings.telegram_token, settings.telegram_api_url)
+        self.limiter = limiter_for("telegram")
+        self._commands = commands
+        if commands is not None:
+            from handlers import telegram_commands
+
+            telegram_commands.install(
+                self._app,
+                commands,
+                moderators=settings.moderators.get("telegram", frozenset()),
+                limiter=self.limiter,  # command replies share the alerts' budget to each chat
             )
-        result.setdefault(platform, set()).add(user.strip())
-    return {k: frozenset(v) for k, v in result.items()}
+        self._started = False
 
+    async def start(self) -> Sink:
+        from bot.platforms.telegram_app import TelegramSink, start_application
 
-@dataclass(frozen=True)
-class RunSettings:
-    db: str
-    feeds: str
-    telegram_token: str | None = None
-    telegram_api_url: str | None = None
-    discord_token: str | None = None
-    discord_api_url: str | None = None
-    discord_gateway_url: str | None = None
-    moderators: dict[str, frozenset[str]] = field(default_factory=dict)
-    telegram_limits: RateLimits | None = None
-    discord_limits: RateLimits | None = None
-    metrics_port: int | None = None
-    metrics_host: str = "127.0.0.1"
+        await start_application(self._app, poll_updates=self._commands is not None)
+        self._started = True
+        if self._commands is not None:
+            from handlers import telegram_commands
 
-    @classmethod
-    def from_env(cls, db: str, feeds: str, env: dict[str, str] | None = None) -> RunSettings:
-        e = dict(os.environ) if env is None else env
-        return cls(
-            db=db,
-            feeds=feeds,
-            telegram_token=e.get("TELEGRAM_BOT_TOKEN") or None,
-            telegram_api_url=e.get("TELEGRAM_API_URL") or None,
-            discord_token=e.get("DISCORD_BOT_TOKEN") or None,
-            discord_api_url=e.get("DISCORD_API_URL") or None,
-            discord_gateway_url=e.get("DISCORD_GATEWAY_URL") or None,
-            moderators=parse_moderators(e.get("NEWSBOT_MODERATORS", "")),
-            metrics_port=_port(e.get("NEWSBOT_METRICS_PORT", "")),
-            metrics_host=e.get("NEWSBOT_METRICS_HOST") or "127.0.0.1",
-        )
-
-    def describe(self) -> str:
-        """For the start-up log line: what runs, never a token."""
-        parts = [f"db={self.db}", f"feeds={self.feeds}"]
-        parts.append("telegram=on" if self.telegram_token else "telegram=off")
-        parts.append("discord=on" if self.discord_token else "discord=off")
-        return " ".join(parts)
-
-
-def _port(raw: str) -> int | None:
-    if not raw.strip():
-        return None
-    if not raw.strip().isdigit() or not 0 < int(raw) < 65536:
-        raise ConfigError(f"{raw!r} is not a port number", field="NEWSBOT_METRICS_PORT")
-    return int(raw)
-
-
-class Platforms:
-    """The chat clients that are configured, started and stopped together."""
-
-    def __init__(self) -> None:
-        self.sinks: list[Sink] = []
-        self._stops: list[Callable[[], Awaitable[None]]] = []
-        self.telegram_app: Any = None
-        self.discord_client: Any = None
-        # Per platform, the limiter its command replies take: the dispatcher takes the same one.
-        self.limiters: dict[str, Limiter] = {}
-
-    async def start(
-        self, settings: RunSettings, out: TextIO, commands: Commands | None = None
-    ) -> None:
-        """Start the configured clients; with `commands`, they also answer chat commands."""
-        if settings.telegram_token:
-            from bot.platforms.telegram_app import TelegramSink, build_application
-
-            app = build_application(settings.telegram_token, settings.telegram_api_url)
-            telegram_sink = TelegramSink(app.bot)
-            self.limiters["telegram"] = limiter_for(telegram_sink, settings)
-            if commands is not None:
-                from handlers import telegram_commands
-
-                telegram_commands.install(
-                    app,
-                    commands,
-                    moderators=settings.moderators.get("telegram", frozenset()),
-                    limiter=self.limiters["telegram"],
-                )
-            await app.initialize()
-            await app.start()
-            self.telegram_app = app
-            self._stops.append(self._stop_telegram)
-            self.sinks.append(telegram_sink)
-            if commands is not None and app.updater is not None:
-                await app.updater.start_polling()
-                try:
-                    await telegram_commands.register_commands(app.bot)
-                except Exception:  # the menu is a convenience
-                    log.warning("could not register the Telegram command menu", exc_info=True)
-        if settings.discord_token:
-            from bot.platforms.discord_app import DiscordSink, build_client, configure_endpoints
-
-            configure_endpoints(settings.discord_api_url, settings.discord_gateway_url)
-            client = build_client()
-            tree = None
-            if commands is not None:
-                from handlers import discord_commands
-
-                tree = discord_commands.install(
-                    client, commands, moderators=settings.moderators.get("discord", frozenset())
-                )
-            await client.login(settings.discord_token)
-            self.discord_client = client
-            sink = DiscordSink(client)
-            self.sinks.append(sink)
-            gateway: asyncio.Task[None] | None = None
-            if tree is not None:
-                gateway = asyncio.create_task(client.connect(), name="discord-gateway")
-                try:
-                    await discord_commands.sync(tree)
-                except Exception:  # commands registered later still work
-                    log.warning("could not register the Discord slash commands", exc_info=True)
-
-            async def stop_discord() -> None:
-                await sink.close()
-                await client.close()
-                if gateway is not None:
-                    await asyncio.gather(gateway, return_exceptions=True)
-
-            self._stops.append(stop_discord)
-        self.sinks.append(ConsoleSink(out))
-
-    def add_stop(self, stop: Callable[[], Awaitable[None]]) -> None:
-        self._stops.append(stop)
-
-    async def _stop_telegram(self) -> None:
-        app = self.telegram_app
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
+            try:
+                await telegram_commands.register_commands(self._app.bot)
+            except Exception as exc:  # the menu is a convenience
+                log.warning("could not register the Telegram command menu: %s", exc)
+        return TelegramSink(self._app.bot)
 
     async def stop(self) -> None:
-        for stop in reversed(self._stops):
+        from bot.platforms.telegram_app import stop_application
+
+        if self._started:
+            await stop_application(self._app)
+
+
+class DiscordPlatform:
+    """discord.py's Client: a new one per attempt to log in; the gateway runs as a task."""
+
+    name: PlatformName = "discord"
+
+    def __init__(self, settings: Settings, commands: Commands | None) -> None:
+        from bot.platforms.discord_app import configure_endpoints
+
+        assert settings.discord_token is not None
+        self._token = settings.discord_token
+        self.limiter = limiter_for("discord")
+        self._moderators = settings.moderators.get("discord", frozenset())
+        self._commands = commands
+        configure_endpoints(settings.discord_api_url, settings.discord_gateway_url)
+        self._client: Any = None
+        self._sink: Any = None
+        self._gateway: asyncio.Task[None] | None = None
+
+    async def start(self) -> Sink:
+        from bot.platforms.discord_app import DiscordSink, build_client, login
+
+        client = build_client()
+        tree = None
+        if self._commands is not None:
+            from handlers import discord_commands
+
+            tree = discord_commands.install(client, self._commands, moderators=self._moderators)
+        await login(client, self._token)
+        self._client = client
+        self._sink = DiscordSink(client)
+        if tree is not None:
+            # discord.py reconnects the gateway by itself; sends go over REST meanwhile
+            self._gateway = asyncio.create_task(client.connect(), name="discord-gateway")
             try:
-                await stop()
-            except Exception:
-                log.exception("error while stopping a platform client")
+                await discord_commands.sync(tree)
+            except Exception as exc:  # commands registered later still work
+                log.warning("could not register the Discord slash commands: %s", exc)
+        return self._sink  # type: ignore[no-any-return]
+
+    async def stop(self) -> None:
+        if self._sink is not None:
+            await self._sink.close()
+        if self._client is not None:
+            await self._client.close()
+        if self._gateway is not None:
+            self._gateway.cancel()
+            await asyncio.gather(self._gateway, return_exceptions=True)
 
 
-def limiter_for(sink: Sink, settings: RunSettings) -> Limiter:
-    if sink.platform == "telegram":
+async def connect(platform: Platform, connection: Connection, stop: asyncio.Event) -> Sink | None:
+    """Start `platform`, retrying an unavailable one with backoff until `stop`; None if
+    stopped first. TokenRejected propagates: a wrong token does not get better."""
+    delay = FIRST_RETRY
+    while not stop.is_set():
+        connection.attempts += 1
+        try:
+            sink = await platform.start()
+        except PlatformUnavailable as exc:
+            connection.state, connection.error = "retrying", str(exc)
+            log.warning(
+                "%s: %s; retrying in %.0f s (polling goes on, alerts wait in the outbox)",
+                platform.name,
+                exc,
+                delay,
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            delay = min(delay * 2, MAX_RETRY)
+            continue
+        connection.state, connection.error = "up", None
+        if connection.attempts > 1:
+            log.warning("%s: connected after %d attempts", platform.name, connection.attempts)
+        return sink
+    return None
+
+
+def limiter_for(platform: str) -> Limiter:
+    """The platform's documented rate limits (DESIGN §5)."""
+    if platform == "telegram":
         from bot.platforms.telegram_app import LIMITS, is_group
 
-        return Limiter(settings.telegram_limits or LIMITS, is_group)
-    if sink.platform == "discord":
+        return Limiter(LIMITS, is_group)
+    if platform == "discord":
         from bot.platforms.discord_app import LIMITS as DISCORD_LIMITS
 
-        return Limiter(settings.discord_limits or DISCORD_LIMITS)
-    return Limiter(
-        RateLimits(overall_per_second=1000, per_chat_per_second=1000, per_group_per_minute=60_000)
-    )
+        return Limiter(DISCORD_LIMITS)
+    return Limiter(UNLIMITED)
 
 
-async def run(
-    settings: RunSettings,
-    *,
-    stop: asyncio.Event | None = None,
-    out: TextIO | None = None,
-    install_signals: bool = True,
-) -> None:
-    """Run until `stop` is set or SIGTERM / SIGINT arrives."""
-    stop = stop or asyncio.Event()
-    out = out or sys.stdout
-    loop = asyncio.get_running_loop()
-    if install_signals:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
-    log.info("newsbot run: %s", settings.describe())
-    pipeline = await Pipeline.open(settings.db, settings.feeds)
-    platforms = Platforms()
-    tasks: list[asyncio.Task[None]] = []
-    try:
-        recovered = await pipeline.store.recover_in_flight()
-        if recovered:
-            log.warning("resending %d message(s) that were in flight at the last stop", recovered)
-        await pipeline.context.catch_up()
-        commands = Commands(pipeline.store, pipeline.registry, pipeline.fetcher)
-        await platforms.start(settings, out, commands)
-        if not settings.telegram_token and not settings.discord_token:
-            # No chat platform: alerts go to the console, so a first run shows something.
-            await pipeline.store.upsert_subscription("console", CONSOLE_CHAT, origin="config")
-        metrics = Metrics()
-        pipeline.poller.on_outcome = lambda o: metrics.poll(o.result, o.new, o.revisions)
-        dispatchers = []
-        for sink in platforms.sinks:
-            limiter = platforms.limiters.get(sink.platform) or limiter_for(sink, settings)
-            wall = time.time()
-            # a restarted process counts the last minute's sends against the limits
-            limiter.prime(await pipeline.store.recent_sends(sink.platform, wall - 61), wall)
-            dispatchers.append(Dispatcher(pipeline.store, sink, limiter, metrics=metrics))
-        if settings.metrics_port is not None:
-            app = health_app(pipeline.store, metrics, platforms=[d.platform for d in dispatchers])
-            health = await serve(app, settings.metrics_host, settings.metrics_port)
-            platforms.add_stop(health.cleanup)
-        _wake_on_store(pipeline, dispatchers)
-        poll_stop = asyncio.Event()
-        tasks.append(asyncio.create_task(pipeline.poller.run(poll_stop), name="poller"))
-        link_stop = asyncio.Event()
-        linker = asyncio.create_task(pipeline.context.run(link_stop), name="linker")
-        tasks.append(linker)
-        send_stop = asyncio.Event()
-        for dispatcher in dispatchers:
-            tasks.append(
-                asyncio.create_task(
-                    dispatcher.run(send_stop), name=f"dispatch-{dispatcher.platform}"
-                )
-            )
-        await _wait_for_stop_or_crash(stop, tasks)
-        poll_stop.set()  # stop polling first, then link what was stored, then finish sends
-        await asyncio.gather(tasks[0], return_exceptions=True)
-        link_stop.set()
-        await asyncio.gather(linker, return_exceptions=True)
-        send_stop.set()
-        # Sends under way finish; a send still waiting for a rate-limit slot after this long is
-        # cancelled (it is 'sending', so the next start sends it: nothing is lost).
-        await asyncio.wait(tasks[2:], timeout=SHUTDOWN_GRACE)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await platforms.stop()
-        await pipeline.close()
-        if install_signals:
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                with contextlib.suppress(NotImplementedError, RuntimeError):
-                    loop.remove_signal_handler(sig)
+async def dispatcher_for(
+    sink: Sink, store: Store, metrics: Metrics, limiter: Limiter | None = None
+) -> Dispatcher:
+    """A sender whose limiter counts the last minute's sends (a restart keeps to the limits)."""
+    limiter = limiter or limiter_for(sink.platform)
+    wall = time.time()
+    limiter.prime(await store.recent_sends(sink.platform, wall - 61), wall)
+    return Dispatcher(store, sink, limiter, metrics=metrics)
 
 
-async def _wait_for_stop_or_crash(stop: asyncio.Event, tasks: Sequence[asyncio.Task[None]]) -> None:
-    """Wait for the stop signal; a task that dies unexpectedly stops the process loudly."""
-    stopper = asyncio.ensure_future(stop.wait())
-    done, _ = await asyncio.wait({stopper, *tasks}, return_when=asyncio.FIRST_COMPLETED)
-    stopper.cancel()
-    for task in done:
-        if task is not stopper and task.exception() is not None:
-            raise task.exception()  # type: ignore[misc]
+class Senders:
+    """The dispatchers running now; the poller and the linker wake them when alerts are queued.
 
+    Platforms connect at different times (one may be retrying), so senders join as they start;
+    the callbacks handed to the poller and the linker at construction reach whoever is here.
+    """
 
-def _wake_on_store(pipeline: Pipeline, dispatchers: Sequence[Dispatcher]) -> None:
-    """New alerts are stored, or follow-ups queued by the linker: wake the dispatchers."""
+    def __init__(self) -> None:
+        self.dispatchers: dict[str, Dispatcher] = {}
 
-    def wake_all() -> None:
-        for dispatcher in dispatchers:
+    def add(self, dispatcher: Dispatcher) -> None:
+        self.dispatchers[dispatcher.platform] = dispatcher
+
+    def wake(self) -> None:
+        for dispatcher in self.dispatchers.values():
             dispatcher.wake()
 
-    inner = pipeline.poller.on_stored
+    def sent(self) -> int:
+        return sum(d.sent for d in self.dispatchers.values())
 
-    async def on_stored(
-        new: Sequence[tuple[int, StoryDraft]], revised: Sequence[StoryDraft]
-    ) -> None:
-        if inner is not None:
-            await inner(new, revised)
-        wake_all()
 
-    pipeline.poller.on_stored = on_stored
-    pipeline.context.on_linked = wake_all
+def configured_platforms(settings: Settings, commands: Commands | None) -> list[Platform]:
+    """The platforms whose token is set."""
+    platforms: list[Platform] = []
+    if settings.telegram_token:
+        platforms.append(TelegramPlatform(settings, commands))
+    if settings.discord_token:
+        platforms.append(DiscordPlatform(settings, commands))
+    return platforms

@@ -1,6 +1,7 @@
 """Settings: the feeds file (outlets, feeds, fetch allow-list) and environment variables.
 
-Owns loading and validating `feeds.yaml`. Every error is a ConfigError that names the file,
+`Settings.from_env` is the only reader of the environment in newsbot. This module also owns
+loading and validating `feeds.yaml`. Every error is a ConfigError that names the file,
 the line and the field, so a moderator can fix it without reading code. The smallest valid
 file is a list of URLs:
 
@@ -454,17 +455,107 @@ def _subscriptions(reader: _Reader, node: _Node | None) -> tuple[SubscriptionCon
     return tuple(result)
 
 
-def default_db_path() -> str:
-    return os.environ.get("NEWSBOT_DB") or "newsbot.db"
+# ---------------------------------------------------------------- environment
 
 
-def default_feeds_path() -> str:
-    return os.environ.get("NEWSBOT_FEEDS") or "feeds.yaml"
+@dataclass(frozen=True)
+class Settings:
+    """Everything the process is configured with; the only reader of the environment.
+
+    Built once at start (`from_env`) and handed to the composition root (`bot.app`), which
+    passes each part only what it needs. Tokens live here and nowhere else; `secrets()` lists
+    them for the log and error redaction, `describe()` is safe to log.
+    """
+
+    db: str = "newsbot.db"
+    feeds: str = "feeds.yaml"
+    fetch_allow: tuple[str, ...] = ()
+    telegram_token: str | None = None
+    telegram_api_url: str | None = None
+    discord_token: str | None = None
+    discord_api_url: str | None = None
+    discord_gateway_url: str | None = None
+    moderators: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+    log_json: bool = False
+    debug: bool = False
+
+    @classmethod
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        db: str | None = None,
+        feeds: str | None = None,
+        debug: bool = False,
+    ) -> Settings:
+        """Settings from `env` (default: the process environment); flags win over variables."""
+        e = os.environ if env is None else env
+        return cls(
+            db=db or e.get("NEWSBOT_DB") or "newsbot.db",
+            feeds=feeds or e.get("NEWSBOT_FEEDS") or "feeds.yaml",
+            fetch_allow=parse_allow_env(e.get("NEWSBOT_FETCH_ALLOW", "")),
+            telegram_token=e.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_api_url=e.get("TELEGRAM_API_URL") or None,
+            discord_token=e.get("DISCORD_BOT_TOKEN") or None,
+            discord_api_url=e.get("DISCORD_API_URL") or None,
+            discord_gateway_url=e.get("DISCORD_GATEWAY_URL") or None,
+            moderators=parse_moderators(e.get("NEWSBOT_MODERATORS", "")),
+            metrics_port=parse_port(e.get("NEWSBOT_METRICS_PORT", "")),
+            metrics_host=e.get("NEWSBOT_METRICS_HOST") or "127.0.0.1",
+            log_json=(e.get("NEWSBOT_LOG_FORMAT") or "").strip().lower() == "json",
+            debug=debug,
+        )
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never appear in a log line or an error message."""
+        return tuple(t for t in (self.telegram_token, self.discord_token) if t)
+
+    def describe(self) -> str:
+        """For the start-up log line: what runs, never a token."""
+        parts = [f"db={self.db}", f"feeds={self.feeds}"]
+        parts.append("telegram=on" if self.telegram_token else "telegram=off")
+        parts.append("discord=on" if self.discord_token else "discord=off")
+        if self.metrics_port is not None:
+            parts.append(f"health=http://{self.metrics_host}:{self.metrics_port}/healthz")
+        return " ".join(parts)
 
 
-def env_allow_list() -> tuple[str, ...]:
+def env_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every *_TOKEN value in the environment, for redaction before Settings exist."""
+    e = os.environ if env is None else env
+    return tuple(v for k, v in e.items() if k.endswith("_TOKEN") and v)
+
+
+def parse_moderators(raw: str) -> dict[str, frozenset[str]]:
+    """ "telegram:123,discord:456" → {"telegram": {"123"}, "discord": {"456"}}."""
+    result: dict[str, set[str]] = {}
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        platform, sep, user = part.partition(":")
+        platform = platform.strip().lower()
+        if not sep or platform not in ("telegram", "discord") or not user.strip():
+            raise ConfigError(
+                f"{part!r} is not platform:user_id (e.g. telegram:123)", field="NEWSBOT_MODERATORS"
+            )
+        result.setdefault(platform, set()).add(user.strip())
+    return {k: frozenset(v) for k, v in result.items()}
+
+
+def parse_port(raw: str) -> int | None:
+    """NEWSBOT_METRICS_PORT: empty for none, else 1 … 65535."""
+    text = raw.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ConfigError(f"{raw!r} is not a port number", field="NEWSBOT_METRICS_PORT")
+    return int(text)
+
+
+def parse_allow_env(raw: str) -> tuple[str, ...]:
     """CIDRs from NEWSBOT_FETCH_ALLOW (comma-separated), validated."""
-    raw = os.environ.get("NEWSBOT_FETCH_ALLOW", "")
     cidrs = tuple(part.strip() for part in raw.split(",") if part.strip())
     for cidr in cidrs:
         try:

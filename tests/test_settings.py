@@ -10,6 +10,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.settings import (
+    Settings,
     feed_id_from_url,
     load_feeds_file,
     parse_duration,
@@ -188,3 +189,42 @@ def test_feeds_check_refuses_a_credential_url_in_one_line(tmp_path: Path) -> Non
     [line] = done.stderr.splitlines()
     assert f"{feeds}:3: feeds[0].url: 'https://***@wire.example/rss' carries a user name" in line
     assert SECRET not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_settings_come_from_the_environment_and_flags_win() -> None:
+    env = {
+        "NEWSBOT_DB": "/data/env.db",
+        "NEWSBOT_FEEDS": "/data/feeds.yaml",
+        "NEWSBOT_FETCH_ALLOW": "127.0.0.0/8, 10.0.0.0/8",
+        "TELEGRAM_BOT_TOKEN": "123456:AAsecret-telegram-token-value-0123456",
+        "DISCORD_BOT_TOKEN": "secret-discord-token",
+        "NEWSBOT_MODERATORS": "telegram:1,discord:2,telegram:3",
+        "NEWSBOT_METRICS_PORT": "9464",
+        "NEWSBOT_LOG_FORMAT": "JSON",
+    }
+    settings = Settings.from_env(env, db="/tmp/flag.db")
+    assert settings.db == "/tmp/flag.db" and settings.feeds == "/data/feeds.yaml"
+    assert settings.fetch_allow == ("127.0.0.0/8", "10.0.0.0/8")
+    assert settings.moderators == {"telegram": {"1", "3"}, "discord": {"2"}}
+    assert settings.metrics_port == 9464 and settings.metrics_host == "127.0.0.1"
+    assert settings.log_json
+    assert set(settings.secrets()) == {env["TELEGRAM_BOT_TOKEN"], env["DISCORD_BOT_TOKEN"]}
+    described = settings.describe()
+    assert "telegram=on" in described and "discord=on" in described
+    assert "secret" not in described
+    defaults = Settings.from_env({})
+    assert (defaults.db, defaults.feeds, defaults.secrets()) == ("newsbot.db", "feeds.yaml", ())
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("NEWSBOT_METRICS_PORT", "99999", "NEWSBOT_METRICS_PORT: '99999' is not a port number"),
+        ("NEWSBOT_FETCH_ALLOW", "nonsense", "NEWSBOT_FETCH_ALLOW: 'nonsense' is not a network"),
+        ("NEWSBOT_MODERATORS", "slack:1", "NEWSBOT_MODERATORS: 'slack:1' is not platform:user_id"),
+    ],
+)
+def test_a_bad_variable_names_itself(variable: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({variable: value})
+    assert str(caught.value).startswith(message)

@@ -44,13 +44,24 @@ LEAD_CHARS = 300  # what an item gets once the time budget is spent: about its l
 Enrichment = tuple[StoryContext | None, tuple[int, ...], str | None]
 
 
+_registry: OutletRegistry | None = None  # this process's registry (see use_outlets)
+
+
+def use_outlets(cards: Sequence[OutletCard]) -> None:
+    """Resolve outlets with the packaged registry plus `cards` (the feeds file's outlets) in
+    this process: the composition root calls it in every worker process and, without workers,
+    in its own."""
+    global _registry
+    _registry = OutletRegistry.default().with_outlets(cards) if cards else None
+
+
 def analyze_batch(
     items: Sequence[tuple[str, str, str | None, dict[str, Any] | None, str | None]],
     budget: int = FEED_TEXT_BUDGET,
 ) -> list[Enrichment]:
     """Context, LSH bands and stored JSON for (title, text, url, outlet card, declared
     language) items; worker-safe."""
-    registry = OutletRegistry.default()
+    registry = _registry or OutletRegistry.default()
     results: list[Enrichment] = []
     deadline = time.monotonic() + FEED_TIME_BUDGET
     for title, text, url, outlet, language in items:
@@ -77,11 +88,18 @@ def _time(story: Story) -> float:
 class ContextEngine:
     """Computes context for drafts and links stored stories to earlier ones."""
 
-    def __init__(self, store: Store, registry: OutletRegistry, pool: Executor | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        registry: OutletRegistry,
+        pool: Executor | None,
+        *,
+        on_linked: Callable[[], None] | None = None,
+    ) -> None:
         self.store = store
         self.registry = registry
         self.pool = pool
-        self.on_linked: Callable[[], None] | None = None  # e.g. wake the dispatchers
+        self.on_linked = on_linked  # e.g. wake the dispatchers: follow-ups were queued
         self._wake = asyncio.Event()
         self._bands: dict[int, tuple[int, ...]] = {}  # computed at store time, used once
 

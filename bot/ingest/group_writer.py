@@ -62,6 +62,11 @@ class GroupWriter:
         """Record a successful poll that brought no stories (a 304, an unchanged body)."""
         await self.write([], [], None, poll=poll)
 
+    async def drain(self) -> None:
+        """Wait for the writes already handed over (a stop lets them commit, not vanish)."""
+        while self._flusher is not None and not self._flusher.done():
+            await asyncio.wait({self._flusher})
+
     @property
     def queued(self) -> int:
         """Requests waiting for the next transaction."""
@@ -151,5 +156,8 @@ def _settle(done: asyncio.Future[dict[str, int]], result: dict[str, int] | Excep
         return
     if isinstance(result, Exception):
         done.set_exception(result)
+        # A caller cancelled at a stop no longer waits for it: asyncio would log it as
+        # "never retrieved"; one still waiting gets it all the same.
+        done.exception()
     else:
         done.set_result(result)

@@ -1,4 +1,6 @@
-"""The poller: fetch → parse (process pool) → dedup → context → store, per feed, on schedule.
+"""The poller: schedule, fetch and parse each feed, then hand it to the store stage.
+
+What happens to a parsed feed (dedup → context → plan → write) is `bot.ingest.store_stage`.
 
 One feed's failure never touches another's: every error a feed can cause is caught here, stored
 as that feed's last error and turned into backoff. Only store errors (the database itself)
@@ -11,14 +13,14 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field, replace
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Literal
 
 from bot.errors import FetchError, StoreError
-from bot.ingest.dedup import KeyedEntry, key_entries, scope_for
 from bot.ingest.fetch import Fetcher
-from bot.ingest.group_writer import GroupWriter
 from bot.ingest.parse import ParsedFeed, parse_feed
 from bot.ingest.schedule import (
     SchedulePolicy,
@@ -27,24 +29,16 @@ from bot.ingest.schedule import (
     next_poll_after_failure,
     next_poll_after_success,
 )
-from bot.models import Entry, FeedState, OutletCard, PollSummary, StoryContext, StoryDraft
-from bot.store import Delivery, PollRecord, Store
+from bot.ingest.store_stage import Contextualize, OutletFor, Plan, Stored, StoreStage
+from bot.models import FeedState, PollSummary, StoryDraft
+from bot.store import PollRecord, Store
 
 log = logging.getLogger(__name__)
 
-WRITE_LINGER = 0.1  # seconds a story write may wait for other feeds' writes
 
-# Computes fact context, LSH bands and the context's stored JSON for entries about to be
-# stored (CPU work, off the loop).
-Contextualize = Callable[
-    [Sequence[tuple[Entry, OutletCard | None]]],
-    Awaitable[list[tuple[StoryContext | None, tuple[int, ...], str | None]]],
-]
 # Called after stories are stored (linking, fan-out): (new drafts with ids, revised drafts).
 OnStored = Callable[[Sequence[tuple[int, StoryDraft]], Sequence[StoryDraft]], Awaitable[None]]
-OutletFor = Callable[[FeedState], OutletCard | None]
-# Fan-out: outbox rows per new story identity, committed with the stories.
-Plan = Callable[[FeedState, Sequence[StoryDraft]], Awaitable[Mapping[str, Sequence[Delivery]]]]
+PollResult = Literal["ok", "not_modified", "unchanged", "failed"]
 
 
 @dataclass
@@ -53,7 +47,7 @@ class FeedOutcome:
 
     feed_id: str
     url: str
-    result: str  # "ok" | "not_modified" | "unchanged" | "failed"
+    result: PollResult
     new: int = 0
     revisions: int = 0
     seen: int = 0  # items recorded without alerting (first poll of a new feed)
@@ -76,6 +70,7 @@ class Poller:
         outlet_for: OutletFor | None = None,
         contextualize: Contextualize | None = None,
         on_stored: OnStored | None = None,
+        on_queued: Callable[[], None] | None = None,
         plan: Plan | None = None,
         on_outcome: Callable[[FeedOutcome], None] | None = None,
         settle: Callable[[], Awaitable[object]] | None = None,
@@ -86,24 +81,34 @@ class Poller:
         self.fetcher = fetcher
         self.parse_pool = parse_pool
         self.outlet_for = outlet_for or (lambda feed: None)
-        self.contextualize = contextualize
         self.on_stored = on_stored
-        self.plan = plan
+        self.on_queued = on_queued  # alerts were queued with stored stories: wake the senders
+        self.finished = 0  # feed polls finished (success or failure), for the stop line
         self.on_outcome = on_outcome
         self.settle = settle
         self.policy = policy or SchedulePolicy()
         self.clock = clock
-        self._scope_locks: dict[str, asyncio.Lock] = {}
         self._in_flight: set[str] = set()
-        self._heading_to_write = 0  # feeds being parsed, or holding their scope lock to write
-        # Feeds finishing together commit together; while other parsed feeds are on their way
-        # a write waits up to WRITE_LINGER for them (an alert is seconds-scale; a commit per
-        # feed is most of the store's cost in a full poll). Feeds answering 304 never count.
-        self._writer = GroupWriter(
+        self.stage = StoreStage(
             store,
-            linger=WRITE_LINGER,
-            more_coming=lambda: self._heading_to_write > self._writer.queued,
+            outlet_for=self.outlet_for,
+            contextualize=contextualize,
+            plan=plan,
+            linked=on_stored is None,
         )
+
+    @property
+    def contextualize(self) -> Contextualize | None:
+        """The store stage's context step (tests replace it to make it fail)."""
+        return self.stage.contextualize
+
+    @contextualize.setter
+    def contextualize(self, value: Contextualize | None) -> None:
+        self.stage.contextualize = value
+
+    async def close(self) -> None:
+        """Let the story writes already handed to the writer commit."""
+        await self.stage.writer.drain()
 
     # ------------------------------------------------------------ one feed
 
@@ -115,14 +120,21 @@ class Poller:
             await self._poll(feed, outcome)
         except FetchError as exc:
             await self._failed(feed, outcome, str(exc), getattr(exc, "retry_after", None))
-        except StoreError:
-            raise  # the database itself: nothing sensible can go on
+        except StoreError as exc:
+            if exc.reason != "constraint":
+                raise  # the database itself: nothing sensible can go on
+            log.warning("feed %s: %s", feed.id, exc)  # this feed's write alone was refused
+            await self._failed(feed, outcome, f"internal error: {exc}", None)
+        except BrokenProcessPool:  # the pool retried on new workers, and lost them again
+            log.warning("feed %s: a worker process died on it again", feed.id)
+            await self._failed(feed, outcome, "a worker process died parsing this feed", None)
         except Exception as exc:  # a bug or an odd item must fail this feed alone, with backoff
             log.exception("feed %s: unexpected error", feed.id)
             await self._failed(feed, outcome, f"internal error: {type(exc).__name__}: {exc}", None)
         finally:
             self._in_flight.discard(feed.id)
             outcome.elapsed = time.perf_counter() - started
+        self.finished += 1
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
@@ -138,7 +150,7 @@ class Poller:
         if fetched.status == 304 or fetched.unchanged or fetched.body is None:
             outcome.result = "not_modified" if fetched.status == 304 else "unchanged"
             # With the next group of story writes: one commit for many feeds' records.
-            await self._writer.record(
+            await self.stage.record(
                 PollRecord(
                     feed.id,
                     next_at,
@@ -148,7 +160,7 @@ class Poller:
                 )
             )
             return
-        async with self._heading():  # a feed being parsed usually writes: the writer waits for it
+        async with self.stage.heading():  # a feed being parsed usually writes: the writer waits
             parsed = await self._parse(fetched.body, fetched.url, fetched.content_type, feed)
         if parsed.error:
             raise FetchError(f"{feed.url}: {parsed.error}")
@@ -172,11 +184,17 @@ class Poller:
         )
         # The poll record commits with the feed's stories: its new body hash and validators
         # are never stored without them.
-        stored = await self._store_entries(feed, parsed, outcome, poll)
+        stored = await self.stage.ingest(feed, parsed, poll)
         if stored is None:
-            await self._writer.record(poll)
+            await self.stage.record(poll)
+            return
+        if stored.baseline:
+            outcome.seen = len(stored.new_ids)
         else:
-            await self._announce(*stored)
+            outcome.new = len(stored.new_ids)
+        outcome.revisions = len(stored.revised)
+        outcome.new_ids = stored.new_ids
+        await self._announce(stored)
 
     async def _parse(
         self, body: bytes, url: str, content_type: str | None, feed: FeedState
@@ -188,92 +206,19 @@ class Poller:
             self.parse_pool, parse_feed, body, url, content_type, feed.language
         )
 
-    async def _store_entries(
-        self, feed: FeedState, parsed: ParsedFeed, outcome: FeedOutcome, poll: PollRecord
-    ) -> tuple[list[StoryDraft], list[int], list[StoryDraft]] | None:
-        """Dedup, context and write one feed's items with its poll record; (new drafts, their
-        ids, revisions), or None when the feed had no usable item (nothing written)."""
-        outlet = self.outlet_for(feed)
-        outlet_id = outlet.id if outlet else feed.outlet_id
-        scope = scope_for(outlet_id, feed.id)
-        keyed = key_entries(parsed.entries, scope)
-        if not keyed:
-            return None
-        # One scope at a time: section feeds of one outlet share items, and the check-then-
-        # insert below must not race with itself.
-        lock = self._scope_locks.setdefault(scope, asyncio.Lock())
-        # Not counted while waiting for the lock: its holder's write may be the one lingering.
-        async with lock, self._heading():
-            existing = await self.store.match_existing(
-                scope, [k.identity for k in keyed], [k.url_key for k in keyed]
-            )
-            new: list[StoryDraft] = []
-            revised: list[StoryDraft] = []
-            for item, found in zip(keyed, existing, strict=True):
-                if found is None:
-                    new.append(self._draft(item, scope, outlet_id, feed, feed.baseline_done))
-                elif found.content_hash != item.content_hash:
-                    draft = self._draft(item, scope, outlet_id, feed, False)
-                    revised.append(replace(draft, existing_id=found.id))
-            if self.contextualize is not None and (new or revised):
-                enriched = await self.contextualize([(d.entry, outlet) for d in new + revised])
-                drafts = [
-                    replace(
-                        d,
-                        context=ctx,
-                        bands=bands,
-                        context_json=ctx_json,
-                        outlet_id=d.outlet_id or _outlet(ctx),
-                    )
-                    for d, (ctx, bands, ctx_json) in zip(new + revised, enriched, strict=True)
-                ]
-                new, revised = drafts[: len(new)], drafts[len(new) :]
-            deliveries = await self.plan(feed, new) if self.plan is not None and new else None
-            ids = await self._writer.write(
-                new, revised, deliveries, linked=self.on_stored is None, poll=poll
-            )
-            new_ids = [ids[d.identity] for d in new if d.identity in ids]
-        if feed.baseline_done:
-            outcome.new = len(new_ids)
-        else:
-            outcome.seen = len(new_ids)
-        outcome.revisions = len(revised)
-        outcome.new_ids = new_ids
-        return new, new_ids, revised
-
-    @contextlib.asynccontextmanager
-    async def _heading(self) -> AsyncIterator[None]:
-        """Counts this feed among the writes the group writer may wait for."""
-        self._heading_to_write += 1
-        try:
-            yield
-        finally:
-            self._heading_to_write -= 1
-
-    async def _announce(
-        self, new: list[StoryDraft], new_ids: list[int], revised: list[StoryDraft]
-    ) -> None:
-        """Hand stored stories to `on_stored` (linking, follow-ups)."""
-        if self.on_stored is None or not (new_ids or revised):
+    async def _announce(self, stored: Stored) -> None:
+        """Wake the senders, and hand stored stories to `on_stored` (linking, follow-ups)."""
+        new, new_ids, revised = stored.new, stored.new_ids, stored.revised
+        if not (new_ids or revised):
+            return
+        if self.on_queued is not None:
+            self.on_queued()
+        if self.on_stored is None:
             return
         by_identity = {d.identity: d for d in new}
-        stored = await self.store.stories_by_ids(new_ids)
-        pairs = [(s.id, by_identity[s.identity]) for s in stored if s.identity in by_identity]
+        rows = await self.store.stories_by_ids(new_ids)
+        pairs = [(s.id, by_identity[s.identity]) for s in rows if s.identity in by_identity]
         await self.on_stored(pairs, revised)
-
-    @staticmethod
-    def _draft(
-        item: KeyedEntry, scope: str, outlet_id: str | None, feed: FeedState, alert_worthy: bool
-    ) -> StoryDraft:
-        return StoryDraft(
-            identity=item.identity,
-            scope=scope,
-            entry=item.entry,
-            content_hash=item.content_hash,
-            outlet_id=outlet_id,
-            feed_id=feed.id,
-            alert_worthy=alert_worthy,
-        )
 
     async def _failed(
         self, feed: FeedState, outcome: FeedOutcome, error: str, retry_after: float | None
@@ -304,7 +249,7 @@ class Poller:
 
         async def one(feed: FeedState) -> None:
             outcome = await self.poll_feed(feed)
-            _count(summary, outcome)
+            count_outcome(summary, outcome)
             if progress is not None:
                 progress(outcome)
 
@@ -313,11 +258,28 @@ class Poller:
             await self.settle()  # a one-off poll ends with its stories linked
         return summary
 
+    @property
+    def in_flight(self) -> int:
+        """Feeds being polled now."""
+        return len(self._in_flight)
+
     async def run(self, stop: asyncio.Event, *, tick: float = 1.0) -> None:
-        """Poll due feeds until `stop` is set; in-flight polls finish before returning."""
+        """Poll due feeds until `stop` is set; in-flight polls finish before returning.
+
+        A StoreError in any feed's poll ends the run with it (the database is the one thing
+        nothing can go on without); every other error stays with its feed."""
         tasks: set[asyncio.Task[FeedOutcome]] = set()
+        fatal: list[BaseException] = []
+
+        def finished(task: asyncio.Task[FeedOutcome]) -> None:
+            tasks.discard(task)
+            if not task.cancelled() and task.exception() is not None:
+                fatal.append(task.exception())  # type: ignore[arg-type]
+
         try:
             while not stop.is_set():
+                if fatal:
+                    raise fatal[0]
                 now = self.clock()
                 for feed in await self.store.due_feeds(now):
                     if feed.id in self._in_flight:
@@ -328,22 +290,24 @@ class Poller:
                         continue
                     if feed.next_poll_at <= now:
                         self._in_flight.add(feed.id)
-                        task = asyncio.create_task(self.poll_feed(feed))
+                        task = asyncio.create_task(self.poll_feed(feed), name=f"poll-{feed.id}")
                         tasks.add(task)
-                        task.add_done_callback(tasks.discard)
+                        task.add_done_callback(finished)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=tick)
+        except asyncio.CancelledError:
+            for task in tasks:  # the run is ending (another part failed): so do its polls
+                task.cancel()
+            raise
         finally:
             if tasks:
                 await asyncio.gather(*tasks, return_exceptions=True)
+        if fatal:
+            raise fatal[0]
 
 
-def _outlet(ctx: StoryContext | None) -> str | None:
-    """A feed of unknown outlet (an aggregator, a local mirror): the item's own domain says."""
-    return ctx.outlet.id if ctx is not None and ctx.outlet is not None else None
-
-
-def _count(summary: PollSummary, outcome: FeedOutcome) -> None:
+def count_outcome(summary: PollSummary, outcome: FeedOutcome) -> None:
+    """Add one feed's outcome to a poll's summary."""
     if outcome.result == "failed":
         summary.failed += 1
         summary.errors[outcome.feed_id] = outcome.error or "failed"

@@ -4,6 +4,7 @@ Every message goes out with AllowedMentions.none() (also set on the client), so 
 never ping a server. DISCORD_API_URL and DISCORD_GATEWAY_URL point discord.py at other
 endpoints (the tests' fakes): discord.py reads them from `Route.BASE` and
 `DiscordWebSocket.DEFAULT_GATEWAY`, so they are process-wide settings, applied once at start.
+Logging in translates the library's errors into TokenRejected / PlatformUnavailable.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from bot.alerts.ratelimit import RateLimits
 from bot.alerts.view import AlertView
 from bot.errors import (
     PermanentSendError,
+    PlatformUnavailable,
     RetryLater,
+    TokenRejected,
     TransientSendError,
     UndeliverableMessage,
 )
 from bot.models import Subscription
 from bot.platforms import discord_render
+from bot.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,22 @@ def build_client(intents: discord.Intents | None = None) -> discord.Client:
         intents=intents or discord.Intents(guilds=True),
         allowed_mentions=discord.AllowedMentions.none(),
     )
+
+
+async def login(client: discord.Client, token: str) -> None:
+    """Log in over REST; a rejected token is TokenRejected, anything else PlatformUnavailable.
+    On failure the client is closed (a new one is built for the next attempt)."""
+    try:
+        await client.login(token)
+    except discord.LoginFailure:
+        await client.close()
+        raise TokenRejected(
+            "discord", "Discord refused the bot token (DISCORD_BOT_TOKEN); check it"
+        ) from None
+    except (aiohttp.ClientError, OSError, TimeoutError, discord.DiscordException) as exc:
+        await client.close()
+        why = redact(f"{type(exc).__name__}: {exc}", [token])
+        raise PlatformUnavailable("discord", f"Discord API unreachable ({why})") from None
 
 
 async def translate(call: Awaitable[T]) -> T:

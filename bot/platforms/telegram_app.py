@@ -1,8 +1,9 @@
 """Telegram through python-telegram-bot: the Application, and the sink the dispatcher uses.
 
-Library errors are translated here into the neutral DeliveryError tree, so the core never
-imports `telegram`. TELEGRAM_API_URL points the client at another Bot API server (a local one,
-or the tests' fake).
+Library errors are translated here into the neutral DeliveryError tree (sends) and
+PlatformError tree (start: TokenRejected, PlatformUnavailable), with tokens redacted, so the
+core never imports `telegram` and no error message carries the token. TELEGRAM_API_URL points
+the client at another Bot API server (a local one, or the tests' fake).
 """
 
 from __future__ import annotations
@@ -32,12 +33,15 @@ from bot.alerts.view import AlertView
 from bot.errors import (
     ChatMoved,
     PermanentSendError,
+    PlatformUnavailable,
     RetryLater,
+    TokenRejected,
     TransientSendError,
     UndeliverableMessage,
 )
 from bot.models import Subscription
 from bot.platforms import telegram_render
+from bot.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +81,38 @@ def build_application(
         .get_updates_read_timeout(40)
     )
     return builder.build()
+
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def start_application(app: AnyApplication, *, poll_updates: bool) -> None:
+    """initialize (getMe) and start; with `poll_updates`, poll for chat commands too.
+
+    A rejected token is TokenRejected, an unreachable or failing Bot API PlatformUnavailable;
+    neither message quotes the token (python-telegram-bot's InvalidToken does)."""
+    try:
+        await app.initialize()
+    except InvalidToken:
+        raise TokenRejected(
+            "telegram", "Telegram refused the bot token (TELEGRAM_BOT_TOKEN); check it"
+        ) from None
+    except TelegramError as exc:
+        raise PlatformUnavailable(
+            "telegram", f"Telegram Bot API unreachable ({redact(str(exc))})"
+        ) from None
+    await app.start()
+    if poll_updates and app.updater is not None:
+        await app.updater.start_polling()
+
+
+async def stop_application(app: AnyApplication) -> None:
+    """The reverse of start_application; the caller bounds it in time (a hung API)."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
 
 
 def is_group(chat: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.base import store_error
 from bot.store.delivery_repo import DeliveryRepo
 from bot.store.feeds_repo import FeedsRepo, PollRecord
 from bot.store.links_repo import LinksRepo
@@ -19,9 +20,13 @@ class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo, SecretsRepo):
     """One database: feeds, stories, context, links, subscriptions and the outbox."""
 
     @classmethod
-    async def open(cls, path: str | Path) -> Store:
-        store = await super().open(path)
+    async def open(cls, path: str | Path, *, read_only: bool = False) -> Store:
+        """Open the database (see `StoreBase.open`); a writer also indexes what a crash left
+        unindexed."""
+        store = await super().open(path, read_only=read_only)
         assert isinstance(store, Store)
+        if read_only:
+            return store
         try:
             await store.index_missing_search_shards()
         except BaseException:
@@ -30,4 +35,4 @@ class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo, SecretsRepo):
         return store
 
 
-__all__ = ["Delivery", "Existing", "PollRecord", "Store", "fts_query"]
+__all__ = ["Delivery", "Existing", "PollRecord", "Store", "fts_query", "store_error"]

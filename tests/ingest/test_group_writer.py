@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.errors import StoreError
 from bot.ingest.group_writer import GroupWriter
 from bot.models import Entry, FeedConfig, StoryDraft
 from bot.store import PollRecord, Store
@@ -72,7 +72,9 @@ async def test_a_failing_write_fails_alone_and_the_group_still_commits(tmp_path:
             writer.write([draft("c", 1)], []),
             return_exceptions=True,
         )
-        assert isinstance(outcomes[2], sqlite3.IntegrityError)
+        # sqlite3 errors leave the store as StoreError; this one is the request's own
+        assert isinstance(outcomes[2], StoreError) and outcomes[2].reason == "constraint"
+        assert "FOREIGN KEY" in str(outcomes[2])
         assert [len(o) for o in outcomes if isinstance(o, dict)] == [1, 1, 1]
         titles = {s.title for s in await store.latest(10)}
         assert titles == {"a story 1", "b story 1", "c story 1"}

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.errors import StoreError
 from bot.models import Entry, FeedConfig, StoryDraft
 from bot.store import PollRecord, Store
 
@@ -150,7 +150,7 @@ async def test_a_poll_record_commits_with_its_stories_or_not_at_all(tmp_path: Pa
         # keeps its old body hash, so the next poll parses the body again.
         bad = draft("s2", "https://ex.test/2")
         failed = PollRecord("f2", 100.0, parsed=True, body_hash="h2")
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(StoreError, match="FOREIGN KEY"):
             await store.write_stories_by_identity(
                 [bad], [], {bad.identity: [(999, "pending", 0.0)]}, polls=[failed]
             )
