@@ -4,7 +4,11 @@
 #     -e TELEGRAM_BOT_TOKEN=... -e DISCORD_BOT_TOKEN=... newsbot
 # The database lives in the /data volume; mount your own feeds file at /app/feeds.yaml.
 
-FROM python:3.11-slim AS build
+# The base image by digest (python:3.11-slim), so a rebuild gets the same image; bump it
+# deliberately to take the base image's security patches.
+ARG PYTHON_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
+
+FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
@@ -12,7 +16,11 @@ COPY handlers ./handlers
 RUN pip install --no-cache-dir --upgrade pip build \
  && python -m build --wheel --outdir /dist
 
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
+LABEL org.opencontainers.image.title="newsbot" \
+      org.opencontainers.image.description="Telegram and Discord news alerts with outlet and denial context" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="0.1.0"
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     NEWSBOT_DB=/data/newsbot.db \
@@ -22,9 +30,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin newsbot \
  && mkdir -p /data /app \
  && chown newsbot:newsbot /data /app
+COPY requirements/runtime.lock /tmp/runtime.lock
 COPY --from=build /dist/*.whl /tmp/
-RUN pip install --no-cache-dir /tmp/*.whl && rm /tmp/*.whl
-COPY --chown=newsbot:newsbot feeds.yaml /app/feeds.yaml
+# dependencies at the locked versions and hashes, then newsbot itself without resolving again
+RUN pip install --no-cache-dir --require-hashes -r /tmp/runtime.lock \
+ && pip install --no-cache-dir --no-deps /tmp/*.whl \
+ && rm /tmp/*.whl /tmp/runtime.lock
+# the shipped feeds file is configuration, read-only to the bot (mount your own over it)
+COPY --chmod=0444 feeds.yaml /app/feeds.yaml
 USER newsbot
 WORKDIR /app
 VOLUME ["/data"]

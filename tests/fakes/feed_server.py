@@ -22,6 +22,7 @@ class Served:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     use_etag: bool = True
+    delay: float = 0.0  # seconds before answering (a slow server; bounded by the test)
 
 
 class FeedServer:
@@ -48,6 +49,8 @@ class FeedServer:
         served = self.routes.get(path) or self.routes.get(request.path)
         if served is None:
             return web.Response(status=404, text="not found")
+        if served.delay:
+            await asyncio.sleep(served.delay)
         headers = dict(served.headers)
         if served.status == 200 and served.use_etag:
             etag = '"' + hashlib.sha1(served.body).hexdigest()[:16] + '"'
