@@ -1,6 +1,7 @@
 """The database connection: opening, WAL, numbered migrations, and the write transaction.
 
-One aiosqlite connection serves the whole process. Writers go through `transaction()`, which
+One aiosqlite connection serves the whole process. Writers go through `_transaction()` (private
+to the store modules: the connection is never handed outside `bot/store`), which
 holds an asyncio lock and a `BEGIN IMMEDIATE`, so concurrent tasks never interleave statements
 inside one another's transaction and a second process waits (busy_timeout) instead of failing.
 
@@ -181,14 +182,14 @@ class StoreBase:
         for number, _name, sql in known:
             if number <= current:
                 continue
-            async with self.transaction() as db:
+            async with self._transaction() as db:
                 # executescript would COMMIT our transaction; run statement by statement
                 for statement in _split_sql(sql):
                     await db.execute(statement)
                 await db.execute(f"PRAGMA user_version = {number}")
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction: all of it commits, or none of it does."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only", reason="read_only")

@@ -96,7 +96,7 @@ class DeliveryRepo(StoreBase):
         """Create or update a subscription; a config seed never overwrites a moderator's edit."""
         data = json.dumps({k: list(v) for k, v in (filters or {}).items() if v}, sort_keys=True)
         t = now()
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.execute(
                 "INSERT INTO subscriptions(platform, chat, thread, filters, denials_only, mode, "
                 "origin, webhook_url, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
@@ -145,14 +145,14 @@ class DeliveryRepo(StoreBase):
                 sets.append("deactivated_reason = NULL")
             sets.append(f"{key} = ?")
             values.append(int(value) if isinstance(value, bool) else value)
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.execute(
                 f"UPDATE subscriptions SET {', '.join(sets)} WHERE id = ?", [*values, sub_id]
             )
 
     async def deactivate_subscription(self, sub_id: int, reason: str) -> None:
         """A permanent platform error: stop sending, keep the row and say why."""
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.execute(
                 "UPDATE subscriptions SET active=0, deactivated_reason=?, updated_at=? WHERE id=?",
                 (reason[:300], now(), sub_id),
@@ -168,7 +168,7 @@ class DeliveryRepo(StoreBase):
 
         When the new chat already has a subscription for the same thread, the old one is
         deactivated instead (its queued rows are given up; the new chat's own rows go on)."""
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.execute(
                 "UPDATE OR IGNORE subscriptions SET chat=?, updated_at=? "
                 "WHERE platform=? AND chat=?",
@@ -187,7 +187,7 @@ class DeliveryRepo(StoreBase):
             )
 
     async def delete_subscription(self, sub_id: int) -> None:
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.execute("DELETE FROM subscriptions WHERE id=?", (sub_id,))
 
     # ------------------------------------------------------------ outbox
@@ -199,7 +199,7 @@ class DeliveryRepo(StoreBase):
         reply instead, so it never hears the same denial twice.
         """
         t = now()
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             async with db.execute(
                 "SELECT o.subscription_id, o.platform_message_id FROM outbox o "
                 "JOIN subscriptions s ON s.id = o.subscription_id "
@@ -280,7 +280,7 @@ class DeliveryRepo(StoreBase):
     async def mark_sending(self, ids: Sequence[int]) -> bool:
         """Pending → sending; False when a row was no longer pending (nothing to send)."""
         changed = 0
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             for i in ids:
                 cur = await db.execute(
                     "UPDATE outbox SET state='sending', attempts=attempts+1 "
@@ -297,7 +297,7 @@ class DeliveryRepo(StoreBase):
         in one transaction. Returns the ids that were still pending (and are now sending)."""
         marked: set[int] = set()
         t = now()
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             if sending:
                 async with db.execute(
                     "UPDATE outbox SET state='sending', attempts=attempts+1 WHERE id IN "
@@ -322,7 +322,7 @@ class DeliveryRepo(StoreBase):
 
     async def save_parts(self, row_id: int, bodies: Sequence[str]) -> None:
         """Keep the rendered parts of a row, so every retry sends the same messages."""
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.executemany(
                 "INSERT INTO outbox_parts(outbox_id, seq, body) VALUES (?,?,?) "
                 "ON CONFLICT(outbox_id, seq) DO NOTHING",
@@ -331,14 +331,14 @@ class DeliveryRepo(StoreBase):
 
     async def part_sent(self, row_id: int, seq: int, message_id: str) -> None:
         """One part was delivered: committed before the next part is tried."""
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.execute(
                 "UPDATE outbox_parts SET message_id=?, sent_at=? WHERE outbox_id=? AND seq=?",
                 (message_id, now(), row_id, seq),
             )
 
     async def mark_sent(self, ids: Sequence[int], message_id: str | None) -> None:
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.executemany(
                 "UPDATE outbox SET state='sent', platform_message_id=?, sent_at=?, "
                 "last_error=NULL WHERE id=?",
@@ -356,7 +356,7 @@ class DeliveryRepo(StoreBase):
     ) -> None:
         """Try again at `at`. Instant rows count attempts when marked sending; digests, which
         are never marked sending, count theirs here (`count_attempt`)."""
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.executemany(
                 "UPDATE outbox SET state=?, next_attempt_at=?, last_error=?, "
                 "attempts=attempts+? WHERE id=?",
@@ -364,7 +364,7 @@ class DeliveryRepo(StoreBase):
             )
 
     async def mark_dead(self, ids: Sequence[int], error: str) -> None:
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.executemany(
                 "UPDATE outbox SET state='dead', last_error=? WHERE id=?",
                 [(error[:300], i) for i in ids],
@@ -372,7 +372,7 @@ class DeliveryRepo(StoreBase):
 
     async def recover_in_flight(self) -> int:
         """After a crash: sends that were in flight go back to pending (at-least-once)."""
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             cur = await db.execute("UPDATE outbox SET state='pending' WHERE state='sending'")
             return cur.rowcount
 
@@ -440,7 +440,7 @@ class DeliveryRepo(StoreBase):
     async def audit(
         self, platform: str, chat: str, actor: str, action: str, detail: str = ""
     ) -> None:
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.execute(
                 "INSERT INTO audit_log(at, platform, chat, actor, action, detail) "
                 "VALUES (?,?,?,?,?,?)",

@@ -98,7 +98,7 @@ class FeedsRepo(StoreBase):
         rows = [
             (c.id, c.name, json.dumps(c.to_dict(), sort_keys=True), origin, now()) for c in cards
         ]
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.executemany(
                 "INSERT INTO outlets(id, name, card, origin, updated_at) VALUES (?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET name=excluded.name, card=excluded.card, "
@@ -119,7 +119,7 @@ class FeedsRepo(StoreBase):
         its stories keep their feed id); returns how many feeds were new.
         """
         created = 0
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             for feed in feeds:
                 async with db.execute(
                     "SELECT id, url FROM feeds WHERE id = ? OR url = ?", (feed.id, feed.url)
@@ -252,7 +252,7 @@ class FeedsRepo(StoreBase):
 
     async def set_feed_enabled(self, feed_id: str, enabled: bool) -> bool:
         """Pause or resume a feed; resuming also lifts a 'disabled' health status."""
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             cur = await db.execute(
                 "UPDATE feeds SET enabled=?, status=CASE WHEN ? AND status='disabled' "
                 "THEN 'new' ELSE status END, failures=CASE WHEN ? THEN 0 ELSE failures END, "
@@ -264,6 +264,6 @@ class FeedsRepo(StoreBase):
 
     async def remove_feed(self, feed_id: str) -> bool:
         """Remove a feed; its stories stay (they may have been delivered and linked)."""
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             cur = await db.execute("DELETE FROM feeds WHERE id=?", (feed_id,))
             return cur.rowcount > 0

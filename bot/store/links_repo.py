@@ -112,7 +112,7 @@ class LinksRepo(StoriesRepo):
     async def add_links(self, links: Sequence[StoryLink]) -> None:
         if not links:
             return
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.executemany(
                 "INSERT INTO story_links(from_story, to_story, kind, confidence, reason, "
                 "created_at) VALUES (?,?,?,?,?,?) ON CONFLICT(from_story, to_story, kind) "
@@ -142,7 +142,7 @@ class LinksRepo(StoriesRepo):
         return [_link(r) for r in rows]
 
     async def set_cluster(self, story_ids: Sequence[int], cluster_id: int) -> None:
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.executemany(
                 "UPDATE stories SET cluster_id = ? WHERE id = ?",
                 [(cluster_id, i) for i in story_ids],

@@ -246,7 +246,7 @@ class StoriesRepo(StoreBase):
             first_of.setdefault(d.identity, d)
         new = list(first_of.values())
         revisions = list({d.existing_id: d for d in revisions}.values())
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             if new:
                 rows = [(*_insert_row(d, fetched), int(linked)) for d in new]
                 top = await _max_story_id(db)
@@ -374,7 +374,7 @@ class StoriesRepo(StoreBase):
         for shard in range(search_shard(top) + 1):
             if shard in have and _shard_table(shard) in tables:
                 continue
-            async with self.transaction() as db:
+            async with self._transaction() as db:
                 await db.execute(f"DROP TABLE IF EXISTS {_shard_table(shard)}")
                 await _build_shard(db, shard)
             built += 1
@@ -391,7 +391,7 @@ class StoriesRepo(StoreBase):
         return [_story(r) for r in rows]
 
     async def mark_linked(self, story_ids: Sequence[int]) -> None:
-        async with self.transaction() as db:
+        async with self._transaction() as db:
             await db.executemany(
                 "UPDATE stories SET linked = 1 WHERE id = ?", [(i,) for i in story_ids]
             )

@@ -96,7 +96,7 @@ async def test_a_poll_recorded_during_another_transaction_waits_and_survives_its
         release = asyncio.Event()
 
         async def failing_write() -> None:
-            async with store.transaction() as db:
+            async with store._transaction() as db:  # the store's own writer, from inside
                 await db.execute("UPDATE feeds SET title = 'rolled back' WHERE id = 'f1'")
                 in_transaction.set()
                 await release.wait()
