@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from bot.alerts.view import AlertView, build_view
+from bot.alerts.view import AlertView, build_view, clip
 from bot.context.outlets import OutletRegistry
 from bot.errors import FetchError
 from bot.ingest.fetch import Fetcher
@@ -401,6 +401,10 @@ class Commands:
             lines.append(f"Muted until {_when(sub.muted_until)}")
         if not sub.active:
             lines.append(f"Stopped: {sub.deactivated_reason or 'deactivated'}")
+        if caller.is_moderator:
+            # alerts the bot gave up on in this chat (after its retry bounds), and why
+            for dead in await self.store.dead_items(3, platform=caller.platform, chat=caller.chat):
+                lines.append(f"Not delivered: story {dead.story_id}: {clip(dead.reason, 200)}")
         return Reply(title="Subscriptions", lines=tuple(lines))
 
     # ------------------------------------------------------------ moderators: subscriptions

@@ -402,13 +402,20 @@ class DeliveryRepo(StoreBase):
         counts.update({r["state"]: int(r["n"]) for r in rows})
         return counts
 
-    async def dead_items(self, limit: int = 5) -> list[DeadItem]:
-        """The rows most recently given up, with why: what `newsbot status` shows moderators."""
+    async def dead_items(
+        self, limit: int = 5, *, platform: str | None = None, chat: str | None = None
+    ) -> list[DeadItem]:
+        """The rows most recently given up, with why: what `newsbot status` shows operators and
+        `/subscriptions` shows a chat's moderators (for that chat only)."""
+        where, params = "o.state = 'dead'", []
+        if platform is not None and chat is not None:
+            where += " AND s.platform = ? AND s.chat = ?"
+            params = [platform, chat]
         rows = await self._fetchall(
             "SELECT o.id, o.story_id, o.kind, o.attempts, o.last_error, s.platform, s.chat "
             "FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id "
-            "WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ?",
-            (limit,),
+            f"WHERE {where} ORDER BY o.id DESC LIMIT ?",
+            (*params, limit),
         )
         return [
             DeadItem(

@@ -269,3 +269,21 @@ async def test_story_shows_a_denial_the_text_only_mentions(
         line.startswith("Also in the text: The minister has denied the allegations")
         for line in story.lines
     )
+
+
+async def test_moderators_see_the_alerts_given_up_in_their_chat(
+    server: FeedServer, pipeline: Pipeline, commands: Commands
+) -> None:
+    assert not (await commands.handle(MOD, "subscribe", "")).error
+    server.put("/wsj.xml", BACKGROUND_FEED)  # a new item: alerted to the new subscription
+    await pipeline.poller.poll_once()
+    due = await pipeline.store.due_items("telegram")
+    assert due, "the new story was queued for the chat"
+    await pipeline.store.mark_dead([due[0].id], "gave up after 60 tries: Telegram: Forbidden")
+    lines = (await commands.handle(MOD, "subscriptions", "")).lines
+    assert any(
+        line.startswith(f"Not delivered: story {due[0].story_id}: gave up after 60 tries")
+        for line in lines
+    )
+    member_lines = (await commands.handle(MEMBER, "subscriptions", "")).lines
+    assert not any(line.startswith("Not delivered") for line in member_lines)
