@@ -46,6 +46,7 @@ _COPY_TO_SUMMARY = _HTML_TYPES | {"text/plain"}
 # Content types feedparser neither base64-decodes nor reads as XHTML markup.
 _TEXT_TYPES = frozenset({"text", "plain", "html", "text/plain", "text/html"})
 _DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
+_C1 = re.compile("[\x80-\x9f]")
 _LINK_ENTITY = re.compile("&([A-Za-z0-9_]+);")
 
 _PARSER = etree.XMLParser(
@@ -129,6 +130,11 @@ _FEED_HARMLESS = _HARMLESS_LEAVES | {
     "lastbuilddate",
     "dc_date",
     "dcterms_modified",
+    "info",
+    "feedburner_browserfriendly",
+    "itunes_owner",
+    "itunes_name",
+    "itunes_email",
 } | _AUTHOR
 _IMAGE_KEEPS = frozenset({"title", "link", "description", "url", "href", "width", "height"})
 
@@ -176,10 +182,14 @@ def _clean(raw: str, element: str, *, resolve: bool = True) -> str:
     output = raw.strip()
     if resolve and element in _CAN_BE_RELATIVE and output:
         output = _urljoin("", output)
+    if output.isascii():
+        return output  # the repair and the cp1252 map (code points 128-159) change nothing
     try:
         output = output.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
+    if _C1.search(output) is None:
+        return output
     translated: str = output.translate(feedparser.mixin._cp1252)
     return translated
 
@@ -418,6 +428,11 @@ class _Walker:
             self._author(element)
         elif key in _LANGUAGE:
             self._store("language", _clean(_text(element), "language"))
+        elif key == "source":
+            # `_start_source` resets the title depth; its text goes to the source's own dict.
+            if len(element):
+                raise _Unsupported("markup in a source")
+            self.title_depth = -1
         elif key in _TRANSPARENT or (key not in _HARMLESS_LEAVES and not _has_handler(key)):
             if key == "feedburner_origlink" and len(element):
                 raise _Unsupported("markup in origLink")
