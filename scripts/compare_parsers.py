@@ -4,7 +4,10 @@
 
 DIR defaults to ../shared/feeds (or $NEWSBOT_SHARED/feeds). Every file is parsed twice with
 `bot.ingest.parse.parse_feed` (`fast=True` and `fast=False`) and the two `ParsedFeed` values
-are compared field by field, entry by entry. It prints one line per difference, then how many
+are compared field by field, entry by entry. Each document is parsed with every Content-Type
+of `--content-type` (repeatable; default: none, "text/xml" and "application/rss+xml;
+charset=iso-8859-1", which change how feedparser decodes); "doc" stands for the type a
+feedparser test document names in its `Header: Content-type:` comment (none if it names none). It prints one line per difference, then how many
 documents the fast path took, how many fell back to feedparser, and how many differ; the exit
 status is 1 when any document differs.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import re
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -50,6 +54,16 @@ def read(path: Path) -> bytes:
     return gzip.decompress(data) if path.suffix == ".gz" else data
 
 
+DEFAULT_CONTENT_TYPES = ["doc", "text/xml", "application/rss+xml; charset=iso-8859-1"]
+_HEADER = re.compile(rb"^Header:\s*Content-type:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def document_content_type(body: bytes) -> str | None:
+    """The Content-Type a feedparser test document declares for itself, if any."""
+    match = _HEADER.search(body[:2000])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
 def differences(fast: ParsedFeed, slow: ParsedFeed) -> list[str]:
     """Human-readable differences between two parses of one document (empty: equal)."""
     found = []
@@ -72,7 +86,12 @@ def differences(fast: ParsedFeed, slow: ParsedFeed) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("roots", nargs="*", type=Path)
-    parser.add_argument("--content-type", default=None, help="Content-Type given to both paths")
+    parser.add_argument(
+        "--content-type",
+        action="append",
+        dest="content_types",
+        help='Content-Type given to both paths (repeatable; "doc": from the document)',
+    )
     parser.add_argument("--quiet", action="store_true", help="only the summary line")
     args = parser.parse_args(argv)
     roots = args.roots or [default_corpus()]
@@ -80,26 +99,29 @@ def main(argv: list[str] | None = None) -> int:
         if not root.exists():
             print(f"no such corpus: {root}", file=sys.stderr)
             return 2
+    content_types = args.content_types or DEFAULT_CONTENT_TYPES
     taken = fallback = differing = 0
     for path in documents(roots):
         body = read(path)
         url = "https://feeds.example/" + path.name
-        fast = parse_feed(body, url, args.content_type)
-        slow = parse_feed(body, url, args.content_type, fast=False)
-        if fastparse.parse_raw(body, args.content_type) is None:
-            fallback += 1
-        else:
-            taken += 1
-        found = differences(fast, slow)
-        if found:
-            differing += 1
-            if not args.quiet:
-                print(f"{path}:")
-                for line in found[:20]:
-                    print("    " + line)
+        for given in content_types:
+            content_type = document_content_type(body) if given == "doc" else given or None
+            fast = parse_feed(body, url, content_type)
+            slow = parse_feed(body, url, content_type, fast=False)
+            if fastparse.parse_raw(body, content_type) is None:
+                fallback += 1
+            else:
+                taken += 1
+            found = differences(fast, slow)
+            if found:
+                differing += 1
+                if not args.quiet:
+                    print(f"{path} (Content-Type {content_type}):")
+                    for line in found[:20]:
+                        print("    " + line)
     total = taken + fallback
     print(
-        f"{total} documents: fast path {taken}, feedparser fallback {fallback}, "
+        f"{total} parses ({len(content_types)} per document): fast path {taken}, feedparser fallback {fallback}, "
         f"differing {differing}"
     )
     return 1 if differing else 0
