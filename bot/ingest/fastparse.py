@@ -46,6 +46,8 @@ _COPY_TO_SUMMARY = _HTML_TYPES | {"text/plain"}
 # Content types feedparser neither base64-decodes nor reads as XHTML markup.
 _TEXT_TYPES = frozenset({"text", "plain", "html", "text/plain", "text/html"})
 _DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
+# xml:base, or a plain `base` attribute, which feedparser's parser reads as xml:base too.
+_BASE = re.compile(rb"(?:xml:|\s)base\s*=")
 _C1 = re.compile("[\x80-\x9f]")
 _LINK_ENTITY = re.compile("&([A-Za-z0-9_]+);")
 
@@ -103,8 +105,22 @@ _HARMLESS_LEAVES = frozenset(
         "cloud",
         "subtitle",
         "tagline",
+        "dc_rights",
+        "dcterms_valid",
+        "webmaster",
+        "dc_publisher",
+        "georss_point",
+        "georss_line",
+        "georss_polygon",
+        "georss_box",
     }
 )
+_RSS_VERSIONS = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
+# Entry-level elements whose only effect on newsbot's fields is `title_depth = -1`
+# (`_start_image`, `_start_source`); their text goes to a dict newsbot does not read.
+_TITLE_RESETS = frozenset({"image", "source"})
+# Containers of name/email/uri parts that only feed dicts newsbot does not read.
+_PERSON_CONTAINERS = frozenset({"contributor", "itunes_owner"})
 # Feed-level elements that cannot reach the feed's title, language or ttl.
 _FEED_HARMLESS = _HARMLESS_LEAVES | {
     "link",
@@ -132,10 +148,9 @@ _FEED_HARMLESS = _HARMLESS_LEAVES | {
     "dcterms_modified",
     "info",
     "feedburner_browserfriendly",
-    "itunes_owner",
     "itunes_name",
     "itunes_email",
-} | _AUTHOR
+} | _AUTHOR | _PERSON_CONTAINERS
 _IMAGE_KEEPS = frozenset({"title", "link", "description", "url", "href", "width", "height"})
 
 
@@ -161,8 +176,8 @@ def _parse(body: bytes, content_type: str | None) -> RawFeed | None:
         return None  # feedparser would warn or use its loose parser
     first = re.search(rb"<\w", data)
     head = data[: first.start()] if first else data
-    if _DOCTYPE.search(head) or b"xml:base" in data:
-        return None
+    if _DOCTYPE.search(head) or _BASE.search(data) is not None:
+        return None  # a DOCTYPE changes feedparser's version; a base changes its URI joins
     root = etree.fromstring(data, _PARSER)
     if root.getroottree().docinfo.xml_version != "1.0":
         return None
@@ -231,9 +246,9 @@ def _key(element: Any) -> tuple[str, str]:
         lowered = "http://backend.userland.com/rss"
     prefix = _MATCH_NS.get(lowered)
     if prefix is None:
-        if not element.prefix:
-            raise _Unsupported("element in an unknown default namespace")
-        prefix = element.prefix
+        # feedparser names an element of an unknown namespace by the prefix the document
+        # gives it, and one in an unknown default namespace by its bare name.
+        prefix = element.prefix or ""
     local = local.lower()
     key = (f"{prefix.lower()}_{local}" if prefix else local, "" if prefix else local)
     if len(_KEYS) < 4096:
@@ -271,10 +286,8 @@ class _Walker:
         if declared & _VERSION_NAMESPACES:
             raise _Unsupported("RSS 1.0 / 0.90 namespace")
         if key == "rss":
-            version = attrs.get("version", "")
-            if not version.startswith("2.") or version in ("0.91", "0.92", "0.93", "0.94"):
-                raise _Unsupported("not RSS 2.x")
-            version = "rss20"
+            given = attrs.get("version", "")
+            version = _RSS_VERSIONS.get(given) or ("rss20" if given.startswith("2.") else "rss")
         elif key == "feed" and root.tag.startswith("{") and root.tag[1:].split("}")[0].lower() == _ATOM:
             version = "atom10"
         else:
@@ -328,7 +341,10 @@ class _Walker:
             self.inimage = False
         elif key in _FEED_HARMLESS or key in _TRANSPARENT or not _has_handler(key):
             if len(element) and not (
-                key in _AUTHOR or key in _TRANSPARENT or not _has_handler(key)
+                key in _AUTHOR
+                or key in _PERSON_CONTAINERS
+                or key in _TRANSPARENT
+                or not _has_handler(key)
             ):
                 raise _Unsupported(f"markup in feed-level {key}")
             self._feed_descend(element)
@@ -428,11 +444,14 @@ class _Walker:
             self._author(element)
         elif key in _LANGUAGE:
             self._store("language", _clean(_text(element), "language"))
-        elif key == "source":
-            # `_start_source` resets the title depth; its text goes to the source's own dict.
+        elif key in _TITLE_RESETS:
             if len(element):
-                raise _Unsupported("markup in a source")
+                raise _Unsupported(f"children in an entry's {key}")
             self.title_depth = -1
+        elif key == "contributor":
+            for child in element:
+                if _key(child)[0] not in _AUTHOR_PART or len(child):
+                    raise _Unsupported("odd contributor")
         elif key in _TRANSPARENT or (key not in _HARMLESS_LEAVES and not _has_handler(key)):
             if key == "feedburner_origlink" and len(element):
                 raise _Unsupported("markup in origLink")
