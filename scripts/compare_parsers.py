@@ -7,9 +7,9 @@ DIR defaults to ../shared/feeds (or $NEWSBOT_SHARED/feeds). Every file is parsed
 are compared field by field, entry by entry. Each document is parsed with every Content-Type
 of `--content-type` (repeatable; default: none, "text/xml" and "application/rss+xml;
 charset=iso-8859-1", which change how feedparser decodes); "doc" stands for the type a
-feedparser test document names in its `Header: Content-type:` comment (none if it names none). It prints one line per difference, then how many
-documents the fast path took, how many fell back to feedparser, and how many differ; the exit
-status is 1 when any document differs.
+feedparser test document names in its `Header: Content-type:` comment (none if it names none).
+It prints one line per difference, then how many parses the fast path took, how many fell back
+to feedparser, and how many differ; the exit status is 1 when any differs.
 """
 
 from __future__ import annotations
@@ -121,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
                         print("    " + line)
     total = taken + fallback
     print(
-        f"{total} parses ({len(content_types)} per document): fast path {taken}, feedparser fallback {fallback}, "
-        f"differing {differing}"
+        f"{total} parses ({len(content_types)} per document): fast path {taken}, "
+        f"feedparser fallback {fallback}, differing {differing}"
     )
     return 1 if differing else 0
 

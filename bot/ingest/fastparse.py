@@ -21,6 +21,7 @@ guard; lxml runs with entities unresolved, no network, no DTD, no huge trees.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -39,7 +40,9 @@ RawFeed = tuple[str, dict[str, Any], list[dict[str, Any]]]
 _MIXIN: Any = feedparser.mixin._FeedParserMixin
 _MATCH_NS = {uri.lower(): prefix for uri, prefix in _MIXIN.namespaces.items()}
 _ATOM = "http://www.w3.org/2005/atom"
-_VERSION_NAMESPACES = frozenset({"http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"})
+_VERSION_NAMESPACES = frozenset(
+    {"http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"}
+)
 _CAN_BE_RELATIVE = frozenset(_MIXIN.can_be_relative_uri)
 _HTML_TYPES = frozenset(_MIXIN.html_types)
 _COPY_TO_SUMMARY = _HTML_TYPES | {"text/plain"}
@@ -122,35 +125,40 @@ _TITLE_RESETS = frozenset({"image", "source"})
 # Containers of name/email/uri parts that only feed dicts newsbot does not read.
 _PERSON_CONTAINERS = frozenset({"contributor", "itunes_owner"})
 # Feed-level elements that cannot reach the feed's title, language or ttl.
-_FEED_HARMLESS = _HARMLESS_LEAVES | {
-    "link",
-    "description",
-    "summary",
-    "itunes_summary",
-    "media_description",
-    "guid",
-    "id",
-    "webmaster",
-    "dc_publisher",
-    "name",
-    "email",
-    "url",
-    "uri",
-    "homepage",
-    "pubdate",
-    "published",
-    "issued",
-    "dcterms_issued",
-    "updated",
-    "modified",
-    "lastbuilddate",
-    "dc_date",
-    "dcterms_modified",
-    "info",
-    "feedburner_browserfriendly",
-    "itunes_name",
-    "itunes_email",
-} | _AUTHOR | _PERSON_CONTAINERS
+_FEED_HARMLESS = (
+    _HARMLESS_LEAVES
+    | {
+        "link",
+        "description",
+        "summary",
+        "itunes_summary",
+        "media_description",
+        "guid",
+        "id",
+        "webmaster",
+        "dc_publisher",
+        "name",
+        "email",
+        "url",
+        "uri",
+        "homepage",
+        "pubdate",
+        "published",
+        "issued",
+        "dcterms_issued",
+        "updated",
+        "modified",
+        "lastbuilddate",
+        "dc_date",
+        "dcterms_modified",
+        "info",
+        "feedburner_browserfriendly",
+        "itunes_name",
+        "itunes_email",
+    }
+    | _AUTHOR
+    | _PERSON_CONTAINERS
+)
 _IMAGE_KEEPS = frozenset({"title", "link", "description", "url", "href", "width", "height"})
 
 
@@ -161,10 +169,11 @@ class _Unsupported(Exception):
 def parse_raw(body: bytes, content_type: str | None) -> RawFeed | None:
     """(version, feed dict, entry dicts) as feedparser would give them, or None for feedparser.
 
-    Only the keys `bot.ingest.parse` reads are filled. Never raises on any input."""
+    Only the keys `bot.ingest.parse` reads are filled. Never raises on any input: whatever
+    goes wrong here (lxml's refusal, a case this module does not know) is feedparser's."""
     try:
         return _parse(body, content_type)
-    except (_Unsupported, etree.LxmlError, ValueError, TypeError, UnicodeError, RecursionError):
+    except Exception:
         return None
 
 
@@ -199,10 +208,8 @@ def _clean(raw: str, element: str, *, resolve: bool = True) -> str:
         output = _urljoin("", output)
     if output.isascii():
         return output  # the repair and the cp1252 map (code points 128-159) change nothing
-    try:
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         output = output.encode("iso-8859-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
     if _C1.search(output) is None:
         return output
     translated: str = output.translate(feedparser.mixin._cp1252)
@@ -288,7 +295,7 @@ class _Walker:
         if key == "rss":
             given = attrs.get("version", "")
             version = _RSS_VERSIONS.get(given) or ("rss20" if given.startswith("2.") else "rss")
-        elif key == "feed" and root.tag.startswith("{") and root.tag[1:].split("}")[0].lower() == _ATOM:
+        elif key == "feed" and (etree.QName(root).namespace or "").lower() == _ATOM:
             version = "atom10"
         else:
             raise _Unsupported("not RSS 2.x or Atom 1.0")
@@ -296,7 +303,7 @@ class _Walker:
         if lang:
             self.feed["language"] = lang.replace("_", "-")
         self.depth = 1
-        if version == "rss20":
+        if key == "rss":
             for child in root:
                 child_key, _ = _key(child)
                 if child_key != "channel":
@@ -507,10 +514,8 @@ class _Walker:
             part = _AUTHOR_PART.get(key)
             if part is None:
                 raise _Unsupported(f"{key} in an author")
-            if part == "href":
-                value = _clean(_text(child), "href")
-            else:
-                value = _text(child).strip()  # feedparser pushes name/email without text
+            # feedparser pushes name and email as non-text elements: stripped, nothing else.
+            value = _clean(_text(child), "href") if part == "href" else _text(child).strip()
             self._save_author(part, value)
             text_pieces.append(child.tail or "")
             self.depth -= 1

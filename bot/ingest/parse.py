@@ -15,8 +15,10 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from bot.ingest import fastparse
-from bot.ingest import feedparser_speedups  # noqa: F401  (installs on import)
+from bot.ingest import (
+    fastparse,
+    feedparser_speedups,  # noqa: F401  (installs on import)
+)
 from bot.ingest.guard import declares_entities
 from bot.ingest.normalize import (
     canonical_guid,
