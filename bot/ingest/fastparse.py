@@ -22,6 +22,7 @@ guard; lxml runs with entities unresolved, no network, no DTD, no huge trees.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from typing import Any
 
@@ -160,6 +161,12 @@ _FEED_HARMLESS = (
     | _AUTHOR
     | _PERSON_CONTAINERS
 )
+# The entry keys `bot.ingest.parse` reads: an unknown element by one of these names would
+# overwrite feedparser's value.
+_READ_KEYS = frozenset(
+    {"feedburner_origlink", "link", "title", "summary", "content", "id"}
+    | {"published_parsed", "updated_parsed", "author", "language"}
+)
 _IMAGE_KEEPS = frozenset({"title", "link", "description", "url", "href", "width", "height"})
 
 
@@ -273,7 +280,9 @@ def _key(element: Any) -> tuple[str, str]:
     return key
 
 
+@functools.lru_cache(maxsize=1024)
 def _has_handler(key: str) -> bool:
+    """Whether feedparser has a start or end handler for an element key (its dispatch)."""
     return hasattr(_MIXIN, "_start_" + key) or hasattr(_MIXIN, "_end_" + key)
 
 
@@ -470,13 +479,18 @@ class _Walker:
                 if _key(child)[0] not in _AUTHOR_PART or len(child):
                     raise _Unsupported("odd contributor")
         elif key in _TRANSPARENT or (key not in _HARMLESS_LEAVES and not _has_handler(key)):
-            if key == "feedburner_origlink" and len(element):
-                raise _Unsupported("markup in origLink")
-            if not len(element) and key not in _TRANSPARENT:
-                if _attributes(element):
-                    entry[key] = dict(_attributes(element))
+            # An element without a handler is stored under its own key, which newsbot never
+            # reads but for origLink; its children are read in the entry, as feedparser does.
+            if key == "feedburner_origlink":
+                if len(element):
+                    raise _Unsupported("markup in origLink")
+                attrs = _attributes(element)
+                if attrs:  # feedparser then stores the attributes instead of the text
+                    entry[key] = attrs
                 else:
                     self._store(key, _clean(_text(element), key))
+            elif key in _READ_KEYS:
+                raise _Unsupported(f"unknown element named {key}")
             self._entry_children(element)
         elif key in _HARMLESS_LEAVES:
             if len(element):

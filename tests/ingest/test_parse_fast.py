@@ -116,6 +116,11 @@ TAKEN = {
     "an element of an unknown default namespace is read by its bare name": rss(
         '<title>T</title><post-id xmlns="com-wordpress:feed-additions:1">7</post-id>'
     ),
+    "feedburner origLink is the link": rss(
+        "<title>T</title><link>https://feeds.x.test/~r/1</link>"
+        '<feedburner:origLink xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">'
+        "https://x.test/original</feedburner:origLink>"
+    ),
     "RSS 0.92": rss("<title>T</title><link>https://x.test/a</link>", root='version="0.92"'),
     "atom author name and email, html title, alternate link": atom(
         "<title type='html'>&lt;b&gt;Bold&lt;/b&gt; news</title><id>tag:x.test,2024:1</id>"
@@ -137,6 +142,21 @@ def test_fast_path_takes_and_matches(name: str) -> None:
     fast, slow = both(body)
     assert fast == slow
     assert fast.entries, "the document has an entry"
+
+
+def test_rules_give_feedparsers_values() -> None:
+    """A few of the rules above, spelled out (both paths give these)."""
+    (caption,) = both(TAKEN["description then media:description becomes content"])[0].entries
+    assert caption.summary == "Short teaser." and caption.text.startswith("A much longer")
+    (orig,) = both(TAKEN["feedburner origLink is the link"])[0].entries
+    assert orig.link == "https://x.test/original"
+    (person,) = both(TAKEN["atom author name and email, html title, alternate link"])[0].entries
+    assert person.author == "Kim (kim@x.test)" and person.link == "https://x.test/e"
+    assert person.title == "Bold news"
+    (quoted,) = both(TAKEN["C1 characters map to cp1252, UTF-8 read as Latin-1 is repaired"])[
+        0
+    ].entries
+    assert quoted.title == "It’s “quoted”" and quoted.summary == "café"
 
 
 # Documents the fast path must leave to feedparser, and why.
