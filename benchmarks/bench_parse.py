@@ -11,8 +11,9 @@ Two document sets, each parsed in this process with `bot.ingest.parse.parse_feed
   full text), the poll benchmark's parse load.
 
 For each set it reports, for both paths, the median over rounds (the two paths alternate) of
-the CPU time to parse the set once, as ms per feed and feeds/s of one process (the parse stage's ceiling per core: a poll runs it in a
-process pool). The baseline is the feedparser path, timed in the same run on the same bytes.
+the CPU time to parse the set once, as ms per feed and feeds/s of one process (the parse
+stage's ceiling per core: a poll runs it in a process pool). The baseline is the feedparser
+path, timed in the same run on the same bytes.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from typing import Any
 import feedparser.mixin
 from feedparser.datetimes import _parse_date
 from feedparser.encodings import convert_to_utf8
-from feedparser.urls import _urljoin
+from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
 from bot.ingest import feedparser_speedups  # noqa: F401  (the same cp1252 table feedparser uses)
@@ -193,12 +193,12 @@ def _parse(body: bytes, content_type: str | None) -> RawFeed | None:
         return None  # feedparser would warn or use its loose parser
     first = re.search(rb"<\w", data)
     head = data[: first.start()] if first else data
-    if _DOCTYPE.search(head) or _has_base_attribute(data):
-        return None  # a DOCTYPE changes feedparser's version; a base changes its URI joins
+    if _DOCTYPE.search(head):
+        return None  # a DOCTYPE changes feedparser's version and its entity handling
     root = etree.fromstring(data, _PARSER)
     if root.getroottree().docinfo.xml_version != "1.0":
         return None
-    walker = _Walker()
+    walker = _Walker(track_base=_has_base_attribute(data))
     return walker.document(root)
 
 
@@ -218,11 +218,11 @@ def _text(element: Any) -> str:
     return text if text is not None else ""
 
 
-def _clean(raw: str, element: str, *, resolve: bool = True) -> str:
+def _clean(raw: str, element: str, *, base: str = "", resolve: bool = True) -> str:
     """feedparser's `pop` for a text element: strip, join a URI, repair, map cp1252."""
     output = raw.strip()
     if resolve and element in _CAN_BE_RELATIVE and output:
-        output = _urljoin("", output)
+        output = _urljoin(base, output)
     if output.isascii():
         return output  # the repair and the cp1252 map (code points 128-159) change nothing
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
@@ -289,7 +289,12 @@ def _has_handler(key: str) -> bool:
 class _Walker:
     """The slice of feedparser's parser state that decides the fields newsbot reads."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, track_base: bool) -> None:
+        # xml:base (or a bare `base` attribute) changes the base feedparser joins links and
+        # ids with; followed element by element only in documents that have one.
+        self.track_base = track_base
+        self.base = ""
+        self.bases: list[str] = []
         self.feed: dict[str, Any] = {}
         self.entries: list[dict[str, Any]] = []
         self.depth = 0
@@ -302,6 +307,26 @@ class _Walker:
         self.has_content = False
         self.guidislink = False
         self.inauthor = False
+
+    def _enter(self, element: Any) -> None:
+        """`unknown_starttag`'s depth and base bookkeeping."""
+        self.depth += 1
+        if self.track_base:
+            attrs = _attributes(element)
+            given = attrs.get("xml:base", attrs.get("base")) or self.base
+            if self.base:
+                self.base = make_safe_absolute_uri(self.base, given) or self.base
+            else:
+                self.base = _urljoin(self.base, given)
+            self.bases.append(self.base)
+
+    def _leave(self) -> None:
+        """`unknown_endtag`'s: the parent's base comes back only if it is not empty."""
+        if self.track_base:
+            self.bases.pop()
+            if self.bases and self.bases[-1]:
+                self.base = self.bases[-1]
+        self.depth -= 1
 
     # ------------------------------------------------------------------ document and feed
 
@@ -321,7 +346,7 @@ class _Walker:
         lang = attrs.get("xml:lang", attrs.get("lang"))
         if lang:
             self.feed["language"] = lang.replace("_", "-")
-        self.depth = 1
+        self._enter(root)
         if key == "rss":
             for child in root:
                 child_key, _ = _key(child)
@@ -329,16 +354,16 @@ class _Walker:
                     raise _Unsupported("RSS element outside the channel")
                 if set(_attributes(child)) & {"lastmod", "href"}:
                     raise _Unsupported("CDF channel")
-                self.depth += 1
+                self._enter(child)
                 self._feed_children(child, "item")
-                self.depth -= 1
+                self._leave()
         else:
             self._feed_children(root, "entry")
         return version, self.feed, self.entries
 
     def _feed_children(self, parent: Any, entry_key: str) -> None:
         for child in parent:
-            self.depth += 1
+            self._enter(child)
             key, bare = _key(child)
             if bare and bare not in _IMAGE_KEEPS:
                 self.inimage = False
@@ -346,7 +371,7 @@ class _Walker:
                 self._entry_element(child)
             else:
                 self._feed_element(child, key)
-            self.depth -= 1
+            self._leave()
 
     def _feed_element(self, element: Any, key: str) -> None:
         if key in _TITLE or key == "media_title":
@@ -379,14 +404,14 @@ class _Walker:
 
     def _feed_descend(self, element: Any) -> None:
         for child in element:
-            self.depth += 1
+            self._enter(child)
             key, bare = _key(child)
             if bare and bare not in _IMAGE_KEEPS:
                 self.inimage = False
             if key in ("item", "entry", "channel", "feed", "rss", "source", "textinput"):
                 raise _Unsupported(f"{key} nested in the feed")
             self._feed_element(child, key)
-            self.depth -= 1
+            self._leave()
 
     def _feed_context(self) -> dict[str, Any]:
         if self.inimage and self.image_seen:
@@ -404,7 +429,7 @@ class _Walker:
     # ------------------------------------------------------------------ entries
 
     def _entry_element(self, element: Any) -> None:
-        if set(_attributes(element)) - {"xml:lang", "lang"}:
+        if set(_attributes(element)) - {"xml:lang", "lang", "xml:base", "base"}:
             raise _Unsupported("attributes on an item")
         self.entry = {}
         self.entries.append(self.entry)
@@ -416,9 +441,9 @@ class _Walker:
 
     def _entry_children(self, parent: Any) -> None:
         for child in parent:
-            self.depth += 1
+            self._enter(child)
             self._entry_child(child)
-            self.depth -= 1
+            self._leave()
 
     def _store(self, key: str, value: Any) -> None:
         """feedparser's entry store: a value at the same or a shallower depth wins."""
@@ -442,7 +467,7 @@ class _Walker:
         elif key in ("guid", "id"):
             attrs = _attributes(element)
             self.guidislink = attrs.get("ispermalink", "true") == "true"
-            value = _clean(_text(element), "id", resolve=self.guidislink)
+            value = _clean(_text(element), "id", base=self.base, resolve=self.guidislink)
             self._store("id", value)
             if self.guidislink:
                 entry.setdefault("link", value)
@@ -476,8 +501,10 @@ class _Walker:
             self.title_depth = -1
         elif key == "contributor":
             for child in element:
+                self._enter(child)  # only for the base it may leave behind
                 if _key(child)[0] not in _AUTHOR_PART or len(child):
                     raise _Unsupported("odd contributor")
+                self._leave()
         elif key in _TRANSPARENT or (key not in _HARMLESS_LEAVES and not _has_handler(key)):
             # An element without a handler is stored under its own key, which newsbot never
             # reads but for origLink; its children are read in the entry, as feedparser does.
@@ -508,12 +535,12 @@ class _Walker:
         if "href" in attrs:
             if len(element):
                 raise _Unsupported("markup in a link")
-            href = _urljoin("", attrs["href"])
+            href = _urljoin(self.base, attrs["href"])
             mapped = _MIXIN.map_content_type(attrs.get("type"))
             if attrs.get("rel") == "alternate" and mapped in _HTML_TYPES:
                 self.entry["link"] = href
             return
-        value = _clean(_text(element), "link")
+        value = _clean(_text(element), "link", base=self.base)
         value = value.replace("&amp;", "&")
         self.entry["link"] = _LINK_ENTITY.sub(r"&\g<1>", value)
 
@@ -533,16 +560,20 @@ class _Walker:
         self.inauthor = True
         text_pieces = [element.text or ""]
         for child in element:
-            self.depth += 1
+            self._enter(child)
             key, _ = _key(child)
             part = _AUTHOR_PART.get(key)
             if part is None:
                 raise _Unsupported(f"{key} in an author")
             # feedparser pushes name and email as non-text elements: stripped, nothing else.
-            value = _clean(_text(child), "href") if part == "href" else _text(child).strip()
+            value = (
+                _clean(_text(child), "href", base=self.base)
+                if part == "href"
+                else _text(child).strip()
+            )
             self._save_author(part, value)
             text_pieces.append(child.tail or "")
-            self.depth -= 1
+            self._leave()
         self._store("author", _clean("".join(text_pieces), "author"))
         self.inauthor = False
         self._sync_author_detail()

@@ -49,10 +49,11 @@ def test_fast_path_equals_feedparser_on_every_copy(path: Path) -> None:
 def test_the_fast_path_takes_the_well_formed_news_feeds() -> None:
     news = [p for p in documents() if p.parent == FEEDS or p.name.startswith("news__")]
     taken = [p.name for p in news if fastparse.parse_raw(read(p), None) is not None]
-    # All but the xml:base feed (al-monitor) and the malformed quirky ones.
+    # All but the malformed quirky ones.
     assert "bbc_world.xml" in taken and "npr_world.xml" in taken
     assert "news__spiegel__feedrs-rss_2.0_spiegel.xml" in taken
-    assert "news__al-monitor__ffp-72fea1ebfd02e90a.xml" not in taken
+    assert "news__al-monitor__ffp-72fea1ebfd02e90a.xml" in taken  # xml:base on the root
+    assert "pcmag_illegally_nested.xml" not in taken
     assert len(taken) >= 15, taken
     feedparser_tests = [p for p in documents() if p.name.startswith("fp-")]
     fast_tests = [p for p in feedparser_tests if fastparse.parse_raw(read(p), None) is not None]
@@ -121,6 +122,17 @@ TAKEN = {
         '<feedburner:origLink xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">'
         "https://x.test/original</feedburner:origLink>"
     ),
+    "xml:base on a link": rss('<title>T</title><link xml:base="https://x.test/d/">a</link>'),
+    "nested xml:base in Atom": (
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://x.test/blog/">'
+        b'<title>F</title><entry xml:base="2024/"><title>T</title><id>post-1</id>'
+        b'<link href="post-1.html"/><author><name>A</name><uri>me/</uri></author></entry>'
+        b'<entry><title>U</title><id xml:base="https://y.test/">tag-less</id></entry></feed>'
+    ),
+    "a base left behind by a sibling (feedparser restores only non-empty bases)": rss(
+        '<title>T</title><comments xml:base="https://x.test/c/">x</comments><guid>rel</guid>'
+    ),
+    "a bare base attribute": rss('<title>T</title><link base="https://x.test/b/">rel</link>'),
     "RSS 0.92": rss("<title>T</title><link>https://x.test/a</link>", root='version="0.92"'),
     "atom author name and email, html title, alternate link": atom(
         "<title type='html'>&lt;b&gt;Bold&lt;/b&gt; news</title><id>tag:x.test,2024:1</id>"
@@ -166,7 +178,6 @@ FALLBACK = {
     "DOCTYPE": b'<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD '
     b'RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">'
     b'<rss version="0.91"><channel><item><title>T</title></item></channel></rss>',
-    "xml:base": rss('<title>T</title><link xml:base="https://x.test/d/">a</link>'),
     "markup inside a text element": rss("<title>T</title><description><p>Raw</p></description>"),
     "xhtml content": atom(
         '<title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
