@@ -8,6 +8,9 @@ whole shared corpus.
 from __future__ import annotations
 
 import gzip
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -263,3 +266,15 @@ def test_entity_declarations_are_refused_before_either_path() -> None:
     fast, slow = both(body)
     assert fast == slow
     assert fast.error is not None and "entities" in fast.error
+
+
+def test_environment_switch_turns_the_fast_path_off() -> None:
+    code = "import sys; from bot.ingest import parse; sys.stdout.write(repr(parse.FAST_PARSE))"
+    results = {}
+    for value in ("0", "1"):
+        env = {**os.environ, "NEWSBOT_FAST_PARSE": value}
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        )
+        results[value] = done.stdout
+    assert results == {"0": "False", "1": "True"}
