@@ -194,6 +194,11 @@ FALLBACK = {
     "a source with children": atom("<title>T</title><source><title>Other</title></source>"),
     "encoding feedparser overrides": b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0">'
     b"<channel><item><title>caf\xe9</title></item></channel></rss>",
+    "a prefix feedparser renames (dc bound to DC terms)": (
+        b'<rss version="2.0" xmlns:dc="http://purl.org/dc/terms/" '
+        b'xmlns:e="http://purl.org/dc/elements/1.1/"><channel><item><title>T</title>'
+        b"<e:creator>Ann</e:creator><dc:creator>Bob</dc:creator></item></channel></rss>"
+    ),
     "a textInput": rss("<title>T</title>", "<textInput><title>Search</title></textInput>"),
 }
 
@@ -204,6 +209,12 @@ def test_fast_path_leaves_odd_documents_to_feedparser(name: str) -> None:
     assert fastparse.parse_raw(body, None) is None
     fast, slow = both(body)
     assert fast == slow
+
+
+def test_renamed_prefixes_keep_feedparsers_reading() -> None:
+    # feedparser reads both creators as "dcterms:creator", which it does not know: no author.
+    (entry,) = both(FALLBACK["a prefix feedparser renames (dc bound to DC terms)"])[0].entries
+    assert entry.author is None
 
 
 def test_malformed_feed_still_gets_feedparsers_recovery_and_warning() -> None:
