@@ -1,19 +1,20 @@
-"""The fast path of feed parsing: lxml reads well-formed RSS 2.0 and Atom 1.0, feedparser the rest.
+"""The fast path of feed parsing: lxml reads well-formed RSS and Atom 1.0, feedparser the rest.
 
 feedparser spends most of a parse in its Python handlers (8–12 ms a feed). This module walks
 an lxml tree instead and repeats, for the handful of fields newsbot reads (entry title, link,
 feedburner origLink, id, summary, content, published/updated dates, author, language; feed
 title, language, ttl), what feedparser's strict parser does with them: the same text clean-up
-(strip, relative-URI join, its UTF-8-as-Latin-1 repair and cp1252 table), the same order rules
-(first non-empty title, description turned into content, guid as link, author name/email
-sync) and feedparser's own date parser. It returns the raw dicts `bot.ingest.parse` normalises,
-so normalisation is shared code.
+(strip, relative-URI join with its xml:base stack, its UTF-8-as-Latin-1 repair and cp1252
+table), the same order rules (first non-empty title, description turned into content, guid as
+link, author name/email sync) and feedparser's own date parser. It returns the raw dicts
+`bot.ingest.parse` normalises, so normalisation is shared code.
 
 It is an accelerator, never a second opinion: `parse_raw` returns None — use feedparser — for
 anything it does not repeat exactly: a document that lxml's strict parser rejects, an encoding
-feedparser's decoder flags, a DOCTYPE, `xml:base`, a root other than RSS 2.x or Atom 1.0, an
-element whose feedparser handler is not one of those below, markup inside a text element,
-base64 or XHTML content. `scripts/compare_parsers.py` compares both paths document by document.
+feedparser's decoder flags, a DOCTYPE, a root other than RSS 0.9x/2.x or Atom 1.0, a prefix
+feedparser would rename, an element whose feedparser handler is not one of those below,
+markup inside a text element, base64 or XHTML content (docs/parsers.md lists them).
+`scripts/compare_parsers.py` compares both paths document by document.
 
 Safety is the same as the slow path's or stricter: the caller has already run the entity
 guard; lxml runs with entities unresolved, no network, no DTD, no huge trees.
