@@ -39,6 +39,9 @@ __all__ = ["RawFeed", "parse_raw"]
 
 RawFeed = tuple[str, dict[str, Any], list[dict[str, Any]]]
 
+# What this module repeats is feedparser 6.0's code (checked on 6.0.14 against shared/feeds);
+# `bot.ingest.parse` leaves the fast path off on any other feedparser.
+ENABLED = str(getattr(feedparser, "__version__", "")).startswith("6.0.")
 _MIXIN: Any = feedparser.mixin._FeedParserMixin
 _MATCH_NS = {uri.lower(): prefix for uri, prefix in _MIXIN.namespaces.items()}
 _ATOM = "http://www.w3.org/2005/atom"

@@ -18,10 +18,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from bot.ingest import (
-    fastparse,
-    feedparser_speedups,  # noqa: F401  (installs on import)
-)
+from bot.ingest import feedparser_speedups  # noqa: F401  (installs on import)
 from bot.ingest.guard import declares_entities
 from bot.ingest.normalize import (
     canonical_guid,
@@ -37,6 +34,20 @@ from bot.models import Entry
 # NEWSBOT_FAST_PARSE=0 sends every document to feedparser (an escape hatch, and the slow
 # configuration for benchmarks); read once per process, so parse workers inherit it.
 FAST_PARSE = os.environ.get("NEWSBOT_FAST_PARSE", "1").strip() != "0"
+
+
+def _load_fast_path() -> Any:
+    """`bot.ingest.fastparse`, or None on a feedparser whose internals it was not checked on
+    (it reads feedparser's tables and private helpers: a feedparser without them must not
+    break parsing, only slow it down)."""
+    try:
+        from bot.ingest import fastparse
+    except (ImportError, AttributeError):
+        return None
+    return fastparse if fastparse.ENABLED else None
+
+
+_FAST_PATH: Any = _load_fast_path()
 
 MAX_ENTRIES = 500
 MAX_TITLE = 1_000
@@ -80,9 +91,9 @@ def _parse(
     # The fetcher's check, made again here because feedparser must never see a declaration.
     if declares_entities(body, content_type):
         return ParsedFeed(None, "", (), error="feed declares XML entities (refused)")
-    if not (fast and FAST_PARSE):
+    if not (fast and FAST_PARSE) or _FAST_PATH is None:
         return parse_with_feedparser(body, url, content_type, default_language)
-    raw = fastparse.parse_raw(body, content_type)
+    raw = _FAST_PATH.parse_raw(body, content_type)
     if raw is not None:  # well-formed RSS 2.0 / Atom 1.0 that lxml reads as feedparser does
         version, feed_info, raw_entries = raw
         return _build(version, feed_info, raw_entries, None, url, default_language)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import fastparse
+from bot.ingest import fastparse, parse
 from bot.ingest.parse import ParsedFeed, parse_feed
 
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
@@ -50,6 +50,7 @@ def test_fast_path_equals_feedparser_on_every_copy(path: Path) -> None:
 
 
 def test_the_fast_path_takes_the_well_formed_news_feeds() -> None:
+    assert fastparse.ENABLED and parse._FAST_PATH is fastparse  # on this feedparser, in use
     news = [p for p in documents() if p.parent == FEEDS or p.name.startswith("news__")]
     taken = [p.name for p in news if fastparse.parse_raw(read(p), None) is not None]
     # All but the malformed quirky ones.
