@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -484,12 +485,11 @@ class CueSet:
         """False only when no phrase can match `text` (a cheap screen before `find`)."""
         if self.pattern is None:
             return False
+        words = _words_of(text)
+        if not self.first_words.isdisjoint(words):
+            return True
         stems = self.first_stems
-        words = self.first_words
-        for word in _WORD.findall(text.lower().replace("’", "'")):
-            if word in words or (stems and word.startswith(stems)):
-                return True
-        return False
+        return bool(stems) and any(word.startswith(stems) for word in words)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         if self.pattern is None or not self.may_match(text):
@@ -510,6 +510,12 @@ class CueSet:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+
+
+@lru_cache(maxsize=4096)
+def _words_of(text: str) -> frozenset[str]:
+    """The words of a text, lower-cased: one tokenisation per sentence for every cue set."""
+    return frozenset(_WORD.findall(text.lower().replace("’", "'")))
 
 
 _KEYABLE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*\*?|[^\W\d_]+\*[\w*]*")
