@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 
 @functools.lru_cache(maxsize=16384)
@@ -52,6 +52,11 @@ class FeedConfig:
     enabled: bool = True
 
 
+# A feed's health: never polled, answering, failing for less than a day (retrying), for about
+# a day (failing), for about a week (disabled: no more polls until a moderator resumes it).
+FeedHealth = Literal["new", "ok", "retrying", "failing", "disabled"]
+
+
 @dataclass(frozen=True)
 class FeedState:
     """A feed with its health and HTTP cache state, as the store keeps it."""
@@ -64,7 +69,7 @@ class FeedState:
     language: str | None
     enabled: bool
     origin: str  # "config" | "moderator"
-    status: str  # "new" | "ok" | "failing" | "disabled"
+    status: FeedHealth
     title: str | None = None
     etag: str | None = None
     last_modified: str | None = None

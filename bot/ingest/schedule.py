@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from bot.models import FeedHealth
+
 DAY = 86400.0
 
 
@@ -73,7 +75,7 @@ def next_poll_after_failure(
 
 def health_after_failure(
     first_failure_at: float | None, now: float, policy: SchedulePolicy = SchedulePolicy()
-) -> str:
+) -> FeedHealth:
     started = first_failure_at if first_failure_at is not None else now
     failing_for = now - started
     if failing_for >= policy.disabled_after:
