@@ -9,6 +9,14 @@ to which "/import" replies (downloaded through getFile, with a progress message 
 getChatMember with a cache, the user in their own private chat, a channel or an anonymous group
 administrator posting as the chat); the command menu (setMyCommands per scope).
 
+Updates are handled off python-telegram-bot's update loop (`block=False`), so a slow command
+(/addfeed fetching for up to 30 s, /import) never holds up another chat; within one chat they
+run one at a time in the order they came (`_Turns`), so a moderator's /addfeed then /feeds is
+answered in that order. Button presses take turns in a lane of their own: a press must be
+answered within seconds and never waits behind a chat's /addfeed. In groups and channels an
+unknown command is answered only when addressed to this bot (`/cmd@botname`): Telegram sends
+every command to every bot in a group, and another bot's command is not ours to refuse.
+
 Replies are HTML built by bot.platforms.telegram_render (every string escaped), at most 4096
 characters a message, with the reply's buttons as an inline keyboard on the last message. Every
 reply, edit and document takes its slot from the same `Limiter` as the alerts to that chat (a
@@ -25,7 +33,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from telegram import (
@@ -100,15 +109,17 @@ def install(
         limiter=limiter,
     )
     names = [spec.name for spec in SPECS]
-    app.add_handler(CommandHandler(names, binding.on_command, filters=_UPDATES))
+    # block=False: each handler runs as its own task; per-chat order is kept by `_Turns`.
+    app.add_handler(CommandHandler(names, binding.on_command, filters=_UPDATES, block=False))
     app.add_handler(
         MessageHandler(
             _UPDATES & filters.Document.ALL & filters.CaptionRegex(_IMPORT_CAPTION),
             binding.on_document,
+            block=False,
         )
     )
-    app.add_handler(MessageHandler(_UPDATES & filters.COMMAND, binding.on_unknown))
-    app.add_handler(CallbackQueryHandler(binding.on_callback))
+    app.add_handler(MessageHandler(_UPDATES & filters.COMMAND, binding.on_unknown, block=False))
+    app.add_handler(CallbackQueryHandler(binding.on_callback, block=False))
     app.add_error_handler(log_error)
 
 
@@ -145,6 +156,39 @@ def _command_of(message: Message) -> tuple[str, str, str]:
     command = text[1:length]
     name, _, bot = command.partition("@")
     return name.lower(), bot, text[length:].strip()
+
+
+def _addressed_elsewhere(addressed: str, bot: Bot) -> bool:
+    """A `/cmd@otherbot`: a command for another bot in the same group."""
+    return bool(addressed) and addressed.lower() != (bot.username or "").lower()
+
+
+@dataclass
+class _Lane:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0  # holding or waiting; the lane is dropped at 0 so the map stays small
+
+
+class _Turns:
+    """Updates with the same key run one at a time, in the order they arrived; other keys
+    never wait. asyncio.Lock hands itself over first come, first served, and python-telegram-bot
+    starts the handlers' tasks in update order, so taking the turn before anything else is
+    awaited keeps the chat's order."""
+
+    def __init__(self) -> None:
+        self._lanes: dict[Hashable, _Lane] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, key: Hashable) -> AsyncIterator[None]:
+        lane = self._lanes.setdefault(key, _Lane())
+        lane.users += 1
+        try:
+            async with lane.lock:
+                yield
+        finally:
+            lane.users -= 1
+            if lane.users == 0:
+                del self._lanes[key]
 
 
 def _thread(message: Message) -> int | None:
@@ -210,6 +254,7 @@ class TelegramCommands:
         self.progress_interval = progress_interval
         self.clock = clock
         self._admins: dict[tuple[int, int], tuple[float, bool]] = {}
+        self.turns = _Turns()
 
     # ------------------------------------------------------------ who is calling
 
@@ -262,6 +307,10 @@ class TelegramCommands:
         message = update.effective_message
         if message is None:
             return
+        async with self.turns.turn(message.chat_id):
+            await self._command(message, context)
+
+    async def _command(self, message: Message, context: Context) -> None:
         name, _bot, args = _command_of(message)
         caller = await self.caller(context.bot, message)
         replied = message.reply_to_message
@@ -276,25 +325,35 @@ class TelegramCommands:
         if message is None:
             return
         name, addressed, args = _command_of(message)
-        if addressed and addressed.lower() != (context.bot.username or "").lower():
-            return  # a command for another bot in the same group
-        caller = await self.caller(context.bot, message)
-        await self.send(context.bot, message, await self.commands.handle(caller, name, args))
+        if _addressed_elsewhere(addressed, context.bot):
+            return
+        if not addressed and message.chat.type != ChatType.PRIVATE:
+            return  # every bot in the group gets it: perhaps another bot's command
+        async with self.turns.turn(message.chat_id):
+            caller = await self.caller(context.bot, message)
+            reply = await self.commands.handle(caller, name, args)
+            await self.send(context.bot, message, reply)
 
     async def on_document(self, update: Update, context: Context) -> None:
         message = update.effective_message
         if message is None or message.document is None:
             return
         _name, addressed, args = _command_of(message)
-        if addressed and addressed.lower() != (context.bot.username or "").lower():
+        if _addressed_elsewhere(addressed, context.bot):
             return
-        caller = await self.caller(context.bot, message)
-        await self._import(context.bot, message, caller, message.document, args)
+        async with self.turns.turn(message.chat_id):
+            caller = await self.caller(context.bot, message)
+            await self._import(context.bot, message, caller, message.document, args)
 
     async def on_callback(self, update: Update, context: Context) -> None:
         query = update.callback_query
         if query is None:
             return
+        chat = query.message.chat.id if query.message is not None else query.from_user.id
+        async with self.turns.turn(("button", chat)):
+            await self._callback(query, context)
+
+    async def _callback(self, query: CallbackQuery, context: Context) -> None:
         message = query.message
         if not isinstance(message, Message):  # too old to be accessible
             await _answer(query, EXPIRED)
@@ -441,17 +500,27 @@ class TelegramCommands:
         after a 429 the chat is held for both, and a short wait is retried once (a reply is
         interactive: a long one is not worth it, and is raised)."""
         key = str(chat)
-        await self.limiter.acquire(key)
         try:
-            return await call(*args, **kwargs)
+            return await self._answered(key, call, *args, **kwargs)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if not isinstance(wait, int) else float(wait)
             self.limiter.hold_chat(key, seconds)
             if seconds > MAX_RETRY_WAIT:
                 raise
-            await self.limiter.acquire(key)
+            return await self._answered(key, call, *args, **kwargs)
+
+    async def _answered(
+        self, key: str, call: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any
+    ) -> T:
+        """One call in a slot, counted from its answer: Telegram measures arrivals, and a
+        request can arrive well after its slot, so the next slot follows the answer (as the
+        alerts' do), not only the slot (measured: a second reply in a private chat met a 429)."""
+        await self.limiter.acquire(key)
+        try:
             return await call(*args, **kwargs)
+        finally:
+            self.limiter.answered(key)
 
     async def _send_chunks(
         self,

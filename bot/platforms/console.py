@@ -1,11 +1,13 @@
 """The console sink: alerts as plain text on stdout, for running without tokens and the demo.
 
-Colour (ANSI bold and dim) only when stdout is a terminal; feed strings lose control
-characters so a hostile title cannot drive the terminal.
+Colour (ANSI bold and dim) only when stdout is a terminal and NO_COLOR is unset or empty
+(https://no-color.org); feed strings lose control characters so a hostile title cannot drive
+the terminal.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -90,13 +92,24 @@ def render_digest(views: Sequence[AlertView]) -> str:
     return "\n".join(lines)
 
 
+def wants_colour(out: TextIO) -> bool:
+    """Colour for a terminal, unless NO_COLOR has any non-empty value (https://no-color.org).
+
+    Read here rather than in bot.settings: it is the terminal's convention, not newsbot's."""
+    is_terminal = bool(getattr(out, "isatty", lambda: False)())
+    return is_terminal and not os.environ.get("NO_COLOR")
+
+
 class ConsoleSink:
-    """Prints alerts; the 'message id' is a running number so follow-ups can refer to it."""
+    """Prints alerts; the 'message id' is a running number so follow-ups can refer to it.
+
+    `colour` defaults to `wants_colour(out)`, decided once when the sink is made."""
 
     platform = "console"
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(self, out: TextIO | None = None, *, colour: bool | None = None) -> None:
         self.out = out or sys.stdout
+        self.colour = wants_colour(self.out) if colour is None else colour
         self.count = 0
 
     def _print(self, sub: Subscription, body: str, reply_to: str | None) -> str:
@@ -109,8 +122,7 @@ class ConsoleSink:
         return str(self.count)
 
     def render(self, view: AlertView) -> list[str]:
-        colour = bool(getattr(self.out, "isatty", lambda: False)())
-        return [render(view, colour=colour)]
+        return [render(view, colour=self.colour)]
 
     def render_digest(self, views: Sequence[AlertView]) -> list[tuple[str, int]]:
         return [(render_digest(views), len(views))]

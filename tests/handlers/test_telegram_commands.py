@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from aiohttp import web
+
 from bot.alerts.view import AlertView, StoryRef
 from bot.app import Pipeline
 from bot.ingest.fetch import Fetcher
@@ -88,6 +90,65 @@ async def until(predicate: Callable[[], T], within: float = 5.0) -> T:
     return value
 
 
+@contextlib.asynccontextmanager
+async def hanging_feed(release: asyncio.Event) -> AsyncIterator[tuple[str, asyncio.Event]]:
+    """A feed server on 127.0.0.1 that answers nothing until `release` is set (10 s at most,
+    so the test stays bounded), then a feed; yields its URL and an event set once asked."""
+    asked = asyncio.Event()
+
+    async def hang(request: web.Request) -> web.Response:
+        asked.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(release.wait(), 10)
+        return web.Response(body=simple_feed("Slow Feed"), content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/slow.xml", hang)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}/slow.xml", asked
+    finally:
+        release.set()
+        await runner.cleanup()
+
+
+async def test_a_slow_addfeed_holds_up_no_other_chat_and_its_own_chat_keeps_order(
+    tg: FakeTelegram, pipeline: tuple[Pipeline, FeedServer]
+) -> None:
+    p, _server = pipeline
+    tg.set_member(GROUP, ADMIN, "administrator")
+    release = asyncio.Event()
+    before = len(await p.store.feeds())
+    commands = Commands(p.store, p.registry, p.fetcher)
+    async with hanging_feed(release) as (url, asked), running(tg, commands):
+        tg.push_command(GROUP, MEMBER, "/lookup Rostec")
+        lookup = await answer(tg, GROUP, 1)
+        older = lookup["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        tg.push_command(GROUP, ADMIN, f"/addfeed {url} Slow Outlet")
+        tg.push_command(GROUP, ADMIN, "/feeds")  # must see the feed /addfeed is adding
+        await asyncio.wait_for(asked.wait(), 5)  # the fetch is under way, and hangs
+        sent_at = time.monotonic()
+        tg.push_command(PRIVATE, PRIVATE, "/help")
+        tg.push_command(FORUM, MEMBER, "/latest 1")
+        tg.push_callback(GROUP, MEMBER, lookup["message_id"], older)  # the same chat's button
+        helped = await answer(tg, PRIVATE, 1)
+        latest = await answer(tg, FORUM, 1)
+        [paged] = await tg.wait_for_sent(1, chat_id=GROUP, method="editMessageText")
+        assert "/lookup ENTITY" in helped["text"] and "Latest 1 " in latest["text"]
+        assert "page 2 of 2" in paged["text"]
+        assert helped["time"] - sent_at < 2.0 and latest["time"] - sent_at < 2.0
+        assert paged["time"] - sent_at < 3.0  # the chat's 1/s pacing after the lookup, plus 2 s
+        assert len(texts(tg, GROUP)) == 1  # /feeds waits for the /addfeed before it
+        release.set()
+        _lookup, added, listed = await tg.wait_for_sent(3, chat_id=GROUP, method="sendMessage")
+    assert "<b>Feed added</b>" in added["text"] and "Slow Feed" in added["text"]
+    assert f"{before + 1} feeds" in listed["text"]
+
+
 async def test_lookup_in_a_group_shows_the_denial_the_report_and_the_link(
     tg: FakeTelegram, pipeline: tuple[Pipeline, FeedServer]
 ) -> None:
@@ -150,13 +211,21 @@ async def test_help_unknown_commands_and_the_command_menu(
         own_chat_help = (await answer(tg, PRIVATE, 1))["text"]
         assert "/addfeed URL [OUTLET]" in own_chat_help  # moderator of their own chat
 
+        # Telegram sends every command in a group to every bot there: an unknown one is
+        # answered only when addressed to this bot, or in a private chat.
         tg.push_command(GROUP, MEMBER, "/frobnicate@someotherbot now")  # not ours: silence
-        tg.push_command(GROUP, MEMBER, "/frobnicate now")
+        tg.push_command(GROUP, MEMBER, "/frobnicate now")  # perhaps another bot's: silence
+        tg.add_chat(CHANNEL, "channel", title="Alerts")
+        tg.push_command(CHANNEL, 0, "/frobnicate now")  # a channel post: the same
+        tg.push_command(GROUP, MEMBER, "/frobnicate now", bot_username="newsbot_test")
         unknown = (await answer(tg, GROUP, 2))["text"]
         assert unknown == "Unknown command /frobnicate. Send /help for the list."
-        tg.push_command(GROUP, MEMBER, "/start")
+        tg.push_command(PRIVATE, PRIVATE, "/frobnicate now")
+        assert (await answer(tg, PRIVATE, 2))["text"] == unknown
+        tg.push_command(GROUP, MEMBER, "/start")  # answered after the silent ones (in order)
         assert "newsbot" in (await answer(tg, GROUP, 3))["text"]
         assert len(texts(tg, GROUP)) == 3
+        assert texts(tg, CHANNEL) == []
 
         await register_commands(bot.app.bot)
         member = [c["command"] for c in tg.commands["default"]]
