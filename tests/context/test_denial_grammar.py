@@ -98,19 +98,14 @@ RU = [
 ]
 
 
-@pytest.mark.parametrize(("headline", "is_denial"), ES)
-def test_spanish(headline: str, is_denial: bool) -> None:
-    assert (find_denial(headline, "es") is not None) is is_denial
+@pytest.mark.parametrize(
+    ("lang", "headline", "is_denial"),
+    [("es", h, d) for h, d in ES] + [("ru", h, d) for h, d in RU],
+)
+def test_spanish_and_russian(lang: str, headline: str, is_denial: bool) -> None:
+    assert (find_denial(headline, lang) is not None) is is_denial
     ctx = analyze(headline, "")
-    assert ctx.language == "es"
-    assert ctx.denial.is_denial is is_denial
-
-
-@pytest.mark.parametrize(("headline", "is_denial"), RU)
-def test_russian(headline: str, is_denial: bool) -> None:
-    assert (find_denial(headline, "ru") is not None) is is_denial
-    ctx = analyze(headline, "")
-    assert ctx.language == "ru"
+    assert ctx.language == lang
     assert ctx.denial.is_denial is is_denial
 
 
