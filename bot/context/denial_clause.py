@@ -215,6 +215,7 @@ _NEGATED_EVENT = re.compile(
     re.IGNORECASE,
 )
 _WH_HEADLINE = re.compile(r"^\W*(?:why|how|what|when|where|who)\b", re.IGNORECASE)
+_SORRY = re.compile(r"^\W*sorry,", re.IGNORECASE)
 _BARE_NOT = re.compile(r"\bnot\b|n't\b|\bnever\b", re.I)
 _COLON_NO = re.compile(r":\s+no\s+[a-z]+", re.I)
 _NOT_INVOLVED = re.compile(
@@ -234,7 +235,7 @@ _ARTIFACTS = re.compile(
     re.I,
 )
 _TIGHT_COPULA = re.compile(
-    r"(?:\b(?:is|are|was|were|it's|that's|proves?|proved|turns?\s+out\s+to\s+be|was\s+all|is\s+all)\s+"
+    r"(?:\b(?:is|are|was|were|it's|that's|to\s+be|proves?|proved|turns?\s+out\s+to\s+be|was\s+all|is\s+all)\s+"
     r"(?:(?:almost\s+)?(?:definitely|totally|completely|entirely|probably|likely|most\s+likely|"
     r"reportedly|also|just|all|a|an|another)\s+){0,2}(?:(?<=a\s)|(?<=an\s))?(?:[a-z]+\s+)?"
     r"|\b(?:almost\s+)?(?:definitely|totally|completely|entirely|probably|categorically|utterly|"
@@ -399,6 +400,8 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
         or _KICKER.match(text)
         or _SPEAKER_NEGATES.search(text)
         or _NEGATED_EVENT.search(text)
+        or _DESPITE_REPORTS.search(text)
+        or _SORRY.match(text)
         or (_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
     )
 
@@ -505,6 +508,8 @@ _STRICT_FALSITY = re.compile(
     r"ложн\w+|fals[oa]s?|infundad\w+|фейков\w+",
     re.IGNORECASE,
 )
+# Falsity words that carry their own copula ("isn't real", "never happened").
+_COPULA_FALSITY = ("isn't", "aren't", "wasn't", "weren't", "not real", "never happened", "didn't")
 # Falsity words that are predicates by themselves ("not true", "has nothing to do with reality").
 _VERBAL_FALSITY = ("no ", "not ", "не ", "без", "sin ", "carec", "nothing", "has ", "have ")
 
@@ -530,6 +535,8 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             claim_subject and (predicative or word.startswith(_VERBAL_FALSITY)),
             # "Кремль не считает достоверными данные …": a verbal falsity before its claim
             claim_after is not None and bool(last) and word.startswith(_VERBAL_FALSITY),
+            # "That ESPN panel you keep hearing about isn't real"
+            headline and bool(last) and word.startswith(_COPULA_FALSITY),
             # "The video … is a hoax", "… is almost definitely fake"
             _TIGHT_COPULA.search(before) is not None and bool(last) and not quoted,
             # "Es falso que …"
@@ -555,7 +562,8 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
 
 
 _NOT_A_NOUN = frozenset(
-    "and or but nor who that which it this is are was were could might may will would says say "
+    "and or but nor who that which it this is are was were update updated could might may will "
+    "would says say "
     "said claims claim report reports news as to in on of for by after despite amid with from "
     "according than because since while when so y o pero dice dijo segun según que и или но что "
     "заявил сообщил".split()
@@ -586,7 +594,7 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         found = rx.search(masked)
         if found:
             return _at("negation", found, masked, speaker)
-    if re.match(r"^\W*sorry,", masked, re.I) and (neg := _NEG_STATE.search(masked)):
+    if _SORRY.match(masked) and (neg := _NEG_STATE.search(masked)):
         return _at("negation", neg, masked, speaker)
     attributed = speaker is not None or g.attribution.search(masked) is not None
     trailing = speaker is not None and _TRAILING_SPEAKER.match(masked) is not None

@@ -45,4 +45,4 @@ def test_emergent_train_through_the_alert_path() -> None:
     # The figure alerts really get (analyze() on the headline alone), kept from falling back.
     a = evaluate_csv(EMERGENT)["against"]
     assert a["precision"] >= 0.95
-    assert a["recall"] >= 0.66
+    assert a["recall"] >= 0.68
