@@ -377,7 +377,15 @@ def _clause_denier(
             d = _without_article(_denier_from(chunk, resolver) or _capitalised_denier(chunk))
             if d is not None:
                 return d
+            common = _COMMON_SUBJECT.match(" ".join(chunk.split()))
+            if common:  # "The network denies …": a named thing, said as the story says it
+                return Denier(common.group(0)[:1].upper() + common.group(0)[1:])
     return None
+
+
+_COMMON_SUBJECT = re.compile(
+    r"^(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?$"
+)
 
 
 def _capitalised_denier(chunk: str) -> Denier | None:

@@ -142,3 +142,13 @@ def test_the_denied_party_is_the_reports_author_not_a_quoted_outlet() -> None:
         '"Nothing was agreed," a spokesman told The Associated Press.',
     )
     assert denial.denied_outlet == "Trump"
+
+
+def test_a_common_noun_subject_is_named_as_the_story_names_it() -> None:
+    from bot.alerts.view import denial_sentence
+
+    ctx = analyze(
+        "Stephen Colbert says CBS spiked interview",
+        "The network denies it stopped the interview with a Texas Democrat from airing.",
+    )
+    assert denial_sentence(ctx.denial) == "The network says the claim is untrue."
