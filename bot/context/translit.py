@@ -44,6 +44,7 @@ class Alias:
     kind: str
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form: й stays apart from и; ё is е, and the
     soft and hard signs go (transliteration drops them, and so do guessed lemmas)."""
