@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.alerts.view import denial_sentence
+from bot.alerts.view import denial_sentence, unknown_outlet
 from bot.app import open_reader
 from bot.errors import ConfigError, ExitCode
 from bot.ingest.poller import FeedOutcome
@@ -152,7 +152,7 @@ async def lookup(settings: Settings, query: str, limit: int, as_json: bool) -> i
 
 def _print_story(number: int, story: Story, outlet: str | None, snippet: str | None) -> None:
     ctx = story.context
-    line = ctx.outlet.line() if ctx and ctx.outlet else (outlet or story.outlet_id or "?")
+    line = ctx.outlet.line() if ctx and ctx.outlet else (outlet or unknown_outlet(story) or "")
     print(f"{number}. {story.title}")
     print(f"   {line} · {_when(story.published or story.fetched)}")
     if ctx and ctx.denial.is_denial:

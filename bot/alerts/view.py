@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from bot.models import Denial, Denier, OutletCard, Story, StoryContext
 from bot.store import Store
@@ -68,6 +69,15 @@ def clip(text: str, budget: int, *, keep_lines: bool = False) -> str:
     if space > budget // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-") + "…"
+
+
+def unknown_outlet(story: Story) -> str | None:
+    """What to call a publisher the registry does not know: the feed's outlet id, else the
+    story's domain ("example.org"), never "?"."""
+    if story.outlet_id:
+        return story.outlet_id
+    host = urlsplit(story.url or "").hostname or ""
+    return host.removeprefix("www.") or None
 
 
 def _clip_name(name: str | None, budget: int = NAME_BUDGET) -> str | None:
@@ -250,8 +260,8 @@ def view_from_context(
         kind=kind,
         headline=clip(story.title, HEADLINE_BUDGET),
         url=story.url,
-        outlet_name=_clip_name(outlet.name if outlet else story.outlet_id),
-        outlet_line=_clip_name(outlet.line() if outlet else story.outlet_id, 2 * NAME_BUDGET),
+        outlet_name=_clip_name(outlet.name if outlet else unknown_outlet(story)),
+        outlet_line=_clip_name(outlet.line() if outlet else unknown_outlet(story), 2 * NAME_BUDGET),
         published=story.published or story.fetched,
         summary=clip(summary, SUMMARY_BUDGET),
         denial=denial_sentence(denial) if denial else None,

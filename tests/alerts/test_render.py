@@ -182,3 +182,13 @@ def test_denial_wording_follows_the_denied_thing_and_its_number() -> None:
     assert denial_sentence(replace(base, denied_outlet="Reuters", denied_thing="reports")) == (
         "Ministry says Reuters' report is untrue."
     )
+
+
+def test_an_unknown_publisher_is_named_by_the_story_domain(seed_story: Story) -> None:
+    story = replace(
+        seed_story, outlet_id=None, url="https://www.example-news.org/world/1", context=None
+    )
+    view = view_from_context(story, None)
+    assert view.outlet_name == "example-news.org"
+    assert view.outlet_line == "example-news.org"
+    assert "example-news.org" in telegram_render.render(view)[0].text
