@@ -23,7 +23,7 @@ from bot.app import open_reader
 from bot.errors import ConfigError, ExitCode
 from bot.ingest.poller import FeedOutcome
 from bot.models import FeedState, SearchHit, Story
-from bot.settings import Settings, load_feeds_file
+from bot.settings import Settings, load_feeds_file, shown_url
 
 EXIT_OK = ExitCode.OK
 EXIT_USAGE = ExitCode.USAGE
@@ -191,7 +191,10 @@ async def status(settings: Settings, as_json: bool) -> int:
 
     async with open_reader(settings) as store:
         figures = await store_figures(store)
-        failing = [f for f in await store.feeds() if f.status in ("failing", "disabled")]
+        # every feed not answering, with why: retrying ones too (they are most of them offline)
+        failing = [
+            f for f in await store.feeds() if f.status in ("retrying", "failing", "disabled")
+        ]
         given_up = await store.dead_items(limit=5)
     bot = await _running_bot(settings)
     outbox = figures["outbox"]
@@ -209,7 +212,8 @@ async def status(settings: Settings, as_json: bool) -> int:
         "outbox": outbox,
         "subscriptions": subscriptions,
         "failing_feeds": [
-            {"id": f.id, "status": f.status, "last_error": f.last_error} for f in failing
+            {"id": f.id, "status": f.status, "last_error": shown_url(f.last_error or "")}
+            for f in failing
         ],
         "given_up": [
             {"platform": d.platform, "chat": d.chat, "story": d.story_id, "reason": d.reason}
@@ -232,7 +236,7 @@ async def status(settings: Settings, as_json: bool) -> int:
     subs = ", ".join(f"{n} {k}" for k, n in sorted(subscriptions.items())) or "none"
     print(f"subscriptions  {subs}")
     for feed in failing:
-        print(f"  {feed.status:<9} {feed.id}: {feed.last_error}")
+        print(f"  {feed.status:<9} {feed.id}: {shown_url(feed.last_error or '') or 'no error'}")
     for dead in given_up:  # the latest messages given up, and why (issue #15)
         print(f"  given up  {dead.platform}:{dead.chat} story {dead.story_id}: {dead.reason}")
     return EXIT_OK

@@ -106,6 +106,9 @@ def test_run_serves_health_and_metrics_matching_the_database(tmp_path: Path) -> 
     assert metric(body, "newsbot_stories") == status_json["stories"] == 33
     assert metric(body, "newsbot_feeds", 'status="ok"') == status_json["feeds"]["ok"] == 1
     assert metric(body, "newsbot_feeds", 'status="retrying"') == 1
+    # `newsbot status` lists the retrying feed with its reason (issue #16)
+    [retrying] = status_json["failing_feeds"]
+    assert retrying["status"] == "retrying" and retrying["last_error"]
     assert metric(body, "newsbot_outbox_depth") == status_json["outbox_depth"]
     assert metric(body, "newsbot_subscriptions", 'active="true",platform="console"') == 1
     assert metric(body, "newsbot_polls_total", 'result="failed"') >= 1
