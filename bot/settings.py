@@ -33,6 +33,9 @@ MIN_INTERVAL = 60
 MAX_INTERVAL = 24 * 3600
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+# "1h30m", "1d 12h", "1.5h": parts in descending units, a decimal only in a single part
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+_DURATION_PARTS = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
@@ -63,15 +66,23 @@ class FeedsFile:
 
 
 def parse_duration(value: Any) -> int:
-    """Seconds from 900, "900", "15m", "1h" or "1d"; ValueError otherwise."""
+    """Seconds from 900, "900", "15m", "1h", "1d", "1h30m" or "1.5h"; ValueError otherwise."""
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 900, 15m or 1h")
     if isinstance(value, int):
         return value
-    match = _DURATION.match(str(value))
-    if not match:
-        raise ValueError(f"{value!r} is not a duration (use seconds, or 90s, 15m, 1h, 1d)")
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    text = str(value)
+    match = _DURATION.match(text)
+    if match:
+        return int(match.group(1)) * _UNITS[match.group(2)]
+    if _DURATION_PARTS.match(text):
+        parts = _DURATION_PART.findall(text)
+        units = [_UNITS[u] for _n, u in parts]
+        decimals = sum("." in n for n, _u in parts)
+        descending = units == sorted(units, reverse=True) and len(set(units)) == len(units)
+        if descending and (decimals == 0 or len(parts) == 1):
+            return round(sum(float(n) * _UNITS[u] for n, u in parts))
+    raise ValueError(f"{value!r} is not a duration (use seconds, or 90s, 15m, 1h, 1d, 1h30m, 1.5h)")
 
 
 def feed_id_from_url(url: str) -> str:

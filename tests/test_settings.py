@@ -109,6 +109,15 @@ def test_durations_and_ids() -> None:
     ]
     with pytest.raises(ValueError):
         parse_duration(True)
+    assert [parse_duration(v) for v in ("1h30m", "1.5h", "1d 12h", "2m30s")] == [
+        5400,
+        5400,
+        129600,
+        150,
+    ]
+    for bad in ("1.5h30m", "30m1h", "1h1h", "5x", ""):
+        with pytest.raises(ValueError, match=r"1h30m, 1\.5h"):
+            parse_duration(bad)
     assert feed_id_from_url("https://WWW.Example.com/Feeds/World.xml?x=1") == (
         "example-com-feeds-world-xml-x-1"
     )
