@@ -9,8 +9,10 @@ where it comes from. Entries are lower-case phrases with a tiny pattern syntax, 
 - ``…`` is a gap of up to eight words (``dismiss* … as`` → "dismissed the report as");
 - ``'`` matches a straight or curly apostrophe.
 
-English ("en") is complete; "es" and "ru" hold a few explicit denial verbs so that the shape is
-there when those languages are worked on (their other tiers are empty on purpose).
+These tiers give the body evidence of an English denial (other deniers, supporting
+corrections) and the hedges shown with a story. The DENIAL decision itself, in English, Spanish
+and Russian, uses the word classes of `bot.context.denial_lexicon`; the "es" and "ru" sets
+here are only a few denial verbs and are not used by that decision.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from bot.context.morph import has_cyrillic, ru_lemma
 from bot.context.sentences import split_sentences
 from bot.models import NO_DENIAL, Denial, Denier, Hedge, OutletCard
 
-__all__ = ["OutletResolver", "classify_headline", "detect_denial", "headline_cues"]
+__all__ = ["OutletResolver", "classify_headline", "detect_denial", "headline_cues", "other_stance"]
 
 DENIAL = compile_cues(EN.denial)
 NEEDS_OBJECT = compile_cues(EN.denial_needs_object)
@@ -123,6 +123,11 @@ def classify_headline(headline: str, lang: str | None = "en") -> str:
     "against" is exactly the DENIAL label an alert would carry for this headline alone."""
     if detect_denial(headline, "", lang=lang)[0].is_denial:
         return "against"
+    return other_stance(headline)
+
+
+def other_stance(headline: str) -> str:
+    """The stance of a headline that is not a denial: "for" | "observing"."""
     text = headline.strip()
     if "?" not in text and CONFIRM.search(text) and not HEDGES.search(text):
         return "for"

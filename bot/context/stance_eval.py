@@ -6,7 +6,7 @@ detection and the outlet registry — and read `denial.is_denial`, the label an 
 
 - `evaluate` / `evaluate_csv`: Emergent-format headlines (`articleHeadline`,
   `articleHeadlineStance`); "against" = the DENIAL label on the headline alone, "for" /
-  "observing" from `classify_headline`'s other branches; precision, recall and F1 of "against",
+  "observing" from `denials.other_stance`; precision, recall and F1 of "against",
   a confusion table, accuracy, and every row (`rows`: headline, gold, predicted).
 - `evaluate_items` / `evaluate_items_csv`: item-level labels on feed items (`title`, `summary`
   or `text`, `label` 1/0, optional `lang`, `link`): precision, recall and F1 overall and per
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.context.analyze import analyze
-from bot.context.denials import classify_headline, headline_cues
+from bot.context.denials import headline_cues, other_stance
 from bot.context.outlets import OutletRegistry
 from bot.errors import ConfigError
 
@@ -43,10 +43,7 @@ def _registry() -> OutletRegistry:
 def alert_stance(headline: str) -> str:
     """A headline's stance through the alert path: "against" iff an alert would say DENIAL."""
     ctx = analyze(headline, "", resolver=_registry())
-    if ctx.denial.is_denial:
-        return "against"
-    stance = classify_headline(headline, ctx.language)
-    return "observing" if stance == "against" else stance
+    return "against" if ctx.denial.is_denial else other_stance(headline)
 
 
 def evaluate(
