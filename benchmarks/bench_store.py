@@ -384,7 +384,8 @@ def raw_sqlite_baseline(
     import sqlite3
 
     from bot.models import entity_key
-    from bot.store.base import _split_sql, migrations
+    from bot.store.base import migrations
+    from bot.store.sqlite_engine import _split_sql
     from bot.store.stories_repo import _shard_ddl, _shard_table, band_tokens, search_shard
 
     batches = [

@@ -70,7 +70,9 @@ class ConfigError(NewsbotError):
 
 
 # "constraint": one write broke a constraint (a bug or an odd item): it fails alone
-StoreReason = Literal["missing", "read_only", "full", "corrupt", "schema", "constraint", "other"]
+StoreReason = Literal[
+    "missing", "read_only", "full", "corrupt", "schema", "constraint", "unreachable", "other"
+]
 
 
 class StoreError(NewsbotError):

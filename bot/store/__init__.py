@@ -1,14 +1,16 @@
-"""The store: the only module that speaks SQL (SQLite through aiosqlite, WAL, FTS5).
+"""The store: the only package that speaks SQL.
 
-Callers use `Store` methods only; the SQL behind them stays close to standard SQL so that a
-PostgreSQL backend could implement the same methods later.
+Two backends behind one `Store`: SQLite (a file path; aiosqlite, WAL, FTS5), the embedded
+default, and PostgreSQL (a `postgresql://` URL; asyncpg, tsvector search) for several workers
+on one database. Callers use `Store` methods only; `bot/store/base.py` says how the SQL is
+shared between the two.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.base import store_error
+from bot.store.base import is_postgres_url
 from bot.store.delivery_repo import DeliveryRepo
 from bot.store.feeds_repo import FeedsRepo, PollRecord
 from bot.store.links_repo import LinksRepo
@@ -21,8 +23,8 @@ class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo, SecretsRepo):
 
     @classmethod
     async def open(cls, path: str | Path, *, read_only: bool = False) -> Store:
-        """Open the database (see `StoreBase.open`); a writer also indexes what a crash left
-        unindexed."""
+        """Open the database, a file path or a `postgresql://` URL (see `StoreBase.open`); a
+        writer also indexes what a crash left unindexed."""
         store = await super().open(path, read_only=read_only)
         assert isinstance(store, Store)
         if read_only:
@@ -35,4 +37,4 @@ class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo, SecretsRepo):
         return store
 
 
-__all__ = ["Delivery", "Existing", "PollRecord", "Store", "fts_query", "store_error"]
+__all__ = ["Delivery", "Existing", "PollRecord", "Store", "fts_query", "is_postgres_url"]

@@ -9,13 +9,12 @@ so a crash can repeat at most the one send that was in flight.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.models import FILTER_KINDS, OutboxItem, Subscription
-from bot.store.base import StoreBase, now
+from bot.store.base import Row, StoreBase, marks, now
 
 _SUB_COLUMNS = (
     "s.id AS sub_id, s.platform, s.chat, s.thread, s.filters, s.denials_only, s.mode, "
@@ -23,7 +22,7 @@ _SUB_COLUMNS = (
 )
 
 
-def _subscription(row: sqlite3.Row) -> Subscription:
+def _subscription(row: Row) -> Subscription:
     filters = json.loads(row["filters"]) if row["filters"] else {}
     return Subscription(
         id=row["sub_id"],
@@ -41,7 +40,7 @@ def _subscription(row: sqlite3.Row) -> Subscription:
     )
 
 
-def _item(row: sqlite3.Row) -> OutboxItem:
+def _item(row: Row) -> OutboxItem:
     return OutboxItem(
         id=row["id"],
         subscription=_subscription(row),
@@ -102,16 +101,15 @@ class DeliveryRepo(StoreBase):
                 "origin, webhook_url, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) "
                 "ON CONFLICT(platform, chat, thread) DO UPDATE SET filters=excluded.filters, "
                 "denials_only=excluded.denials_only, mode=excluded.mode, "
-                "webhook_url=coalesce(excluded.webhook_url, webhook_url), "
+                "webhook_url=coalesce(excluded.webhook_url, subscriptions.webhook_url), "
                 "origin=excluded.origin, updated_at=excluded.updated_at "
                 "WHERE excluded.origin = 'moderator' OR subscriptions.origin = 'config'",
                 (platform, chat, thread, data, int(denials_only), mode, origin, webhook_url, t, t),
             )
-            async with db.execute(
+            row = await db.fetchone(
                 "SELECT id FROM subscriptions WHERE platform=? AND chat=? AND thread=?",
                 (platform, chat, thread),
-            ) as cur:
-                row = await cur.fetchone()
+            )
         assert row is not None
         return int(row["id"])
 
@@ -119,7 +117,8 @@ class DeliveryRepo(StoreBase):
         self, *, platform: str | None = None, active_only: bool = True
     ) -> list[Subscription]:
         rows = await self._fetchall(
-            f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE (? IS NULL OR s.platform = ?) "
+            f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE "
+            "(CAST(? AS TEXT) IS NULL OR s.platform = ?) "
             "AND (? = 0 OR s.active = 1) ORDER BY s.id",
             (platform, platform, int(active_only)),
         )
@@ -169,19 +168,23 @@ class DeliveryRepo(StoreBase):
         When the new chat already has a subscription for the same thread, the old one is
         deactivated instead (its queued rows are given up; the new chat's own rows go on)."""
         async with self._transaction() as db:
+            # Only where the new chat has no subscription for the same thread (the unique key):
+            # the others are deactivated below.
             await db.execute(
-                "UPDATE OR IGNORE subscriptions SET chat=?, updated_at=? "
-                "WHERE platform=? AND chat=?",
-                (new_chat, now(), platform, old_chat),
+                "UPDATE subscriptions SET chat=?, updated_at=? WHERE platform=? AND chat=? "
+                "AND NOT EXISTS (SELECT 1 FROM subscriptions t WHERE t.platform = "
+                "subscriptions.platform AND t.chat = ? AND t.thread = subscriptions.thread)",
+                (new_chat, now(), platform, old_chat, new_chat),
             )
             await db.execute(
-                "UPDATE outbox SET state='dead', last_error='chat moved to ' || ? "
+                "UPDATE outbox SET state='dead', last_error='chat moved to ' || CAST(? AS TEXT) "
                 "WHERE state IN ('pending','held','sending') AND subscription_id IN "
                 "(SELECT id FROM subscriptions WHERE platform=? AND chat=?)",
                 (new_chat, platform, old_chat),
             )
             await db.execute(
-                "UPDATE subscriptions SET active=0, deactivated_reason='chat moved to ' || ?, "
+                "UPDATE subscriptions SET active=0, "
+                "deactivated_reason='chat moved to ' || CAST(? AS TEXT), "
                 "updated_at=? WHERE platform=? AND chat=?",
                 (new_chat, now(), platform, old_chat),
             )
@@ -200,16 +203,15 @@ class DeliveryRepo(StoreBase):
         """
         t = now()
         async with self._transaction() as db:
-            async with db.execute(
+            delivered = await db.fetchall(
                 "SELECT o.subscription_id, o.platform_message_id FROM outbox o "
                 "JOIN subscriptions s ON s.id = o.subscription_id "
                 "WHERE o.story_id = ? AND o.kind = 'alert' AND o.state = 'sent' AND s.active = 1",
                 (report_story_id,),
-            ) as cur:
-                delivered = list(await cur.fetchall())
+            )
             count = 0
             for row in delivered:
-                cur2 = await db.execute(
+                replied = await db.execute(
                     "UPDATE outbox SET reply_to = ?, about_story_id = ? WHERE subscription_id = ? "
                     "AND story_id = ? AND kind = 'alert' AND state IN ('pending', 'held')",
                     (
@@ -219,16 +221,15 @@ class DeliveryRepo(StoreBase):
                         denial_story_id,
                     ),
                 )
-                if cur2.rowcount:
+                if replied:
                     continue
-                async with db.execute(
+                if await db.fetchone(
                     "SELECT 1 FROM outbox WHERE subscription_id = ? AND story_id = ? "
                     "AND state != 'dead'",
                     (row["subscription_id"], denial_story_id),
-                ) as cur:
-                    if await cur.fetchone() is not None:
-                        continue  # the chat already got (or is getting) the denial itself
-                cur3 = await db.execute(
+                ):
+                    continue  # the chat already got (or is getting) the denial itself
+                count += await db.execute(
                     "INSERT INTO outbox(subscription_id, story_id, kind, state, about_story_id, "
                     "reply_to, next_attempt_at, created_at) "
                     "VALUES (?,?,'followup','pending',?,?,?,?) "
@@ -242,7 +243,6 @@ class DeliveryRepo(StoreBase):
                         t,
                     ),
                 )
-                count += cur3.rowcount
         return count
 
     async def due_items(self, platform: str, *, limit: int = 200) -> list[OutboxItem]:
@@ -282,12 +282,11 @@ class DeliveryRepo(StoreBase):
         changed = 0
         async with self._transaction() as db:
             for i in ids:
-                cur = await db.execute(
+                changed += await db.execute(
                     "UPDATE outbox SET state='sending', attempts=attempts+1 "
                     "WHERE id=? AND state='pending'",
                     (i,),
                 )
-                changed += cur.rowcount
         return changed == len(ids)
 
     async def record_states(
@@ -299,12 +298,12 @@ class DeliveryRepo(StoreBase):
         t = now()
         async with self._transaction() as db:
             if sending:
-                async with db.execute(
+                rows = await db.fetchall(
                     "UPDATE outbox SET state='sending', attempts=attempts+1 WHERE id IN "
-                    f"({','.join('?' * len(sending))}) AND state='pending' RETURNING id",
+                    f"{marks(len(sending))} AND state='pending' RETURNING id",
                     list(sending),
-                ) as cur:
-                    marked = {int(r[0]) for r in await cur.fetchall()}
+                )
+                marked = {int(r[0]) for r in rows}
             if sent:
                 await db.executemany(
                     "UPDATE outbox SET state='sent', platform_message_id=?, sent_at=?, "
@@ -373,8 +372,7 @@ class DeliveryRepo(StoreBase):
     async def recover_in_flight(self) -> int:
         """After a crash: sends that were in flight go back to pending (at-least-once)."""
         async with self._transaction() as db:
-            cur = await db.execute("UPDATE outbox SET state='pending' WHERE state='sending'")
-            return cur.rowcount
+            return await db.execute("UPDATE outbox SET state='pending' WHERE state='sending'")
 
     async def recent_sends(self, platform: str, since: float) -> list[tuple[str, float]]:
         """(chat, sent_at) of messages sent since `since`: to prime rate limits on start."""

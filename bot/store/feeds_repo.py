@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.models import FeedConfig, FeedState, OutletCard
-from bot.store.base import StoreBase, now
+from bot.store.base import Conn, Row, StoreBase, now
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ _POLL_OK_SQL = (
     "last_polled_at=?, last_ok_at=?, next_poll_at=?, "
     "etag=coalesce(?, etag), last_modified=coalesce(?, last_modified), "
     "body_hash=coalesce(?, body_hash), title=coalesce(?, title), "
-    "baseline_done = baseline_done OR ? WHERE id=?"
+    "baseline_done = CASE WHEN ? = 1 THEN 1 ELSE baseline_done END WHERE id=?"
 )
 
 
@@ -50,7 +49,7 @@ def _poll_ok_row(r: PollRecord) -> tuple[Any, ...]:
     )
 
 
-async def record_polls(db: Any, records: Sequence[PollRecord]) -> None:
+async def record_polls(db: Conn, records: Sequence[PollRecord]) -> None:
     """Record successful polls inside the caller's transaction (the story writes' group)."""
     if records:
         await db.executemany(_POLL_OK_SQL, [_poll_ok_row(r) for r in records])
@@ -63,7 +62,7 @@ _FEED_COLUMNS = (
 )
 
 
-def _feed(row: sqlite3.Row, stories: int = 0) -> FeedState:
+def _feed(row: Row, stories: int = 0) -> FeedState:
     return FeedState(
         id=row["id"],
         url=row["url"],
@@ -121,10 +120,9 @@ class FeedsRepo(StoreBase):
         created = 0
         async with self._transaction() as db:
             for feed in feeds:
-                async with db.execute(
+                existing = await db.fetchone(
                     "SELECT id, url FROM feeds WHERE id = ? OR url = ?", (feed.id, feed.url)
-                ) as cur:
-                    existing = await cur.fetchone()
+                )
                 if existing is None:
                     created += 1
                     await db.execute(
@@ -208,7 +206,8 @@ class FeedsRepo(StoreBase):
         """Pollable feeds whose next poll has come (or was never scheduled)."""
         rows = await self._fetchall(
             f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.enabled = 1 AND f.status != 'disabled'"
-            " AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?) ORDER BY f.next_poll_at",
+            " AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?)"
+            " ORDER BY f.next_poll_at NULLS FIRST",
             (now,),
         )
         return [_feed(r) for r in rows]
@@ -253,17 +252,16 @@ class FeedsRepo(StoreBase):
     async def set_feed_enabled(self, feed_id: str, enabled: bool) -> bool:
         """Pause or resume a feed; resuming also lifts a 'disabled' health status."""
         async with self._transaction() as db:
-            cur = await db.execute(
-                "UPDATE feeds SET enabled=?, status=CASE WHEN ? AND status='disabled' "
-                "THEN 'new' ELSE status END, failures=CASE WHEN ? THEN 0 ELSE failures END, "
-                "first_failure_at=CASE WHEN ? THEN NULL ELSE first_failure_at END, "
-                "next_poll_at=CASE WHEN ? THEN NULL ELSE next_poll_at END WHERE id=?",
+            changed = await db.execute(
+                "UPDATE feeds SET enabled=?, status=CASE WHEN ? = 1 AND status='disabled' "
+                "THEN 'new' ELSE status END, failures=CASE WHEN ? = 1 THEN 0 ELSE failures END, "
+                "first_failure_at=CASE WHEN ? = 1 THEN NULL ELSE first_failure_at END, "
+                "next_poll_at=CASE WHEN ? = 1 THEN NULL ELSE next_poll_at END WHERE id=?",
                 (int(enabled), int(enabled), int(enabled), int(enabled), int(enabled), feed_id),
             )
-            return cur.rowcount > 0
+            return changed > 0
 
     async def remove_feed(self, feed_id: str) -> bool:
         """Remove a feed; its stories stay (they may have been delivered and linked)."""
         async with self._transaction() as db:
-            cur = await db.execute("DELETE FROM feeds WHERE id=?", (feed_id,))
-            return cur.rowcount > 0
+            return await db.execute("DELETE FROM feeds WHERE id=?", (feed_id,)) > 0

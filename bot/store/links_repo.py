@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from bot.models import Story, StoryLink
-from bot.store.base import chunks, now
+from bot.store.base import Row, chunks, now
 from bot.store.stories_repo import (
     _STORY_COLUMNS,
     StoriesRepo,
@@ -16,7 +15,7 @@ from bot.store.stories_repo import (
 )
 
 
-def _link(row: sqlite3.Row) -> StoryLink:
+def _link(row: Row) -> StoryLink:
     return StoryLink(
         from_story=row["from_story"],
         to_story=row["to_story"],
@@ -53,7 +52,7 @@ class LinksRepo(StoriesRepo):
                 f"SELECT * FROM (SELECT {_STORY_COLUMNS}, s.sort_time, (SELECT count(*) "
                 "FROM story_entities e "
                 f"WHERE e.story_id = s.id AND e.key IN ({marks})) AS shared FROM stories s "
-                "WHERE s.outlet_id = ? AND s.sort_time BETWEEN ? AND ? AND s.id != ?) "
+                "WHERE s.outlet_id = ? AND s.sort_time BETWEEN ? AND ? AND s.id != ?) AS c "
                 "WHERE shared > 0 ORDER BY shared DESC, sort_time DESC LIMIT ?",
                 [*keys, outlet_id, since, until, exclude, limit],
             )
@@ -78,6 +77,14 @@ class LinksRepo(StoriesRepo):
         """(story id, shared bands) of stories sharing a MinHash LSH band."""
         if not bands:
             return []
+        if self.dialect == "postgresql":
+            rows = await self._fetchall(
+                "SELECT story_id, count(*) AS n FROM story_bands "
+                "WHERE band = ANY(CAST(? AS BIGINT[])) AND story_id != ? "
+                "GROUP BY story_id ORDER BY n DESC, story_id DESC LIMIT ?",
+                (sorted(set(bands)), exclude, limit),
+            )
+            return [(int(r[0]), int(r["n"])) for r in rows]
         counts: dict[int, int] = {}
         # One lookup per band in the inverted index (each band is one token of a story's
         # document there); a story found n times shares n bands.
@@ -116,7 +123,8 @@ class LinksRepo(StoriesRepo):
             await db.executemany(
                 "INSERT INTO story_links(from_story, to_story, kind, confidence, reason, "
                 "created_at) VALUES (?,?,?,?,?,?) ON CONFLICT(from_story, to_story, kind) "
-                "DO UPDATE SET confidence = max(confidence, excluded.confidence), "
+                "DO UPDATE SET confidence = CASE WHEN excluded.confidence > story_links.confidence "
+                "THEN excluded.confidence ELSE story_links.confidence END, "
                 "reason = excluded.reason",
                 [
                     (lk.from_story, lk.to_story, lk.kind, lk.confidence, lk.reason, now())
@@ -126,7 +134,8 @@ class LinksRepo(StoriesRepo):
 
     async def links_from(self, story_id: int, kind: str | None = None) -> list[StoryLink]:
         rows = await self._fetchall(
-            "SELECT * FROM story_links WHERE from_story = ? AND (? IS NULL OR kind = ?) "
+            "SELECT * FROM story_links WHERE from_story = ? "
+            "AND (CAST(? AS TEXT) IS NULL OR kind = ?) "
             "ORDER BY confidence DESC",
             (story_id, kind, kind),
         )
@@ -135,7 +144,8 @@ class LinksRepo(StoriesRepo):
     async def links_to(self, story_id: int, kind: str | None = None) -> list[StoryLink]:
         """The reverse view: e.g. every later story that denies this one."""
         rows = await self._fetchall(
-            "SELECT * FROM story_links WHERE to_story = ? AND (? IS NULL OR kind = ?) "
+            "SELECT * FROM story_links WHERE to_story = ? "
+            "AND (CAST(? AS TEXT) IS NULL OR kind = ?) "
             "ORDER BY confidence DESC",
             (story_id, kind, kind),
         )
@@ -162,7 +172,7 @@ class LinksRepo(StoriesRepo):
 
         One indexed (key, sort_time) range per key, merged here: an IN over both keys
         would sort every story that ever named a common entity."""
-        newest: dict[int, tuple[float, sqlite3.Row]] = {}
+        newest: dict[int, tuple[float, Row]] = {}
         for one in entity_lookup_keys(key):
             rows = await self._fetchall(
                 f"SELECT {_STORY_COLUMNS}, e.sort_time AS entity_time FROM story_entities e "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from typing import Any
 
 from bot.context.translit import fold, lemmatise, lookup_key
 from bot.models import SearchHit, Story, StoryContext, StoryDraft, entity_key
-from bot.store.base import StoreBase, chunks, fetchall, now
+from bot.store.base import Conn, Row, StoreBase, chunks, marks, now
 from bot.store.feeds_repo import PollRecord, record_polls
 
 log = logging.getLogger(__name__)
@@ -72,7 +71,7 @@ def _ts(value: float | None) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if value is not None else None
 
 
-def _story(row: sqlite3.Row) -> Story:
+def _story(row: Row) -> Story:
     ctx = row["context"]
     return Story(
         id=row["id"],
@@ -98,55 +97,103 @@ def _by_relevance(hit: tuple[int, float, str]) -> tuple[float, int]:
     return (hit[1], -hit[0])
 
 
-def fts_query(text: str) -> str | None:
-    """A safe FTS5 query from user text: words ANDed, "quoted phrases" kept, prefixes with *.
+Phrase = tuple[str, ...]  # the words of a word or "quoted phrase" of a lookup
 
-    Every token is quoted, so FTS5 operators and punctuation in user input cannot raise a
-    syntax error or change the meaning of the query. A word or phrase also matches its
-    cross-script key (`lookup_key`: "Ростеху" → "ростех" or "rostec"), which the index holds
-    for every entity of a story, so a name is found in any script and any case form.
-    """
-    parts: list[str] = []
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One ANDed term of a lookup: a prefix, or a word/phrase with its other forms."""
+
+    alternatives: tuple[Phrase, ...]
+    prefix: bool = False
+
+
+def parse_query(text: str) -> tuple[list[QueryTerm], Phrase | None]:
+    r"""User text as terms (words ANDed, "quoted phrases" kept, prefixes with *) and, for a
+    name of several words, its whole-name alias ("Белый дом" → "white house"), or None.
+
+    A word or phrase also matches its lemma and cross-script key (`lookup_key`: "Ростеху" →
+    "ростех" or "rostec"), which the index holds for every entity of a story, so a name is
+    found in any script and any case form. Only `\w+` tokens survive: no operator or
+    punctuation of user input reaches a query language."""
+    terms: list[QueryTerm] = []
     plain: list[str] = []  # the words outside phrases and prefixes, for a whole-name alias
     for phrase, word in re.findall(r'"([^"]+)"|(\S+)', text):
         if phrase:
             tokens = re.findall(r"\w+", phrase)
             if tokens:
-                parts.append(_alternatives(tokens))
+                terms.append(QueryTerm(_alternatives(tokens)))
             continue
         prefix = word.endswith("*")
         for token in re.findall(r"\w+", word):
             if prefix:
-                parts.append(f'"{token}"*')
+                terms.append(QueryTerm(((token,),), prefix=True))
             else:
-                parts.append(_alternatives([token]))
+                terms.append(QueryTerm(_alternatives([token])))
                 plain.append(token)
-    if not parts:
-        return None
-    match = " AND ".join(parts)
-    if len(plain) > 1 and len(plain) == len(parts):
-        # "Белый дом" → also "white house": an alias of the whole name, not of its words
+    alias: Phrase | None = None
+    if len(plain) > 1 and len(plain) == len(terms):
         key = lookup_key(" ".join(plain)).split()
         per_word = [w for token in plain for w in lookup_key(token).split()]
         if key and key not in (fold(lemmatise(" ".join(plain))).split(), per_word):
-            match = f"({match}) OR {_quoted(key)}"
+            alias = _words(key)
+    return terms, alias or None
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query from user text (`parse_query`); every token is quoted."""
+    terms, alias = parse_query(text)
+    if not terms:
+        return None
+    parts = []
+    for term in terms:
+        if term.prefix:
+            parts.append(f'"{term.alternatives[0][0]}"*')
+            continue
+        options = ['"' + " ".join(words) + '"' for words in term.alternatives]
+        parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
+    match = " AND ".join(parts)
+    if alias:
+        match = f'({match}) OR "{" ".join(alias)}"'
     return match
 
 
-def _quoted(tokens: Sequence[str]) -> str:
-    words = [t for token in tokens for t in re.findall(r"\w+", token)]
-    return '"' + " ".join(words) + '"' if words else ""
+def ts_query(text: str) -> str | None:
+    """The same lookup (`parse_query`) in PostgreSQL's `to_tsquery` syntax."""
+    terms, alias = parse_query(text)
+    if not terms:
+        return None
+
+    def phrase(words: Phrase) -> str:
+        return " <-> ".join(f"'{w}'" for w in words)
+
+    parts = []
+    for term in terms:
+        if term.prefix:
+            parts.append(f"'{term.alternatives[0][0]}':*")
+            continue
+        options = [phrase(words) for words in term.alternatives]
+        parts.append("(" + " | ".join(f"({o})" for o in options) + ")")
+    match = " & ".join(parts)
+    if alias:
+        match = f"({match}) | ({phrase(alias)})"
+    return match
 
 
-def _alternatives(tokens: Sequence[str]) -> str:
-    """A phrase or word, or its lemma and cross-script key: ("ростеху" OR "ростех" OR "rostec")."""
-    written = _quoted(tokens)
-    options = [written]
+def _words(tokens: Sequence[str]) -> Phrase:
+    return tuple(t for token in tokens for t in re.findall(r"\w+", token))
+
+
+def _alternatives(tokens: Sequence[str]) -> tuple[Phrase, ...]:
+    """A phrase or word, then its lemma and cross-script key: ростеху, ростех, rostec."""
+    options = [_words(tokens)]
+    seen = {" ".join(options[0]).casefold()}
     for other in (fold(lemmatise(" ".join(tokens))).split(), lookup_key(" ".join(tokens)).split()):
-        alt = _quoted(other)
-        if alt and alt.casefold() not in {o.casefold() for o in options}:
+        alt = _words(other)
+        if alt and " ".join(alt).casefold() not in seen:
+            seen.add(" ".join(alt).casefold())
             options.append(alt)
-    return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
+    return tuple(o for o in options if o)
 
 
 @dataclass(frozen=True)
@@ -185,9 +232,9 @@ class StoriesRepo(StoreBase):
             urls_part = url_parts[n] if n < len(url_parts) else []
             rows = await self._fetchall(
                 "SELECT id, identity, content_hash, revision, NULL AS url FROM stories "
-                f"WHERE identity IN ({','.join('?' * len(ids_part))}) UNION ALL "
+                f"WHERE identity IN {marks(len(ids_part))} UNION ALL "
                 "SELECT id, identity, content_hash, revision, url FROM stories "
-                f"WHERE scope = ? AND url IN ({','.join('?' * len(urls_part))})",
+                f"WHERE scope = ? AND url IN {marks(len(urls_part))}",
                 [*ids_part, scope, *urls_part],
             )
             for r in rows:
@@ -249,16 +296,16 @@ class StoriesRepo(StoreBase):
         async with self._transaction() as db:
             if new:
                 rows = [(*_insert_row(d, fetched), int(linked)) for d in new]
-                top = await _max_story_id(db)
-                async with db.executemany(
-                    "INSERT INTO stories(identity, scope, outlet_id, feed_id, url, guid, title, "
-                    "summary, text, entity_names, content_hash, published, fetched, sort_time, "
-                    "language, alert_worthy, context, linked) VALUES "
-                    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
-                    rows,
-                ) as cur:
-                    inserted = cur.rowcount
-                ids = await self._new_story_ids(db, new, top, inserted, fetched)
+                if db.dialect == "postgresql":
+                    ids = await _insert_stories_pg(db, rows)
+                else:
+                    top = await _max_story_id(db)
+                    inserted = await db.executemany(
+                        f"INSERT INTO stories({_INSERT_COLUMNS}) VALUES "
+                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(identity) DO NOTHING",
+                        rows,
+                    )
+                    ids = await self._new_story_ids(db, new, top, inserted, fetched)
                 stored = [(ids[d.identity], d) for d in new if d.identity in ids]
                 names = {d.identity: row[9] for d, row in zip(new, rows, strict=True)}
                 await _index_for_search(
@@ -269,7 +316,8 @@ class StoriesRepo(StoreBase):
                 if per_feed:
                     await db.executemany(
                         "INSERT INTO feed_story_counts(feed_id, stories) VALUES (?, ?) "
-                        "ON CONFLICT(feed_id) DO UPDATE SET stories = stories + excluded.stories",
+                        "ON CONFLICT(feed_id) DO UPDATE SET "
+                        "stories = feed_story_counts.stories + excluded.stories",
                         sorted(per_feed.items()),
                     )
                 rows = [
@@ -289,14 +337,13 @@ class StoriesRepo(StoreBase):
                 # the old values, before the row changes, then the new ones are added.
                 revised_ids = [d.existing_id for d in revisions if d.existing_id is not None]
                 old_text: list[tuple[int, str, str, str]] = []
-                for part in chunks(revised_ids):
-                    rows = await fetchall(
-                        db,
+                for part in chunks(revised_ids if db.dialect == "sqlite" else []):
+                    found = await db.fetchall(
                         "SELECT id, title, summary, entity_names FROM stories WHERE id IN "
-                        f"({','.join('?' * len(part))})",
+                        f"{marks(len(part))}",
                         part,
                     )
-                    old_text.extend(tuple(r) for r in rows)
+                    old_text.extend((r[0], r[1], r[2], r[3]) for r in found)
                 await _index_for_search(db, old_text, delete=True)
                 await db.executemany(
                     "UPDATE stories SET title=?, summary=?, text=?, entity_names=?, "
@@ -336,7 +383,7 @@ class StoriesRepo(StoreBase):
         return ids
 
     async def _new_story_ids(
-        self, db: Any, new: Sequence[StoryDraft], top: int, inserted: int, fetched: float
+        self, db: Conn, new: Sequence[StoryDraft], top: int, inserted: int, fetched: float
     ) -> dict[str, int]:
         """Identity → id of the stories this transaction just inserted.
 
@@ -347,10 +394,9 @@ class StoriesRepo(StoreBase):
             return {d.identity: top + 1 + n for n, d in enumerate(new)}
         ids: dict[str, int] = {}
         for part in chunks([d.identity for d in new]):
-            rows = await fetchall(
-                db,
+            rows = await db.fetchall(
                 "SELECT id, identity FROM stories WHERE fetched = ? AND identity IN "
-                f"({','.join('?' * len(part))})",
+                f"{marks(len(part))}",
                 [fetched, *part],
             )
             for r in rows:
@@ -361,15 +407,16 @@ class StoriesRepo(StoreBase):
         """Index stored stories whose search shard does not exist yet; returns shards built.
 
         Runs when the store opens: after migration 006 it builds the shards of the stories
-        stored before it, and it repairs a shard table that was dropped by hand."""
-        top = await _max_story_id(self._db)
+        stored before it, and it repairs a shard table that was dropped by hand. PostgreSQL
+        keeps its search column by trigger and has nothing to build."""
+        if self.dialect != "sqlite":
+            return 0
+        row = await self._fetchone("SELECT max(id) FROM stories")
+        top = int(row[0]) if row and row[0] is not None else 0
         if top == 0:
             return 0
         have = {int(r[0]) for r in await self._fetchall("SELECT shard FROM search_shards")}
-        rows = await self._fetchall(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'stories_fts_%'"
-        )
-        tables = {r[0] for r in rows}
+        tables = {t for t in await self._engine.table_names() if t.startswith("stories_fts_")}
         built = 0
         for shard in range(search_shard(top) + 1):
             if shard in have and _shard_table(shard) in tables:
@@ -406,8 +453,7 @@ class StoriesRepo(StoreBase):
         found: dict[int, Story] = {}
         for part in chunks(list(ids)):
             rows = await self._fetchall(
-                f"SELECT {_STORY_COLUMNS} FROM stories s WHERE s.id IN "
-                f"({','.join('?' * len(part))})",
+                f"SELECT {_STORY_COLUMNS} FROM stories s WHERE s.id IN {marks(len(part))}",
                 part,
             )
             for r in rows:
@@ -427,6 +473,8 @@ class StoriesRepo(StoreBase):
         Ranking happens inside the FTS shards over the newest stories first (the window widens
         only when too few match); each shard ranks its own matches, so bm25 weighs a term by
         its frequency in that shard, and the snippets come in the same statement."""
+        if self.dialect == "postgresql":
+            return await self._search_pg(query, limit)
         match = fts_query(query)
         if match is None:
             return []
@@ -464,14 +512,49 @@ class StoriesRepo(StoreBase):
             hits = sorted(((int(r[0]), float(r[1]), r[2]) for r in rows), key=_by_relevance)
             if len(hits) >= limit or floor <= 0:
                 break
-        hits = hits[:limit]
+        return await self._hits(hits[:limit])
+
+    async def _search_pg(self, query: str, limit: int) -> list[SearchHit]:
+        """The same lookup on PostgreSQL: the query in the four search configurations (a
+        story's vector holds its language's stems and the words as written), ts_rank with
+        the headline weighing most, then entity names, then the summary; recency windows as
+        on SQLite."""
+        text = ts_query(query)
+        if text is None:
+            return []
+        top = await self._fetchone("SELECT max(id) FROM stories")
+        if top is None or top[0] is None:
+            return []
+        max_id = int(top[0])
+        hits: list[tuple[int, float, str]] = []
+        for window in _SEARCH_WINDOWS:
+            floor = max(0, max_id - window) if window is not None else 0
+            rows = await self._fetchall(
+                "WITH q AS (SELECT to_tsquery('simple', unaccent(?)) AS s, "
+                "to_tsquery('english', unaccent(?)) AS en, to_tsquery('spanish', unaccent(?)) "
+                "AS es, to_tsquery('russian', unaccent(?)) AS ru) "
+                "SELECT st.id, -ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, "
+                "q.s || q.en || q.es || q.ru) AS rank, "
+                "ts_headline('simple', st.title || ' — ' || st.summary, q.s || q.en || q.es || "
+                "q.ru, 'StartSel=[, StopSel=], MaxWords=16, MinWords=6, MaxFragments=1') "
+                "FROM stories st, q WHERE st.id > ? AND (st.search @@ q.s OR st.search @@ q.en "
+                "OR st.search @@ q.es OR st.search @@ q.ru) ORDER BY rank, st.id DESC LIMIT ?",
+                (text, text, text, text, floor, limit),
+            )
+            hits = [(int(r[0]), float(r[1]), r[2]) for r in rows]
+            if len(hits) >= limit or floor <= 0:
+                break
+        return await self._hits(hits)
+
+    async def _hits(self, hits: Sequence[tuple[int, float, str]]) -> list[SearchHit]:
+        """(story id, rank, snippet) as search hits, in that order, with their outlets."""
         if not hits:
             return []
         ids = [story_id for story_id, _, _ in hits]
         rows = await self._fetchall(
             f"SELECT {_STORY_COLUMNS}, o.name AS outlet_name FROM stories s "
             "LEFT JOIN outlets o ON o.id = s.outlet_id "
-            f"WHERE s.id IN ({','.join('?' * len(ids))})",
+            f"WHERE s.id IN {marks(len(ids))}",
             ids,
         )
         by_id = {r["id"]: r for r in rows}
@@ -513,7 +596,7 @@ class _ContextRows:
     replaced_ids: list[tuple[int]]  # revisions: their previous rows go first
     entities: list[tuple[Any, ...]]
     denials: list[tuple[Any, ...]]
-    bands: list[tuple[int, str]]
+    bands: list[tuple[int, tuple[int, ...]]]  # (story id, its MinHash LSH bands)
 
 
 def _context_rows(
@@ -549,7 +632,7 @@ def _context_rows(
                 )
             )
     # A revision keeps its first bands: an edited story is still a copy of what it copied.
-    band_rows = [] if replace else [(i, band_tokens(d.bands)) for i, d in stored if d.bands]
+    band_rows = [] if replace else [(i, tuple(d.bands)) for i, d in stored if d.bands]
     return _ContextRows(
         [(i,) for i, _ in with_context] if replace else [],
         entity_rows,
@@ -558,35 +641,48 @@ def _context_rows(
     )
 
 
-async def _write_context_rows(db: Any, rows: _ContextRows) -> None:
+async def _write_context_rows(db: Conn, rows: _ContextRows) -> None:
     if rows.replaced_ids:
         await db.executemany("DELETE FROM story_entities WHERE story_id = ?", rows.replaced_ids)
         await db.executemany("DELETE FROM denials WHERE story_id = ?", rows.replaced_ids)
     if rows.entities:
         await db.executemany(
-            "INSERT OR IGNORE INTO story_entities(story_id, key, name, kind, role, sort_time)"
-            " VALUES (?,?,?,?,?, coalesce(?, (SELECT sort_time FROM stories WHERE id = ?)))",
+            "INSERT INTO story_entities(story_id, key, name, kind, role, sort_time)"
+            " VALUES (?,?,?,?,?, coalesce(?, (SELECT sort_time FROM stories WHERE id = ?)))"
+            " ON CONFLICT(story_id, key) DO NOTHING",
             rows.entities,
         )
     if rows.denials:
         await db.executemany(
-            "INSERT OR REPLACE INTO denials(story_id, denied_outlet, denied_outlet_id, claim,"
-            " deniers, evidence) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO denials(story_id, denied_outlet, denied_outlet_id, claim,"
+            " deniers, evidence) VALUES (?,?,?,?,?,?) ON CONFLICT(story_id) DO UPDATE SET"
+            " denied_outlet=excluded.denied_outlet, denied_outlet_id=excluded.denied_outlet_id,"
+            " claim=excluded.claim, deniers=excluded.deniers, evidence=excluded.evidence",
             rows.denials,
         )
-    if rows.bands:
-        await db.executemany("INSERT INTO story_band_index(rowid, bands) VALUES (?,?)", rows.bands)
+    if rows.bands and db.dialect == "postgresql":
+        pairs = sorted({(band, i) for i, bands in rows.bands for band in bands})
+        await db.execute(
+            "INSERT INTO story_bands(band, story_id) SELECT * FROM "
+            "unnest(CAST(? AS BIGINT[]), CAST(? AS BIGINT[])) ON CONFLICT DO NOTHING",
+            ([b for b, _ in pairs], [i for _, i in pairs]),
+        )
+    elif rows.bands:
+        await db.executemany(
+            "INSERT INTO story_band_index(rowid, bands) VALUES (?,?)",
+            [(i, band_tokens(bands)) for i, bands in rows.bands],
+        )
 
 
 _MAX_ROWID = 2**63 - 1
 
 
-async def _max_story_id(db: Any) -> int:
-    rows = await fetchall(db, "SELECT max(id) FROM stories")
+async def _max_story_id(db: Conn) -> int:
+    rows = await db.fetchall("SELECT max(id) FROM stories")
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
-async def _build_shard(db: Any, shard: int) -> None:
+async def _build_shard(db: Conn, shard: int) -> None:
     """Create a shard's table, index the stored stories of its id range, and register it."""
     await db.execute(_shard_ddl(shard))
     await db.execute(
@@ -595,26 +691,31 @@ async def _build_shard(db: Any, shard: int) -> None:
         (shard * SEARCH_SHARD_SIZE + 1, (shard + 1) * SEARCH_SHARD_SIZE),
     )
     await db.execute(
-        "INSERT OR REPLACE INTO search_shards(shard, created_at) VALUES (?, ?)", (shard, now())
+        "INSERT INTO search_shards(shard, created_at) VALUES (?, ?) "
+        "ON CONFLICT(shard) DO UPDATE SET created_at = excluded.created_at",
+        (shard, now()),
     )
 
 
 async def _index_for_search(
-    db: Any, rows: Sequence[tuple[int, str, str, str]], *, delete: bool = False
+    db: Conn, rows: Sequence[tuple[int, str, str, str]], *, delete: bool = False
 ) -> None:
     """Add (or, with delete, remove) (id, title, summary, entity names) rows in their shards.
 
     A shard whose table does not exist yet (its first story, or a table dropped by hand) is
     created and filled from the stories table, which by then holds this transaction's rows
-    with the values the shard must index."""
+    with the values the shard must index. (SQLite only: PostgreSQL's trigger keeps the search
+    column.)"""
+    if db.dialect != "sqlite":
+        return
     by_shard: dict[int, list[tuple[int, str, str, str]]] = {}
     for row in rows:
         by_shard.setdefault(search_shard(row[0]), []).append(row)
     for shard, part in sorted(by_shard.items()):
         table = _shard_table(shard)
         exists = bool(
-            await fetchall(
-                db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            await db.fetchall(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
             )
         )
         if not exists:
@@ -684,3 +785,24 @@ def _insert_row(d: StoryDraft, fetched: float) -> tuple[Any, ...]:
         int(d.alert_worthy),
         _context_json(d),
     )
+
+
+_INSERT_COLUMNS = (
+    "identity, scope, outlet_id, feed_id, url, guid, title, summary, text, entity_names, "
+    "content_hash, published, fetched, sort_time, language, alert_worthy, context, linked"
+)
+# The PostgreSQL type of each column of `_insert_row(...) + (linked,)`, for unnest.
+_INSERT_TYPES = ("TEXT",) * 11 + ("DOUBLE PRECISION",) * 3 + ("TEXT", "INTEGER", "TEXT", "INTEGER")
+
+
+async def _insert_stories_pg(db: Conn, rows: Sequence[tuple[Any, ...]]) -> dict[str, int]:
+    """Insert a batch as one statement (one array per column), learning each new id from
+    RETURNING; an identity another worker stored meanwhile is skipped and not returned."""
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    arrays = ", ".join(f"CAST(? AS {kind}[])" for kind in _INSERT_TYPES)
+    found = await db.fetchall(
+        f"INSERT INTO stories({_INSERT_COLUMNS}) SELECT * FROM unnest({arrays}) "
+        "ON CONFLICT(identity) DO NOTHING RETURNING id, identity",
+        columns,
+    )
+    return {r["identity"]: int(r["id"]) for r in found}

@@ -65,7 +65,7 @@ def write_feeds(tmp_path: Path, server: FeedServer, subs: str) -> Path:
 
 
 async def test_report_then_denial_sends_alert_then_follow_up_as_reply(
-    server: FeedServer, tmp_path: Path
+    server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
     server.put("/wsj.xml", empty_like(FEEDS / "wsj_sample.xml"))
     server.put("/rhc.xml", empty_like(FEEDS / "radiohc_seed.xml"))
@@ -76,7 +76,7 @@ async def test_report_then_denial_sends_alert_then_follow_up_as_reply(
         "  - platform: console\n    chat: everything\n",
     )
     out = io.StringIO()
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         dispatcher = Dispatcher(p.store, ConsoleSink(out), Limiter(FAST))
         await p.poller.poll_once()  # first poll: empty feeds, baseline done
         server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
@@ -106,7 +106,9 @@ async def test_report_then_denial_sends_alert_then_follow_up_as_reply(
         assert counts["pending"] == 0 and counts["sent"] == 6
 
 
-async def test_denials_only_keywords_and_digest(server: FeedServer, tmp_path: Path) -> None:
+async def test_denials_only_keywords_and_digest(
+    server: FeedServer, tmp_path: Path, db_target: str
+) -> None:
     server.put("/wsj.xml", rss([]))
     server.put("/rhc.xml", empty_like(FEEDS / "radiohc_seed.xml"))
     feeds = write_feeds(
@@ -117,7 +119,7 @@ async def test_denials_only_keywords_and_digest(server: FeedServer, tmp_path: Pa
         "  - platform: console\n    chat: hourly\n    mode: hourly\n",
     )
     out = io.StringIO()
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
         server.put(
             "/wsj.xml",
@@ -208,13 +210,13 @@ def test_digest_times_are_the_next_hour_or_midnight() -> None:
 
 
 async def test_in_flight_rows_are_resent_after_a_crash_and_order_is_kept(
-    server: FeedServer, tmp_path: Path
+    server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
     server.put("/wsj.xml", rss([]))
     server.put("/rhc.xml", rss([]))
     feeds = write_feeds(tmp_path, server, "  - platform: console\n    chat: c1\n")
     out = io.StringIO()
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
         server.put("/wsj.xml", rss([(f"g{i}", f"Story {i}", "x") for i in range(5)]))
         await p.poller.poll_once()
@@ -232,7 +234,7 @@ async def test_in_flight_rows_are_resent_after_a_crash_and_order_is_kept(
 
 
 async def test_digest_is_one_message_listing_the_stories_when_its_hour_comes(
-    server: FeedServer, tmp_path: Path
+    server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
     server.put("/wsj.xml", rss([]))
     server.put("/rhc.xml", rss([]))
@@ -240,7 +242,7 @@ async def test_digest_is_one_message_listing_the_stories_when_its_hour_comes(
         tmp_path, server, "  - platform: console\n    chat: hourly\n    mode: hourly\n"
     )
     out = io.StringIO()
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
         server.put("/wsj.xml", rss([(f"d{i}", f"Digest story {i}", "x") for i in range(3)]))
         await p.poller.poll_once()
@@ -262,14 +264,14 @@ async def test_digest_is_one_message_listing_the_stories_when_its_hour_comes(
 
 
 async def test_rereading_the_feeds_file_keeps_what_moderators_changed(
-    server: FeedServer, tmp_path: Path
+    server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
     server.put("/wsj.xml", rss([]))
     server.put("/rhc.xml", rss([]))
     feeds = write_feeds(
         tmp_path, server, "  - platform: console\n    chat: c1\n    outlets: [wsj]\n"
     )
-    db = str(tmp_path / "db")
+    db = db_target
     async with await Pipeline.open(db, str(feeds), use_pool=False) as p:
         sub = await p.store.subscription("console", "c1")
         assert sub is not None
@@ -285,12 +287,12 @@ async def test_rereading_the_feeds_file_keeps_what_moderators_changed(
 
 
 async def test_a_resumed_feed_starts_afresh_and_a_changed_url_is_a_new_feed(
-    server: FeedServer, tmp_path: Path
+    server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
     server.put("/wsj.xml", rss([("a", "A", "a")]))
     server.put("/rhc.xml", b"<html>down</html>", content_type="text/html")
     feeds = write_feeds(tmp_path, server, "  - platform: console\n    chat: c\n")
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
         rhc = await p.store.feed("rhc")
         assert rhc is not None and rhc.failures == 1 and rhc.first_failure_at is not None
@@ -309,12 +311,12 @@ async def test_a_resumed_feed_starts_afresh_and_a_changed_url_is_a_new_feed(
 
 
 async def test_an_unexpected_error_fails_the_feed_alone_with_backoff(
-    server: FeedServer, tmp_path: Path
+    server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
     server.put("/wsj.xml", rss([]))
     server.put("/rhc.xml", rss([]))
     feeds = write_feeds(tmp_path, server, "  - platform: console\n    chat: c\n")
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
         server.put("/wsj.xml", rss([("n", "New", "x")]))
 
@@ -330,13 +332,13 @@ async def test_an_unexpected_error_fails_the_feed_alone_with_backoff(
 
 
 async def test_a_chat_that_got_the_denial_as_an_alert_gets_no_second_follow_up(
-    server: FeedServer, tmp_path: Path
+    server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
     server.put("/wsj.xml", empty_like(FEEDS / "wsj_sample.xml"))
     server.put("/rhc.xml", empty_like(FEEDS / "radiohc_seed.xml"))
     feeds = write_feeds(tmp_path, server, "  - platform: console\n    chat: all\n")
     out = io.StringIO()
-    async with await Pipeline.open(str(tmp_path / "db"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         dispatcher = Dispatcher(p.store, ConsoleSink(out), Limiter(FAST))
         await p.poller.poll_once()
         server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())

@@ -49,14 +49,16 @@ def write_feeds(tmp_path: Path, feeds: dict[str, tuple[str, str]]) -> Path:
     return path
 
 
-async def test_seed_denial_links_to_the_wsj_report(server: FeedServer, tmp_path: Path) -> None:
+async def test_seed_denial_links_to_the_wsj_report(
+    server: FeedServer, tmp_path: Path, db_target: str
+) -> None:
     server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
     server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
     feeds = write_feeds(
         tmp_path,
         {"wsj-world": (server.url("/wsj.xml"), "wsj"), "rhc": (server.url("/rhc.xml"), "radiohc")},
     )
-    async with await Pipeline.open(str(tmp_path / "db.sqlite"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
         stories = {s.title: s for s in await p.store.latest(10)}
         denial = stories["Russia rejects reports on military experts withdrawal from Venezuela"]
@@ -73,7 +75,9 @@ async def test_seed_denial_links_to_the_wsj_report(server: FeedServer, tmp_path:
         assert await p.store.links_to(oil.id, "denies") == []
 
 
-async def test_without_the_report_nothing_is_linked(server: FeedServer, tmp_path: Path) -> None:
+async def test_without_the_report_nothing_is_linked(
+    server: FeedServer, tmp_path: Path, db_target: str
+) -> None:
     server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
     wsj_other = (FEEDS / "wsj_sample.xml").read_bytes()
     start = wsj_other.index(b"<item>")
@@ -83,18 +87,18 @@ async def test_without_the_report_nothing_is_linked(server: FeedServer, tmp_path
         tmp_path,
         {"wsj-world": (server.url("/wsj.xml"), "wsj"), "rhc": (server.url("/rhc.xml"), "radiohc")},
     )
-    async with await Pipeline.open(str(tmp_path / "db.sqlite"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
         (denial,) = [s for s in await p.store.latest(10) if s.outlet_id == "radiohc"]
         assert await p.store.links_from(denial.id) == []
 
 
 async def test_report_arriving_after_the_denial_is_linked_too(
-    server: FeedServer, tmp_path: Path
+    server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
     server.put("/rhc.xml", (FEEDS / "radiohc_seed.xml").read_bytes())
     feeds = write_feeds(tmp_path, {"rhc": (server.url("/rhc.xml"), "radiohc")})
-    db = str(tmp_path / "db.sqlite")
+    db = db_target
     async with await Pipeline.open(db, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
     server.put("/wsj.xml", (FEEDS / "wsj_sample.xml").read_bytes())
@@ -131,14 +135,14 @@ def wire_feed(outlet: str, guid: str, extra: str = "") -> bytes:
 
 
 async def test_wire_copies_from_two_outlets_form_one_cluster(
-    server: FeedServer, tmp_path: Path
+    server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
     server.put("/w1.xml", wire_feed("wire1", "a1"))
     server.put("/w2.xml", wire_feed("wire2", "b7", " Reporting by staff."))
     feeds = write_feeds(
         tmp_path, {"w1": (server.url("/w1.xml"), "wire1"), "w2": (server.url("/w2.xml"), "wire2")}
     )
-    async with await Pipeline.open(str(tmp_path / "db.sqlite"), str(feeds), use_pool=False) as p:
+    async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
         first, second = sorted(await p.store.latest(10), key=lambda s: s.id)
         links = await p.store.links_from(second.id, "same_story")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -48,8 +47,8 @@ def draft(name: str) -> StoryDraft:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> Store:
-    opened = await Store.open(str(tmp_path / "lookup.db"))
+async def store(db_target: str) -> Store:
+    opened = await Store.open(db_target)
     await opened.write_stories([draft(name) for name in NAMES], [])
     return opened
 

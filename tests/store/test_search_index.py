@@ -18,7 +18,8 @@ import pytest
 
 from bot.models import Entry, FeedConfig, StoryDraft
 from bot.store import Store
-from bot.store.base import _split_sql, migrations
+from bot.store.base import migrations
+from bot.store.sqlite_engine import _split_sql
 from bot.store.stories_repo import SEARCH_SHARD_SIZE, band_tokens, search_shard
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -300,7 +301,7 @@ async def test_a_write_cancelled_at_any_point_leaves_the_store_usable(tmp_path: 
                 await task
             # the next write must find no transaction left open
             assert await store.write_stories([draft(900_000 + spins, f"Probe {spins}")], [])
-        assert not store._db.in_transaction
+        assert not store._engine.in_transaction
         titles = {s.title for s in await store.latest(1000)}
         assert {f"Probe {n}" for n in range(12)} <= titles
         for spins in range(12):  # a batch is stored whole or not at all, and searchable if so
