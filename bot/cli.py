@@ -21,7 +21,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from bot import __version__
+from bot import __version__, cli_db
 from bot import cli_commands as c
 from bot.errors import ConfigError, ExitCode, NewsbotError, StoreError, exit_code_for
 from bot.observe import LineStream, configure_logging
@@ -37,8 +37,8 @@ def _common(parser: argparse.ArgumentParser, *, feeds: bool = True) -> None:
     parser.add_argument(
         "--db",
         default=None,
-        metavar="PATH",
-        help="SQLite database (default: $NEWSBOT_DB or newsbot.db)",
+        metavar="PATH|URL",
+        help="database: a SQLite file, or a postgresql:// URL (default: $NEWSBOT_DB or newsbot.db)",
     )
     if feeds:
         parser.add_argument(
@@ -99,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     listing = feeds_sub.add_parser("list", help="every feed with its health")
     _common(listing)
     listing.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("db", help="migrate a database, or copy one to another backend")
+    db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    migrate = db_sub.add_parser("migrate", help="create or upgrade the database's schema")
+    _common(migrate, feeds=False)
+    copy = db_sub.add_parser(
+        "copy", help="copy every row of SRC into the empty DST (SQLite ↔ PostgreSQL)"
+    )
+    copy.add_argument("source", metavar="SRC", help="a SQLite file or a postgresql:// URL")
+    copy.add_argument("target", metavar="DST", help="a SQLite file or a postgresql:// URL")
 
     p = sub.add_parser("outlet", help="the outlet card for a name or domain")
     p.add_argument("query", nargs="+")
@@ -214,6 +224,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return c.feeds_check(args.file or settings.feeds)
         case "feeds":
             return asyncio.run(c.feeds_list(settings, args.json))
+        case "db" if args.db_command == "migrate":
+            return asyncio.run(cli_db.migrate(settings.db))
+        case "db":
+            return asyncio.run(cli_db.copy(args.source, args.target))
         case "outlet":
             return c.outlet(" ".join(args.query), args.json)
         case "analyze":

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 _TELEGRAM_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
 _BOT_API_PATH = re.compile(r"(/bot)[^/\s'\"`]+")
 _WEBHOOK = re.compile(r"(/webhooks/\d+/)[^/\s?'\"`]+")
+# The password of a URL (postgresql://user:secret@host/db): kept out of every line.
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^@\s/]*@")
 MASK = "[token]"
 
 
@@ -25,4 +27,10 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
             text = text.replace(secret, MASK)
     text = _TELEGRAM_TOKEN.sub(MASK, text)
     text = _BOT_API_PATH.sub(rf"\1{MASK}", text)
+    text = mask_url_passwords(text)
     return _WEBHOOK.sub(rf"\1{MASK}", text)
+
+
+def mask_url_passwords(text: str) -> str:
+    """`text` with the password of every URL in it shown as ***."""
+    return _URL_PASSWORD.sub(r"\1***@", text)

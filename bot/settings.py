@@ -27,6 +27,7 @@ import yaml
 
 from bot.errors import ConfigError
 from bot.models import FeedConfig, OutletConfig
+from bot.redact import mask_url_passwords
 
 DEFAULT_INTERVAL = 15 * 60
 MIN_INTERVAL = 60
@@ -525,7 +526,7 @@ class Settings:
 
     def describe(self) -> str:
         """For the start-up log line: what runs, never a token."""
-        parts = [f"db={self.db}", f"feeds={self.feeds}"]
+        parts = [f"db={mask_url_passwords(self.db)}", f"feeds={self.feeds}"]
         parts.append("telegram=on" if self.telegram_token else "telegram=off")
         parts.append("discord=on" if self.discord_token else "discord=off")
         if self.metrics_port is not None:

@@ -58,6 +58,7 @@ class Engine(Protocol):
     dialect: Dialect
     name: str  # the file, or the URL without its password: safe to print
     read_only: bool
+    applied: list[int]  # the migrations this open applied
 
     def transaction(self) -> AbstractAsyncContextManager[Conn]: ...
 
@@ -143,9 +144,10 @@ class StoreBase:
         rows = await self._fetchall(sql, params)
         return rows[0] if rows else None
 
-    async def migrate(self) -> list[int]:
-        """Apply the migrations the database lacks; the numbers applied."""
-        return await self._engine.migrate()
+    @property
+    def applied_migrations(self) -> list[int]:
+        """The migrations applied when this store was opened (none when it was current)."""
+        return list(self._engine.applied)
 
     async def schema_version(self) -> int:
         return await self._engine.schema_version()

@@ -19,11 +19,11 @@ import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from bot.errors import StoreError, StoreReason
+from bot.redact import mask_url_passwords
 from bot.store.base import Dialect, Row, migrations
 
 # Held while migrating (pg_advisory_xact_lock): a number no other program is likely to use.
@@ -34,14 +34,7 @@ CONNECT_TIMEOUT_S = 10.0
 
 def safe_url(url: str) -> str:
     """The URL without its password, for messages and logs."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "postgresql://…"
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    return mask_url_passwords(url)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -152,6 +145,7 @@ class PgEngine:
         self.url = url
         self.name = safe_url(url)
         self.read_only = read_only
+        self.applied: list[int] = []
         self._write_lock = asyncio.Lock()
 
     @classmethod
@@ -240,6 +234,7 @@ class PgEngine:
                     "INSERT INTO newsbot_schema(version, applied_at) VALUES (?, now())", (number,)
                 )
                 applied.append(number)
+        self.applied = applied
         return applied
 
     @asynccontextmanager

@@ -116,6 +116,7 @@ class SqliteEngine:
         self.conn = SqliteConn(db)
         self.name = path
         self.read_only = False
+        self.applied: list[int] = []
         self._write_lock = asyncio.Lock()
 
     @classmethod
@@ -200,6 +201,7 @@ class SqliteEngine:
                     await db.execute(statement)
                 await db.execute(f"PRAGMA user_version = {number}")
             applied.append(number)
+        self.applied = applied
         return applied
 
     @asynccontextmanager

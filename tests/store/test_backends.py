@@ -1,0 +1,252 @@
+"""The store contract on both backends: subscriptions, the outbox, feeds, links, secrets.
+
+Every test taking `db_target` runs on a real SQLite file and on the machine's PostgreSQL
+(tests/postgres.py): same calls, same assertions. The last tests drive the real `newsbot`
+process: `db migrate`, `db copy` SQLite → PostgreSQL → SQLite without losing a row, and an
+unreachable server as one line with exit code 3 and no password.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.context.analyze import analyze
+from bot.errors import StoreError
+from bot.models import FeedConfig, StoryLink
+from bot.store import Store
+from bot.store.copy import TABLES
+from tests.store.test_search_index import draft
+
+
+async def test_subscriptions_and_a_moved_chat(db_target: str) -> None:
+    store = await Store.open(db_target)
+    try:
+        a = await store.upsert_subscription("telegram", "-100", filters={"outlets": ["tass"]})
+        # a config seed never overwrites a moderator's edit
+        await store.update_subscription(a, denials_only=True)
+        assert await store.upsert_subscription("telegram", "-100", mode="daily") == a
+        (sub,) = await store.subscriptions(platform="telegram")
+        assert sub.denials_only and sub.mode == "instant" and sub.filters == {"outlets": ("tass",)}
+        b = await store.upsert_subscription("discord", "c1", "t1")
+        assert [s.id for s in await store.subscriptions()] == [a, b]
+        # a group that became a supergroup; a chat already subscribed there is deactivated
+        await store.upsert_subscription("telegram", "-200")
+        await store.upsert_subscription("telegram", "-300")
+        await store.move_chat("telegram", "-100", "-101")
+        await store.move_chat("telegram", "-200", "-300")
+        moved = await store.subscription("telegram", "-101")
+        assert moved is not None and moved.id == a and moved.active
+        old = await store.subscription("telegram", "-200")
+        assert old is not None and not old.active and old.deactivated_reason == "chat moved to -300"
+        assert len(await store.subscriptions(active_only=False)) == 4
+        await store.audit("telegram", "-101", "42", "subscribe", "x" * 600)
+        (entry,) = await store.audit_log("telegram", "-101")
+        assert entry["actor"] == "42" and len(entry["detail"]) == 500
+    finally:
+        await store.close()
+
+
+async def test_outbox_order_retries_follow_ups_and_dead_rows(db_target: str) -> None:
+    store = await Store.open(db_target)
+    try:
+        chat = await store.upsert_subscription("telegram", "1")
+        other = await store.upsert_subscription("telegram", "2")
+        report, denial = await store.write_stories([draft(1, "Report"), draft(2, "Denial")], [], {})
+        await store.write_stories(
+            [draft(3, "Third")], [], {draft(3, "Third").identity: [(chat, "pending", 0.0)]}
+        )
+        async with store._transaction() as db:
+            for sub in (chat, other):
+                await db.execute(
+                    "INSERT INTO outbox(subscription_id, story_id, kind, state, next_attempt_at, "
+                    "created_at) VALUES (?, ?, 'alert', 'pending', 0, 0)",
+                    (sub, report),
+                )
+        due = await store.due_items("telegram")
+        # the oldest row per chat only: chat 1's report waits before its third story
+        assert [(i.subscription.chat, i.story_id) for i in due] == [("1", 3), ("2", report)]
+        marked = await store.record_states([i.id for i in due], [])
+        assert marked == {i.id for i in due}
+        assert await store.record_states([due[0].id], []) == set()  # no longer pending
+        await store.record_states([], [(due[1].id, "m-77")])
+        assert await store.recover_in_flight() == 1  # the one still "sending"
+        assert await store.mark_sending([due[0].id]) is True
+        await store.mark_dead([due[0].id], "gave up: " + "e" * 400)
+        (dead,) = await store.dead_items()
+        assert dead.chat == "1" and dead.reason.startswith("gave up") and len(dead.reason) == 300
+        # chat 2 got the report: the denial goes to it as a reply to that message
+        assert await store.enqueue_followups(denial, report) == 1
+        (follow,) = [d for d in await store.deliveries(denial) if d.kind == "followup"]
+        assert follow.subscription.chat == "2" and follow.state == "pending"
+        assert await store.enqueue_followups(denial, report) == 0  # once only
+        counts = await store.outbox_counts()
+        assert (counts["sent"], counts["dead"], counts["pending"]) == (1, 1, 2)
+        assert [c for c, _ in await store.recent_sends("telegram", 0)] == ["2"]
+    finally:
+        await store.close()
+
+
+async def test_feeds_schedule_pause_and_health(db_target: str) -> None:
+    store = await Store.open(db_target)
+    try:
+        created = await store.sync_feeds(
+            [FeedConfig(id=f"f{n}", url=f"https://ex.test/{n}") for n in range(3)]
+        )
+        assert created == 3
+        await store.set_next_poll("f0", 50.0)
+        await store.set_next_poll("f1", 10.0)
+        # never polled first, then by time; f0 is not due yet
+        assert [f.id for f in await store.due_feeds(20.0)] == ["f2", "f1"]
+        await store.record_poll_failure("f1", "timed out", next_poll_at=99.0, status="disabled")
+        assert await store.feed_health_counts() == {"new": 2, "disabled": 1}
+        assert await store.set_feed_enabled("f1", True)
+        feed = await store.feed("f1")
+        assert feed is not None and feed.status == "new" and feed.failures == 0
+        assert await store.set_feed_enabled("f2", False)
+        assert [f.id for f in await store.pollable_feeds()] == ["f0", "f1"]
+        assert await store.remove_feed("f0") and not await store.remove_feed("f0")
+        await store.record_poll_ok(
+            "f1", etag='"e"', last_modified=None, body_hash=None, title=None,
+            next_poll_at=5.0, parsed=False,
+        )  # fmt: skip
+        feed = await store.feed("f1")
+        assert feed is not None and (feed.etag, feed.baseline_done) == ('"e"', False)
+    finally:
+        await store.close()
+
+
+async def test_links_keep_the_highest_confidence_and_secrets_are_made_once(
+    db_target: str,
+) -> None:
+    store = await Store.open(db_target)
+    try:
+        a, b = await store.write_stories([draft(1, "A"), draft(2, "B")], [])
+        await store.add_links([StoryLink(b, a, "denies", 0.6, "first")])
+        await store.add_links([StoryLink(b, a, "denies", 0.4, "second")])
+        (link,) = await store.links_from(b)
+        assert (link.confidence, link.reason) == (0.6, "second")
+        assert await store.links_to(a, "same_story") == []
+        key = await store.secret("buttons")
+        second = await Store.open(db_target)
+        try:
+            assert await second.secret("buttons") == key and len(key) == 32
+        finally:
+            await second.close()
+    finally:
+        await store.close()
+
+
+async def test_entities_denials_and_revisions(db_target: str) -> None:
+    title = "Rostec denies the Wall Street Journal report on Venezuela"
+    text = "Rostec said the report in The Wall Street Journal was untrue."
+    store = await Store.open(db_target)
+    try:
+        first = draft(1, title, text, context=analyze(title, text))
+        (story_id,) = await store.write_stories([first], [])
+        assert [s.id for s in await store.stories_with_entity("Ростех")] == [story_id]
+        stats = await store.stats()
+        assert (stats["stories"], stats["denials"]) == (1, 1)
+        edit = replace(draft(1, "Rostec comment", "No comment."), existing_id=story_id)
+        await store.write_stories([], [replace(edit, context=analyze("Rostec comment", ""))])
+        story = await store.story(story_id)
+        assert story is not None and story.revision == 1 and story.title == "Rostec comment"
+        assert (await store.stats())["denials"] == 0
+        assert [h.story.id for h in await store.search("comment")] == [story_id]
+        assert await store.search("venezuela") == []
+    finally:
+        await store.close()
+
+
+async def test_read_only_opens_refuse_writes_and_a_reopen_migrates_nothing(
+    db_target: str,
+) -> None:
+    store = await Store.open(db_target)
+    assert store.applied_migrations  # a new database: every migration
+    version = await store.schema_version()
+    await store.close()
+    again = await Store.open(db_target)
+    assert again.applied_migrations == [] and await again.schema_version() == version
+    await again.close()
+    reader = await Store.open(db_target, read_only=True)
+    try:
+        assert await reader.feeds() == []
+        with pytest.raises(StoreError) as refused:
+            await reader.sync_feeds([FeedConfig(id="f", url="https://ex.test/f")])
+        assert refused.value.reason == "read_only"
+    finally:
+        await reader.close()
+
+
+def newsbot(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+async def test_db_copy_there_and_back_keeps_every_row(tmp_path: Path, pg_target: str) -> None:
+    source = tmp_path / "source.db"
+    store = await Store.open(source)
+    try:
+        await store.sync_feeds([FeedConfig(id="f1", url="https://ex.test/feed")])
+        sub = await store.upsert_subscription("telegram", "-1001")
+        title = "Russia rejects reports on military experts withdrawal from Venezuela"
+        stories = [draft(1, title, title, context=analyze(title, ""), bands=(2 << 56 | 9,))]
+        stories += [draft(n, f"Story number {n}", bands=(1 << 56 | n,)) for n in range(2, 1203)]
+        ids = await store.write_stories(stories, [], {stories[0].identity: [(sub, "pending", 0)]})
+        await store.add_links([StoryLink(ids[0], ids[1], "denies", 0.9, "test")])
+        await store.audit("telegram", "-1001", "7", "subscribe")
+        key = await store.secret("buttons")
+    finally:
+        await store.close()
+    done = newsbot("db", "copy", str(source), pg_target)
+    assert done.returncode == 0, done.stderr
+    assert "copy: stories: 1,202 of 1,202" in done.stderr
+    assert done.stdout.startswith("copied ") and "stories 1,202" in done.stdout
+    back = tmp_path / "back.db"
+    assert newsbot("db", "copy", pg_target, str(back)).returncode == 0
+    for target in (pg_target, str(back)):
+        copy = await Store.open(target)
+        try:
+            assert [h.story.id for h in await copy.search("venezuela")] == [ids[0]]
+            assert [s.id for s in await copy.stories_with_entity("Venezuela")] == [ids[0]]
+            assert await copy.band_candidates([2 << 56 | 9], exclude=0) == [(ids[0], 1)]
+            assert await copy.secret("buttons") == key
+            (row,) = await copy.deliveries(ids[0])
+            assert (row.subscription.chat, row.state) == ("-1001", "pending")
+            # new rows after the copied ones get new ids
+            (new_id,) = await copy.write_stories([draft(5000, "After the copy")], [])
+            assert new_id > max(ids)
+        finally:
+            await copy.close()
+    # a second copy into a database that holds rows is refused, nothing written
+    refused = newsbot("db", "copy", str(source), str(back))
+    assert refused.returncode == 3 and "needs an empty database" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert set(TABLES) >= {"stories", "subscriptions", "outbox", "audit_log"}
+
+
+def test_db_migrate_and_an_unreachable_server_is_one_line_without_the_password(
+    tmp_path: Path,
+) -> None:
+    fresh = newsbot("db", "migrate", "--db", str(tmp_path / "n.db"))
+    assert fresh.returncode == 0 and "(applied 1, 2, 3" in fresh.stdout
+    assert "(up to date)" in newsbot("db", "migrate", "--db", str(tmp_path / "n.db")).stdout
+    # port 9 on loopback: nothing listens there
+    url = "postgresql://newsbot:hunter2secret@127.0.0.1:9/news"
+    for args in (("stats", "--db", url), ("db", "migrate"), ("status", "--json")):
+        failed = newsbot(*args, env={"NEWSBOT_DB": url})
+        assert failed.returncode == 3, failed.stderr
+        (line,) = failed.stderr.strip().splitlines()
+        assert "cannot reach the database server" in line and "127.0.0.1:9" in line
+        assert "hunter2secret" not in failed.stderr + failed.stdout
