@@ -361,6 +361,10 @@ async def run_bot(
         pipeline = await Pipeline.build(settings, hooks=hooks, use_pool=use_pool)
         stack.push_async_callback(pipeline.close)
         store = pipeline.store
+        # On PostgreSQL one `newsbot run` works a database at a time; a second one waits
+        # here as a standby and takes over when the first dies (before it touches the outbox).
+        if not await stack.enter_async_context(store.run_lock(stop)):
+            return "newsbot run: stopped while on standby"
         recovered = await store.recover_in_flight()
         if recovered:
             log.warning("resending %d message(s) that were in flight at the last stop", recovered)

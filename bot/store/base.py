@@ -11,6 +11,7 @@ differ (full-text search, the MinHash band index, how new ids are learnt) a repo
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -71,6 +72,8 @@ class Engine(Protocol):
     async def schema_version(self) -> int: ...
 
     async def table_names(self) -> set[str]: ...
+
+    def run_lock(self, stop: asyncio.Event) -> AbstractAsyncContextManager[bool]: ...
 
     async def close(self) -> None: ...
 
@@ -151,6 +154,12 @@ class StoreBase:
 
     async def schema_version(self) -> int:
         return await self._engine.schema_version()
+
+    def run_lock(self, stop: asyncio.Event) -> AbstractAsyncContextManager[bool]:
+        """Held while this process is the database's `newsbot run` (PostgreSQL: another
+        process waits as a standby and takes over when this one dies); yields False when
+        `stop` is set before the lock was won."""
+        return self._engine.run_lock(stop)
 
 
 def marks(count: int) -> str:

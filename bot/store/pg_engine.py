@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
@@ -28,6 +29,12 @@ from bot.store.base import Dialect, Row, migrations
 
 # Held while migrating (pg_advisory_xact_lock): a number no other program is likely to use.
 MIGRATION_LOCK = 0x6E657773626F74  # "newsbot"
+# Held by the `newsbot run` that works the database (a session lock: released when its
+# connection dies, so a standby takes over within one STANDBY_POLL_S of a crash).
+RUN_LOCK = MIGRATION_LOCK + 1
+STANDBY_POLL_S = 1.0
+WATCH_S = 5.0
+log = logging.getLogger(__name__)
 POOL_SIZE = 8
 CONNECT_TIMEOUT_S = 10.0
 
@@ -265,6 +272,60 @@ class PgEngine:
                     raise pg_error(exc, self.url) from None
             finally:
                 await self.pool.release(raw)
+
+    @asynccontextmanager
+    async def run_lock(self, stop: asyncio.Event) -> AsyncIterator[bool]:
+        """Work the database as its one `newsbot run`: True once the lock is held, False
+        when `stop` came first. While another process holds it, wait as a standby.
+
+        The lock lives on a connection of its own; if that connection is lost while
+        working (the server restarted), the lock may pass to a standby, so `stop` is set
+        and this process ends rather than work beside it."""
+        try:
+            conn = await asyncpg.connect(
+                self.url,
+                timeout=CONNECT_TIMEOUT_S,
+                server_settings={"application_name": "newsbot-lock"},
+            )
+        except _ERRORS as exc:
+            raise pg_error(exc, self.url) from None
+        watch: asyncio.Task[None] | None = None
+        try:
+            said = False
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RUN_LOCK):
+                if not said:
+                    log.warning(
+                        "standby: another `newsbot run` works %s; taking over when it stops",
+                        self.name,
+                    )
+                    said = True
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), STANDBY_POLL_S)
+                if stop.is_set():
+                    break
+            held = not stop.is_set()
+            if held and said:
+                log.warning("took over %s: the worker that held it has stopped", self.name)
+            if held:
+                watch = asyncio.create_task(self._watch_lock(conn, stop), name="db-lock")
+            yield held
+        finally:
+            if watch is not None:
+                watch.cancel()
+                with suppress(asyncio.CancelledError):
+                    await watch
+            with suppress(*_ERRORS):
+                await conn.close()  # releases the lock
+
+    async def _watch_lock(self, conn: Any, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await asyncio.sleep(WATCH_S)
+            try:
+                await asyncio.wait_for(conn.fetchval("SELECT 1"), WATCH_S)
+            except (*_ERRORS, TimeoutError):
+                log.error("lost the connection that holds %s's run lock; stopping", self.name)
+                stop.set()
+                return
 
     async def write_statement(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One write statement on its own (autocommit: atomic by itself)."""

@@ -231,6 +231,11 @@ class SqliteEngine:
                     raise store_error(exc, self.name) from None
                 raise
 
+    @asynccontextmanager
+    async def run_lock(self, stop: asyncio.Event) -> AsyncIterator[bool]:
+        """One process works a SQLite file: there is no one to wait for."""
+        yield True
+
     @property
     def in_transaction(self) -> bool:
         return bool(self.db.in_transaction)

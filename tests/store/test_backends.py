@@ -8,9 +8,12 @@ unreachable server as one line with exit code 3 and no password.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -250,3 +253,60 @@ def test_db_migrate_and_an_unreachable_server_is_one_line_without_the_password(
         (line,) = failed.stderr.strip().splitlines()
         assert "cannot reach the database server" in line and "127.0.0.1:9" in line
         assert "hunter2secret" not in failed.stderr + failed.stdout
+
+
+HOLDER = """
+import asyncio, sys
+from bot.store import Store
+
+async def main() -> None:
+    store = await Store.open(sys.argv[1])
+    async with store.run_lock(asyncio.Event()) as held:
+        print("held" if held else "not held", flush=True)
+        await asyncio.sleep(120)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_standby_takes_over_the_run_lock_when_its_holder_is_killed(
+    pg_target: str,
+) -> None:
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", HOLDER, pg_target, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        assert holder.stdout is not None
+        line = await asyncio.wait_for(holder.stdout.readline(), timeout=30)
+        assert line.strip() == b"held"
+        store = await Store.open(pg_target)
+        try:
+            stop = asyncio.Event()
+            standby = asyncio.create_task(_hold(store, stop))
+            await asyncio.sleep(1.5)
+            assert not standby.done()  # waits while the holder lives
+            holder.send_signal(signal.SIGKILL)
+            await asyncio.wait_for(holder.wait(), timeout=10)
+            killed = time.monotonic()
+            assert await asyncio.wait_for(standby, timeout=10) is True
+            assert time.monotonic() - killed < 5  # takes over within seconds
+            # a standby told to stop gives up without the lock
+            other = await Store.open(pg_target)
+            try:
+                stop_now = asyncio.Event()
+                stop_now.set()
+                async with other.run_lock(stop_now) as held:
+                    assert held is False
+            finally:
+                await other.close()
+        finally:
+            await store.close()
+    finally:
+        if holder.returncode is None:
+            holder.kill()
+            await asyncio.wait_for(holder.wait(), timeout=10)
+
+
+async def _hold(store: Store, stop: asyncio.Event) -> bool:
+    async with store.run_lock(stop) as held:
+        return held
