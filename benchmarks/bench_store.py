@@ -324,7 +324,7 @@ async def measure_baselines(store: Store, queries: dict[str, list[str]]) -> list
     """What the index and the recency window buy: a LIKE scan, and FTS over all rows."""
     from bot.store import fts_query
 
-    db = store._db  # benchmark only: the product never runs these queries
+    db = store._engine.db  # benchmark only: the product never runs these queries
     out = []
     like_words = queries["common word"][:2] + queries["rare word"][:2]
     times = []
@@ -516,7 +516,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     store = await Store.open(db_path)
     try:
         result["ingest"] = await ingest(store, gen, args)
-        await store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await store._engine.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         size = db_size(tmp)
         result["db_bytes"] = size
         result["mb_per_million"] = size / 1e6 / (args.stories / 1e6)
