@@ -573,7 +573,8 @@ class StoriesRepo(StoreBase):
         day_ago = now() - 86400
         row = await self._fetchone(
             "SELECT (SELECT count(*) FROM stories) AS stories, "
-            "(SELECT count(*) FROM stories WHERE fetched >= ?) AS stories_24h, "
+            # published in the last 24 h (sort_time: publication time, never in the future)
+            "(SELECT count(*) FROM stories WHERE sort_time >= ?) AS stories_24h, "
             "(SELECT count(*) FROM stories WHERE alert_worthy = 1) AS alert_worthy, "
             "(SELECT count(*) FROM feeds) AS feeds, "
             "(SELECT count(*) FROM feeds WHERE enabled = 1) AS feeds_enabled, "

@@ -155,6 +155,8 @@ async def test_entities_denials_and_revisions(db_target: str) -> None:
         assert [s.id for s in await store.stories_with_entity("Ростех")] == [story_id]
         stats = await store.stats()
         assert (stats["stories"], stats["denials"]) == (1, 1)
+        # fetched just now, published on 20 November: not a story of the last 24 hours
+        assert stats["stories_24h"] == 0
         edit = replace(draft(1, "Rostec comment", "No comment."), existing_id=story_id)
         await store.write_stories([], [replace(edit, context=analyze("Rostec comment", ""))])
         story = await store.story(story_id)
@@ -162,6 +164,10 @@ async def test_entities_denials_and_revisions(db_target: str) -> None:
         assert (await store.stats())["denials"] == 0
         assert [h.story.id for h in await store.search("comment")] == [story_id]
         assert await store.search("venezuela") == []
+        await store.write_stories(
+            [replace(draft(9, "Fresh"), entry=replace(draft(9, "Fresh").entry, published=None))], []
+        )
+        assert (await store.stats())["stories_24h"] == 1  # undated: counted at its fetch time
     finally:
         await store.close()
 
