@@ -355,7 +355,7 @@ async def run_bot(
         metrics = Metrics()
         senders = Senders()
         hooks = Hooks(
-            on_outcome=lambda o: metrics.poll(o.result, o.new, o.revisions, o.feed_id),
+            on_outcome=lambda o: metrics.poll(o.result, o.new, o.revisions, o.feed_id, o.elapsed),
             on_queued=senders.wake,
         )
         pipeline = await Pipeline.build(settings, hooks=hooks, use_pool=use_pool)
