@@ -23,7 +23,7 @@ from bot.app import open_reader
 from bot.errors import ConfigError, ExitCode
 from bot.ingest.poller import FeedOutcome
 from bot.models import FeedState, SearchHit, Story
-from bot.settings import Settings, load_feeds_file, shown_url
+from bot.settings import FeedsFileErrors, Settings, load_feeds_file, shown_url
 
 EXIT_OK = ExitCode.OK
 EXIT_USAGE = ExitCode.USAGE
@@ -246,7 +246,15 @@ def feeds_check(path: str) -> int:
     from bot.context.outlets import OutletRegistry
 
     registry = OutletRegistry.default()
-    config = load_feeds_file(path, lambda outlet_id: registry.get(outlet_id) is not None)
+    try:
+        config = load_feeds_file(path, lambda outlet_id: registry.get(outlet_id) is not None)
+    except FeedsFileErrors as found:
+        # every error at once, one line each (issue #16), then how many
+        for error in found.errors:
+            print(f"newsbot: configuration error: {' '.join(str(error).split())}", file=sys.stderr)
+        if len(found.errors) > 1:
+            print(f"newsbot: {path}: {len(found.errors)} errors", file=sys.stderr)
+        return EXIT_USAGE
     print(
         f"{path}: ok — {len(config.feeds)} feeds, {len(config.outlets)} outlets, "
         f"{len(config.subscriptions)} subscriptions"

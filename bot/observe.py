@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 # A `*_created` series per counter and histogram child doubles the scrape for a timestamp
 # nobody graphs (issue #16); prometheus_client reads this switch when it renders.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 POLL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
 
