@@ -33,7 +33,7 @@ from bot.ingest.guard import parse_allow_list
 from bot.ingest.poller import FeedOutcome, Poller, count_outcome
 from bot.ingest.store_stage import OutletFor
 from bot.models import Fact, FeedConfig, FeedState, OutletCard, OutletConfig, PollSummary
-from bot.observe import Metrics, health_app, serve
+from bot.observe import FirstPoll, Metrics, health_app, serve
 from bot.runner import (
     Connection,
     Platform,
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 CONSOLE_CHAT = "stdout"
 STOP_BUDGET = 5.0  # seconds a stop gives the running parts (polls, linking, sends)
 PLATFORM_STOP = 1.0  # seconds each platform client gets to close (its API may hang)
+FIRST_POLL_WITHIN = 30.0  # Poller.run spreads never-polled feeds' first polls over 30 s
 
 
 def outlet_cards(outlets: Sequence[OutletConfig]) -> list[OutletCard]:
@@ -354,13 +355,12 @@ async def run_bot(
         log.info("newsbot run: %s", settings.describe())
         metrics = Metrics()
         senders = Senders()
-        hooks = Hooks(
-            on_outcome=lambda o: metrics.poll(o.result, o.new, o.revisions, o.feed_id, o.elapsed),
-            on_queued=senders.wake,
-        )
+        first = FirstPoll()
+        hooks = Hooks(on_outcome=_outcome_hook(metrics, first), on_queued=senders.wake)
         pipeline = await Pipeline.build(settings, hooks=hooks, use_pool=use_pool)
         stack.push_async_callback(pipeline.close)
         store = pipeline.store
+        await _announce_first_poll(store, first)
         recovered = await store.recover_in_flight()
         if recovered:
             log.warning("resending %d message(s) that were in flight at the last stop", recovered)
@@ -413,6 +413,26 @@ async def run_bot(
         except BaseExceptionGroup as failed:
             raise _first_error(failed) from None
     raise AssertionError("unreachable")
+
+
+def _outcome_hook(metrics: Metrics, first: FirstPoll) -> Callable[[FeedOutcome], None]:
+    """Each feed's poll: counted in the metrics, and the first run's one line (issue #16)."""
+
+    def on_outcome(o: FeedOutcome) -> None:
+        metrics.poll(o.result, o.new, o.revisions, o.feed_id, o.elapsed)
+        line = first.outcome(o.feed_id, o.result, o.seen)
+        if line is not None:
+            log.info("%s", line)
+
+    return on_outcome
+
+
+async def _announce_first_poll(store: Store, first: FirstPoll) -> None:
+    """Say at start that never-polled feeds are polled first and recorded without alerts."""
+    new = [f.id for f in await store.pollable_feeds() if not f.baseline_done]
+    line = first.expect(new, FIRST_POLL_WITHIN)
+    if line is not None:
+        log.info("%s", line)
 
 
 async def _platform_sender(

@@ -23,6 +23,7 @@ from bot.app import open_reader
 from bot.errors import ConfigError, ExitCode
 from bot.ingest.poller import FeedOutcome
 from bot.models import FeedState, SearchHit, Story
+from bot.observe import first_poll_line
 from bot.settings import FeedsFileErrors, Settings, load_feeds_file, shown_url
 
 EXIT_OK = ExitCode.OK
@@ -104,6 +105,8 @@ async def poll_once(settings: Settings, *, as_json: bool) -> int:
             f"{summary.failed} failed; {summary.new_stories} new stories, "
             f"{summary.revisions} revisions, {summary.seen_first_poll} recorded on first poll"
         )
+    if summary.seen_first_poll:  # a first run says what happened and what happens next
+        print(first_poll_line(summary.seen_first_poll), file=out)
     return EXIT_OK
 
 

@@ -127,6 +127,58 @@ class Metrics:
         return bool(self.last_result) and all(r == "failed" for r in results)
 
 
+def first_poll_line(recorded: int, feeds: int = 0, failed: int = 0) -> str:
+    """What a first run did: "first poll: 1,072 stories recorded without alerts; new stories
+    will be alerted" (and how many new feeds it was, when known)."""
+    where = f" from {_count(feeds, 'new feed')}" if feeds else ""
+    line = f"first poll: {_count(recorded, 'story', 'stories')} recorded without alerts{where}; "
+    line += "new stories will be alerted"
+    if failed:
+        line += f" ({_count(failed, 'new feed')} failed: retried, and recorded without alerts then)"
+    return line
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+class FirstPoll:
+    """Tells a first `newsbot run` what happens instead of a long silence: at start, which new
+    feeds are polled first (their stories are recorded, not alerted), and one line once every
+    one of them has had its first poll (`first_poll_line`)."""
+
+    def __init__(self) -> None:
+        self.waiting: set[str] = set()
+        self.feeds = 0
+        self.recorded = 0
+        self.failed = 0
+        self.done = False
+
+    def expect(self, new_feeds: Iterable[str], within: float) -> str | None:
+        """The start line for these never-polled feeds (None when there are none)."""
+        self.waiting = set(new_feeds)
+        self.feeds = len(self.waiting)
+        self.done = not self.waiting
+        if not self.waiting:
+            return None
+        return (
+            f"first poll of {_count(self.feeds, 'new feed')} in the next {within:.0f} s: the "
+            "stories they carry now are recorded without alerts; later ones are alerted"
+        )
+
+    def outcome(self, feed_id: str, result: str, seen: int) -> str | None:
+        """Count one poll; the summary line when it was the last new feed's first poll."""
+        if self.done or feed_id not in self.waiting:
+            return None
+        self.waiting.discard(feed_id)
+        self.recorded += seen
+        self.failed += result == "failed"
+        if self.waiting:
+            return None
+        self.done = True
+        return first_poll_line(self.recorded, self.feeds - self.failed, self.failed)
+
+
 class _StoreSnapshot(Collector):
     """Gauges from one database snapshot (taken just before rendering)."""
 
