@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TextIO
 
+from aiohttp import web
+
 from bot.alerts.fanout import FanOut
 from bot.context.outlets import OutletRegistry
 from bot.context.pipeline import ContextEngine, use_outlets
@@ -381,6 +383,7 @@ async def run_bot(
                 metrics,
                 platforms=lambda: {n: c.snapshot() for n, c in connections.items()},
             )
+            _add_platform_routes(app, platforms)
             health = await serve(app, settings.metrics_host, settings.metrics_port)
             stack.push_async_callback(health.cleanup)
         from bot.platforms.console import ConsoleSink
@@ -413,6 +416,14 @@ async def run_bot(
         except BaseExceptionGroup as failed:
             raise _first_error(failed) from None
     raise AssertionError("unreachable")
+
+
+def _add_platform_routes(app: web.Application, platforms: Sequence[Platform]) -> None:
+    """The platforms' routes on the /healthz server: Telegram's webhook (DESIGN §5)."""
+    for platform in platforms:
+        for path, handler in platform.routes():
+            app.router.add_post(path, handler)
+            log.info("%s webhook served at %s on the health server", platform.name, path)
 
 
 def _outcome_hook(metrics: Metrics, first: FirstPoll) -> Callable[[FeedOutcome], None]:

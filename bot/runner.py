@@ -13,8 +13,11 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from aiohttp import web
 
 from bot.alerts.outbox import Dispatcher, Sink
 from bot.alerts.ratelimit import Limiter, RateLimits
@@ -53,9 +56,13 @@ class Connection:
         return data
 
 
+Route = tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]  # POST path, handler
+
+
 class Platform(Protocol):
     """One chat platform's client: `start` gives the sink alerts go through; `limiter` is the
-    one its sender and its command replies share (one budget per platform)."""
+    one its sender and its command replies share (one budget per platform); `routes` are the
+    POST routes it needs on the /healthz server (Telegram's webhook)."""
 
     name: PlatformName
     limiter: Limiter
@@ -63,6 +70,8 @@ class Platform(Protocol):
     async def start(self) -> Sink: ...
 
     async def stop(self) -> None: ...
+
+    def routes(self) -> list[Route]: ...
 
 
 class TelegramPlatform:
@@ -75,6 +84,8 @@ class TelegramPlatform:
 
         assert settings.telegram_token is not None
         self._app = build_application(settings.telegram_token, settings.telegram_api_url)
+        self._webhook = settings.telegram_webhook
+        self._drop_pending = settings.telegram_pending == "drop"
         self.limiter = limiter_for("telegram")
         self._commands = commands
         if commands is not None:
@@ -91,7 +102,12 @@ class TelegramPlatform:
     async def start(self) -> Sink:
         from bot.platforms.telegram_app import TelegramSink, start_application
 
-        await start_application(self._app, poll_updates=self._commands is not None)
+        await start_application(
+            self._app,
+            poll_updates=self._commands is not None,
+            webhook=self._webhook,
+            drop_pending=self._drop_pending,
+        )
         self._started = True
         if self._commands is not None:
             from handlers import telegram_commands
@@ -107,6 +123,14 @@ class TelegramPlatform:
 
         if self._started:
             await stop_application(self._app)
+
+    def routes(self) -> list[Route]:
+        """Webhook mode: Telegram POSTs updates to the webhook URL's path."""
+        if self._webhook is None or self._commands is None:
+            return []
+        from bot.platforms.telegram_app import webhook_handler
+
+        return [(self._webhook.path, webhook_handler(self._app, self._webhook.secret))]
 
 
 class DiscordPlatform:
@@ -156,6 +180,9 @@ class DiscordPlatform:
         if self._gateway is not None:
             self._gateway.cancel()
             await asyncio.gather(self._gateway, return_exceptions=True)
+
+    def routes(self) -> list[Route]:
+        return []
 
 
 async def connect(platform: Platform, connection: Connection, stop: asyncio.Event) -> Sink | None:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from secrets import token_urlsafe
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -641,6 +642,8 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     log_json: bool = False
     debug: bool = False
+    telegram_webhook: TelegramWebhook | None = None  # None: long polling
+    telegram_pending: str = "answer"  # updates sent while the bot was down: answer | drop
 
     @classmethod
     def from_env(
@@ -667,16 +670,21 @@ class Settings:
             metrics_host=e.get("NEWSBOT_METRICS_HOST") or "127.0.0.1",
             log_json=(e.get("NEWSBOT_LOG_FORMAT") or "").strip().lower() == "json",
             debug=debug,
+            telegram_webhook=parse_telegram_webhook(e),
+            telegram_pending=parse_pending_updates(e.get("NEWSBOT_TELEGRAM_PENDING_UPDATES", "")),
         )
 
     def secrets(self) -> tuple[str, ...]:
         """Values that must never appear in a log line or an error message."""
-        return tuple(t for t in (self.telegram_token, self.discord_token) if t)
+        hook = self.telegram_webhook.secret if self.telegram_webhook else None
+        return tuple(t for t in (self.telegram_token, self.discord_token, hook) if t)
 
     def describe(self) -> str:
         """For the start-up log line: what runs, never a token."""
         parts = [f"db={self.db}", f"feeds={self.feeds}"]
         parts.append("telegram=on" if self.telegram_token else "telegram=off")
+        if self.telegram_token and self.telegram_webhook is not None:
+            parts.append(f"telegram-webhook={shown_url(self.telegram_webhook.url)}")
         parts.append("discord=on" if self.discord_token else "discord=off")
         if self.metrics_port is not None:
             parts.append(f"health=http://{self.metrics_host}:{self.metrics_port}/healthz")
@@ -684,9 +692,63 @@ class Settings:
 
 
 def env_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
-    """Every *_TOKEN value in the environment, for redaction before Settings exist."""
+    """Every *_TOKEN and *_SECRET value in the environment, for redaction before Settings
+    exist."""
     e = os.environ if env is None else env
-    return tuple(v for k, v in e.items() if k.endswith("_TOKEN") and v)
+    return tuple(v for k, v in e.items() if k.endswith(("_TOKEN", "_SECRET")) and v)
+
+
+@dataclass(frozen=True)
+class TelegramWebhook:
+    """Telegram webhook mode: updates are POSTed to `url`, which the /healthz server answers
+    at `path`; each request must carry `secret` (X-Telegram-Bot-Api-Secret-Token). Without
+    NEWSBOT_TELEGRAM_WEBHOOK_SECRET a random secret is made at each start (it is sent to
+    Telegram with setWebhook, so nothing else needs to know it)."""
+
+    url: str
+    secret: str
+    path: str
+
+
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def parse_telegram_webhook(e: Mapping[str, str]) -> TelegramWebhook | None:
+    """NEWSBOT_TELEGRAM_WEBHOOK_URL (+ _SECRET): None (long polling) when the URL is unset."""
+    url = (e.get("NEWSBOT_TELEGRAM_WEBHOOK_URL") or "").strip()
+    if not url:
+        return None
+    problem = validate_url(url)
+    if problem:
+        raise ConfigError(f"{shown_url(url)!r} {problem}", field="NEWSBOT_TELEGRAM_WEBHOOK_URL")
+    if not (e.get("NEWSBOT_METRICS_PORT") or "").strip():
+        raise ConfigError(
+            "needs NEWSBOT_METRICS_PORT: the webhook is served by the /healthz and /metrics server",
+            field="NEWSBOT_TELEGRAM_WEBHOOK_URL",
+        )
+    secret = e.get("NEWSBOT_TELEGRAM_WEBHOOK_SECRET") or ""
+    if secret and not _WEBHOOK_SECRET.match(secret):
+        raise ConfigError(
+            "must be 1 to 256 characters, each a letter, a digit, _ or - (Telegram's rule)",
+            field="NEWSBOT_TELEGRAM_WEBHOOK_SECRET",
+        )
+    path = urlsplit(url).path or "/"
+    if path in ("/healthz", "/metrics"):
+        raise ConfigError(
+            f"its path {path} is the health server's own", field="NEWSBOT_TELEGRAM_WEBHOOK_URL"
+        )
+    return TelegramWebhook(url, secret or token_urlsafe(32), path)
+
+
+def parse_pending_updates(raw: str) -> str:
+    """NEWSBOT_TELEGRAM_PENDING_UPDATES: what to do at start with the updates sent while the
+    bot was down: `answer` them (the default) or `drop` them."""
+    value = raw.strip().lower() or "answer"
+    if value not in ("answer", "drop"):
+        raise ConfigError(
+            f"{raw!r} is neither answer nor drop", field="NEWSBOT_TELEGRAM_PENDING_UPDATES"
+        )
+    return value
 
 
 def parse_moderators(raw: str) -> dict[str, frozenset[str]]:

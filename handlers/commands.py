@@ -275,14 +275,23 @@ class Commands:
     # ------------------------------------------------------------ everyone
 
     async def cmd_start(self, caller: Caller, args: str) -> Reply:
+        intro = (
+            "News alerts with fact context: who publishes each story (country, owner, "
+            "state media) and whether it denies, or is denied by, another outlet's "
+            "report."
+        )
+        subscribe = deep_link_subscription(args)
+        if subscribe is not None:
+            # a t.me/<bot>?start=… or ?startgroup=… link: the subscribe flow, with its
+            # moderator check and audit record
+            reply = await self.handle(caller, "subscribe", subscribe)
+            if reply.error:
+                return reply
+            more = "/subscriptions shows what this chat receives; /help lists every command."
+            return Reply(title="newsbot", lines=(intro, *reply.lines, more))
         return Reply(
             title="newsbot",
-            lines=(
-                "News alerts with fact context: who publishes each story (country, owner, "
-                "state media) and whether it denies, or is denied by, another outlet's "
-                "report.",
-                "Try /lookup Rostec or /latest. /help lists every command.",
-            ),
+            lines=(intro, "Try /lookup Rostec or /latest. /help lists every command."),
         )
 
     async def cmd_help(self, caller: Caller, args: str) -> Reply:
@@ -691,6 +700,28 @@ def outlet_lines(card: OutletCard) -> tuple[str, ...]:
     if card.domains:
         lines.append(f"Domains: {', '.join(card.domains[:5])}")
     return tuple(lines)
+
+
+_DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what Telegram allows in a start payload
+
+
+def deep_link_subscription(payload: str) -> str | None:
+    """The /subscribe arguments a /start deep-link payload asks for, or None (plain /start).
+
+    `t.me/<bot>?startgroup=outlet-wsj` adds the bot to a group and sends `/start outlet-wsj`
+    there: `subscribe` starts a subscription to every new story, `KIND-VALUE` (`outlet-wsj`,
+    `feed-radiohc-en`, `tag-cuba`, `keyword-rostec`, `entity-rostec`) subscribes to it,
+    `denials` to denials only. Anything else is an ordinary /start."""
+    if not _DEEP_LINK.fullmatch(payload):
+        return None
+    if payload.lower() == "subscribe":
+        return ""
+    if payload.lower() == "denials":
+        return "denials on"
+    kind, sep, value = payload.partition("-")
+    if sep and value and kind.lower() in _KINDS:
+        return f"{kind.lower()} {value}"
+    return None
 
 
 def _newest_first(story: Story) -> tuple[float, int]:

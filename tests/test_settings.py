@@ -336,6 +336,76 @@ def test_settings_come_from_the_environment_and_flags_win() -> None:
     assert (defaults.db, defaults.feeds, defaults.secrets()) == ("newsbot.db", "feeds.yaml", ())
 
 
+def test_telegram_webhook_and_pending_update_settings() -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456:AAsecret-telegram-token-value-0123456",
+        "NEWSBOT_METRICS_PORT": "9464",
+        "NEWSBOT_TELEGRAM_WEBHOOK_URL": "https://bot.example/telegram/updates",
+        "NEWSBOT_TELEGRAM_WEBHOOK_SECRET": "hook-secret_0123456789",
+        "NEWSBOT_TELEGRAM_PENDING_UPDATES": "Drop",
+    }
+    settings = Settings.from_env(env)
+    hook = settings.telegram_webhook
+    assert hook is not None and hook.path == "/telegram/updates"
+    assert (
+        hook.url == env["NEWSBOT_TELEGRAM_WEBHOOK_URL"] and hook.secret == "hook-secret_0123456789"
+    )
+    assert settings.telegram_pending == "drop"
+    assert hook.secret in settings.secrets() and hook.secret not in settings.describe()
+    assert "telegram-webhook=https://bot.example/telegram/updates" in settings.describe()
+    # without a secret of its own, one is made (and registered with setWebhook at start)
+    made = Settings.from_env({**env, "NEWSBOT_TELEGRAM_WEBHOOK_SECRET": ""}).telegram_webhook
+    assert (
+        made is not None
+        and len(made.secret) >= 32
+        and made.secret
+        in Settings.from_env({**env, "NEWSBOT_TELEGRAM_WEBHOOK_SECRET": made.secret}).secrets()
+    )
+    defaults = Settings.from_env({})
+    assert defaults.telegram_webhook is None and defaults.telegram_pending == "answer"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "NEWSBOT_TELEGRAM_WEBHOOK_URL",
+            "ftp://bot.example/hook",
+            "NEWSBOT_TELEGRAM_WEBHOOK_URL: 'ftp://bot.example/hook' must start with http",
+        ),
+        (
+            "NEWSBOT_TELEGRAM_WEBHOOK_SECRET",
+            "has spaces in it",
+            "NEWSBOT_TELEGRAM_WEBHOOK_SECRET: must be 1 to 256 characters",
+        ),
+        (
+            "NEWSBOT_TELEGRAM_WEBHOOK_URL",
+            "https://bot.example/metrics",
+            "NEWSBOT_TELEGRAM_WEBHOOK_URL: its path /metrics is the health server's own",
+        ),
+        (
+            "NEWSBOT_TELEGRAM_PENDING_UPDATES",
+            "maybe",
+            "NEWSBOT_TELEGRAM_PENDING_UPDATES: 'maybe' is neither answer nor drop",
+        ),
+    ],
+)
+def test_a_bad_webhook_setting_names_itself(variable: str, value: str, message: str) -> None:
+    env = {
+        "NEWSBOT_METRICS_PORT": "9464",
+        "NEWSBOT_TELEGRAM_WEBHOOK_URL": "https://bot.example/hook",
+        variable: value,
+    }
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(env)
+    assert str(caught.value).startswith(message)
+
+
+def test_a_webhook_needs_the_health_server() -> None:
+    with pytest.raises(ConfigError, match="NEWSBOT_TELEGRAM_WEBHOOK_URL: needs NEWSBOT_METRICS"):
+        Settings.from_env({"NEWSBOT_TELEGRAM_WEBHOOK_URL": "https://bot.example/hook"})
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
