@@ -310,6 +310,19 @@ async def feeds_list(settings: Settings, as_json: bool) -> int:
     return EXIT_OK
 
 
+async def discord_sync(settings: Settings) -> int:
+    """`newsbot discord sync`: the slash commands registered now, changed or not."""
+    from bot.app import Pipeline
+    from bot.runner import sync_discord_commands
+    from handlers.commands import Commands
+
+    async with await Pipeline.build(settings, read_feeds=False, use_pool=False) as pipeline:
+        commands = Commands(pipeline.store, pipeline.registry, pipeline.fetcher)
+        count, state = await sync_discord_commands(settings, commands)
+    print(f"synced {count} slash commands with Discord; their digest is kept in {state}")
+    return EXIT_OK
+
+
 def outlet(query: str, as_json: bool) -> int:
     from bot.context.outlets import OutletRegistry
 
