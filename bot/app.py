@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TextIO
 
+from aiohttp import web
+
 from bot.alerts.fanout import FanOut
 from bot.context.outlets import OutletRegistry
 from bot.context.pipeline import ContextEngine, use_outlets
@@ -33,7 +35,7 @@ from bot.ingest.guard import parse_allow_list
 from bot.ingest.poller import FeedOutcome, Poller, count_outcome
 from bot.ingest.store_stage import OutletFor
 from bot.models import Fact, FeedConfig, FeedState, OutletCard, OutletConfig, PollSummary
-from bot.observe import Metrics, health_app, serve
+from bot.observe import FirstPoll, Metrics, health_app, serve
 from bot.runner import (
     Connection,
     Platform,
@@ -51,6 +53,7 @@ log = logging.getLogger(__name__)
 CONSOLE_CHAT = "stdout"
 STOP_BUDGET = 5.0  # seconds a stop gives the running parts (polls, linking, sends)
 PLATFORM_STOP = 1.0  # seconds each platform client gets to close (its API may hang)
+FIRST_POLL_WITHIN = 30.0  # Poller.run spreads never-polled feeds' first polls over 30 s
 
 
 def outlet_cards(outlets: Sequence[OutletConfig]) -> list[OutletCard]:
@@ -354,10 +357,8 @@ async def run_bot(
         log.info("newsbot run: %s", settings.describe())
         metrics = Metrics()
         senders = Senders()
-        hooks = Hooks(
-            on_outcome=lambda o: metrics.poll(o.result, o.new, o.revisions, o.feed_id),
-            on_queued=senders.wake,
-        )
+        first = FirstPoll()
+        hooks = Hooks(on_outcome=_outcome_hook(metrics, first), on_queued=senders.wake)
         pipeline = await Pipeline.build(settings, hooks=hooks, use_pool=use_pool)
         stack.push_async_callback(pipeline.close)
         store = pipeline.store
@@ -365,6 +366,7 @@ async def run_bot(
         # here as a standby and takes over when the first dies (before it touches the outbox).
         if not await stack.enter_async_context(store.run_lock(stop)):
             return "newsbot run: stopped while on standby"
+        await _announce_first_poll(store, first)
         recovered = await store.recover_in_flight()
         if recovered:
             log.warning("resending %d message(s) that were in flight at the last stop", recovered)
@@ -385,6 +387,7 @@ async def run_bot(
                 metrics,
                 platforms=lambda: {n: c.snapshot() for n, c in connections.items()},
             )
+            _add_platform_routes(app, platforms)
             health = await serve(app, settings.metrics_host, settings.metrics_port)
             stack.push_async_callback(health.cleanup)
         from bot.platforms.console import ConsoleSink
@@ -417,6 +420,34 @@ async def run_bot(
         except BaseExceptionGroup as failed:
             raise _first_error(failed) from None
     raise AssertionError("unreachable")
+
+
+def _add_platform_routes(app: web.Application, platforms: Sequence[Platform]) -> None:
+    """The platforms' routes on the /healthz server: Telegram's webhook (DESIGN §5)."""
+    for platform in platforms:
+        for path, handler in platform.routes():
+            app.router.add_post(path, handler)
+            log.info("%s webhook served at %s on the health server", platform.name, path)
+
+
+def _outcome_hook(metrics: Metrics, first: FirstPoll) -> Callable[[FeedOutcome], None]:
+    """Each feed's poll: counted in the metrics, and the first run's one line (issue #16)."""
+
+    def on_outcome(o: FeedOutcome) -> None:
+        metrics.poll(o.result, o.new, o.revisions, o.feed_id, o.elapsed)
+        line = first.outcome(o.feed_id, o.result, o.seen)
+        if line is not None:
+            log.info("%s", line)
+
+    return on_outcome
+
+
+async def _announce_first_poll(store: Store, first: FirstPoll) -> None:
+    """Say at start that never-polled feeds are polled first and recorded without alerts."""
+    new = [f.id for f in await store.pollable_feeds() if not f.baseline_done]
+    line = first.expect(new, FIRST_POLL_WITHIN)
+    if line is not None:
+        log.info("%s", line)
 
 
 async def _platform_sender(

@@ -49,10 +49,34 @@ def _common(parser: argparse.ArgumentParser, *, feeds: bool = True) -> None:
         )
 
 
+# What `newsbot --help` lists; README "Configuration" explains each (a test keeps the two and
+# what Settings reads equal).
+ENVIRONMENT = (
+    "NEWSBOT_DB",
+    "NEWSBOT_FEEDS",
+    "NEWSBOT_FETCH_ALLOW",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_URL",
+    "NEWSBOT_TELEGRAM_WEBHOOK_URL",
+    "NEWSBOT_TELEGRAM_WEBHOOK_SECRET",
+    "NEWSBOT_TELEGRAM_PENDING_UPDATES",
+    "DISCORD_BOT_TOKEN",
+    "DISCORD_API_URL",
+    "DISCORD_GATEWAY_URL",
+    "NEWSBOT_MODERATORS",
+    "NEWSBOT_METRICS_PORT",
+    "NEWSBOT_METRICS_HOST",
+    "NEWSBOT_LOG_FORMAT",
+    "NEWSBOT_FAST_PARSE",
+    "NO_COLOR",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
         description="News alerts with outlet and denial context for Telegram and Discord.",
+        epilog="environment (README, Configuration): " + ", ".join(ENVIRONMENT),
     )
     parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
@@ -109,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     copy.add_argument("source", metavar="SRC", help="a SQLite file or a postgresql:// URL")
     copy.add_argument("target", metavar="DST", help="a SQLite file or a postgresql:// URL")
+
+    p = sub.add_parser("discord", help="Discord: register the slash commands")
+    discord_sub = p.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
+    sync = discord_sub.add_parser(
+        "sync", help="register the slash commands with Discord now (run does only on a change)"
+    )
+    _common(sync, feeds=False)
 
     p = sub.add_parser("outlet", help="the outlet card for a name or domain")
     p.add_argument("query", nargs="+")
@@ -228,6 +259,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return asyncio.run(cli_db.migrate(settings.db))
         case "db":
             return asyncio.run(cli_db.copy(args.source, args.target))
+        case "discord":
+            return asyncio.run(c.discord_sync(settings))
         case "outlet":
             return c.outlet(" ".join(args.query), args.json)
         case "analyze":

@@ -23,7 +23,8 @@ from bot.app import open_reader
 from bot.errors import ConfigError, ExitCode
 from bot.ingest.poller import FeedOutcome
 from bot.models import FeedState, SearchHit, Story
-from bot.settings import Settings, load_feeds_file, shown_url
+from bot.observe import first_poll_line
+from bot.settings import FeedsFileErrors, Settings, load_feeds_file, shown_url
 
 EXIT_OK = ExitCode.OK
 EXIT_USAGE = ExitCode.USAGE
@@ -104,6 +105,8 @@ async def poll_once(settings: Settings, *, as_json: bool) -> int:
             f"{summary.failed} failed; {summary.new_stories} new stories, "
             f"{summary.revisions} revisions, {summary.seen_first_poll} recorded on first poll"
         )
+    if summary.seen_first_poll:  # a first run says what happened and what happens next
+        print(first_poll_line(summary.seen_first_poll), file=out)
     return EXIT_OK
 
 
@@ -246,7 +249,15 @@ def feeds_check(path: str) -> int:
     from bot.context.outlets import OutletRegistry
 
     registry = OutletRegistry.default()
-    config = load_feeds_file(path, lambda outlet_id: registry.get(outlet_id) is not None)
+    try:
+        config = load_feeds_file(path, lambda outlet_id: registry.get(outlet_id) is not None)
+    except FeedsFileErrors as found:
+        # every error at once, one line each (issue #16), then how many
+        for error in found.errors:
+            print(f"newsbot: configuration error: {' '.join(str(error).split())}", file=sys.stderr)
+        if len(found.errors) > 1:
+            print(f"newsbot: {path}: {len(found.errors)} errors", file=sys.stderr)
+        return EXIT_USAGE
     print(
         f"{path}: ok — {len(config.feeds)} feeds, {len(config.outlets)} outlets, "
         f"{len(config.subscriptions)} subscriptions"
@@ -296,6 +307,19 @@ async def feeds_list(settings: Settings, as_json: bool) -> int:
         )
         if feed.last_error:
             print(f"          last error ({_when(feed.last_error_at)}): {feed.last_error}")
+    return EXIT_OK
+
+
+async def discord_sync(settings: Settings) -> int:
+    """`newsbot discord sync`: the slash commands registered now, changed or not."""
+    from bot.app import Pipeline
+    from bot.runner import sync_discord_commands
+    from handlers.commands import Commands
+
+    async with await Pipeline.build(settings, read_feeds=False, use_pool=False) as pipeline:
+        commands = Commands(pipeline.store, pipeline.registry, pipeline.fetcher)
+        count, state = await sync_discord_commands(settings, commands)
+    print(f"synced {count} slash commands with Discord; their digest is kept in {state}")
     return EXIT_OK
 
 

@@ -19,10 +19,21 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
 from aiohttp import web
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    Info,
+    disable_created_metrics,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from bot import __version__
 from bot.errors import ServeError
 from bot.redact import redact
 from bot.store import Store
@@ -30,11 +41,26 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 
+# A `*_created` series per counter and histogram child doubles the scrape for a timestamp
+# nobody graphs (issue #16); prometheus_client reads this switch when it renders.
+disable_created_metrics()  # type: ignore[no-untyped-call]
+
+POLL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
+
+
 class Metrics:
-    """Process counters; the poller and dispatchers call these as things happen."""
+    """Process counters; the poller and dispatchers call these as things happen.
+
+    The registry also carries the process collector (`process_*`: CPU, memory, open files),
+    the Python collectors (`python_info`, `python_gc_*`) and `newsbot_build_info{version}`."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            self.registry.register(collector)
+        Info("newsbot_build", "The running newsbot", registry=self.registry).info(
+            {"version": __version__}
+        )
         self.polls = Counter(
             "newsbot_polls", "Feed polls by result", ["result"], registry=self.registry
         )
@@ -57,12 +83,28 @@ class Metrics:
             registry=self.registry,
             buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
         )
+        self.poll_duration = Histogram(
+            "newsbot_poll_duration_seconds",
+            "One feed's poll, from fetch to stored, by result",
+            ["result"],
+            registry=self.registry,
+            buckets=POLL_BUCKETS,
+        )
         self.started = time.time()
         self.last_poll = 0.0
         self.last_result: dict[str, str] = {}  # feed id → its latest poll's result
 
-    def poll(self, result: str, new: int, revisions: int, feed_id: str | None = None) -> None:
+    def poll(
+        self,
+        result: str,
+        new: int,
+        revisions: int,
+        feed_id: str | None = None,
+        elapsed: float | None = None,
+    ) -> None:
         self.polls.labels(result).inc()
+        if elapsed is not None:
+            self.poll_duration.labels(result).observe(elapsed)
         self.last_poll = time.time()
         if feed_id is not None:
             self.last_result[feed_id] = result
@@ -83,6 +125,58 @@ class Metrics:
         network, the parse workers or the database is down), not one bad feed among many."""
         results = self.last_result.values()
         return bool(self.last_result) and all(r == "failed" for r in results)
+
+
+def first_poll_line(recorded: int, feeds: int = 0, failed: int = 0) -> str:
+    """What a first run did: "first poll: 1,072 stories recorded without alerts; new stories
+    will be alerted" (and how many new feeds it was, when known)."""
+    where = f" from {_count(feeds, 'new feed')}" if feeds else ""
+    line = f"first poll: {_count(recorded, 'story', 'stories')} recorded without alerts{where}; "
+    line += "new stories will be alerted"
+    if failed:
+        line += f" ({_count(failed, 'new feed')} failed: retried, and recorded without alerts then)"
+    return line
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+class FirstPoll:
+    """Tells a first `newsbot run` what happens instead of a long silence: at start, which new
+    feeds are polled first (their stories are recorded, not alerted), and one line once every
+    one of them has had its first poll (`first_poll_line`)."""
+
+    def __init__(self) -> None:
+        self.waiting: set[str] = set()
+        self.feeds = 0
+        self.recorded = 0
+        self.failed = 0
+        self.done = False
+
+    def expect(self, new_feeds: Iterable[str], within: float) -> str | None:
+        """The start line for these never-polled feeds (None when there are none)."""
+        self.waiting = set(new_feeds)
+        self.feeds = len(self.waiting)
+        self.done = not self.waiting
+        if not self.waiting:
+            return None
+        return (
+            f"first poll of {_count(self.feeds, 'new feed')} in the next {within:.0f} s: the "
+            "stories they carry now are recorded without alerts; later ones are alerted"
+        )
+
+    def outcome(self, feed_id: str, result: str, seen: int) -> str | None:
+        """Count one poll; the summary line when it was the last new feed's first poll."""
+        if self.done or feed_id not in self.waiting:
+            return None
+        self.waiting.discard(feed_id)
+        self.recorded += seen
+        self.failed += result == "failed"
+        if self.waiting:
+            return None
+        self.done = True
+        return first_poll_line(self.recorded, self.feeds - self.failed, self.failed)
 
 
 class _StoreSnapshot(Collector):

@@ -13,12 +13,16 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from aiohttp import web
 
 from bot.alerts.outbox import Dispatcher, Sink
 from bot.alerts.ratelimit import Limiter, RateLimits
-from bot.errors import PlatformUnavailable
+from bot.errors import ConfigError, DeliveryError, PlatformUnavailable
 from bot.observe import Metrics
 from bot.settings import Settings
 from bot.store import Store
@@ -53,9 +57,13 @@ class Connection:
         return data
 
 
+Route = tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]  # POST path, handler
+
+
 class Platform(Protocol):
     """One chat platform's client: `start` gives the sink alerts go through; `limiter` is the
-    one its sender and its command replies share (one budget per platform)."""
+    one its sender and its command replies share (one budget per platform); `routes` are the
+    POST routes it needs on the /healthz server (Telegram's webhook)."""
 
     name: PlatformName
     limiter: Limiter
@@ -63,6 +71,8 @@ class Platform(Protocol):
     async def start(self) -> Sink: ...
 
     async def stop(self) -> None: ...
+
+    def routes(self) -> list[Route]: ...
 
 
 class TelegramPlatform:
@@ -75,6 +85,8 @@ class TelegramPlatform:
 
         assert settings.telegram_token is not None
         self._app = build_application(settings.telegram_token, settings.telegram_api_url)
+        self._webhook = settings.telegram_webhook
+        self._drop_pending = settings.telegram_pending == "drop"
         self.limiter = limiter_for("telegram")
         self._commands = commands
         if commands is not None:
@@ -91,7 +103,12 @@ class TelegramPlatform:
     async def start(self) -> Sink:
         from bot.platforms.telegram_app import TelegramSink, start_application
 
-        await start_application(self._app, poll_updates=self._commands is not None)
+        await start_application(
+            self._app,
+            poll_updates=self._commands is not None,
+            webhook=self._webhook,
+            drop_pending=self._drop_pending,
+        )
         self._started = True
         if self._commands is not None:
             from handlers import telegram_commands
@@ -108,6 +125,14 @@ class TelegramPlatform:
         if self._started:
             await stop_application(self._app)
 
+    def routes(self) -> list[Route]:
+        """Webhook mode: Telegram POSTs updates to the webhook URL's path."""
+        if self._webhook is None or self._commands is None:
+            return []
+        from bot.platforms.telegram_app import webhook_handler
+
+        return [(self._webhook.path, webhook_handler(self._app, self._webhook.secret))]
+
 
 class DiscordPlatform:
     """discord.py's Client: a new one per attempt to log in; the gateway runs as a task."""
@@ -122,6 +147,7 @@ class DiscordPlatform:
         self.limiter = limiter_for("discord")
         self._moderators = settings.moderators.get("discord", frozenset())
         self._commands = commands
+        self._state = discord_commands_state(settings)
         configure_endpoints(settings.discord_api_url, settings.discord_gateway_url)
         self._client: Any = None
         self._sink: Any = None
@@ -130,20 +156,23 @@ class DiscordPlatform:
     async def start(self) -> Sink:
         from bot.platforms.discord_app import DiscordSink, build_client, login
 
-        client = build_client()
-        tree = None
+        if self._commands is None:
+            client = build_client()
+        else:
+            from handlers.discord_commands import NewsbotClient
+
+            client = NewsbotClient(self._commands, moderators=self._moderators)
+        await login(client, self._token)  # the slash commands are built here (setup_hook)
+        self._client = client
+        self._sink = DiscordSink(client)
         if self._commands is not None:
             from handlers import discord_commands
 
-            tree = discord_commands.install(client, self._commands, moderators=self._moderators)
-        await login(client, self._token)
-        self._client = client
-        self._sink = DiscordSink(client)
-        if tree is not None:
+            assert isinstance(client, discord_commands.NewsbotClient)
             # discord.py reconnects the gateway by itself; sends go over REST meanwhile
             self._gateway = asyncio.create_task(client.connect(), name="discord-gateway")
-            try:
-                await discord_commands.sync(tree)
+            try:  # only when their definition changed (or `newsbot discord sync`)
+                await discord_commands.sync_if_changed(client, self._state)
             except Exception as exc:  # commands registered later still work
                 log.warning("could not register the Discord slash commands: %s", exc)
         return self._sink  # type: ignore[no-any-return]
@@ -156,6 +185,9 @@ class DiscordPlatform:
         if self._gateway is not None:
             self._gateway.cancel()
             await asyncio.gather(self._gateway, return_exceptions=True)
+
+    def routes(self) -> list[Route]:
+        return []
 
 
 async def connect(platform: Platform, connection: Connection, stop: asyncio.Event) -> Sink | None:
@@ -227,6 +259,33 @@ class Senders:
 
     def sent(self) -> int:
         return sum(d.sent for d in self.dispatchers.values())
+
+
+async def sync_discord_commands(settings: Settings, commands: Commands) -> tuple[int, Path]:
+    """`newsbot discord sync`: log in over REST (no gateway) and register the slash commands
+    now, changed or not; how many, and the file that keeps their digest."""
+    from bot.platforms.discord_app import configure_endpoints, login, translate
+    from handlers.discord_commands import NewsbotClient, sync_if_changed
+
+    if not settings.discord_token:
+        raise ConfigError("is not set: there is no Discord bot to sync", field="DISCORD_BOT_TOKEN")
+    configure_endpoints(settings.discord_api_url, settings.discord_gateway_url)
+    state = discord_commands_state(settings)
+    client = NewsbotClient(commands, moderators=settings.moderators.get("discord", frozenset()))
+    await login(client, settings.discord_token)
+    try:
+        synced = await translate(sync_if_changed(client, state, force=True))
+    except DeliveryError as exc:
+        raise PlatformUnavailable("discord", f"Discord refused the commands ({exc})") from None
+    finally:
+        await client.close()
+    return len(synced or ()), state
+
+
+def discord_commands_state(settings: Settings) -> Path:
+    """The file beside the database that keeps the digest of the slash commands last synced
+    with Discord (`newsbot.db.discord-commands`)."""
+    return Path(f"{settings.db}.discord-commands")
 
 
 def configured_platforms(settings: Settings, commands: Commands | None) -> list[Platform]:

@@ -14,12 +14,14 @@ interval takes the default.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from secrets import token_urlsafe
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,8 +68,25 @@ class FeedsFile:
     subscriptions: tuple[SubscriptionConfig, ...] = ()
 
 
+class FeedsFileErrors(ConfigError):
+    """Every error found in one feeds file (`errors`, in line order); the message is the first
+    one and how many more there are, so `run` and `poll` still fail in one line."""
+
+    def __init__(self, errors: Sequence[ConfigError]) -> None:
+        self.errors = sorted(errors, key=lambda e: e.line or 0)
+        first = self.errors[0]
+        more = len(self.errors) - 1
+        message = first.args[0] if first.args else str(first)
+        if more:
+            message += f" (and {more} more; `newsbot feeds check` lists them all)"
+        super().__init__(message)
+        self.path, self.line, self.field = first.path, first.line, first.field
+
+
 def parse_duration(value: Any) -> int:
     """Seconds from 900, "900", "15m", "1h", "1d", "1h30m" or "1.5h"; ValueError otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("is empty (use seconds, or 90s, 15m, 1h, 1d, 1h30m, 1.5h)")
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 900, 15m or 1h")
     if isinstance(value, int):
@@ -141,7 +160,9 @@ def _plain(node: yaml.Node) -> _Node:
         return _Node(mapping, line)
     if isinstance(node, yaml.SequenceNode):
         return _Node([_plain(item) for item in node.value], line)
-    return _Node(yaml.safe_load(yaml.serialize(node)), line)
+    # the safe constructor, not a round trip through text: an empty value (`interval:`) is a
+    # document of its own that safe_load cannot read back
+    return _Node(yaml.constructor.SafeConstructor().construct_object(node, deep=True), line)
 
 
 class _Reader:
@@ -149,6 +170,17 @@ class _Reader:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.errors: list[ConfigError] = []
+
+    @contextlib.contextmanager
+    def collect(self) -> Iterator[None]:
+        """Record a ConfigError raised inside and go on: one bad entry does not hide the next."""
+        try:
+            yield
+        except FeedsFileErrors as many:
+            self.errors.extend(many.errors)
+        except ConfigError as exc:
+            self.errors.append(exc)
 
     def fail(self, message: str, line: int | None, field_name: str | None) -> ConfigError:
         return ConfigError(message, path=self.path, line=line, field=field_name)
@@ -209,11 +241,12 @@ class _Reader:
         return node.value
 
     def check_keys(self, m: dict[str, _Node], allowed: set[str], where: str) -> None:
+        """Unknown fields are recorded (every one of them); the known ones are still read."""
         for key, node in m.items():
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
-                raise self.fail(
-                    f"unknown field (known fields: {known})", node.line, f"{where}.{key}"
+                self.errors.append(
+                    self.fail(f"unknown field (known fields: {known})", node.line, f"{where}.{key}")
                 )
 
 
@@ -272,31 +305,53 @@ def parse_feeds_text(
     reader.check_keys(root, _TOP_KEYS, "top level")
 
     default_interval = DEFAULT_INTERVAL
-    if "defaults" in root:
-        defaults = reader.mapping(root["defaults"], "defaults")
-        reader.check_keys(defaults, {"interval"}, "defaults")
-        if "interval" in defaults:
-            default_interval = _interval(reader, defaults["interval"], "defaults.interval")
+    with reader.collect():
+        if "defaults" in root:
+            defaults = reader.mapping(root["defaults"], "defaults")
+            reader.check_keys(defaults, {"interval"}, "defaults")
+            if "interval" in defaults:
+                default_interval = _interval(reader, defaults["interval"], "defaults.interval")
 
     allow: tuple[str, ...] = ()
-    if "fetch" in root:
-        fetch = reader.mapping(root["fetch"], "fetch")
-        reader.check_keys(fetch, {"allow"}, "fetch")
-        allow = reader.strings(fetch, "allow", "fetch")
-        for cidr in allow:
-            try:
-                ipaddress.ip_network(cidr, strict=False)
-            except ValueError:
-                raise reader.fail(
-                    f"{cidr!r} is not a network (use CIDR, e.g. 127.0.0.0/8)",
-                    fetch["allow"].line,
-                    "fetch.allow",
-                ) from None
+    with reader.collect():
+        if "fetch" in root:
+            fetch = reader.mapping(root["fetch"], "fetch")
+            reader.check_keys(fetch, {"allow"}, "fetch")
+            for cidr in reader.strings(fetch, "allow", "fetch"):
+                try:
+                    ipaddress.ip_network(cidr, strict=False)
+                except ValueError:
+                    reader.errors.append(
+                        reader.fail(
+                            f"{cidr!r} is not a network (use CIDR, e.g. 127.0.0.0/8)",
+                            fetch["allow"].line,
+                            "fetch.allow",
+                        )
+                    )
+                    continue
+                allow += (cidr,)
 
-    outlets = _outlets(reader, root.get("outlets"))
-    outlet_ids = {o.id for o in outlets}
-    feeds = _feeds(reader, root.get("feeds"), outlet_ids, default_interval, outlet_known)
-    subscriptions = _subscriptions(reader, root.get("subscriptions"))
+    outlets: tuple[OutletConfig, ...] = ()
+    with reader.collect():
+        outlets = _outlets(reader, root.get("outlets"))
+    # every id the file declares, a broken entry's too: its feeds are not "unknown outlet" then
+    outlet_ids = {o.id for o in outlets} | _declared_ids(root.get("outlets"))
+    feeds: tuple[FeedConfig, ...] = ()
+    with reader.collect():
+        feeds = _feeds(reader, root.get("feeds"), outlet_ids, default_interval, outlet_known)
+    subscriptions: tuple[SubscriptionConfig, ...] = ()
+    with reader.collect():
+        raw_feeds = root.get("feeds")
+        known = _Known(
+            outlet_ids,
+            outlet_known,
+            feeds,
+            _declared_ids(raw_feeds),
+            _declared_ids(raw_feeds, "tags"),
+        )
+        subscriptions = _subscriptions(reader, root.get("subscriptions"), known)
+    if reader.errors:
+        raise FeedsFileErrors(reader.errors)
     return FeedsFile(
         path=name, outlets=outlets, feeds=feeds, allow=allow, subscriptions=subscriptions
     )
@@ -325,32 +380,93 @@ def _outlets(reader: _Reader, node: _Node | None) -> tuple[OutletConfig, ...]:
     result: list[OutletConfig] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(reader.items(node, "outlets")):
-        where = f"outlets[{index}]"
-        m = reader.mapping(item, where)
-        reader.check_keys(m, _OUTLET_KEYS, where)
-        outlet_id = reader.string(m, "id", where, required=True) or ""
-        _check_id(reader, outlet_id, m["id"], f"{where}.id")
-        if outlet_id in seen:
-            raise reader.fail(
-                f"duplicate outlet id {outlet_id!r} (first on line {seen[outlet_id]})",
-                m["id"].line,
-                f"{where}.id",
-            )
-        seen[outlet_id] = m["id"].line
-        domains = tuple(d.lower().removeprefix("www.") for d in reader.strings(m, "domains", where))
-        result.append(
-            OutletConfig(
-                id=outlet_id,
-                name=reader.string(m, "name", where, required=True) or outlet_id,
-                aliases=reader.strings(m, "aliases", where),
-                domains=domains,
-                country=reader.string(m, "country", where),
-                language=reader.string(m, "language", where),
-                owner=reader.string(m, "owner", where),
-                state_media=reader.string(m, "state_media", where),
-            )
-        )
+        with reader.collect():
+            result.append(_outlet(reader, item, f"outlets[{index}]", seen))
     return tuple(result)
+
+
+def _outlet(reader: _Reader, item: _Node, where: str, seen: dict[str, int]) -> OutletConfig:
+    m = reader.mapping(item, where)
+    reader.check_keys(m, _OUTLET_KEYS, where)
+    outlet_id = reader.string(m, "id", where, required=True) or ""
+    _check_id(reader, outlet_id, m["id"], f"{where}.id")
+    if outlet_id in seen:
+        raise reader.fail(
+            f"duplicate outlet id {outlet_id!r} (first on line {seen[outlet_id]})",
+            m["id"].line,
+            f"{where}.id",
+        )
+    seen[outlet_id] = m["id"].line
+    domains = tuple(d.lower().removeprefix("www.") for d in reader.strings(m, "domains", where))
+    return OutletConfig(
+        id=outlet_id,
+        name=reader.string(m, "name", where, required=True) or outlet_id,
+        aliases=reader.strings(m, "aliases", where),
+        domains=domains,
+        country=reader.string(m, "country", where),
+        language=reader.string(m, "language", where),
+        owner=reader.string(m, "owner", where),
+        state_media=reader.string(m, "state_media", where),
+    )
+
+
+def _declared_ids(node: _Node | None, key: str = "id") -> set[str]:
+    """The `key` values (one, or a list) of every entry of a section, a broken entry's too,
+    read leniently: for references, not validation (a feed with a bad URL still has its tags)."""
+    if node is None or not isinstance(node.value, list):
+        return set()
+    found = set()
+    for item in node.value:
+        if not isinstance(item.value, dict) or not isinstance(item.value.get(key), _Node):
+            continue
+        value = item.value[key].value
+        values = value if isinstance(value, list) else [_Node(value, item.line)]
+        for one in values:
+            if isinstance(one, _Node) and isinstance(one.value, (str, int)):
+                text = str(one.value).strip()
+                if text:
+                    found.add(text.lower() if key == "tags" else text)
+    return found
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What a subscription may name: outlets, feeds and tags the file (or registry) knows."""
+
+    outlets: set[str]
+    outlet_known: Callable[[str], bool] | None
+    feeds: tuple[FeedConfig, ...]
+    feed_ids: set[str]
+    tags: set[str]
+
+    def problem(self, kind: str, value: str) -> str | None:
+        if kind == "outlets":
+            if value in self.outlets or (
+                self.outlet_known is not None and self.outlet_known(value)
+            ):
+                return None
+            return (
+                f"unknown outlet {value!r} (declared outlets: {_some(self.outlets)}; or an id "
+                "that `newsbot outlet` knows)"
+            )
+        if kind == "feeds":
+            ids = self.feed_ids | {f.id for f in self.feeds}
+            return None if value in ids else f"unknown feed {value!r} (feeds: {_some(ids)})"
+        if kind == "tags":
+            tags = self.tags | {t for f in self.feeds for t in f.tags}
+            if value.lower() in tags:
+                return None
+            return f"no feed has the tag {value!r} (tags: {_some(tags)})"
+        return None
+
+
+def _some(values: set[str], limit: int = 8) -> str:
+    """A few names, for an error message: `a, b, c … (40 in all)`."""
+    if not values:
+        return "none declared"
+    ordered = sorted(values)
+    shown = ", ".join(ordered[:limit])
+    return shown if len(ordered) <= limit else f"{shown} … ({len(ordered)} in all)"
 
 
 def _feeds(
@@ -363,61 +479,15 @@ def _feeds(
     result: list[FeedConfig] = []
     ids: dict[str, int] = {}
     urls: dict[str, int] = {}
-    for index, item in enumerate(reader.items(node, "feeds")):
-        where = f"feeds[{index}]"
-        if isinstance(item.value, str):  # a bare URL is a feed too
-            item = _Node({"url": _Node(item.value, item.line)}, item.line)
-        m = reader.mapping(item, where)
-        reader.check_keys(m, _FEED_KEYS, where)
-        url = reader.string(m, "url", where, required=True) or ""
-        problem = validate_url(url)
-        if problem:
-            raise reader.fail(f"{shown_url(url)!r} {problem}", m["url"].line, f"{where}.url")
-        if url in urls:
-            raise reader.fail(
-                f"duplicate feed url (first on line {urls[url]})", m["url"].line, f"{where}.url"
+    entries = reader.items(node, "feeds")
+    for index, item in enumerate(entries):
+        with reader.collect():
+            feed = _feed(
+                reader, item, f"feeds[{index}]", outlet_ids, default_interval, outlet_known
             )
-        urls[url] = m["url"].line
-        feed_id = reader.string(m, "id", where) or feed_id_from_url(url)
-        if "id" in m:
-            _check_id(reader, feed_id, m["id"], f"{where}.id")
-        if feed_id in ids:
-            raise reader.fail(
-                f"duplicate feed id {feed_id!r} (first on line {ids[feed_id]})",
-                m.get("id", m["url"]).line,
-                f"{where}.id",
-            )
-        ids[feed_id] = m.get("id", m["url"]).line
-        outlet = reader.string(m, "outlet", where)
-        if (
-            outlet is not None
-            and outlet not in outlet_ids
-            and not (outlet_known is not None and outlet_known(outlet))
-        ):
-            declared = ", ".join(sorted(outlet_ids)) or "none declared"
-            raise reader.fail(
-                f"unknown outlet {outlet!r} (declared outlets: {declared}; or an id that "
-                "`newsbot outlet` knows)",
-                m["outlet"].line,
-                f"{where}.outlet",
-            )
-        interval = (
-            _interval(reader, m["interval"], f"{where}.interval")
-            if "interval" in m
-            else default_interval
-        )
-        result.append(
-            FeedConfig(
-                id=feed_id,
-                url=url,
-                outlet=outlet,
-                interval=interval,
-                tags=tuple(t.lower() for t in reader.strings(m, "tags", where)),
-                language=reader.string(m, "language", where),
-                enabled=reader.boolean(m, "enabled", where, True),
-            )
-        )
-    if not result:
+            _unique(reader, feed, item, f"feeds[{index}]", ids, urls)
+            result.append(feed)
+    if not entries:
         raise reader.fail(
             "no feeds: add `feeds:` with at least one `- url: …`",
             node.line if node else None,
@@ -426,45 +496,126 @@ def _feeds(
     return tuple(result)
 
 
-def _subscriptions(reader: _Reader, node: _Node | None) -> tuple[SubscriptionConfig, ...]:
+def _unique(
+    reader: _Reader,
+    feed: FeedConfig,
+    item: _Node,
+    where: str,
+    ids: dict[str, int],
+    urls: dict[str, int],
+) -> None:
+    m = item.value if isinstance(item.value, dict) else {}
+    url_line = m["url"].line if "url" in m else item.line
+    id_line = m["id"].line if "id" in m else url_line
+    if feed.url in urls:
+        raise reader.fail(
+            f"duplicate feed url (first on line {urls[feed.url]})", url_line, f"{where}.url"
+        )
+    if feed.id in ids:
+        raise reader.fail(
+            f"duplicate feed id {feed.id!r} (first on line {ids[feed.id]})", id_line, f"{where}.id"
+        )
+    urls[feed.url] = url_line
+    ids[feed.id] = id_line
+
+
+def _feed(
+    reader: _Reader,
+    item: _Node,
+    where: str,
+    outlet_ids: set[str],
+    default_interval: int,
+    outlet_known: Callable[[str], bool] | None,
+) -> FeedConfig:
+    if isinstance(item.value, str):  # a bare URL is a feed too
+        item = _Node({"url": _Node(item.value, item.line)}, item.line)
+    m = reader.mapping(item, where)
+    reader.check_keys(m, _FEED_KEYS, where)
+    url = reader.string(m, "url", where, required=True) or ""
+    problem = validate_url(url)
+    if problem:
+        raise reader.fail(f"{shown_url(url)!r} {problem}", m["url"].line, f"{where}.url")
+    feed_id = reader.string(m, "id", where) or feed_id_from_url(url)
+    if "id" in m:
+        _check_id(reader, feed_id, m["id"], f"{where}.id")
+    outlet = reader.string(m, "outlet", where)
+    if (
+        outlet is not None
+        and outlet not in outlet_ids
+        and not (outlet_known is not None and outlet_known(outlet))
+    ):
+        raise reader.fail(
+            f"unknown outlet {outlet!r} (declared outlets: {_some(outlet_ids)}; or an id that "
+            "`newsbot outlet` knows)",
+            m["outlet"].line,
+            f"{where}.outlet",
+        )
+    interval = (
+        _interval(reader, m["interval"], f"{where}.interval")
+        if "interval" in m
+        else default_interval
+    )
+    return FeedConfig(
+        id=feed_id,
+        url=url,
+        outlet=outlet,
+        interval=interval,
+        tags=tuple(t.lower() for t in reader.strings(m, "tags", where)),
+        language=reader.string(m, "language", where),
+        enabled=reader.boolean(m, "enabled", where, True),
+    )
+
+
+def _subscriptions(
+    reader: _Reader, node: _Node | None, known: _Known | None = None
+) -> tuple[SubscriptionConfig, ...]:
     result: list[SubscriptionConfig] = []
     for index, item in enumerate(reader.items(node, "subscriptions")):
-        where = f"subscriptions[{index}]"
-        m = reader.mapping(item, where)
-        reader.check_keys(m, _SUB_KEYS, where)
-        platform = (reader.string(m, "platform", where, required=True) or "").lower()
-        if platform not in ("telegram", "discord", "console"):
-            raise reader.fail(
-                "must be telegram, discord or console", m["platform"].line, f"{where}.platform"
-            )
-        mode = (reader.string(m, "mode", where, default="instant") or "instant").lower()
-        if mode not in ("instant", "hourly", "daily"):
-            raise reader.fail("must be instant, hourly or daily", m["mode"].line, f"{where}.mode")
-        webhook = reader.string(m, "webhook", where)
-        if webhook is not None and (platform != "discord" or validate_url(webhook)):
-            raise reader.fail(
-                "a webhook is a Discord webhook URL (https://discord.com/api/webhooks/…)",
-                m["webhook"].line,
-                f"{where}.webhook",
-            )
-        filters: dict[str, tuple[str, ...]] = {
-            key: reader.strings(m, key, where)
-            for key in ("feeds", "outlets", "tags", "keywords", "entities")
-            if key in m
-        }
-        result.append(
-            SubscriptionConfig(
-                platform=platform,
-                chat=reader.string(m, "chat", where, required=True) or "",
-                thread=reader.string(m, "thread", where),
-                filters=filters,
-                denials_only=reader.boolean(m, "denials_only", where, False),
-                mode=mode,
-                webhook=webhook,
-                line=item.line,
-            )
-        )
+        with reader.collect():
+            result.append(_subscription(reader, item, f"subscriptions[{index}]", known))
     return tuple(result)
+
+
+def _subscription(
+    reader: _Reader, item: _Node, where: str, known: _Known | None
+) -> SubscriptionConfig:
+    m = reader.mapping(item, where)
+    reader.check_keys(m, _SUB_KEYS, where)
+    platform = (reader.string(m, "platform", where, required=True) or "").lower()
+    if platform not in ("telegram", "discord", "console"):
+        raise reader.fail(
+            "must be telegram, discord or console", m["platform"].line, f"{where}.platform"
+        )
+    mode = (reader.string(m, "mode", where, default="instant") or "instant").lower()
+    if mode not in ("instant", "hourly", "daily"):
+        raise reader.fail("must be instant, hourly or daily", m["mode"].line, f"{where}.mode")
+    webhook = reader.string(m, "webhook", where)
+    if webhook is not None and (platform != "discord" or validate_url(webhook)):
+        raise reader.fail(
+            "a webhook is a Discord webhook URL (https://discord.com/api/webhooks/…)",
+            m["webhook"].line,
+            f"{where}.webhook",
+        )
+    filters: dict[str, tuple[str, ...]] = {
+        key: reader.strings(m, key, where)
+        for key in ("feeds", "outlets", "tags", "keywords", "entities")
+        if key in m
+    }
+    for kind in ("feeds", "outlets", "tags"):
+        for value in filters.get(kind, ()):
+            problem = known.problem(kind, value) if known is not None else None
+            if problem:  # every unknown name, not only the first
+                reader.errors.append(reader.fail(problem, m[kind].line, f"{where}.{kind}"))
+    return SubscriptionConfig(
+        platform=platform,
+        chat=reader.string(m, "chat", where, required=True) or "",
+        thread=reader.string(m, "thread", where),
+        filters=filters,
+        denials_only=reader.boolean(m, "denials_only", where, False),
+        mode=mode,
+        webhook=webhook,
+        line=item.line,
+    )
 
 
 # ---------------------------------------------------------------- environment
@@ -492,6 +643,8 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     log_json: bool = False
     debug: bool = False
+    telegram_webhook: TelegramWebhook | None = None  # None: long polling
+    telegram_pending: str = "answer"  # updates sent while the bot was down: answer | drop
 
     @classmethod
     def from_env(
@@ -518,16 +671,21 @@ class Settings:
             metrics_host=e.get("NEWSBOT_METRICS_HOST") or "127.0.0.1",
             log_json=(e.get("NEWSBOT_LOG_FORMAT") or "").strip().lower() == "json",
             debug=debug,
+            telegram_webhook=parse_telegram_webhook(e),
+            telegram_pending=parse_pending_updates(e.get("NEWSBOT_TELEGRAM_PENDING_UPDATES", "")),
         )
 
     def secrets(self) -> tuple[str, ...]:
         """Values that must never appear in a log line or an error message."""
-        return tuple(t for t in (self.telegram_token, self.discord_token) if t)
+        hook = self.telegram_webhook.secret if self.telegram_webhook else None
+        return tuple(t for t in (self.telegram_token, self.discord_token, hook) if t)
 
     def describe(self) -> str:
         """For the start-up log line: what runs, never a token."""
         parts = [f"db={mask_url_passwords(self.db)}", f"feeds={self.feeds}"]
         parts.append("telegram=on" if self.telegram_token else "telegram=off")
+        if self.telegram_token and self.telegram_webhook is not None:
+            parts.append(f"telegram-webhook={shown_url(self.telegram_webhook.url)}")
         parts.append("discord=on" if self.discord_token else "discord=off")
         if self.metrics_port is not None:
             parts.append(f"health=http://{self.metrics_host}:{self.metrics_port}/healthz")
@@ -535,9 +693,63 @@ class Settings:
 
 
 def env_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
-    """Every *_TOKEN value in the environment, for redaction before Settings exist."""
+    """Every *_TOKEN and *_SECRET value in the environment, for redaction before Settings
+    exist."""
     e = os.environ if env is None else env
-    return tuple(v for k, v in e.items() if k.endswith("_TOKEN") and v)
+    return tuple(v for k, v in e.items() if k.endswith(("_TOKEN", "_SECRET")) and v)
+
+
+@dataclass(frozen=True)
+class TelegramWebhook:
+    """Telegram webhook mode: updates are POSTed to `url`, which the /healthz server answers
+    at `path`; each request must carry `secret` (X-Telegram-Bot-Api-Secret-Token). Without
+    NEWSBOT_TELEGRAM_WEBHOOK_SECRET a random secret is made at each start (it is sent to
+    Telegram with setWebhook, so nothing else needs to know it)."""
+
+    url: str
+    secret: str
+    path: str
+
+
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def parse_telegram_webhook(e: Mapping[str, str]) -> TelegramWebhook | None:
+    """NEWSBOT_TELEGRAM_WEBHOOK_URL (+ _SECRET): None (long polling) when the URL is unset."""
+    url = (e.get("NEWSBOT_TELEGRAM_WEBHOOK_URL") or "").strip()
+    if not url:
+        return None
+    problem = validate_url(url)
+    if problem:
+        raise ConfigError(f"{shown_url(url)!r} {problem}", field="NEWSBOT_TELEGRAM_WEBHOOK_URL")
+    if not (e.get("NEWSBOT_METRICS_PORT") or "").strip():
+        raise ConfigError(
+            "needs NEWSBOT_METRICS_PORT: the webhook is served by the /healthz and /metrics server",
+            field="NEWSBOT_TELEGRAM_WEBHOOK_URL",
+        )
+    secret = e.get("NEWSBOT_TELEGRAM_WEBHOOK_SECRET") or ""
+    if secret and not _WEBHOOK_SECRET.match(secret):
+        raise ConfigError(
+            "must be 1 to 256 characters, each a letter, a digit, _ or - (Telegram's rule)",
+            field="NEWSBOT_TELEGRAM_WEBHOOK_SECRET",
+        )
+    path = urlsplit(url).path or "/"
+    if path in ("/healthz", "/metrics"):
+        raise ConfigError(
+            f"its path {path} is the health server's own", field="NEWSBOT_TELEGRAM_WEBHOOK_URL"
+        )
+    return TelegramWebhook(url, secret or token_urlsafe(32), path)
+
+
+def parse_pending_updates(raw: str) -> str:
+    """NEWSBOT_TELEGRAM_PENDING_UPDATES: what to do at start with the updates sent while the
+    bot was down: `answer` them (the default) or `drop` them."""
+    value = raw.strip().lower() or "answer"
+    if value not in ("answer", "drop"):
+        raise ConfigError(
+            f"{raw!r} is neither answer nor drop", field="NEWSBOT_TELEGRAM_PENDING_UPDATES"
+        )
+    return value
 
 
 def parse_moderators(raw: str) -> dict[str, frozenset[str]]:

@@ -27,7 +27,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.alerts.view import AlertView, build_view, clip
@@ -185,43 +185,95 @@ class Commands:
         attachment: bytes | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Reply:
+        """A command as text (Telegram, the console): `args` is parsed by its `cmd_` method."""
         name = clean_text(name).lower().lstrip("/").split("@", 1)[0]
         spec = SPEC_BY_NAME.get(name)
         if spec is None:
             shown = name if len(name) <= 40 else name[:39] + "…"
             return refusal(f"Unknown command /{shown}. Send /help for the list.")
+        args = clean_text(args)
+
+        async def call() -> Reply:
+            method = getattr(self, f"cmd_{name}")
+            if name == "import":
+                reply: Reply = await method(caller, args, attachment, progress)
+                return reply
+            answer: Reply = await method(caller, args)
+            return answer
+
+        feed = args if spec.feeds == "owned" and args and " " not in args else ""
+        return await self._guarded(caller, spec, args, feed, call)
+
+    async def invoke(
+        self,
+        caller: Caller,
+        name: str,
+        options: Mapping[str, str | int | None] | None = None,
+        *,
+        attachment: bytes | None = None,
+    ) -> Reply:
+        """A command with typed options (Discord's slash-command options): an int arrives as
+        an int, a choice as its value, nothing is joined into text and parsed again. The same
+        moderator check, audit record and failure answer as `handle`."""
+        spec = SPEC_BY_NAME[name]
+        cleaned = {
+            k: clean_text(v) if isinstance(v, str) else v for k, v in (options or {}).items()
+        }
+        detail = " ".join(str(v) for v in cleaned.values() if v is not None and v != "")
+
+        async def call() -> Reply:
+            if name == "import":
+                return await self.do_import(caller, attachment, None)
+            typed = getattr(self, f"do_{name}", None)
+            if typed is None:  # a command without options
+                plain: Reply = await getattr(self, f"cmd_{name}")(caller, "")
+                return plain
+            reply: Reply = await typed(caller, **cleaned)
+            return reply
+
+        feed = cleaned.get("feed_id")
+        return await self._guarded(
+            caller, spec, detail, feed if isinstance(feed, str) else "", call
+        )
+
+    async def _guarded(
+        self,
+        caller: Caller,
+        spec: Spec,
+        detail: str,
+        feed: str,
+        call: Callable[[], Awaitable[Reply]],
+    ) -> Reply:
+        """Who may run it, how long its arguments may be, the feed-list rule; then `call`,
+        whose failure is answered (never silence), and the audit record of a moderator's."""
+        name = spec.name
         if spec.moderator and not caller.is_moderator:
             return refusal(
                 f"/{name} is for moderators: chat administrators on Telegram, "
                 "members with Manage Server on Discord."
             )
-        args = clean_text(args)
-        if len(args) > MAX_ARGS:
+        if len(detail) > MAX_ARGS:
             return usage(
                 spec.usage,
-                f"That is {len(args):,} characters; a command takes at most {MAX_ARGS:,}.",
+                f"That is {len(detail):,} characters; a command takes at most {MAX_ARGS:,}.",
             )
         try:
             if spec.feeds and not caller.is_operator:
-                refused = await self._feed_list_refusal(caller, spec, args)
+                refused = await self._feed_list_refusal(caller, spec, feed)
                 if refused is not None:
                     return refused
-            method = getattr(self, f"cmd_{name}")
-            if name == "import":
-                reply: Reply = await method(caller, args, attachment, progress)
-            else:
-                reply = await method(caller, args)
+            reply = await call()
         except Exception:
             # Never silence: the caller learns it failed; the log has the traceback.
             log.exception("/%s failed", name)
             return refusal(f"/{name} failed; the error was logged.")
         if spec.moderator and not reply.error:
             await self.store.audit(
-                caller.platform, caller.chat, caller.user or caller.name, name, args[:300]
+                caller.platform, caller.chat, caller.user or caller.name, name, detail[:300]
             )
         return reply
 
-    async def _feed_list_refusal(self, caller: Caller, spec: Spec, args: str) -> Reply | None:
+    async def _feed_list_refusal(self, caller: Caller, spec: Spec, feed_id: str) -> Reply | None:
         """The feed list is shared by every chat (see Spec.feeds)."""
         operators = "the bot's operators (NEWSBOT_MODERATORS)"
         if spec.feeds == "add" and caller.is_private:
@@ -230,7 +282,7 @@ class Commands:
                 f"for {operators}; group and server moderators can use it in their chats."
             )
         if spec.feeds == "owned":
-            feed = await self.store.feed(args) if args and " " not in args else None
+            feed = await self.store.feed(feed_id) if feed_id else None
             if feed is not None and feed.added_by != f"{caller.platform}:{caller.chat}":
                 return refusal(
                     f"/{spec.name} changes a feed every chat shares: it is for {operators}, "
@@ -275,14 +327,23 @@ class Commands:
     # ------------------------------------------------------------ everyone
 
     async def cmd_start(self, caller: Caller, args: str) -> Reply:
+        intro = (
+            "News alerts with fact context: who publishes each story (country, owner, "
+            "state media) and whether it denies, or is denied by, another outlet's "
+            "report."
+        )
+        subscribe = deep_link_subscription(args)
+        if subscribe is not None:
+            # a t.me/<bot>?start=… or ?startgroup=… link: the subscribe flow, with its
+            # moderator check and audit record
+            reply = await self.handle(caller, "subscribe", subscribe)
+            if reply.error:
+                return reply
+            more = "/subscriptions shows what this chat receives; /help lists every command."
+            return Reply(title="newsbot", lines=(intro, *reply.lines, more))
         return Reply(
             title="newsbot",
-            lines=(
-                "News alerts with fact context: who publishes each story (country, owner, "
-                "state media) and whether it denies, or is denied by, another outlet's "
-                "report.",
-                "Try /lookup Rostec or /latest. /help lists every command.",
-            ),
+            lines=(intro, "Try /lookup Rostec or /latest. /help lists every command."),
         )
 
     async def cmd_help(self, caller: Caller, args: str) -> Reply:
@@ -297,11 +358,14 @@ class Commands:
         return Reply(title="Commands", lines=tuple(lines), footer=footer)
 
     async def cmd_lookup(self, caller: Caller, args: str) -> Reply:
-        if not args:
+        return await self.do_lookup(caller, args)
+
+    async def do_lookup(self, caller: Caller, entity: str) -> Reply:
+        if not entity:
             return usage(SPEC_BY_NAME["lookup"].usage, "Name a person, organisation or place.")
-        if len(args) > 100:
+        if len(entity) > 100:
             return usage(SPEC_BY_NAME["lookup"].usage, "That is too long to look up.")
-        return await self._lookup(caller, args, 0, limited=True)
+        return await self._lookup(caller, entity, 0, limited=True)
 
     async def _lookup(self, caller: Caller, query: str, page: int, *, limited: bool) -> Reply:
         if limited:
@@ -340,11 +404,14 @@ class Commands:
         return sorted(found.values(), key=_newest_first)
 
     async def cmd_latest(self, caller: Caller, args: str) -> Reply:
-        count = 5
-        if args:
-            if not re.fullmatch(r"[0-9]{1,2}", args) or not 1 <= int(args) <= MAX_LATEST:
-                return usage(SPEC_BY_NAME["latest"].usage, f"N is a number from 1 to {MAX_LATEST}.")
-            count = int(args)
+        if args and not re.fullmatch(r"[0-9]{1,2}", args):
+            return usage(SPEC_BY_NAME["latest"].usage, f"N is a number from 1 to {MAX_LATEST}.")
+        return await self.do_latest(caller, int(args) if args else None)
+
+    async def do_latest(self, caller: Caller, count: int | None = None) -> Reply:
+        count = 5 if count is None else count
+        if not 1 <= count <= MAX_LATEST:
+            return usage(SPEC_BY_NAME["latest"].usage, f"N is a number from 1 to {MAX_LATEST}.")
         stories = await self.store.latest(count)
         if not stories:
             return Reply(lines=("No stories stored yet.",))
@@ -360,9 +427,14 @@ class Commands:
             return usage(SPEC_BY_NAME["story"].usage, "ID is the number shown with a story.")
         if len(args.lstrip("0")) > MAX_STORY_ID_DIGITS:
             return refusal(f"No story has an id of {len(args):,} digits.")
-        story = await self.store.story(int(args))
+        return await self.do_story(caller, int(args))
+
+    async def do_story(self, caller: Caller, story_id: int) -> Reply:
+        if not 0 <= story_id < 10**MAX_STORY_ID_DIGITS:
+            return refusal(f"No story has an id of {len(str(abs(story_id))):,} digits.")
+        story = await self.store.story(story_id)
         if story is None:
-            return refusal(f"No story {int(args)}.")
+            return refusal(f"No story {story_id}.")
         view = await build_view(self.store, story)
         lines = []
         if story.context and story.context.denial.is_denial:
@@ -375,6 +447,10 @@ class Commands:
         return Reply(title=f"Story {story.id}", groups=(StoryGroup((view,)),), lines=tuple(lines))
 
     async def cmd_outlet(self, caller: Caller, args: str) -> Reply:
+        return await self.do_outlet(caller, args)
+
+    async def do_outlet(self, caller: Caller, name: str) -> Reply:
+        args = name
         if not args:
             return usage(SPEC_BY_NAME["outlet"].usage)
         if len(args) > 200:
@@ -410,6 +486,14 @@ class Commands:
     # ------------------------------------------------------------ moderators: subscriptions
 
     async def cmd_subscribe(self, caller: Caller, args: str) -> Reply:
+        words = args.split(" ", 1)
+        return await self.do_subscribe(
+            caller, words[0] or None, words[1].strip() if len(words) > 1 else None
+        )
+
+    async def do_subscribe(
+        self, caller: Caller, kind: str | None = None, value: str | None = None
+    ) -> Reply:
         spec = SPEC_BY_NAME["subscribe"]
         sub = await self.store.subscription(caller.platform, caller.chat, caller.thread)
         if sub is None:
@@ -419,10 +503,11 @@ class Commands:
             sub = await self.store.subscription(caller.platform, caller.chat, caller.thread)
         assert sub is not None
         filters = {k: list(v) for k, v in sub.filters.items()}
-        words = args.split(" ", 1)
-        head = words[0].lower() if words and words[0] else ""
-        value = words[1].strip() if len(words) > 1 else ""
+        head = (kind or "").lower()
+        value = (value or "").strip()
         changes: dict[str, object] = {"active": True}
+        if not head and value:  # a value with no kind (a Discord option left empty)
+            return usage(spec.usage, f"Say what {value!r} is: a feed, outlet, tag, keyword …")
         if not head:
             message = (
                 "This chat now receives every new story."
@@ -479,35 +564,41 @@ class Commands:
         return None
 
     async def cmd_unsubscribe(self, caller: Caller, args: str) -> Reply:
-        spec = SPEC_BY_NAME["unsubscribe"]
+        words = args.split(" ", 1)
+        if args.lower() != "all" and (len(words) != 2 or words[0].lower() not in _KINDS):
+            return usage(SPEC_BY_NAME["unsubscribe"].usage)
+        return await self.do_unsubscribe(caller, words[0], words[1] if len(words) > 1 else None)
+
+    async def do_unsubscribe(self, caller: Caller, kind: str, value: str | None = None) -> Reply:
         sub = await self.store.subscription(caller.platform, caller.chat, caller.thread)
         if sub is None:
             return refusal("This chat has no subscription.")
-        if args.lower() == "all":
+        if kind.lower() == "all" and not value:
             await self.store.delete_subscription(sub.id)
             return Reply(lines=("This chat receives nothing from now on.",))
-        words = args.split(" ", 1)
-        if len(words) != 2 or words[0].lower() not in _KINDS:
-            return usage(spec.usage)
-        key = _KINDS[words[0].lower()]
+        if kind.lower() not in _KINDS or not value:
+            return usage(SPEC_BY_NAME["unsubscribe"].usage)
+        key = _KINDS[kind.lower()]
         current = list(sub.filters.get(key, ()))
-        matches = [v for v in current if v.lower() == words[1].strip().lower()]
+        matches = [v for v in current if v.lower() == value.strip().lower()]
         if not matches:
-            return refusal(f"This chat is not subscribed to {words[0]} {words[1]!r}.")
+            return refusal(f"This chat is not subscribed to {kind} {value!r}.")
         filters = {k: [v for v in vals if v not in matches] for k, vals in sub.filters.items()}
         await self.store.update_subscription(sub.id, filters=filters)
         remaining = any(filters.values())
         tail = "" if remaining else " No filter is left: the chat receives every new story."
-        return Reply(lines=(f"Unsubscribed from {words[0]} {words[1]!r}.{tail}",))
+        return Reply(lines=(f"Unsubscribed from {kind} {value!r}.{tail}",))
 
     # ------------------------------------------------------------ moderators: feeds
 
     async def cmd_addfeed(self, caller: Caller, args: str) -> Reply:
-        spec = SPEC_BY_NAME["addfeed"]
         parts = args.split(" ", 1)
-        if not parts[0]:
+        return await self.do_addfeed(caller, parts[0], parts[1].strip() if len(parts) > 1 else None)
+
+    async def do_addfeed(self, caller: Caller, url: str, outlet: str | None = None) -> Reply:
+        spec = SPEC_BY_NAME["addfeed"]
+        if not url or " " in url:
             return usage(spec.usage)
-        url = parts[0]
         problem = validate_url(url) if len(url) <= 2000 else "is over 2,000 characters"
         if problem:
             return usage(spec.usage, f"{shown_url(url, 200)!r} {problem}.")
@@ -527,16 +618,16 @@ class Commands:
         )
         if parsed.error:
             return refusal(f"Could not add the feed: {parsed.error}")
-        outlet = await self._outlet_for_new_feed(url, parts[1].strip() if len(parts) > 1 else "")
+        card = await self._outlet_for_new_feed(url, (outlet or "").strip())
         feed_id = feed_id_from_url(url)
         await self.store.sync_feeds(
-            [FeedConfig(id=feed_id, url=url, outlet=outlet.id if outlet else None)],
+            [FeedConfig(id=feed_id, url=url, outlet=card.id if card else None)],
             origin="moderator",
             added_by=f"{caller.platform}:{caller.chat}",
         )
         lines = [
             f"Added feed {feed_id}: {parsed.title or url}",
-            f"Outlet: {outlet.line() if outlet else 'unknown'}",
+            f"Outlet: {card.line() if card else 'unknown'}",
             f"{len(parsed.entries)} items now; new ones will be alerted.",
         ]
         lines += [f"• {e.title}" for e in parsed.entries[:3]]
@@ -562,21 +653,30 @@ class Commands:
         return feed
 
     async def cmd_removefeed(self, caller: Caller, args: str) -> Reply:
-        feed = await self._feed_arg("removefeed", args)
+        return await self.do_removefeed(caller, args)
+
+    async def do_removefeed(self, caller: Caller, feed_id: str) -> Reply:
+        feed = await self._feed_arg("removefeed", feed_id)
         if isinstance(feed, Reply):
             return feed
         await self.store.remove_feed(feed.id)
         return Reply(lines=(f"Removed feed {feed.id}. Its stories stay stored.",))
 
     async def cmd_pausefeed(self, caller: Caller, args: str) -> Reply:
-        feed = await self._feed_arg("pausefeed", args)
+        return await self.do_pausefeed(caller, args)
+
+    async def do_pausefeed(self, caller: Caller, feed_id: str) -> Reply:
+        feed = await self._feed_arg("pausefeed", feed_id)
         if isinstance(feed, Reply):
             return feed
         await self.store.set_feed_enabled(feed.id, False)
         return Reply(lines=(f"Paused {feed.id}.",))
 
     async def cmd_resumefeed(self, caller: Caller, args: str) -> Reply:
-        feed = await self._feed_arg("resumefeed", args)
+        return await self.do_resumefeed(caller, args)
+
+    async def do_resumefeed(self, caller: Caller, feed_id: str) -> Reply:
+        feed = await self._feed_arg("resumefeed", feed_id)
         if isinstance(feed, Reply):
             return feed
         await self.store.set_feed_enabled(feed.id, True)
@@ -592,7 +692,10 @@ class Commands:
         return Reply(title=f"{len(feeds)} feeds", lines=tuple(lines))
 
     async def cmd_feedstatus(self, caller: Caller, args: str) -> Reply:
-        feed = await self._feed_arg("feedstatus", args)
+        return await self.do_feedstatus(caller, args)
+
+    async def do_feedstatus(self, caller: Caller, feed_id: str) -> Reply:
+        feed = await self._feed_arg("feedstatus", feed_id)
         if isinstance(feed, Reply):
             return feed
         lines = [
@@ -612,6 +715,14 @@ class Commands:
         args: str,
         attachment: bytes | None,
         progress: Callable[[int, int], None] | None,
+    ) -> Reply:
+        return await self.do_import(caller, attachment, progress)
+
+    async def do_import(
+        self,
+        caller: Caller,
+        attachment: bytes | None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Reply:
         if attachment is None:
             return usage(SPEC_BY_NAME["import"].usage, "Attach an OPML file to the command.")
@@ -691,6 +802,28 @@ def outlet_lines(card: OutletCard) -> tuple[str, ...]:
     if card.domains:
         lines.append(f"Domains: {', '.join(card.domains[:5])}")
     return tuple(lines)
+
+
+_DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what Telegram allows in a start payload
+
+
+def deep_link_subscription(payload: str) -> str | None:
+    """The /subscribe arguments a /start deep-link payload asks for, or None (plain /start).
+
+    `t.me/<bot>?startgroup=outlet-wsj` adds the bot to a group and sends `/start outlet-wsj`
+    there: `subscribe` starts a subscription to every new story, `KIND-VALUE` (`outlet-wsj`,
+    `feed-radiohc-en`, `tag-cuba`, `keyword-rostec`, `entity-rostec`) subscribes to it,
+    `denials` to denials only. Anything else is an ordinary /start."""
+    if not _DEEP_LINK.fullmatch(payload):
+        return None
+    if payload.lower() == "subscribe":
+        return ""
+    if payload.lower() == "denials":
+        return "denials on"
+    kind, sep, value = payload.partition("-")
+    if sep and value and kind.lower() in _KINDS:
+        return f"{kind.lower()} {value}"
+    return None
 
 
 def _newest_first(story: Story) -> tuple[float, int]:

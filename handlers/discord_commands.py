@@ -19,14 +19,18 @@ version) gets "this list has expired", visible only to the one who pressed it.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import io
+import json
 import logging
 import re
-import weakref
+from pathlib import Path
 from typing import Any, Literal
 
 import discord
 from discord import app_commands
+from discord.ext import commands as ext
 
 from bot.platforms.discord_render import discord_payload
 from handlers.commands import EXPIRED, SPEC_BY_NAME, Caller, Commands
@@ -46,9 +50,6 @@ _THREADS = (
     discord.ChannelType.public_thread,
     discord.ChannelType.private_thread,
     discord.ChannelType.news_thread,
-)
-_GUILDS: weakref.WeakKeyDictionary[app_commands.CommandTree[Any], tuple[int, ...]] = (
-    weakref.WeakKeyDictionary()
 )
 
 ButtonItem = discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]]
@@ -101,15 +102,18 @@ class DiscordCommands:
         self,
         interaction: discord.Interaction[Any],
         name: str,
-        args: str = "",
+        /,
         *,
         attachment: discord.Attachment | None = None,
+        **options: str | int | None,
     ) -> None:
+        """Run command `name` with the slash command's options as they came, typed
+        (`Commands.invoke`), and answer the interaction."""
         caller = self.caller(interaction)
         spec = SPEC_BY_NAME[name]
         if spec.moderator and not caller.is_moderator:
             # Refused before any work; Commands words the reason.
-            await self.answer(interaction, await self.commands.handle(caller, name, args))
+            await self.answer(interaction, await self.commands.invoke(caller, name, options))
             return
         if attachment is not None and attachment.size > MAX_OPML_BYTES:
             limit = MAX_OPML_BYTES // 1024 // 1024
@@ -120,7 +124,7 @@ class DiscordCommands:
         if name in DEFERRED:
             await interaction.response.defer(thinking=True)
         data = await attachment.read() if attachment is not None else None
-        reply = await self.commands.handle(caller, name, args, attachment=data)
+        reply = await self.commands.invoke(caller, name, options, attachment=data)
         await self.answer(interaction, reply)
 
     async def answer(self, interaction: discord.Interaction[Any], reply: Reply) -> None:
@@ -296,60 +300,306 @@ def _button_class(binding: DiscordCommands) -> type[PageButton]:
     return BoundPageButton
 
 
-def install(
-    client: discord.Client,
-    commands: Commands,
-    *,
-    moderators: frozenset[str] = frozenset(),
-    guild_ids: list[int] | None = None,
-) -> app_commands.CommandTree[Any]:
-    """Build the slash commands on the client's tree (a new one for a plain Client) and the
-    button handler; `guild_ids` registers the commands per guild (instant) instead of globally.
-    Call `sync(tree)` once the client has logged in."""
-    existing = getattr(client, "tree", None)
-    tree: app_commands.CommandTree[Any] = (
-        existing
-        if isinstance(existing, app_commands.CommandTree)
-        else app_commands.CommandTree(client)
+class NewsbotClient(ext.Bot):
+    """The Discord client of `newsbot run`: discord.py's Bot carrying the slash commands as a
+    Cog (`NewsbotCog`), the paging buttons and the interaction fallback. No prefix commands:
+    it asks for the guilds intent only, so it never reads message content.
+
+    `guild_ids` registers the commands per guild (instant; the tests' fake guild) instead of
+    globally. The commands are added when the client logs in (`setup_hook`); `sync_if_changed`
+    then registers them with Discord only when their definition changed."""
+
+    def __init__(
+        self,
+        commands: Commands,
+        *,
+        moderators: frozenset[str] = frozenset(),
+        guild_ids: list[int] | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=ext.when_mentioned,
+            help_command=None,
+            intents=options.pop("intents", discord.Intents(guilds=True)),
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.binding = DiscordCommands(commands, moderators)
+        self.guild_ids = tuple(guild_ids or ())
+        self.tree.error(_on_tree_error)
+
+    async def setup_hook(self) -> None:
+        guilds = [discord.Object(g) for g in self.guild_ids]
+        await self.add_cog(NewsbotCog(self.binding), guilds=guilds or discord.utils.MISSING)
+        self.add_dynamic_items(self.binding.button)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await self.binding.on_interaction(interaction)
+
+
+# Where a command makes sense beyond a server the bot is in: reading commands work in DMs with
+# the bot, in group DMs and in any server when a user installs the app for themselves (answers
+# are interaction responses, which need no bot in the channel); subscriptions and feeds need
+# the bot where the alerts go (a server it was added to, or its DM), so they stay server-
+# installed, usable in servers and in the bot's DM.
+_anywhere_installs = app_commands.allowed_installs(guilds=True, users=True)
+_anywhere_contexts = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+_bot_installs = app_commands.allowed_installs(guilds=True, users=False)
+_bot_contexts = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+_moderators = app_commands.default_permissions(manage_guild=True)
+
+
+class NewsbotCog(ext.Cog):
+    """One slash command per `handlers.commands.SPECS` entry; each passes its options to
+    `Commands.invoke` as they came (an int stays an int). Moderator commands are hidden from
+    members by default (Manage Server) and checked again when run."""
+
+    def __init__(self, binding: DiscordCommands) -> None:
+        self.b = binding
+
+    async def feed_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.b.feed_choices(interaction, current)
+
+    async def outlet_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.b.outlet_choices(interaction, current)
+
+    # ------------------------------------------------------------ everyone, anywhere
+
+    @app_commands.command(name="start", description=_describe("start"))
+    @_anywhere_installs
+    @_anywhere_contexts
+    async def start(self, interaction: discord.Interaction[Any]) -> None:
+        await self.b.run(interaction, "start")
+
+    @app_commands.command(name="help", description=_describe("help"))
+    @_anywhere_installs
+    @_anywhere_contexts
+    async def help_(self, interaction: discord.Interaction[Any]) -> None:
+        await self.b.run(interaction, "help")
+
+    @app_commands.command(name="lookup", description=_describe("lookup"))
+    @app_commands.describe(entity="a person, organisation or place, e.g. Rostec")
+    @_anywhere_installs
+    @_anywhere_contexts
+    async def lookup(
+        self, interaction: discord.Interaction[Any], entity: app_commands.Range[str, 1, 100]
+    ) -> None:
+        await self.b.run(interaction, "lookup", entity=entity)
+
+    @app_commands.command(name="latest", description=_describe("latest"))
+    @app_commands.describe(count="how many stories (1 to 20, default 5)")
+    @_anywhere_installs
+    @_anywhere_contexts
+    async def latest(
+        self, interaction: discord.Interaction[Any], count: app_commands.Range[int, 1, 20] = 5
+    ) -> None:
+        await self.b.run(interaction, "latest", count=count)
+
+    @app_commands.command(name="story", description=_describe("story"))
+    @app_commands.describe(id="the number shown with a story")
+    @_anywhere_installs
+    @_anywhere_contexts
+    async def story(
+        self,
+        interaction: discord.Interaction[Any],
+        id: app_commands.Range[int, 1],
+    ) -> None:
+        await self.b.run(interaction, "story", story_id=id)
+
+    @app_commands.command(name="outlet", description=_describe("outlet"))
+    @app_commands.describe(name="an outlet's name or domain")
+    @app_commands.autocomplete(name=outlet_choices)
+    @_anywhere_installs
+    @_anywhere_contexts
+    async def outlet(
+        self, interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
+    ) -> None:
+        await self.b.run(interaction, "outlet", name=name)
+
+    # ------------------------------------------------------------ subscriptions
+
+    @app_commands.command(name="subscriptions", description=_describe("subscriptions"))
+    @_bot_installs
+    @_bot_contexts
+    async def subscriptions(self, interaction: discord.Interaction[Any]) -> None:
+        await self.b.run(interaction, "subscriptions")
+
+    @app_commands.command(name="subscribe", description=_describe("subscribe"))
+    @_moderators
+    @app_commands.describe(
+        kind="what to add (none: every new story), or a setting",
+        value="the feed id, outlet, tag, keyword or entity; on/off; instant/hourly/daily; "
+        "a duration such as 2h or off",
     )
-    binding = DiscordCommands(commands, moderators)
-    client.add_dynamic_items(binding.button)
-    _listen_for_interactions(client, binding)
-    guilds = [discord.Object(g) for g in guild_ids or ()]
-    for command in _commands(binding):
-        if guilds:
-            tree.add_command(command, guilds=guilds)
-        else:
-            tree.add_command(command)
-    tree.error(_on_tree_error)
-    _GUILDS[tree] = tuple(guild_ids or ())
-    return tree
+    @_bot_installs
+    @_bot_contexts
+    async def subscribe(
+        self,
+        interaction: discord.Interaction[Any],
+        kind: SubscribeKind | None = None,
+        value: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        await self.b.run(interaction, "subscribe", kind=kind, value=value)
+
+    @app_commands.command(name="unsubscribe", description=_describe("unsubscribe"))
+    @_moderators
+    @app_commands.describe(kind="what to remove, or all", value="the value to remove")
+    @_bot_installs
+    @_bot_contexts
+    async def unsubscribe(
+        self,
+        interaction: discord.Interaction[Any],
+        kind: UnsubscribeKind,
+        value: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        await self.b.run(interaction, "unsubscribe", kind=kind, value=value)
+
+    # ------------------------------------------------------------ feeds
+
+    @app_commands.command(name="addfeed", description=_describe("addfeed"))
+    @_moderators
+    @app_commands.describe(url="the feed's http(s) URL", outlet="the outlet that publishes it")
+    @app_commands.autocomplete(outlet=outlet_choices)
+    @_bot_installs
+    @_bot_contexts
+    async def addfeed(
+        self,
+        interaction: discord.Interaction[Any],
+        url: app_commands.Range[str, 1, 2000],
+        outlet: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        await self.b.run(interaction, "addfeed", url=url, outlet=outlet)
+
+    @app_commands.command(name="removefeed", description=_describe("removefeed"))
+    @_moderators
+    @app_commands.describe(feed="the feed id (/feeds lists them)")
+    @app_commands.autocomplete(feed=feed_choices)
+    @_bot_installs
+    @_bot_contexts
+    async def removefeed(self, interaction: discord.Interaction[Any], feed: str) -> None:
+        await self.b.run(interaction, "removefeed", feed_id=feed)
+
+    @app_commands.command(name="pausefeed", description=_describe("pausefeed"))
+    @_moderators
+    @app_commands.describe(feed="the feed id (/feeds lists them)")
+    @app_commands.autocomplete(feed=feed_choices)
+    @_bot_installs
+    @_bot_contexts
+    async def pausefeed(self, interaction: discord.Interaction[Any], feed: str) -> None:
+        await self.b.run(interaction, "pausefeed", feed_id=feed)
+
+    @app_commands.command(name="resumefeed", description=_describe("resumefeed"))
+    @_moderators
+    @app_commands.describe(feed="the feed id (/feeds lists them)")
+    @app_commands.autocomplete(feed=feed_choices)
+    @_bot_installs
+    @_bot_contexts
+    async def resumefeed(self, interaction: discord.Interaction[Any], feed: str) -> None:
+        await self.b.run(interaction, "resumefeed", feed_id=feed)
+
+    @app_commands.command(name="feeds", description=_describe("feeds"))
+    @_moderators
+    @_bot_installs
+    @_bot_contexts
+    async def feeds(self, interaction: discord.Interaction[Any]) -> None:
+        await self.b.run(interaction, "feeds")
+
+    @app_commands.command(name="feedstatus", description=_describe("feedstatus"))
+    @_moderators
+    @app_commands.describe(feed="the feed id (/feeds lists them)")
+    @app_commands.autocomplete(feed=feed_choices)
+    @_bot_installs
+    @_bot_contexts
+    async def feedstatus(self, interaction: discord.Interaction[Any], feed: str) -> None:
+        await self.b.run(interaction, "feedstatus", feed_id=feed)
+
+    @app_commands.command(name="import", description=_describe("import"))
+    @_moderators
+    @app_commands.describe(file="an OPML file")
+    @_bot_installs
+    @_bot_contexts
+    async def import_(
+        self, interaction: discord.Interaction[Any], file: discord.Attachment
+    ) -> None:
+        await self.b.run(interaction, "import", attachment=file)
+
+    @app_commands.command(name="export", description=_describe("export"))
+    @_moderators
+    @_bot_installs
+    @_bot_contexts
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        await self.b.run(interaction, "export")
+
+    @app_commands.command(name="audit", description=_describe("audit"))
+    @_moderators
+    @_bot_installs
+    @_bot_contexts
+    async def audit(self, interaction: discord.Interaction[Any]) -> None:
+        await self.b.run(interaction, "audit")
 
 
-def _listen_for_interactions(client: discord.Client, binding: DiscordCommands) -> None:
-    """Route every interaction also to `binding.on_interaction` (a plain Client has one handler
-    per event: one the client already had runs first)."""
-    previous = getattr(client, "on_interaction", None)
-
-    async def on_interaction(interaction: discord.Interaction[Any]) -> None:
-        if previous is not None:
-            await previous(interaction)
-        await binding.on_interaction(interaction)
-
-    client.event(on_interaction)
+# ---------------------------------------------------------------- registering with Discord
 
 
-async def sync(
-    tree: app_commands.CommandTree[Any], guild_ids: list[int] | None = None
-) -> list[app_commands.AppCommand]:
-    """Register the commands with Discord: per guild when installed for guilds, else global."""
-    ids = tuple(guild_ids) if guild_ids is not None else _GUILDS.get(tree, ())
-    if not ids:
+def tree_definition(client: NewsbotClient) -> dict[str, Any]:
+    """What `sync` sends to Discord: the commands' JSON per scope (global, or each guild),
+    for this application."""
+    tree = client.tree
+    scopes: dict[str, list[dict[str, Any]]] = {}
+    for guild_id in client.guild_ids or (None,):
+        guild = discord.Object(guild_id) if guild_id is not None else None
+        commands = sorted(tree.get_commands(guild=guild), key=lambda c: c.name)
+        scopes[str(guild_id or "global")] = [c.to_dict(tree) for c in commands]
+    return {"application": client.application_id, "scopes": scopes}
+
+
+def tree_digest(client: NewsbotClient) -> str:
+    """SHA-256 of `tree_definition`: equal digests, nothing for Discord to learn."""
+    text = json.dumps(tree_definition(client), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+async def sync(client: NewsbotClient) -> list[app_commands.AppCommand]:
+    """Register the commands with Discord: per guild when built for guilds, else global."""
+    tree = client.tree
+    if not client.guild_ids:
         return await tree.sync()
     synced: list[app_commands.AppCommand] = []
-    for guild_id in ids:
+    for guild_id in client.guild_ids:
         synced += await tree.sync(guild=discord.Object(guild_id))
     return synced
+
+
+async def sync_if_changed(
+    client: NewsbotClient, state: Path, *, force: bool = False
+) -> list[app_commands.AppCommand] | None:
+    """Sync only when the commands' definition differs from the last one synced (its digest
+    is kept in the file `state`), or when `force`; the commands synced, or None when nothing
+    changed. Discord rate-limits command registration, so a restart that changed nothing
+    sends nothing."""
+    digest = tree_digest(client)
+    last = await asyncio.to_thread(_read_digest, state)
+    if last == digest and not force:
+        log.info("discord: slash commands unchanged since the last sync; not synced")
+        return None
+    synced = await sync(client)
+    log.info("discord: %d slash commands synced", len(synced))
+    try:
+        await asyncio.to_thread(state.write_text, digest + "\n", encoding="ascii")
+    except OSError as exc:  # a read-only mount: the next start syncs again, nothing worse
+        log.warning("discord: could not keep the commands' digest in %s: %s", state, exc)
+    return synced
+
+
+def _read_digest(state: Path) -> str:
+    try:
+        return state.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 async def _on_tree_error(
@@ -367,130 +617,3 @@ async def _on_tree_error(
             )
     except discord.HTTPException:
         pass
-
-
-def _commands(b: DiscordCommands) -> list[app_commands.Command[Any, Any, None]]:
-    """One slash command per Spec; moderator commands are hidden from members by default
-    (Manage Server) and checked again when run."""
-
-    @app_commands.command(name="start", description=_describe("start"))
-    async def start(interaction: discord.Interaction[Any]) -> None:
-        await b.run(interaction, "start")
-
-    @app_commands.command(name="help", description=_describe("help"))
-    async def help_(interaction: discord.Interaction[Any]) -> None:
-        await b.run(interaction, "help")
-
-    @app_commands.command(name="lookup", description=_describe("lookup"))
-    @app_commands.describe(entity="a person, organisation or place, e.g. Rostec")
-    async def lookup(
-        interaction: discord.Interaction[Any], entity: app_commands.Range[str, 1, 100]
-    ) -> None:
-        await b.run(interaction, "lookup", entity)
-
-    @app_commands.command(name="latest", description=_describe("latest"))
-    @app_commands.describe(count="how many stories (1 to 20, default 5)")
-    async def latest(
-        interaction: discord.Interaction[Any], count: app_commands.Range[int, 1, 20] = 5
-    ) -> None:
-        await b.run(interaction, "latest", str(count))
-
-    @app_commands.command(name="story", description=_describe("story"))
-    @app_commands.describe(id="the number shown with a story")
-    async def story(interaction: discord.Interaction[Any], id: app_commands.Range[int, 1]) -> None:
-        await b.run(interaction, "story", str(id))
-
-    @app_commands.command(name="outlet", description=_describe("outlet"))
-    @app_commands.describe(name="an outlet's name or domain")
-    @app_commands.autocomplete(name=b.outlet_choices)
-    async def outlet(
-        interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]
-    ) -> None:
-        await b.run(interaction, "outlet", name)
-
-    @app_commands.command(name="subscriptions", description=_describe("subscriptions"))
-    async def subscriptions(interaction: discord.Interaction[Any]) -> None:
-        await b.run(interaction, "subscriptions")
-
-    @app_commands.command(name="subscribe", description=_describe("subscribe"))
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.describe(
-        kind="what to add (none: every new story), or a setting",
-        value="the feed id, outlet, tag, keyword or entity; on/off; instant/hourly/daily; "
-        "a duration such as 2h or off",
-    )
-    async def subscribe(
-        interaction: discord.Interaction[Any],
-        kind: SubscribeKind | None = None,
-        value: app_commands.Range[str, 1, 100] | None = None,
-    ) -> None:
-        await b.run(interaction, "subscribe", " ".join(p for p in (kind, value) if p))
-
-    @app_commands.command(name="unsubscribe", description=_describe("unsubscribe"))
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.describe(kind="what to remove, or all", value="the value to remove")
-    async def unsubscribe(
-        interaction: discord.Interaction[Any],
-        kind: UnsubscribeKind,
-        value: app_commands.Range[str, 1, 100] | None = None,
-    ) -> None:
-        await b.run(interaction, "unsubscribe", " ".join(p for p in (kind, value) if p))
-
-    @app_commands.command(name="addfeed", description=_describe("addfeed"))
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.describe(url="the feed's http(s) URL", outlet="the outlet that publishes it")
-    @app_commands.autocomplete(outlet=b.outlet_choices)
-    async def addfeed(
-        interaction: discord.Interaction[Any],
-        url: app_commands.Range[str, 1, 2000],
-        outlet: app_commands.Range[str, 1, 100] | None = None,
-    ) -> None:
-        await b.run(interaction, "addfeed", " ".join(p for p in (url, outlet) if p))
-
-    def feed_command(name: str) -> app_commands.Command[Any, Any, None]:
-        @app_commands.describe(feed="the feed id (/feeds lists them)")
-        async def feed_callback(interaction: discord.Interaction[Any], feed: str) -> None:
-            await b.run(interaction, name, feed)
-
-        command: app_commands.Command[Any, Any, None] = app_commands.Command(
-            name=name, description=_describe(name), callback=feed_callback
-        )
-        command.default_permissions = discord.Permissions(manage_guild=True)
-        command.autocomplete("feed")(b.feed_choices)
-        return command
-
-    @app_commands.command(name="feeds", description=_describe("feeds"))
-    @app_commands.default_permissions(manage_guild=True)
-    async def feeds(interaction: discord.Interaction[Any]) -> None:
-        await b.run(interaction, "feeds")
-
-    @app_commands.command(name="import", description=_describe("import"))
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.describe(file="an OPML file")
-    async def import_(interaction: discord.Interaction[Any], file: discord.Attachment) -> None:
-        await b.run(interaction, "import", attachment=file)
-
-    @app_commands.command(name="export", description=_describe("export"))
-    @app_commands.default_permissions(manage_guild=True)
-    async def export(interaction: discord.Interaction[Any]) -> None:
-        await b.run(interaction, "export")
-
-    @app_commands.command(name="audit", description=_describe("audit"))
-    @app_commands.default_permissions(manage_guild=True)
-    async def audit(interaction: discord.Interaction[Any]) -> None:
-        await b.run(interaction, "audit")
-
-    built: list[app_commands.Command[Any, Any, None]] = [
-        start,
-        help_,
-        lookup,
-        latest,
-        story,
-        outlet,
-        subscriptions,
-        subscribe,
-        unsubscribe,
-    ]
-    built += [addfeed, *(feed_command(n) for n in ("removefeed", "pausefeed", "resumefeed"))]
-    built += [feeds, feed_command("feedstatus"), import_, export, audit]
-    return built

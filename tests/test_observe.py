@@ -15,6 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bot import __version__
 from bot.observe import RedactTokens, configure_logging
 from tests.fakes.feed_server import FeedServer
 
@@ -114,6 +115,19 @@ def test_run_serves_health_and_metrics_matching_the_database(tmp_path: Path) -> 
     assert metric(body, "newsbot_polls_total", 'result="failed"') >= 1
     assert metric(body, "newsbot_outbox", 'state="sent"') == status_json["outbox"]["sent"]
     assert "# TYPE newsbot_send_latency_seconds histogram" in body
+    # issue #16: no *_created series; process and Python collectors; poll durations; version
+    assert "_created" not in body
+    assert metric(body, "process_cpu_seconds_total") > 0
+    assert metric(body, "process_resident_memory_bytes") > 0
+    assert re.search(r'^python_info\{.*version="\d+\.\d+', body, re.M)
+    assert re.search(r'^python_gc_collections_total\{generation="0"\} ', body, re.M)
+    polls = re.findall(r'^newsbot_polls_total\{result="(\w+)"\} (\S+)$', body, re.M)
+    assert polls and all(
+        metric(body, "newsbot_poll_duration_seconds_count", f'result="{result}"') == float(n)
+        for result, n in polls
+    )
+    assert metric(body, "newsbot_poll_duration_seconds_sum", 'result="ok"') > 0
+    assert metric(body, "newsbot_build_info", f'version="{__version__}"') == 1
 
 
 def test_tokens_never_reach_the_log() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.settings import (
+    FeedsFileErrors,
     Settings,
     feed_id_from_url,
     load_feeds_file,
@@ -127,7 +128,8 @@ def test_subscriptions_section_is_read() -> None:
     config = parse_feeds_text(
         "feeds:\n  - url: https://a.example/\n"
         "subscriptions:\n  - platform: telegram\n    chat: '-100123'\n"
-        "    outlets: [wsj]\n    denials_only: true\n    mode: hourly\n"
+        "    outlets: [wsj]\n    denials_only: true\n    mode: hourly\n",
+        outlet_known=lambda outlet_id: outlet_id == "wsj",
     )
     sub = config.subscriptions[0]
     assert (sub.platform, sub.chat, sub.mode, sub.denials_only) == (
@@ -200,6 +202,115 @@ def test_feeds_check_refuses_a_credential_url_in_one_line(tmp_path: Path) -> Non
     assert SECRET not in done.stderr and "Traceback" not in done.stderr
 
 
+BROKEN = """\
+defaults:
+  interval: 15m
+outlets:
+  - id: mine
+    name: Mine
+    colour: red
+feeds:
+  - id: a
+    url: https://a.example/rss
+    interval: 5x
+    tags: [cuba]
+  - id: b
+    url: ftp://b.example/rss
+  - id: c
+    url: https://c.example/rss
+    outlet: nosuch
+  - id: d
+    url: https://d.example/rss
+    interval:
+subscriptions:
+  - platform: telegram
+    chat: "-100"
+    outlets: [mine, nosuchoutlet]
+    feeds: [a, zz]
+    tags: [cuba, nope]
+  - platform:
+    chat: 1
+"""
+
+
+def test_feeds_check_reports_every_error_at_once_without_a_repr(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(BROKEN, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "feeds", "check", str(feeds)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    where = [line.split(": ")[2] for line in lines[:-1]]
+    assert where == [
+        f"{feeds}:6",  # unknown field: the outlet is still declared, so feeds[2] is not unknown
+        f"{feeds}:10",
+        f"{feeds}:13",
+        f"{feeds}:16",
+        f"{feeds}:19",
+        f"{feeds}:23",
+        f"{feeds}:24",
+        f"{feeds}:25",
+        f"{feeds}:26",
+    ]
+    text = done.stderr
+    assert "outlets[0].colour: unknown field" in text
+    assert "feeds[0].interval: '5x' is not a duration" in text
+    assert "feeds[1].url: 'ftp://b.example/rss' must start with http" in text
+    assert "feeds[2].outlet: unknown outlet 'nosuch'" in text
+    assert "feeds[3].interval: is empty" in text
+    assert "subscriptions[0].outlets: unknown outlet 'nosuchoutlet'" in text
+    assert "subscriptions[0].feeds: unknown feed 'zz' (feeds: a, b, c, d)" in text
+    # the tag of a feed that has an error of its own is still a known tag
+    assert "subscriptions[0].tags: no feed has the tag 'nope' (tags: cuba)" in text
+    assert "subscriptions[1].platform: is required" in text
+    assert lines[-1] == f"newsbot: {feeds}: 9 errors"
+    assert "None" not in text and "Traceback" not in text and "internal error" not in text
+
+
+def test_poll_and_run_fail_in_one_line_that_counts_the_rest() -> None:
+    with pytest.raises(FeedsFileErrors) as caught:
+        parse_feeds_text(BROKEN, "f.yaml")
+    assert len(caught.value.errors) == 9
+    assert str(caught.value) == (
+        "f.yaml:6: outlets[0].colour: unknown field (known fields: aliases, country, domains, "
+        "id, language, name, owner, state_media) (and 8 more; `newsbot feeds check` lists "
+        "them all)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("feeds:\n  - url: https://a.example/\n    interval:\n", "feeds[0].interval: is empty"),
+        ("defaults:\n  interval: ''\nfeeds: [https://a.example/]\n", "interval: is empty"),
+        ("feeds:\n  -\n", "f.yaml:2: feeds[0]: expected a mapping"),
+        ("feeds:\n  - url:\n", "f.yaml:2: feeds[0].url: is required"),
+    ],
+)
+def test_empty_values_are_named_not_shown_as_none(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_feeds_text(text, "f.yaml")
+    assert expected in str(caught.value) and "None" not in str(caught.value)
+
+
+def test_subscriptions_must_name_what_the_file_or_registry_knows() -> None:
+    text = (
+        "feeds:\n  - id: wire\n    url: https://a.example/\n    tags: [Cuba]\n"
+        "subscriptions:\n  - platform: console\n    chat: stdout\n"
+        "    outlets: [wsj]\n    feeds: [wire]\n    tags: [cuba]\n    keywords: [anything]\n"
+    )
+    config = parse_feeds_text(text, "f.yaml", outlet_known=lambda o: o == "wsj")
+    assert config.subscriptions[0].filters["feeds"] == ("wire",)
+    with pytest.raises(ConfigError, match=r"f.yaml:8: subscriptions\[0\].outlets: unknown outlet"):
+        parse_feeds_text(text, "f.yaml")
+
+
 def test_settings_come_from_the_environment_and_flags_win() -> None:
     env = {
         "NEWSBOT_DB": "/data/env.db",
@@ -223,6 +334,76 @@ def test_settings_come_from_the_environment_and_flags_win() -> None:
     assert "secret" not in described
     defaults = Settings.from_env({})
     assert (defaults.db, defaults.feeds, defaults.secrets()) == ("newsbot.db", "feeds.yaml", ())
+
+
+def test_telegram_webhook_and_pending_update_settings() -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": "123456:AAsecret-telegram-token-value-0123456",
+        "NEWSBOT_METRICS_PORT": "9464",
+        "NEWSBOT_TELEGRAM_WEBHOOK_URL": "https://bot.example/telegram/updates",
+        "NEWSBOT_TELEGRAM_WEBHOOK_SECRET": "hook-secret_0123456789",
+        "NEWSBOT_TELEGRAM_PENDING_UPDATES": "Drop",
+    }
+    settings = Settings.from_env(env)
+    hook = settings.telegram_webhook
+    assert hook is not None and hook.path == "/telegram/updates"
+    assert (
+        hook.url == env["NEWSBOT_TELEGRAM_WEBHOOK_URL"] and hook.secret == "hook-secret_0123456789"
+    )
+    assert settings.telegram_pending == "drop"
+    assert hook.secret in settings.secrets() and hook.secret not in settings.describe()
+    assert "telegram-webhook=https://bot.example/telegram/updates" in settings.describe()
+    # without a secret of its own, one is made (and registered with setWebhook at start)
+    made = Settings.from_env({**env, "NEWSBOT_TELEGRAM_WEBHOOK_SECRET": ""}).telegram_webhook
+    assert (
+        made is not None
+        and len(made.secret) >= 32
+        and made.secret
+        in Settings.from_env({**env, "NEWSBOT_TELEGRAM_WEBHOOK_SECRET": made.secret}).secrets()
+    )
+    defaults = Settings.from_env({})
+    assert defaults.telegram_webhook is None and defaults.telegram_pending == "answer"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "NEWSBOT_TELEGRAM_WEBHOOK_URL",
+            "ftp://bot.example/hook",
+            "NEWSBOT_TELEGRAM_WEBHOOK_URL: 'ftp://bot.example/hook' must start with http",
+        ),
+        (
+            "NEWSBOT_TELEGRAM_WEBHOOK_SECRET",
+            "has spaces in it",
+            "NEWSBOT_TELEGRAM_WEBHOOK_SECRET: must be 1 to 256 characters",
+        ),
+        (
+            "NEWSBOT_TELEGRAM_WEBHOOK_URL",
+            "https://bot.example/metrics",
+            "NEWSBOT_TELEGRAM_WEBHOOK_URL: its path /metrics is the health server's own",
+        ),
+        (
+            "NEWSBOT_TELEGRAM_PENDING_UPDATES",
+            "maybe",
+            "NEWSBOT_TELEGRAM_PENDING_UPDATES: 'maybe' is neither answer nor drop",
+        ),
+    ],
+)
+def test_a_bad_webhook_setting_names_itself(variable: str, value: str, message: str) -> None:
+    env = {
+        "NEWSBOT_METRICS_PORT": "9464",
+        "NEWSBOT_TELEGRAM_WEBHOOK_URL": "https://bot.example/hook",
+        variable: value,
+    }
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(env)
+    assert str(caught.value).startswith(message)
+
+
+def test_a_webhook_needs_the_health_server() -> None:
+    with pytest.raises(ConfigError, match="NEWSBOT_TELEGRAM_WEBHOOK_URL: needs NEWSBOT_METRICS"):
+        Settings.from_env({"NEWSBOT_TELEGRAM_WEBHOOK_URL": "https://bot.example/hook"})
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,11 @@ LIMITS = RateLimits(overall_per_second=45, per_chat_per_second=1, per_group_per_
 
 T = TypeVar("T")
 
+# newsbot never joins a voice channel: discord.py's warnings that voice packages are missing
+# would only add two lines to every start (and to `newsbot discord sync`'s one line)
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 
 def configure_endpoints(api_url: str | None, gateway_url: str | None) -> None:
     """Point discord.py at the given REST base and gateway (defaults: Discord's own)."""

@@ -8,13 +8,15 @@ the client at another Bot API server (a local one, or the tests' fake).
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
+from aiohttp import web
+from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -32,6 +34,7 @@ from bot.alerts.ratelimit import RateLimits
 from bot.alerts.view import AlertView
 from bot.errors import (
     ChatMoved,
+    ConfigError,
     PermanentSendError,
     PlatformUnavailable,
     RetryLater,
@@ -42,6 +45,7 @@ from bot.errors import (
 from bot.models import Subscription
 from bot.platforms import telegram_render
 from bot.redact import redact
+from bot.settings import TelegramWebhook
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +90,21 @@ def build_application(
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def start_application(app: AnyApplication, *, poll_updates: bool) -> None:
-    """initialize (getMe) and start; with `poll_updates`, poll for chat commands too.
+async def start_application(
+    app: AnyApplication,
+    *,
+    poll_updates: bool,
+    webhook: TelegramWebhook | None = None,
+    drop_pending: bool = False,
+) -> None:
+    """initialize (getMe) and start; with `poll_updates`, receive chat commands too: by long
+    polling, or with `webhook` by registering it (setWebhook with its secret token; the
+    updates then come through `webhook_handler`). `drop_pending` drops the updates sent
+    while the bot was down instead of answering them.
 
     A rejected token is TokenRejected, an unreachable or failing Bot API PlatformUnavailable;
-    neither message quotes the token (python-telegram-bot's InvalidToken does)."""
+    neither message quotes the token (python-telegram-bot's InvalidToken does). A webhook URL
+    Telegram refuses is a ConfigError naming NEWSBOT_TELEGRAM_WEBHOOK_URL."""
     try:
         await app.initialize()
     except InvalidToken:
@@ -102,8 +116,56 @@ async def start_application(app: AnyApplication, *, poll_updates: bool) -> None:
             "telegram", f"Telegram Bot API unreachable ({redact(str(exc))})"
         ) from None
     await app.start()
-    if poll_updates and app.updater is not None:
-        await app.updater.start_polling()
+    if not poll_updates:
+        return
+    try:
+        if webhook is not None:
+            await app.bot.set_webhook(
+                webhook.url, secret_token=webhook.secret, drop_pending_updates=drop_pending
+            )
+        elif app.updater is not None:
+            await app.updater.start_polling(drop_pending_updates=drop_pending)
+    except BaseException as exc:
+        await stop_application(app)  # the next attempt starts from the beginning
+        if isinstance(exc, BadRequest):
+            raise ConfigError(
+                f"Telegram refused the webhook: {redact(exc.message)}",
+                field="NEWSBOT_TELEGRAM_WEBHOOK_URL",
+            ) from None
+        if isinstance(exc, TelegramError):
+            raise PlatformUnavailable(
+                "telegram", f"Telegram Bot API unreachable ({redact(str(exc))})"
+            ) from None
+        raise
+
+
+WebHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def webhook_handler(app: AnyApplication, secret: str) -> WebHandler:
+    """The aiohttp handler for Telegram's webhook POSTs: a request without the secret token
+    (X-Telegram-Bot-Api-Secret-Token) is 403 and nothing of it is read; an update is handed to
+    the Application's update queue, where the same handlers as for long polling answer it."""
+    expected = secret.encode()
+
+    async def receive(request: web.Request) -> web.StreamResponse:
+        token = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        if not hmac.compare_digest(token, expected):
+            log.warning("telegram webhook: a request without the right secret token refused")
+            return web.Response(status=403, text="forbidden")
+        if not app.running:
+            return web.Response(status=503, text="starting")  # Telegram sends it again
+        try:
+            data = await request.json()
+            update = Update.de_json(data, app.bot) if isinstance(data, dict) else None
+        except (ValueError, TypeError, KeyError, TelegramError):
+            update = None
+        if update is None:
+            return web.Response(status=400, text="not a Telegram update")
+        await app.update_queue.put(update)
+        return web.Response(text="ok")
+
+    return receive
 
 
 async def stop_application(app: AnyApplication) -> None:

@@ -1,6 +1,6 @@
-"""Discord command bindings: a REAL discord.py Client with the tree `install` builds, logged in
-and connected to tests/fakes/discord_api.FakeDiscord (REST + gateway), over a real Pipeline
-polled from local feeds.
+"""Discord command bindings: the REAL discord.py client newsbot runs (`NewsbotClient`, its
+commands a Cog), logged in and connected to tests/fakes/discord_api.FakeDiscord (REST +
+gateway), over a real Pipeline polled from local feeds.
 
 Command errors (tree.on_error), event errors (on_error) and error log records of the binding and
 of discord.py are recorded and asserted absent; every wait is bounded.
@@ -26,7 +26,7 @@ from bot.alerts.view import AlertView, StoryRef
 from bot.app import Pipeline
 from bot.platforms.discord_render import discord_payload, embed_size
 from handlers.commands import SPECS, Commands
-from handlers.discord_commands import install, sync
+from handlers.discord_commands import NewsbotClient, sync
 from handlers.opml import parse_opml
 from handlers.reply import Reply, StoryGroup
 from tests.fakes.discord_api import FakeDiscord, RecordedInteractionResponse, running_fake
@@ -60,12 +60,8 @@ async def dc() -> AsyncIterator[FakeDiscord]:
 
 @contextlib.asynccontextmanager
 async def running(dc: FakeDiscord, commands: Commands, **options: Any) -> AsyncIterator[Harness]:
-    client = discord.Client(
-        intents=discord.Intents(guilds=True),
-        allowed_mentions=discord.AllowedMentions.none(),
-        guild_ready_timeout=0.05,
-    )
-    tree = install(client, commands, guild_ids=[dc.guild_id], **options)
+    client = NewsbotClient(commands, guild_ids=[dc.guild_id], guild_ready_timeout=0.05, **options)
+    tree = client.tree
     harness = Harness(client, tree)
 
     @tree.error
@@ -85,7 +81,7 @@ async def running(dc: FakeDiscord, commands: Commands, **options: Any) -> AsyncI
     task = asyncio.create_task(client.connect())
     try:
         await asyncio.wait_for(client.wait_until_ready(), timeout=5)
-        await sync(tree)
+        await sync(client)
         yield harness
     finally:
         await asyncio.wait_for(client.close(), timeout=5)
@@ -216,6 +212,35 @@ async def test_members_are_refused_and_moderators_act(
     assert thread is not None and thread.denials_only
     actions = [r["action"] for r in await p.store.audit_log("discord", str(dc.general_channel_id))]
     assert actions == ["pausefeed", "subscribe"]
+
+
+async def test_options_reach_the_commands_typed_not_rejoined(
+    dc: FakeDiscord, pipeline: tuple[Pipeline, FeedServer]
+) -> None:
+    """Each option goes to Commands.invoke as it came: a URL holding a space stays one URL
+    (refused), not a URL and an outlet; a value without a kind is not read as a kind; a story
+    id is a number."""
+    p, server = pipeline
+    async with running(dc, Commands(p.store, p.registry, p.fetcher)):
+        url = server.url("/new.xml") + " wsj"
+        sent = await dc.push_interaction("addfeed", {"url": url}, user="admin")
+        answer = (await followup(dc, sent)).content
+        assert answer.startswith("Usage: /addfeed URL [OUTLET]"), answer
+        sent = await dc.push_interaction("subscribe", {"value": "denials"}, user="admin")
+        answer = (await response(dc, sent)).content
+        assert answer.startswith("Say what 'denials' is") and "Usage: /subscribe" in answer
+        sent = await dc.push_interaction(
+            "subscribe", {"kind": "keyword", "value": "arms deal"}, user="admin"
+        )
+        assert (await response(dc, sent)).content == "Subscribed to keyword 'arms deal'."
+        sent = await dc.push_interaction("story", {"id": 1}, user="member")
+        assert (await followup(dc, sent)).embeds
+    assert server.requests["/new.xml"] == 0
+    sub = await p.store.subscription("discord", str(dc.general_channel_id))
+    assert sub is not None and list(sub.filters["keywords"]) == ["arms deal"]
+    assert not sub.denials_only
+    rows = await p.store.audit_log("discord", str(dc.general_channel_id))
+    assert [(r["action"], r["detail"]) for r in rows] == [("subscribe", "keyword arms deal")]
 
 
 async def test_feed_autocomplete_offers_feed_ids_to_moderators_only(

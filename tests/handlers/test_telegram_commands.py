@@ -287,6 +287,37 @@ async def test_administrators_subscribe_and_the_audit_log_shows_it(
     assert tg.requests["getChatMember"] == 1
 
 
+async def test_start_deep_links_open_the_subscribe_flow(
+    tg: FakeTelegram, pipeline: tuple[Pipeline, FeedServer]
+) -> None:
+    """t.me/<bot>?start=outlet-wsj sends `/start outlet-wsj` in a private chat;
+    ?startgroup=tag-… adds the bot to a group and sends `/start@bot tag-…` there."""
+    p, _server = pipeline
+    tg.set_member(GROUP, ADMIN, "administrator")
+    async with running(tg, Commands(p.store, p.registry, p.fetcher)):
+        tg.push_command(PRIVATE, PRIVATE, "/start outlet-wsj")
+        private = (await answer(tg, PRIVATE, 1))["text"]
+        assert "Subscribed to outlet &#x27;wsj&#x27;." in private and "/subscriptions" in private
+        tg.push_command(GROUP, ADMIN, "/start subscribe", bot_username="newsbot_test")
+        assert "This chat now receives every new story." in (await answer(tg, GROUP, 1))["text"]
+        tg.push_command(GROUP, MEMBER, "/start denials", bot_username="newsbot_test")
+        refused = (await answer(tg, GROUP, 2))["text"]
+        assert refused.startswith("/subscribe is for moderators")
+        tg.push_command(GROUP, ADMIN, "/start outlet-nosuchoutlet", bot_username="newsbot_test")
+        assert (await answer(tg, GROUP, 3))[
+            "text"
+        ] == "No outlet known for &#x27;nosuchoutlet&#x27;."
+        tg.push_command(GROUP, ADMIN, "/start something-else", bot_username="newsbot_test")
+        plain = (await answer(tg, GROUP, 4))["text"]
+        assert "Try /lookup Rostec" in plain and "Subscribed" not in plain
+    mine = await p.store.subscription("telegram", str(PRIVATE))
+    assert mine is not None and list(mine.filters["outlets"]) == ["wsj"]
+    group = await p.store.subscription("telegram", str(GROUP))
+    assert group is not None and not any(group.filters.values()) and not group.denials_only
+    actions = [r["action"] for r in await p.store.audit_log("telegram", str(GROUP))]
+    assert actions == ["subscribe"]  # the deep link is audited as the /subscribe it runs
+
+
 async def test_addfeed_refuses_private_addresses_without_an_allow_list(
     tg: FakeTelegram, pipeline: tuple[Pipeline, FeedServer]
 ) -> None:
