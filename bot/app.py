@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -29,7 +31,7 @@ from aiohttp import web
 from bot.alerts.fanout import FanOut
 from bot.context.outlets import OutletRegistry
 from bot.context.pipeline import ContextEngine, use_outlets
-from bot.errors import NewsbotError
+from bot.errors import NewsbotError, StoreError
 from bot.ingest.fetch import Fetcher, FetchLimits
 from bot.ingest.guard import parse_allow_list
 from bot.ingest.poller import FeedOutcome, Poller, count_outcome
@@ -358,19 +360,14 @@ async def run_bot(
         metrics = Metrics()
         senders = Senders()
         first = FirstPoll()
-        hooks = Hooks(on_outcome=_outcome_hook(metrics, first), on_queued=senders.wake)
+        queued = _Announcer(senders)
+        hooks = Hooks(on_outcome=_outcome_hook(metrics, first), on_queued=queued)
         pipeline = await Pipeline.build(settings, hooks=hooks, use_pool=use_pool)
         stack.push_async_callback(pipeline.close)
         store = pipeline.store
-        # On PostgreSQL one `newsbot run` works a database at a time; a second one waits
-        # here as a standby and takes over when the first dies (before it touches the outbox).
-        if not await stack.enter_async_context(store.run_lock(stop)):
-            return "newsbot run: stopped while on standby"
+        queued.store = store
+        started = time.time()
         await _announce_first_poll(store, first)
-        recovered = await store.recover_in_flight()
-        if recovered:
-            log.warning("resending %d message(s) that were in flight at the last stop", recovered)
-        await pipeline.context.catch_up()
         from handlers.commands import Commands
 
         commands = Commands(store, pipeline.registry, pipeline.fetcher)
@@ -395,31 +392,119 @@ async def run_bot(
         console = await dispatcher_for(ConsoleSink(out), store, metrics)
         senders.add(console)
         stops = _Stops()
+        stack.push_async_callback(store.leave)
         try:
             async with asyncio.TaskGroup() as group:
+                # Polling is shared by every worker of a database (feeds are leased); linking
+                # and each platform's sending are roles that one worker holds at a time (on
+                # SQLite this process holds them all at once; on PostgreSQL the others wait as
+                # standbys). Losing a role's lock ends the run: a restart rejoins as standby.
+                async def link() -> None:
+                    await pipeline.context.catch_up()
+                    await pipeline.context.run(stops.link)
+
+                async def send_console() -> None:
+                    await _recover(store, "console")
+                    await console.run(stops.send)
+
                 tasks = {
                     "poller": group.create_task(pipeline.poller.run(stops.poll), name="poller"),
-                    "linker": group.create_task(pipeline.context.run(stops.link), name="linker"),
-                    "send-console": group.create_task(console.run(stops.send), name="send-console"),
+                    "linker": group.create_task(
+                        _in_role(store, "link", stops.link, stop, link), name="linker"
+                    ),
+                    "send-console": group.create_task(
+                        _in_role(store, "send-console", stops.send, stop, send_console),
+                        name="send-console",
+                    ),
                 }
                 for platform in platforms:
                     name = f"send-{platform.name}"
                     tasks[name] = group.create_task(
-                        _platform_sender(
-                            platform,
-                            connections[platform.name],
-                            stops.send,
-                            senders,
+                        _in_role(
                             store,
-                            metrics,
+                            name,
+                            stops.send,
+                            stop,
+                            functools.partial(
+                                _platform_sender,
+                                platform,
+                                connections[platform.name],
+                                stops.send,
+                                senders,
+                                store,
+                                metrics,
+                            ),
                         ),
                         name=name,
                     )
+                group.create_task(_heartbeat(store, started, stops.send), name="heartbeat")
+                group.create_task(
+                    store.listen_queued(lambda _: senders.wake(), stops.send), name="listen"
+                )
                 await stop.wait()
                 return await _stop_in_order(tasks, stops, pipeline, senders)
         except BaseExceptionGroup as failed:
             raise _first_error(failed) from None
     raise AssertionError("unreachable")
+
+
+HEARTBEAT_S = 5.0
+
+
+async def _in_role(
+    store: Store,
+    role: str,
+    stop: asyncio.Event,
+    stop_run: asyncio.Event,
+    work: Callable[[], Awaitable[None]],
+) -> None:
+    """Do `work` while holding `role`; wait as a standby while another worker holds it."""
+    async with store.role_lock(role, stop, on_lost=stop_run.set) as held:
+        if held:
+            await work()
+
+
+async def _recover(store: Store, platform: str) -> None:
+    """The new sender of a platform resends what was in flight when its last sender died."""
+    recovered = await store.recover_in_flight(platform)
+    if recovered:
+        log.warning(
+            "%s: resending %d message(s) that were in flight at the last stop", platform, recovered
+        )
+
+
+async def _heartbeat(store: Store, started: float, stop: asyncio.Event) -> None:
+    """This worker and its roles in `workers` (what `newsbot status` lists) until `stop`."""
+    while not stop.is_set():
+        try:
+            await store.heartbeat(started)
+        except StoreError as exc:
+            log.warning("heartbeat not recorded: %s", exc)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), HEARTBEAT_S)
+
+
+class _Announcer:
+    """`on_queued`: wake this process's senders, and tell other workers' (PostgreSQL NOTIFY)."""
+
+    def __init__(self, senders: Senders) -> None:
+        self.senders = senders
+        self.store: Store | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def __call__(self) -> None:
+        self.senders.wake()
+        if self.store is not None and self.store.dialect == "postgresql":
+            task = asyncio.get_running_loop().create_task(self._notify(self.store))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _notify(store: Store) -> None:
+        try:
+            await store.announce_queued()
+        except StoreError as exc:  # the sender's own poll finds the rows a moment later
+            log.warning("could not tell the other workers about new alerts: %s", exc)
 
 
 def _add_platform_routes(app: web.Application, platforms: Sequence[Platform]) -> None:
@@ -459,6 +544,7 @@ async def _platform_sender(
     metrics: Metrics,
 ) -> None:
     """Connect (retrying while it is down), then send its alerts until `stop`."""
+    await _recover(store, platform.name)
     sink = await connect(platform, connection, stop)
     if sink is None:
         return

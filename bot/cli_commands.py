@@ -199,6 +199,7 @@ async def status(settings: Settings, as_json: bool) -> int:
             f for f in await store.feeds() if f.status in ("retrying", "failing", "disabled")
         ]
         given_up = await store.dead_items(limit=5)
+        workers = await store.workers()
     bot = await _running_bot(settings)
     outbox = figures["outbox"]
     depth = outbox["pending"] + outbox["sending"] + outbox["held"]
@@ -223,11 +224,25 @@ async def status(settings: Settings, as_json: bool) -> int:
             for d in given_up
         ],
         "bot": bot,
+        # the `newsbot run` processes working this database, what each holds, last heartbeat
+        "workers": [
+            {
+                "id": w.id,
+                "host": w.host,
+                "pid": w.pid,
+                "roles": list(w.roles),
+                "heartbeat_age_s": round(max(0.0, time.time() - w.heartbeat_at), 1),
+            }
+            for w in workers
+        ],
     }
     if as_json:
         print(dumps(data))
         return EXIT_OK
     print(f"bot            {_bot_line(settings, bot)}")
+    for w in data["workers"]:
+        holds = ", ".join(w["roles"]) or "polling only"
+        print(f"worker         {w['id']}: {holds}; heartbeat {w['heartbeat_age_s']:.0f} s ago")
     health = ", ".join(f"{n} {s}" for s, n in sorted(data["feeds"].items())) or "none"
     print(f"feeds          {health}")
     print(f"last poll      {_when(figures['last_poll'])}")

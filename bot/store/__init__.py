@@ -16,9 +16,10 @@ from bot.store.feeds_repo import FeedsRepo, PollRecord
 from bot.store.links_repo import LinksRepo
 from bot.store.secrets_repo import SecretsRepo
 from bot.store.stories_repo import Delivery, Existing, StoriesRepo, fts_query
+from bot.store.workers_repo import Worker, WorkersRepo
 
 
-class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo, SecretsRepo):
+class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo, SecretsRepo, WorkersRepo):
     """One database: feeds, stories, context, links, subscriptions and the outbox."""
 
     @classmethod
@@ -37,4 +38,12 @@ class Store(FeedsRepo, LinksRepo, StoriesRepo, DeliveryRepo, SecretsRepo):
         return store
 
 
-__all__ = ["Delivery", "Existing", "PollRecord", "Store", "fts_query", "is_postgres_url"]
+__all__ = [
+    "Delivery",
+    "Existing",
+    "PollRecord",
+    "Store",
+    "Worker",
+    "fts_query",
+    "is_postgres_url",
+]

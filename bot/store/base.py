@@ -12,14 +12,18 @@ differ (full-text search, the MinHash band index, how new ids are learnt) a repo
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
+import socket
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 Dialect = Literal["sqlite", "postgresql"]
+QUEUED_CHANNEL = "newsbot_queued"  # NOTIFY channel: deliveries were queued
 
 
 def now() -> float:
@@ -73,7 +77,17 @@ class Engine(Protocol):
 
     async def table_names(self) -> set[str]: ...
 
-    def run_lock(self, stop: asyncio.Event) -> AbstractAsyncContextManager[bool]: ...
+    roles: set[str]  # the roles this process holds now
+
+    def role_lock(
+        self, role: str, stop: asyncio.Event, on_lost: Callable[[], None] | None = None
+    ) -> AbstractAsyncContextManager[bool]: ...
+
+    async def notify(self, channel: str, payload: str = "") -> None: ...
+
+    async def listen(
+        self, channel: str, callback: Callable[[str], None], stop: asyncio.Event
+    ) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -106,6 +120,8 @@ class StoreBase:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # This process among the workers sharing the database (leases, `newsbot status`).
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
 
     @classmethod
     async def open(cls, target: str | Path, *, read_only: bool = False) -> Any:
@@ -155,11 +171,27 @@ class StoreBase:
     async def schema_version(self) -> int:
         return await self._engine.schema_version()
 
-    def run_lock(self, stop: asyncio.Event) -> AbstractAsyncContextManager[bool]:
-        """Held while this process is the database's `newsbot run` (PostgreSQL: another
-        process waits as a standby and takes over when this one dies); yields False when
-        `stop` is set before the lock was won."""
-        return self._engine.run_lock(stop)
+    def role_lock(
+        self, role: str, stop: asyncio.Event, on_lost: Callable[[], None] | None = None
+    ) -> AbstractAsyncContextManager[bool]:
+        """Held while this process does `role` for the database ("send-telegram": the one
+        sender and platform connection per bot token; "link": the linker). On PostgreSQL
+        another worker waits as a standby and takes over when the holder dies; yields False
+        when `stop` is set before the role was won. `on_lost` is called (default: `stop` is
+        set) if the holder can no longer be sure it still holds the role."""
+        return self._engine.role_lock(role, stop, on_lost)
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted(self._engine.roles)
+
+    async def announce_queued(self) -> None:
+        """Tell the other workers that deliveries were queued (their senders wake)."""
+        await self._engine.notify(QUEUED_CHANNEL)
+
+    async def listen_queued(self, callback: Callable[[str], None], stop: asyncio.Event) -> None:
+        """Call `callback` whenever another worker queues deliveries, until `stop`."""
+        await self._engine.listen(QUEUED_CHANNEL, callback, stop)
 
 
 def marks(count: int) -> str:

@@ -369,10 +369,17 @@ class DeliveryRepo(StoreBase):
                 [(error[:300], i) for i in ids],
             )
 
-    async def recover_in_flight(self) -> int:
-        """After a crash: sends that were in flight go back to pending (at-least-once)."""
+    async def recover_in_flight(self, platform: str | None = None) -> int:
+        """After a crash: sends that were in flight go back to pending (at-least-once).
+
+        With `platform`, only that platform's rows: the worker that becomes a platform's
+        sender recovers its rows, and never those another worker's sender has in flight."""
         async with self._transaction() as db:
-            return await db.execute("UPDATE outbox SET state='pending' WHERE state='sending'")
+            return await db.execute(
+                "UPDATE outbox SET state='pending' WHERE state='sending' AND (CAST(? AS TEXT) "
+                "IS NULL OR subscription_id IN (SELECT id FROM subscriptions WHERE platform = ?))",
+                (platform, platform),
+            )
 
     async def recent_sends(self, platform: str, since: float) -> list[tuple[str, float]]:
         """(chat, sent_at) of messages sent since `since`: to prime rate limits on start."""

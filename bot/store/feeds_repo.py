@@ -25,10 +25,16 @@ class PollRecord:
     at: float = field(default_factory=now)
 
 
+# A due feed is leased to the worker polling it for this long at most (PostgreSQL; a poll
+# records its result well within it: fetches time out after 30 s), and a worker claims at most
+# CLAIM_LIMIT feeds a tick, so workers starting together share the first poll.
+LEASE_S = 120.0
+CLAIM_LIMIT = 500
+
 # Clears failures and keeps the cache validators; a NULL validator keeps the stored one.
 _POLL_OK_SQL = (
     "UPDATE feeds SET status='ok', failures=0, first_failure_at=NULL, "
-    "last_polled_at=?, last_ok_at=?, next_poll_at=?, "
+    "lease_owner=NULL, lease_until=NULL, last_polled_at=?, last_ok_at=?, next_poll_at=?, "
     "etag=coalesce(?, etag), last_modified=coalesce(?, last_modified), "
     "body_hash=coalesce(?, body_hash), title=coalesce(?, title), "
     "baseline_done = CASE WHEN ? = 1 THEN 1 ELSE baseline_done END WHERE id=?"
@@ -203,7 +209,24 @@ class FeedsRepo(StoreBase):
         return float(row[0]) if row and row[0] is not None else None
 
     async def due_feeds(self, now: float) -> list[FeedState]:
-        """Pollable feeds whose next poll has come (or was never scheduled)."""
+        """Pollable feeds whose next poll has come (or was never scheduled).
+
+        On PostgreSQL, where several workers share the feeds, each due feed is also leased
+        to this worker (`FOR UPDATE SKIP LOCKED`: two workers asking at once get different
+        feeds) until its poll is recorded or LEASE_S pass, so no feed is fetched twice in
+        an interval and a dead worker's feeds are taken over when their leases run out."""
+        if self.dialect == "postgresql":
+            rows = await self._fetchall(
+                f"UPDATE feeds f SET lease_owner = ?, lease_until = ? FROM ("
+                "SELECT id FROM feeds WHERE enabled = 1 AND status != 'disabled' "
+                "AND (next_poll_at IS NULL OR next_poll_at <= ?) "
+                "AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) "
+                "ORDER BY next_poll_at NULLS FIRST LIMIT ? FOR UPDATE SKIP LOCKED) AS due "
+                f"WHERE f.id = due.id RETURNING {_FEED_COLUMNS}",
+                (self.worker_id, now + LEASE_S, now, now, self.worker_id, CLAIM_LIMIT),
+            )
+            feeds = [_feed(r) for r in rows]
+            return sorted(feeds, key=lambda f: (f.next_poll_at is not None, f.next_poll_at or 0))
         rows = await self._fetchall(
             f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.enabled = 1 AND f.status != 'disabled'"
             " AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?)"
@@ -213,7 +236,11 @@ class FeedsRepo(StoreBase):
         return [_feed(r) for r in rows]
 
     async def set_next_poll(self, feed_id: str, at: float) -> None:
-        await self.write_statement("UPDATE feeds SET next_poll_at = ? WHERE id = ?", (at, feed_id))
+        await self.write_statement(
+            "UPDATE feeds SET next_poll_at = ?, lease_owner = NULL, lease_until = NULL "
+            "WHERE id = ?",
+            (at, feed_id),
+        )
 
     async def record_poll_ok(
         self,
@@ -243,7 +270,7 @@ class FeedsRepo(StoreBase):
     ) -> None:
         t = now()
         await self.write_statement(
-            "UPDATE feeds SET failures = failures + 1, "
+            "UPDATE feeds SET failures = failures + 1, lease_owner = NULL, lease_until = NULL, "
             "first_failure_at = coalesce(first_failure_at, ?), last_error=?, "
             "last_error_at=?, last_polled_at=?, next_poll_at=?, status=? WHERE id=?",
             (t, error[:500], t, t, next_poll_at, status, feed_id),

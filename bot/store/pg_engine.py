@@ -17,7 +17,8 @@ import asyncio
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
@@ -29,9 +30,9 @@ from bot.store.base import Dialect, Row, migrations
 
 # Held while migrating (pg_advisory_xact_lock): a number no other program is likely to use.
 MIGRATION_LOCK = 0x6E657773626F74  # "newsbot"
-# Held by the `newsbot run` that works the database (a session lock: released when its
-# connection dies, so a standby takes over within one STANDBY_POLL_S of a crash).
-RUN_LOCK = MIGRATION_LOCK + 1
+# A role's lock ("send-telegram", "link"): ROLE_LOCK_BASE + crc32 of its name, a session lock
+# released when its connection dies, so a standby takes over within one STANDBY_POLL_S.
+ROLE_LOCK_BASE = MIGRATION_LOCK + 1
 STANDBY_POLL_S = 1.0
 WATCH_S = 5.0
 log = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ class PgEngine:
         self.name = safe_url(url)
         self.read_only = read_only
         self.applied: list[int] = []
+        self.roles: set[str] = set()
         self._write_lock = asyncio.Lock()
 
     @classmethod
@@ -274,42 +276,47 @@ class PgEngine:
                 await self.pool.release(raw)
 
     @asynccontextmanager
-    async def run_lock(self, stop: asyncio.Event) -> AsyncIterator[bool]:
-        """Work the database as its one `newsbot run`: True once the lock is held, False
-        when `stop` came first. While another process holds it, wait as a standby.
+    async def role_lock(
+        self, role: str, stop: asyncio.Event, on_lost: Callable[[], None] | None = None
+    ) -> AsyncIterator[bool]:
+        """Hold `role` ("send-telegram", "link", …) among the workers of this database: True
+        once held, False when `stop` came first. While another worker holds it, wait as a
+        standby and take over within STANDBY_POLL_S of its death (a session advisory lock on
+        a connection of its own: the server releases it when the holder's session ends).
 
-        The lock lives on a connection of its own; if that connection is lost while
-        working (the server restarted), the lock may pass to a standby, so `stop` is set
-        and this process ends rather than work beside it."""
+        If that connection is lost while holding (the server restarted), another worker may
+        take the role, so `on_lost` is called (default: `stop` is set) and this holder steps
+        down rather than act beside it."""
+        key = ROLE_LOCK_BASE + zlib.crc32(role.encode())
         try:
             conn = await asyncpg.connect(
                 self.url,
                 timeout=CONNECT_TIMEOUT_S,
-                server_settings={"application_name": "newsbot-lock"},
+                server_settings={"application_name": f"newsbot-{role}"},
             )
         except _ERRORS as exc:
             raise pg_error(exc, self.url) from None
         watch: asyncio.Task[None] | None = None
         try:
             said = False
-            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RUN_LOCK):
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", key):
                 if not said:
-                    log.warning(
-                        "standby: another `newsbot run` works %s; taking over when it stops",
-                        self.name,
-                    )
+                    log.info("standby for %s: another worker holds it", role)
                     said = True
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), STANDBY_POLL_S)
                 if stop.is_set():
                     break
             held = not stop.is_set()
-            if held and said:
-                log.warning("took over %s: the worker that held it has stopped", self.name)
             if held:
-                watch = asyncio.create_task(self._watch_lock(conn, stop), name="db-lock")
+                if said:
+                    log.warning("took over %s: the worker that held it has stopped", role)
+                self.roles.add(role)
+                lost = on_lost or stop.set
+                watch = asyncio.create_task(self._watch_lock(conn, role, stop, lost), name=role)
             yield held
         finally:
+            self.roles.discard(role)
             if watch is not None:
                 watch.cancel()
                 with suppress(asyncio.CancelledError):
@@ -317,14 +324,39 @@ class PgEngine:
             with suppress(*_ERRORS):
                 await conn.close()  # releases the lock
 
-    async def _watch_lock(self, conn: Any, stop: asyncio.Event) -> None:
+    async def notify(self, channel: str, payload: str = "") -> None:
+        """Wake the workers listening on `channel` (LISTEN/NOTIFY)."""
+        try:
+            await self.pool.execute("SELECT pg_notify($1, $2)", channel, payload)
+        except _ERRORS as exc:
+            raise pg_error(exc, self.url) from None
+
+    async def listen(
+        self, channel: str, callback: Callable[[str], None], stop: asyncio.Event
+    ) -> None:
+        """Call `callback(payload)` for every notification on `channel` until `stop`."""
+        try:
+            conn = await asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT_S)
+        except _ERRORS as exc:
+            raise pg_error(exc, self.url) from None
+        try:
+            await conn.add_listener(channel, lambda *args: callback(str(args[-1])))
+            await stop.wait()
+        finally:
+            with suppress(*_ERRORS):
+                await conn.close()
+
+    async def _watch_lock(
+        self, conn: Any, role: str, stop: asyncio.Event, lost: Callable[[], None]
+    ) -> None:
         while not stop.is_set():
             await asyncio.sleep(WATCH_S)
             try:
                 await asyncio.wait_for(conn.fetchval("SELECT 1"), WATCH_S)
             except (*_ERRORS, TimeoutError):
-                log.error("lost the connection that holds %s's run lock; stopping", self.name)
-                stop.set()
+                log.error("lost the connection that holds %s on %s; stepping down", role, self.name)
+                self.roles.discard(role)
+                lost()
                 return
 
     async def write_statement(self, sql: str, params: Sequence[Any] = ()) -> int:

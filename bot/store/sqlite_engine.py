@@ -17,7 +17,7 @@ import os
 import shutil
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,7 @@ class SqliteEngine:
         self.name = path
         self.read_only = False
         self.applied: list[int] = []
+        self.roles: set[str] = set()
         self._write_lock = asyncio.Lock()
 
     @classmethod
@@ -232,9 +233,24 @@ class SqliteEngine:
                 raise
 
     @asynccontextmanager
-    async def run_lock(self, stop: asyncio.Event) -> AsyncIterator[bool]:
-        """One process works a SQLite file: there is no one to wait for."""
-        yield True
+    async def role_lock(
+        self, role: str, stop: asyncio.Event, on_lost: Callable[[], None] | None = None
+    ) -> AsyncIterator[bool]:
+        """One process works a SQLite file: every role is its own at once."""
+        self.roles.add(role)
+        try:
+            yield True
+        finally:
+            self.roles.discard(role)
+
+    async def notify(self, channel: str, payload: str = "") -> None:
+        """No other worker to wake on a SQLite file."""
+
+    async def listen(
+        self, channel: str, callback: Callable[[str], None], stop: asyncio.Event
+    ) -> None:
+        """Nothing to hear on a SQLite file: waits for `stop`."""
+        await stop.wait()
 
     @property
     def in_transaction(self) -> bool:

@@ -267,7 +267,7 @@ from bot.store import Store
 
 async def main() -> None:
     store = await Store.open(sys.argv[1])
-    async with store.run_lock(asyncio.Event()) as held:
+    async with store.role_lock("send-telegram", asyncio.Event()) as held:
         print("held" if held else "not held", flush=True)
         await asyncio.sleep(120)
 
@@ -275,7 +275,7 @@ asyncio.run(main())
 """
 
 
-async def test_a_standby_takes_over_the_run_lock_when_its_holder_is_killed(
+async def test_a_standby_takes_over_a_role_when_its_holder_is_killed(
     pg_target: str,
 ) -> None:
     holder = await asyncio.create_subprocess_exec(
@@ -301,7 +301,7 @@ async def test_a_standby_takes_over_the_run_lock_when_its_holder_is_killed(
             try:
                 stop_now = asyncio.Event()
                 stop_now.set()
-                async with other.run_lock(stop_now) as held:
+                async with other.role_lock("send-telegram", stop_now) as held:
                     assert held is False
             finally:
                 await other.close()
@@ -314,5 +314,5 @@ async def test_a_standby_takes_over_the_run_lock_when_its_holder_is_killed(
 
 
 async def _hold(store: Store, stop: asyncio.Event) -> bool:
-    async with store.run_lock(stop) as held:
+    async with store.role_lock("send-telegram", stop) as held:
         return held
