@@ -419,7 +419,7 @@ async def run_bot(
 
 
 def _add_platform_routes(app: web.Application, platforms: Sequence[Platform]) -> None:
-    """The platforms' routes on the /healthz server: Telegram's webhook (DESIGN §5)."""
+    """The platforms' routes on the /healthz server: Telegram's webhook."""
     for platform in platforms:
         for path, handler in platform.routes():
             app.router.add_post(path, handler)

@@ -88,6 +88,8 @@ def parse_duration(value: Any) -> int:
         raise ValueError("is empty (use seconds, or 90s, 15m, 1h, 1d, 1h30m, 1.5h)")
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 900, 15m or 1h")
+    if isinstance(value, (list, tuple, dict, set)):
+        raise ValueError("expected one duration such as 900, 15m or 1h, not a list or mapping")
     if isinstance(value, int):
         return value
     text = str(value)
@@ -101,7 +103,8 @@ def parse_duration(value: Any) -> int:
         descending = units == sorted(units, reverse=True) and len(set(units)) == len(units)
         if descending and (decimals == 0 or len(parts) == 1):
             return round(sum(float(n) * _UNITS[u] for n, u in parts))
-    raise ValueError(f"{value!r} is not a duration (use seconds, or 90s, 15m, 1h, 1d, 1h30m, 1.5h)")
+    shown = repr(value) if isinstance(value, str) else repr(text)  # a date: '2020-01-01'
+    raise ValueError(f"{shown} is not a duration (use seconds, or 90s, 15m, 1h, 1d, 1h30m, 1.5h)")
 
 
 def feed_id_from_url(url: str) -> str:

@@ -291,12 +291,21 @@ def test_poll_and_run_fail_in_one_line_that_counts_the_rest() -> None:
         ("defaults:\n  interval: ''\nfeeds: [https://a.example/]\n", "interval: is empty"),
         ("feeds:\n  -\n", "f.yaml:2: feeds[0]: expected a mapping"),
         ("feeds:\n  - url:\n", "f.yaml:2: feeds[0].url: is required"),
+        (
+            "feeds:\n  - url: https://a.example/\n    interval: 2020-01-01\n",
+            "feeds[0].interval: '2020-01-01' is not a duration",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/\n    interval: [1]\n",
+            "feeds[0].interval: expected one duration such as 900, 15m or 1h, not a list",
+        ),
     ],
 )
 def test_empty_values_are_named_not_shown_as_none(text: str, expected: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_feeds_text(text, "f.yaml")
-    assert expected in str(caught.value) and "None" not in str(caught.value)
+    message = str(caught.value)
+    assert expected in message and "None" not in message and "object at 0x" not in message
 
 
 def test_subscriptions_must_name_what_the_file_or_registry_knows() -> None:
