@@ -508,7 +508,7 @@ class _Announcer:
 
 
 def _add_platform_routes(app: web.Application, platforms: Sequence[Platform]) -> None:
-    """The platforms' routes on the /healthz server: Telegram's webhook (DESIGN §5)."""
+    """The platforms' routes on the /healthz server: Telegram's webhook."""
     for platform in platforms:
         for path, handler in platform.routes():
             app.router.add_post(path, handler)

@@ -89,6 +89,8 @@ def parse_duration(value: Any) -> int:
         raise ValueError("is empty (use seconds, or 90s, 15m, 1h, 1d, 1h30m, 1.5h)")
     if isinstance(value, bool):
         raise ValueError("expected a duration such as 900, 15m or 1h")
+    if isinstance(value, (list, tuple, dict, set)):
+        raise ValueError("expected one duration such as 900, 15m or 1h, not a list or mapping")
     if isinstance(value, int):
         return value
     text = str(value)
@@ -102,7 +104,8 @@ def parse_duration(value: Any) -> int:
         descending = units == sorted(units, reverse=True) and len(set(units)) == len(units)
         if descending and (decimals == 0 or len(parts) == 1):
             return round(sum(float(n) * _UNITS[u] for n, u in parts))
-    raise ValueError(f"{value!r} is not a duration (use seconds, or 90s, 15m, 1h, 1d, 1h30m, 1.5h)")
+    shown = repr(value) if isinstance(value, str) else repr(text)  # a date: '2020-01-01'
+    raise ValueError(f"{shown} is not a duration (use seconds, or 90s, 15m, 1h, 1d, 1h30m, 1.5h)")
 
 
 def feed_id_from_url(url: str) -> str:
@@ -208,8 +211,8 @@ class _Reader:
     ) -> str | None:
         node = m.get(key)
         if node is None or node.value is None:
-            if required:
-                line = next(iter(m.values())).line if m else None
+            if required:  # on its own line when it is there but empty, else the entry's
+                line = node.line if node is not None else next(iter(m.values())).line if m else None
                 raise self.fail("is required", line, f"{where}.{key}")
             return default
         if isinstance(node.value, (dict, list)):
@@ -485,8 +488,9 @@ def _feeds(
             feed = _feed(
                 reader, item, f"feeds[{index}]", outlet_ids, default_interval, outlet_known
             )
-            _unique(reader, feed, item, f"feeds[{index}]", ids, urls)
-            result.append(feed)
+            if feed is not None:
+                _unique(reader, feed, item, f"feeds[{index}]", ids, urls)
+                result.append(feed)
     if not entries:
         raise reader.fail(
             "no feeds: add `feeds:` with at least one `- url: …`",
@@ -526,43 +530,57 @@ def _feed(
     outlet_ids: set[str],
     default_interval: int,
     outlet_known: Callable[[str], bool] | None,
-) -> FeedConfig:
+) -> FeedConfig | None:
+    """One feed entry; every field is checked and each error recorded (None when any)."""
     if isinstance(item.value, str):  # a bare URL is a feed too
         item = _Node({"url": _Node(item.value, item.line)}, item.line)
     m = reader.mapping(item, where)
+    before = len(reader.errors)
     reader.check_keys(m, _FEED_KEYS, where)
-    url = reader.string(m, "url", where, required=True) or ""
-    problem = validate_url(url)
-    if problem:
-        raise reader.fail(f"{shown_url(url)!r} {problem}", m["url"].line, f"{where}.url")
-    feed_id = reader.string(m, "id", where) or feed_id_from_url(url)
-    if "id" in m:
-        _check_id(reader, feed_id, m["id"], f"{where}.id")
-    outlet = reader.string(m, "outlet", where)
-    if (
-        outlet is not None
-        and outlet not in outlet_ids
-        and not (outlet_known is not None and outlet_known(outlet))
-    ):
-        raise reader.fail(
-            f"unknown outlet {outlet!r} (declared outlets: {_some(outlet_ids)}; or an id that "
-            "`newsbot outlet` knows)",
-            m["outlet"].line,
-            f"{where}.outlet",
-        )
-    interval = (
-        _interval(reader, m["interval"], f"{where}.interval")
-        if "interval" in m
-        else default_interval
-    )
+    url, feed_id, outlet, interval = "", "", None, default_interval
+    tags: tuple[str, ...] = ()
+    language, enabled = None, True
+    with reader.collect():
+        url = reader.string(m, "url", where, required=True) or ""
+        problem = validate_url(url)
+        if problem:
+            raise reader.fail(f"{shown_url(url)!r} {problem}", m["url"].line, f"{where}.url")
+    with reader.collect():
+        feed_id = reader.string(m, "id", where) or feed_id_from_url(url)
+        if "id" in m:
+            _check_id(reader, feed_id, m["id"], f"{where}.id")
+    with reader.collect():
+        outlet = reader.string(m, "outlet", where)
+        if (
+            outlet is not None
+            and outlet not in outlet_ids
+            and not (outlet_known is not None and outlet_known(outlet))
+        ):
+            raise reader.fail(
+                f"unknown outlet {outlet!r} (declared outlets: {_some(outlet_ids)}; or an id "
+                "that `newsbot outlet` knows)",
+                m["outlet"].line,
+                f"{where}.outlet",
+            )
+    with reader.collect():
+        if "interval" in m:
+            interval = _interval(reader, m["interval"], f"{where}.interval")
+    with reader.collect():
+        tags = tuple(t.lower() for t in reader.strings(m, "tags", where))
+    with reader.collect():
+        language = reader.string(m, "language", where)
+    with reader.collect():
+        enabled = reader.boolean(m, "enabled", where, True)
+    if len(reader.errors) > before:
+        return None
     return FeedConfig(
         id=feed_id,
         url=url,
         outlet=outlet,
         interval=interval,
-        tags=tuple(t.lower() for t in reader.strings(m, "tags", where)),
-        language=reader.string(m, "language", where),
-        enabled=reader.boolean(m, "enabled", where, True),
+        tags=tags,
+        language=language,
+        enabled=enabled,
     )
 
 
@@ -572,46 +590,63 @@ def _subscriptions(
     result: list[SubscriptionConfig] = []
     for index, item in enumerate(reader.items(node, "subscriptions")):
         with reader.collect():
-            result.append(_subscription(reader, item, f"subscriptions[{index}]", known))
+            sub = _subscription(reader, item, f"subscriptions[{index}]", known)
+            if sub is not None:
+                result.append(sub)
     return tuple(result)
 
 
 def _subscription(
     reader: _Reader, item: _Node, where: str, known: _Known | None
-) -> SubscriptionConfig:
+) -> SubscriptionConfig | None:
+    """One subscription entry; every field is checked and each error recorded (None when
+    any), the names it subscribes to included."""
     m = reader.mapping(item, where)
+    before = len(reader.errors)
     reader.check_keys(m, _SUB_KEYS, where)
-    platform = (reader.string(m, "platform", where, required=True) or "").lower()
-    if platform not in ("telegram", "discord", "console"):
-        raise reader.fail(
-            "must be telegram, discord or console", m["platform"].line, f"{where}.platform"
-        )
-    mode = (reader.string(m, "mode", where, default="instant") or "instant").lower()
-    if mode not in ("instant", "hourly", "daily"):
-        raise reader.fail("must be instant, hourly or daily", m["mode"].line, f"{where}.mode")
-    webhook = reader.string(m, "webhook", where)
-    if webhook is not None and (platform != "discord" or validate_url(webhook)):
-        raise reader.fail(
-            "a webhook is a Discord webhook URL (https://discord.com/api/webhooks/…)",
-            m["webhook"].line,
-            f"{where}.webhook",
-        )
-    filters: dict[str, tuple[str, ...]] = {
-        key: reader.strings(m, key, where)
-        for key in ("feeds", "outlets", "tags", "keywords", "entities")
-        if key in m
-    }
+    platform, mode, webhook, chat, thread, denials_only = "", "instant", None, "", None, False
+    with reader.collect():
+        platform = (reader.string(m, "platform", where, required=True) or "").lower()
+        if platform not in ("telegram", "discord", "console"):
+            raise reader.fail(
+                "must be telegram, discord or console", m["platform"].line, f"{where}.platform"
+            )
+    with reader.collect():
+        mode = (reader.string(m, "mode", where, default="instant") or "instant").lower()
+        if mode not in ("instant", "hourly", "daily"):
+            raise reader.fail("must be instant, hourly or daily", m["mode"].line, f"{where}.mode")
+    with reader.collect():
+        webhook = reader.string(m, "webhook", where)
+        if webhook is not None and (platform != "discord" or validate_url(webhook)):
+            raise reader.fail(
+                "a webhook is a Discord webhook URL (https://discord.com/api/webhooks/…)",
+                m["webhook"].line,
+                f"{where}.webhook",
+            )
+    filters: dict[str, tuple[str, ...]] = {}
+    for key in ("feeds", "outlets", "tags", "keywords", "entities"):
+        if key in m:
+            with reader.collect():
+                filters[key] = reader.strings(m, key, where)
     for kind in ("feeds", "outlets", "tags"):
         for value in filters.get(kind, ()):
             problem = known.problem(kind, value) if known is not None else None
             if problem:  # every unknown name, not only the first
                 reader.errors.append(reader.fail(problem, m[kind].line, f"{where}.{kind}"))
+    with reader.collect():
+        chat = reader.string(m, "chat", where, required=True) or ""
+    with reader.collect():
+        thread = reader.string(m, "thread", where)
+    with reader.collect():
+        denials_only = reader.boolean(m, "denials_only", where, False)
+    if len(reader.errors) > before:
+        return None
     return SubscriptionConfig(
         platform=platform,
-        chat=reader.string(m, "chat", where, required=True) or "",
-        thread=reader.string(m, "thread", where),
+        chat=chat,
+        thread=thread,
         filters=filters,
-        denials_only=reader.boolean(m, "denials_only", where, False),
+        denials_only=denials_only,
         mode=mode,
         webhook=webhook,
         line=item.line,

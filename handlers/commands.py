@@ -1,7 +1,9 @@
 """Chat commands, once for every platform: parse, check, act on the store, answer a Reply.
 
 The bindings (handlers/telegram_commands.py, handlers/discord_commands.py) turn platform
-updates into `Commands.handle(caller, name, args)` and render the Reply; whether the caller is a
+updates into `Commands.handle(caller, name, args)` (text, parsed by the `cmd_` methods) or
+`Commands.invoke(caller, name, options)` (Discord's typed options, straight to the `do_`
+methods the `cmd_` ones call too) and render the Reply; whether the caller is a
 moderator is decided there (chat administrators, Manage Server, NEWSBOT_MODERATORS) and
 re-checked here for every moderator command, which also writes an audit record.
 

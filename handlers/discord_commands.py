@@ -1,11 +1,15 @@
 """Discord bindings of the neutral command set (discord.py 2.7 application commands).
 
-This module owns the slash commands (one per `handlers.commands.SPECS` entry, with typed
-options, choices and autocomplete), turning an interaction into `Commands.handle` and the Reply
-into an interaction response, the lookup paging buttons (a `DynamicItem`, so a button keeps
-working after a restart), and who is a moderator: Manage Server in the guild (checked on every
-call, not only through the commands' default permissions, which a server can override), a user
-id in NEWSBOT_MODERATORS, or the user in a DM with the bot.
+This module owns the Discord client of `newsbot run` (`NewsbotClient`, a discord.py Bot) and its
+slash commands (`NewsbotCog`: one per `handlers.commands.SPECS` entry, with typed options,
+choices and autocomplete, each usable where it makes sense: DMs, group DMs, user installs),
+turning an interaction into `Commands.invoke` with the options as they came (an int stays an
+int) and the Reply into an interaction response, registering the commands with Discord only
+when their definition changed (`sync_if_changed`, a digest kept beside the database), the
+lookup paging buttons (a `DynamicItem`, so a button keeps working after a restart), and who is
+a moderator: Manage Server in the guild (checked on every call, not only through the commands'
+default permissions, which a server can override), a user id in NEWSBOT_MODERATORS, or the
+user in a DM with the bot.
 
 Slow commands (lookup, latest, story, addfeed, feeds, import, export) are deferred at once and
 answered with a followup, so the 3-second deadline holds; a refusal that needs no work is
@@ -270,7 +274,7 @@ def _custom_ids(message: discord.Message | None) -> list[str]:
 
 class PageButton(ButtonItem, template=ANY_CUSTOM_ID):
     """A button whose custom_id is the Reply button's data; dispatched by pattern, so buttons
-    on old messages keep working after a restart. `install` subclasses it per binding."""
+    on old messages keep working after a restart. Each DiscordCommands subclasses it (bound)."""
 
     def __init__(self, data: str, label: str = "…") -> None:
         super().__init__(

@@ -273,6 +273,24 @@ def test_feeds_check_reports_every_error_at_once_without_a_repr(tmp_path: Path) 
     assert "None" not in text and "Traceback" not in text and "internal error" not in text
 
 
+def test_every_field_of_one_entry_is_checked() -> None:
+    text = (
+        "feeds:\n  - id: Bad Id\n    url: ftp://e.example/\n    interval: 5x\n    enabled: maybe\n"
+        "subscriptions:\n  - platform: irc\n    mode: often\n    chat:\n"
+    )
+    with pytest.raises(FeedsFileErrors) as caught:
+        parse_feeds_text(text, "f.yaml")
+    assert [str(e).split(": ")[:2] for e in caught.value.errors] == [
+        ["f.yaml:2", "feeds[0].id"],
+        ["f.yaml:3", "feeds[0].url"],
+        ["f.yaml:4", "feeds[0].interval"],
+        ["f.yaml:5", "feeds[0].enabled"],
+        ["f.yaml:7", "subscriptions[0].platform"],
+        ["f.yaml:8", "subscriptions[0].mode"],
+        ["f.yaml:9", "subscriptions[0].chat"],
+    ]
+
+
 def test_poll_and_run_fail_in_one_line_that_counts_the_rest() -> None:
     with pytest.raises(FeedsFileErrors) as caught:
         parse_feeds_text(BROKEN, "f.yaml")
@@ -291,12 +309,21 @@ def test_poll_and_run_fail_in_one_line_that_counts_the_rest() -> None:
         ("defaults:\n  interval: ''\nfeeds: [https://a.example/]\n", "interval: is empty"),
         ("feeds:\n  -\n", "f.yaml:2: feeds[0]: expected a mapping"),
         ("feeds:\n  - url:\n", "f.yaml:2: feeds[0].url: is required"),
+        (
+            "feeds:\n  - url: https://a.example/\n    interval: 2020-01-01\n",
+            "feeds[0].interval: '2020-01-01' is not a duration",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/\n    interval: [1]\n",
+            "feeds[0].interval: expected one duration such as 900, 15m or 1h, not a list",
+        ),
     ],
 )
 def test_empty_values_are_named_not_shown_as_none(text: str, expected: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_feeds_text(text, "f.yaml")
-    assert expected in str(caught.value) and "None" not in str(caught.value)
+    message = str(caught.value)
+    assert expected in message and "None" not in message and "object at 0x" not in message
 
 
 def test_subscriptions_must_name_what_the_file_or_registry_knows() -> None:

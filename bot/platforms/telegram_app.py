@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -140,6 +141,7 @@ async def start_application(
 
 
 WebHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+REFUSED_LOG_EVERY = 60.0  # seconds between two log lines about refused webhook requests
 
 
 def webhook_handler(app: AnyApplication, secret: str) -> WebHandler:
@@ -147,11 +149,19 @@ def webhook_handler(app: AnyApplication, secret: str) -> WebHandler:
     (X-Telegram-Bot-Api-Secret-Token) is 403 and nothing of it is read; an update is handed to
     the Application's update queue, where the same handlers as for long polling answer it."""
     expected = secret.encode()
+    refused = {"count": 0, "logged": -REFUSED_LOG_EVERY}
 
     async def receive(request: web.Request) -> web.StreamResponse:
         token = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
         if not hmac.compare_digest(token, expected):
-            log.warning("telegram webhook: a request without the right secret token refused")
+            refused["count"] += 1
+            now = time.monotonic()
+            if now - refused["logged"] >= REFUSED_LOG_EVERY:  # a scanner cannot flood the log
+                log.warning(
+                    "telegram webhook: %d request(s) without the right secret token refused",
+                    refused["count"],
+                )
+                refused["count"], refused["logged"] = 0, now
             return web.Response(status=403, text="forbidden")
         if not app.running:
             return web.Response(status=503, text="starting")  # Telegram sends it again
