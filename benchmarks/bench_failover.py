@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import signal
@@ -31,6 +32,7 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 
 import common  # noqa: E402
 
@@ -150,9 +152,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     gaps_after_kill = [
         min((t for t in times if t > k), default=float("inf")) - k for k in kills
     ]  # fmt: skip
-    quiet = [
-        b - a for a, b in zip(times, times[1:], strict=False) if not any(a <= k <= b for k in kills)
-    ]
+    quiet = [b - a for a, b in itertools.pairwise(times) if not any(a <= k <= b for k in kills)]
     return {"kills": len(kills), "failover_s": gaps_after_kill, "quiet_gaps_s": quiet,
             "messages": len(times)}  # fmt: skip
 
@@ -198,7 +198,7 @@ def main() -> None:
                     max(quiet),
                     len(quiet),
                 ],
-            ],  # fmt: skip
+            ],
         )
     )
     verdict = "PASS" if fo and common.pct(fo, 99) <= FLOOR_S else "FAIL"
