@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -24,8 +26,9 @@ from bot.alerts.outbox import Dispatcher, Sink
 from bot.alerts.ratelimit import Limiter, RateLimits
 from bot.errors import ConfigError, DeliveryError, PlatformUnavailable
 from bot.observe import Metrics
+from bot.redact import mask_url_passwords
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, is_postgres_url
 
 if TYPE_CHECKING:
     from handlers.commands import Commands
@@ -284,7 +287,12 @@ async def sync_discord_commands(settings: Settings, commands: Commands) -> tuple
 
 def discord_commands_state(settings: Settings) -> Path:
     """The file beside the database that keeps the digest of the slash commands last synced
-    with Discord (`newsbot.db.discord-commands`)."""
+    with Discord (`newsbot.db.discord-commands`). A PostgreSQL database has no folder: the
+    file goes to the machine's temporary folder, named after the database (a machine that
+    has not synced yet, or lost the file at a reboot, syncs once more: harmless)."""
+    if is_postgres_url(settings.db):
+        name = hashlib.sha256(mask_url_passwords(settings.db).encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"newsbot-{name}.discord-commands"
     return Path(f"{settings.db}.discord-commands")
 
 
