@@ -157,7 +157,8 @@ def _print_story(number: int, story: Story, outlet: str | None, snippet: str | N
     ctx = story.context
     line = ctx.outlet.line() if ctx and ctx.outlet else (outlet or unknown_outlet(story) or "")
     print(f"{number}. {story.title}")
-    print(f"   {line} · {_when(story.published or story.fetched)}")
+    when = _when(story.published) if story.published else f"undated, fetched {_when(story.fetched)}"
+    print(f"   {line} · {when}")
     if ctx and ctx.denial.is_denial:
         print(f"   denial: {denial_sentence(ctx.denial)}")
     if snippet:

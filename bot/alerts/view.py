@@ -262,7 +262,7 @@ def view_from_context(
         url=story.url,
         outlet_name=_clip_name(outlet.name if outlet else unknown_outlet(story)),
         outlet_line=_clip_name(outlet.line() if outlet else unknown_outlet(story), 2 * NAME_BUDGET),
-        published=story.published or story.fetched,
+        published=story.published,  # an undated item shows no date, never its fetch time
         summary=clip(summary, SUMMARY_BUDGET),
         denial=denial_sentence(denial) if denial else None,
         claim=clip(denial.claim, CLAIM_BUDGET)
