@@ -144,6 +144,8 @@ async def test_three_workers_share_feeds_and_survive_two_sender_kills(
             assert set(fetched) == {f"/f{n}.xml" for n in range(FEEDS)}
             assert max(fetched.values()) == 1, fetched.most_common(3)
             survivor = next(w for w in workers if w.returncode is None)
+            # its heartbeat (every 5 s) says so once it has taken the role over
+            await wait_for(holds(db, survivor.pid, "send-telegram"), 30, "the survivor's heartbeat")
             status = await asyncio.to_thread(
                 subprocess.run,
                 [sys.executable, "-m", "bot", "status", "--json"],
@@ -177,6 +179,14 @@ async def _holder(db: asyncpg.Connection, role: str) -> int:
                 return int(row["pid"])
         await asyncio.sleep(0.1)
     raise AssertionError(f"nobody holds {role}")
+
+
+def holds(db: asyncpg.Connection, pid: int, role: str) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        roles = await db.fetchval("SELECT roles FROM workers WHERE pid = $1", pid)
+        return roles is not None and role in json.loads(roles)
+
+    return check
 
 
 def every_pair(tg: FakeTelegram) -> Callable[[], Awaitable[bool]]:
