@@ -836,7 +836,9 @@ _INSERT_TYPES = ("TEXT",) * 11 + ("DOUBLE PRECISION",) * 3 + ("TEXT", "INTEGER",
 async def _insert_stories_pg(db: Conn, rows: Sequence[tuple[Any, ...]]) -> dict[str, int]:
     """Insert a batch as one statement (one array per column), learning each new id from
     RETURNING; an identity another worker stored meanwhile is skipped and not returned."""
-    columns = [list(column) for column in zip(*rows, strict=True)]
+    # In identity order: two workers inserting the same stories (two feeds of one outlet)
+    # take the unique index's locks in the same order, so neither can deadlock the other.
+    columns = [list(column) for column in zip(*sorted(rows, key=lambda r: r[0]), strict=True)]
     arrays = ", ".join(f"CAST(? AS {kind}[])" for kind in _INSERT_TYPES)
     found = await db.fetchall(
         f"INSERT INTO stories({_INSERT_COLUMNS}) SELECT * FROM unnest({arrays}) "
