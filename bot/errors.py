@@ -71,7 +71,15 @@ class ConfigError(NewsbotError):
 
 # "constraint": one write broke a constraint (a bug or an odd item): it fails alone
 StoreReason = Literal[
-    "missing", "read_only", "full", "corrupt", "schema", "constraint", "unreachable", "other"
+    "missing",
+    "read_only",
+    "full",
+    "corrupt",
+    "schema",
+    "constraint",
+    "unreachable",
+    "busy",  # a transient conflict (a deadlock another writer won): trying again can succeed
+    "other",
 ]
 
 

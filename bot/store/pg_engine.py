@@ -89,6 +89,8 @@ def pg_error(exc: BaseException, name: str) -> StoreError:
         reason, what = "read_only", "the database is read-only; newsbot needs to write it"
     elif isinstance(exc, asyncpg.DiskFullError):
         reason, what = "full", "the database server's disk is full (nothing stored is lost)"
+    elif isinstance(exc, asyncpg.DeadlockDetectedError | asyncpg.SerializationError):
+        reason, what = "busy", "another writer held the same rows (deadlock); try again"
     elif isinstance(exc, asyncpg.IntegrityConstraintViolationError):
         reason, what = "constraint", "a write broke a constraint"
     elif isinstance(exc, asyncpg.UndefinedTableError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.context.translit import fold, lemmatise, lookup_key
+from bot.errors import StoreError
 from bot.models import SearchHit, Story, StoryContext, StoryDraft, entity_key
 from bot.store.base import Conn, Row, StoreBase, chunks, marks, now
 from bot.store.feeds_repo import PollRecord, record_polls
@@ -29,6 +31,8 @@ Delivery = tuple[int, str, float]
 # Lookups look at the newest stories first and widen only when too few match: relevance
 # ranks within a window, so a common word never makes bm25 score a million rows.
 _SEARCH_WINDOWS = (5_000, 50_000, 500_000, None)
+# A write that lost a deadlock or a serialization conflict (PostgreSQL) is tried this often.
+WRITE_ATTEMPTS = 3
 
 # The full-text index is split into shards of consecutive story ids (migration 006): bm25
 # counts every story of the index that holds a term to weigh it, so a shard bounds that count
@@ -285,7 +289,6 @@ class StoriesRepo(StoreBase):
         two pollers can never store one item twice.
         """
         fetched = now()
-        ids: dict[str, int] = {}
         # One story per identity, one revision per story (the last): the search shards are
         # kept by hand, and a second copy would index words twice.
         first_of: dict[str, StoryDraft] = {}
@@ -293,6 +296,29 @@ class StoriesRepo(StoreBase):
             first_of.setdefault(d.identity, d)
         new = list(first_of.values())
         revisions = list({d.existing_id: d for d in revisions}.values())
+        # A deadlock or serialization failure (PostgreSQL, two workers writing the same rows)
+        # rolled everything back: the whole transaction is tried again.
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return await self._write_once(new, revisions, deliveries, linked, polls, fetched)
+            except StoreError as exc:
+                if exc.reason != "busy" or attempt == WRITE_ATTEMPTS:
+                    raise
+                log.warning("store: %s; trying the write again (%d)", exc, attempt)
+                await asyncio.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
+
+    async def _write_once(
+        self,
+        new: Sequence[StoryDraft],
+        revisions: Sequence[StoryDraft],
+        deliveries: Mapping[str, Sequence[Delivery]] | None,
+        linked: bool,
+        polls: Sequence[PollRecord],
+        fetched: float,
+    ) -> dict[str, int]:
+        """One attempt at `write_stories_by_identity`'s transaction."""
+        ids: dict[str, int] = {}
         async with self._transaction() as db:
             if new:
                 rows = [(*_insert_row(d, fetched), int(linked)) for d in new]
@@ -836,9 +862,7 @@ _INSERT_TYPES = ("TEXT",) * 11 + ("DOUBLE PRECISION",) * 3 + ("TEXT", "INTEGER",
 async def _insert_stories_pg(db: Conn, rows: Sequence[tuple[Any, ...]]) -> dict[str, int]:
     """Insert a batch as one statement (one array per column), learning each new id from
     RETURNING; an identity another worker stored meanwhile is skipped and not returned."""
-    # In identity order: two workers inserting the same stories (two feeds of one outlet)
-    # take the unique index's locks in the same order, so neither can deadlock the other.
-    columns = [list(column) for column in zip(*sorted(rows, key=lambda r: r[0]), strict=True)]
+    columns = [list(column) for column in zip(*rows, strict=True)]
     arrays = ", ".join(f"CAST(? AS {kind}[])" for kind in _INSERT_TYPES)
     found = await db.fetchall(
         f"INSERT INTO stories({_INSERT_COLUMNS}) SELECT * FROM unnest({arrays}) "

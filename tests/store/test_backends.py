@@ -17,6 +17,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.context.analyze import analyze
@@ -316,3 +317,38 @@ async def test_a_standby_takes_over_a_role_when_its_holder_is_killed(
 async def _hold(store: Store, stop: asyncio.Event) -> bool:
     async with store.role_lock("send-telegram", stop) as held:
         return held
+
+
+async def test_a_write_that_loses_a_deadlock_is_tried_again(
+    pg_target: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two writers storing the same two items in opposite orders (two workers, two feeds of one
+    outlet): PostgreSQL aborts one; the store's write is tried again and stores nothing twice."""
+    store = await Store.open(pg_target)
+    other = await asyncpg.connect(pg_target)
+    try:
+        x, y = draft(1, "Item X"), draft(2, "Item Y")
+        columns = (
+            "identity, scope, title, summary, text, content_hash, fetched, sort_time, alert_worthy"
+        )
+        insert = f"INSERT INTO stories({columns}) VALUES ($1, 'ex', 't', 's', 'x', 'h', 0, 0, 1)"
+        transaction = other.transaction()
+        await transaction.start()
+        await other.execute(insert, x.identity)  # the other writer holds X
+        write = asyncio.create_task(store.write_stories([y, x], []))  # holds Y, waits for X
+        await asyncio.sleep(0.3)
+        second = asyncio.create_task(other.execute(insert, y.identity))  # waits for Y: deadlock
+        try:
+            await asyncio.wait_for(second, timeout=15)  # the store lost: this writer goes on
+            await transaction.commit()
+        except asyncpg.DeadlockDetectedError:  # this writer lost: the store goes on
+            await transaction.rollback()
+        stored = await asyncio.wait_for(write, timeout=15)
+        assert await other.fetchval("SELECT count(*) FROM stories") == 2
+        assert await other.fetchval("SELECT count(DISTINCT identity) FROM stories") == 2
+        # the store lost the deadlock and tried again, or won it and stored both
+        retried = any("trying the write again" in r.getMessage() for r in caplog.records)
+        assert retried or len(stored) == 2
+    finally:
+        await other.close()
+        await store.close()
