@@ -35,7 +35,22 @@ __all__ = ["ClauseDenial", "DenialKind", "attribution_span", "find_denial", "scr
 
 DenialKind = Literal["deny", "refute", "reject", "naming", "falsity", "negation"]
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
+_QUOTE_PAIRS = (
+    ("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("„", '"')
+)  # fmt: skip
+
+
+def _straight(text: str) -> str:
+    """Curly quotes and guillemets as straight quotes (str.translate, without its cost per
+    character on non-ASCII text)."""
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTE_PAIRS:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
+
+
 _W = r"[^\W_]"  # a letter or digit, any script
 
 
@@ -363,7 +378,7 @@ def find_denial(
     `headline` adds the conventions of headlines that answer a rumour ("No, X did not …",
     "X is alive", "HOAX: …", "X dead? Hoax"); in running text those words are ordinary news."""
     g = _grammar(_lang(lang))
-    text = " ".join(clause.translate(_QUOTES).split())
+    text = " ".join(_straight(clause).split())
     if not text or (not g.screen.search(text) and not (headline and _negation_screen(text, g))):
         return None
     text, after_question = _asserted(text)

@@ -51,7 +51,19 @@ BODY_SCREEN = compile_cues(
     EN.denial + EN.denial_needs_object + EN.falsity + EN.debunk + EN.correction
 )
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
+_QUOTE_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'))
+
+
+def _straight(text: str) -> str:
+    """Curly quotes and guillemets as straight quotes (str.translate, without its cost per
+    character on non-ASCII text)."""
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTE_PAIRS:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
+
 
 _OBSERVING = re.compile(
     r"\b(?:report(?:s|ed|edly)?|rumou?r(?:s|ed)?|claims?|claimed|allegedly|alleged|may|might|"
@@ -143,7 +155,7 @@ def _sentence_finding(index: int, sentence: str) -> _Finding | None:
     """Body evidence (English cue tiers): denials, falsity phrases, supporting corrections."""
     if _is_question(sentence):
         return None
-    norm = sentence.translate(_QUOTES)
+    norm = _straight(sentence)
     if not BODY_SCREEN.search(norm) or _DENY_OF_FALSITY.search(norm):
         return None
     masked = _mask(_mask(norm, HEDGES), TRAPS)
@@ -205,10 +217,10 @@ def _clean_line(line: str) -> str:
 
 def _hedges(sentences: list[str]) -> list[Hedge]:
     out: list[Hedge] = []
-    if not HEDGES.search(" ".join(sentences).translate(_QUOTES)):
+    if not HEDGES.search(_straight(" ".join(sentences))):
         return out  # one search over the whole text: most items hold no hedge
     for sentence in sentences:
-        hits = HEDGES.find(sentence.translate(_QUOTES))
+        hits = HEDGES.find(_straight(sentence))
         if hits:
             out.append(Hedge(sentence, hits[0][2]))
     return out
@@ -468,12 +480,12 @@ _AUX_TAIL = re.compile(r"\s+(?:has|have|had|also|on\s+\w+|today|flatly|strongly|
 
 def _speakers(sentences: list[str], index: int, resolver: OutletResolver | None) -> list[Denier]:
     """Who speaks in sentence `index`: quote attribution, else the subject before the verb."""
-    sentence = sentences[index].translate(_QUOTES)
+    sentence = _straight(sentences[index])
     context = sentence
     j = index
     while context.count('"') % 2 == 1 and j + 1 < len(sentences) and j < index + 3:
         j += 1  # the quote goes on: its attribution is in a later sentence
-        context += " " + sentences[j].translate(_QUOTES)
+        context += " " + _straight(sentences[j])
     out: list[Denier] = []
     for m in _SPEECH_AFTER_QUOTE.finditer(context):
         d = _denier_from(m.group("who"), resolver)
