@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.context.denial_lexicon import LEXICONS, Lexicon
+from bot.context.prescreen import WordKeys
 
 __all__ = ["ClauseDenial", "DenialKind", "attribution_span", "find_denial", "screen"]
 
@@ -74,6 +75,7 @@ def _rx(fragment: str) -> re.Pattern[str]:
 class _Grammar:
     lex: Lexicon
     screen: re.Pattern[str]
+    screen_keys: WordKeys | None  # words a text must hold for `screen` to match
     hedges: re.Pattern[str]
     traps: re.Pattern[str]
     deny: re.Pattern[str]
@@ -92,11 +94,13 @@ class _Grammar:
 @lru_cache(maxsize=8)
 def _grammar(lang: str) -> _Grammar:
     lex = LEXICONS[lang]
+    screen = "|".join(
+        (lex.deny_verbs, lex.refute_verbs, lex.object_verbs, lex.falsity, r"denials?")
+    )
     return _Grammar(
         lex=lex,
-        screen=_rx(
-            "|".join((lex.deny_verbs, lex.refute_verbs, lex.object_verbs, lex.falsity, r"denials?"))
-        ),
+        screen=_rx(screen),
+        screen_keys=WordKeys.of(screen),
         hedges=_rx(lex.hedges),
         traps=_rx(lex.traps),
         deny=_rx(lex.deny_verbs),
@@ -125,7 +129,10 @@ def attribution_span(text: str, lang: str | None) -> tuple[int, int] | None:
 
 def screen(text: str, lang: str | None) -> bool:
     """The cheap first test: could this text hold a denial at all?"""
-    return _grammar(_lang(lang)).screen.search(text) is not None
+    grammar = _grammar(_lang(lang))
+    if grammar.screen_keys is not None and not grammar.screen_keys.may_match(text):
+        return False  # none of the words the screen needs: no need to run it
+    return grammar.screen.search(text) is not None
 
 
 def _mask(text: str, rx: re.Pattern[str]) -> str:
