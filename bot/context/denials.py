@@ -503,6 +503,12 @@ def _speakers(sentences: list[str], index: int, resolver: OutletResolver | None)
     return out
 
 
+_POSSESSIVE_TAIL = re.compile(
+    rf"(?P<org>(?:{_CAP})(?:\s+(?:{_CAP})){{0,3}})['’]s\s+(?P<unit>[a-z][\w\s-]{{2,30}})$"
+)
+_CAPITALISED_TAIL = re.compile(rf"((?:{_CAP})(?:\s+(?:of\s+)?(?:{_CAP})){{0,4}})$")
+
+
 def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
     chunk = _AUX_TAIL.sub("", " ".join(chunk.split()).strip(" ,"))
     chunk = _AUX_TAIL.sub("", chunk)
@@ -513,16 +519,13 @@ def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
         return Denier(normalise_name(m.group("name")), " ".join(m.group("role").split()))
     m2 = _POSSESSIVE_ORG_RE.search(chunk + " ")
     if m2 is None:
-        m2 = re.search(
-            rf"(?P<org>(?:{_CAP})(?:\s+(?:{_CAP})){{0,3}})['’]s\s+(?P<unit>[a-z][\w\s-]{{2,30}})$",
-            chunk,
-        )
+        m2 = _POSSESSIVE_TAIL.search(chunk)
     if m2:
         org = normalise_name(m2.group("org"))
         org = re.sub(r"^(?:The|the)\s+", "", org)
         return Denier(KNOWN_ORGS.get(org, org), m2.group("unit").strip())
     # trailing capitalised span: "Russia", "The Kremlin", "Apple"
-    m3 = re.search(rf"((?:{_CAP})(?:\s+(?:of\s+)?(?:{_CAP})){{0,4}})$", chunk)
+    m3 = _CAPITALISED_TAIL.search(chunk)
     if not m3:
         return None
     name = normalise_name(m3.group(1))

@@ -584,22 +584,68 @@ class _Doc:
         surname = words[-1]
         if len(surname) <= 2 or self.text.count(surname) <= self.text.count(" ".join(words)):
             return False
-        alone = re.compile(
-            rf"(?<![{_UPPER}][\w’'.-])(?<![{_UPPER}]\w\w)(?<![{_UPPER}]\w)"
-            rf"(?<![\w’'-])(?<!{re.escape(words[-2])}\s){re.escape(surname)}"
-            rf"(?![\w’'-])(?!\s+[{_UPPER}])"
-        )
-        for m in alone.finditer(self.text):
-            before = self.text[max(0, m.start() - 40) : m.start()].split()
+        for start in _alone(self.text, surname, words[-2]):
+            before = self.text[max(0, start - 40) : start].split()
             if before and before[-1][:1].isupper():
                 continue
-            if not saying or self.says.match(self.text[m.end() : m.end() + 90]):
+            end = start + len(surname)
+            if not saying or self.says.match(self.text[end : end + 90]):
                 return True
         return False
 
     @property
     def says(self) -> re.Pattern[str]:
         return _ATTRIBUTION_AFTER_ES if self.spanish else _ATTRIBUTION_AFTER
+
+
+def _is_upper(ch: str) -> bool:
+    """A character of `_UPPER` (Latin capitals, the accented ones too)."""
+    return "A" <= ch <= "Z" or "À" <= ch <= "Ö" or "Ø" <= ch <= "Þ"
+
+
+def _is_w(ch: str) -> bool:
+    """`\\w` of `re` (str patterns): a letter, digit or underscore of any script."""
+    return ch.isalnum() or ch == "_"
+
+
+def _alone(text: str, surname: str, before: str) -> list[int]:
+    """Where `surname` stands as a name of its own: not inside a word, not after a capital
+    with one to three letters between ("McX"), not after `before` and a space (the full name
+    again), not before a capitalised word. The lookarounds of the pattern
+
+        (?<![U][\\w’'.-])(?<![U]\\w\\w)(?<![U]\\w)(?<![\\w’'-])(?<!BEFORE\\s)SURNAME
+        (?![\\w’'-])(?!\\s+[U])
+
+    written out, so that no pattern is compiled for each name."""
+    found: list[int] = []
+    at = text.find(surname)
+    while at != -1:
+        end = at + len(surname)
+        if _stands_alone(text, at, end, before):
+            found.append(at)
+            at = text.find(surname, end)
+        else:
+            at = text.find(surname, at + 1)
+    return found
+
+
+def _stands_alone(text: str, at: int, end: int, before: str) -> bool:
+    prev = text[at - 1] if at >= 1 else ""
+    if prev and (_is_w(prev) or prev in "’'-"):
+        return False
+    if at >= 2 and _is_upper(text[at - 2]) and (_is_w(prev) or prev in "’'.-"):
+        return False
+    if at >= 3 and _is_upper(text[at - 3]) and _is_w(text[at - 2]) and _is_w(prev):
+        return False
+    if at >= len(before) + 1 and prev.isspace() and text.endswith(before, 0, at - 1):
+        return False
+    n = len(text)
+    if end < n and (_is_w(text[end]) or text[end] in "’'-"):
+        return False
+    after = end
+    while after < n and text[after].isspace():
+        after += 1
+    return not (after > end and after < n and _is_upper(text[after]))
 
 
 def story_language(title: str, text: str) -> str:

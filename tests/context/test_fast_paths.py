@@ -7,6 +7,7 @@ labelled sets, the captured test feeds and the seed article, and on hand-made ed
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from bot.context import entities as ents
@@ -81,3 +82,32 @@ def test_word_screens_never_hide_a_match() -> None:
 def test_datelines_cut_at_line_starts_as_the_multiline_pattern_cuts_them() -> None:
     for text in TEXTS:
         assert ents.strip_datelines(text) == ents._DATELINE.sub(ents._dateline_cut, text), text
+
+
+def _alone_by_pattern(text: str, surname: str, before: str) -> list[int]:
+    upper = ents._UPPER
+    alone = re.compile(
+        rf"(?<![{upper}][\w’'.-])(?<![{upper}]\w\w)(?<![{upper}]\w)"
+        rf"(?<![\w’'-])(?<!{re.escape(before)}\s){re.escape(surname)}"
+        rf"(?![\w’'-])(?!\s+[{upper}])"
+    )
+    return [m.start() for m in alone.finditer(text)]
+
+
+def test_a_surname_alone_is_found_where_the_pattern_finds_it() -> None:
+    cases = [
+        ("Vladimir Zaemsky said. Zaemsky added, McZaemsky and Zaemsky Smith; O'Zaemsky", "Zaemsky"),
+        (
+            "Ana Díaz-Canel\nCanel met Díaz-Canel.  Canel  Álvaro Canel, ÁCanel ÁbCanel Ábc Canel",
+            "Canel",
+        ),
+    ]
+    for text in TEXTS[:3000]:
+        names = re.findall(r"([A-Z][a-z]+)\s+([A-Z][a-z]+)", text)[:5]
+        cases += [(text, last) for _first, last in names]
+    compared = 0
+    for text, surname in cases:
+        for before in ("Vladimir", "Díaz-", "Ana", "Álvaro", "X"):
+            assert ents._alone(text, surname, before) == _alone_by_pattern(text, surname, before)
+            compared += 1
+    assert compared > 1000
