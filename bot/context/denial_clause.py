@@ -127,10 +127,16 @@ def attribution_span(text: str, lang: str | None) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
+_KEYED_TEXT_CHARS = 2_000
+
+
 def screen(text: str, lang: str | None) -> bool:
     """The cheap first test: could this text hold a denial at all?"""
     grammar = _grammar(_lang(lang))
-    if grammar.screen_keys is not None and not grammar.screen_keys.may_match(text):
+    keys = grammar.screen_keys
+    # A sentence seldom holds a key word; a whole article nearly always does (keys such as
+    # "against" or "made"), so its key test would only add to the search.
+    if keys is not None and len(text) < _KEYED_TEXT_CHARS and not keys.may_match(text):
         return False  # none of the words the screen needs: no need to run it
     return grammar.screen.search(text) is not None
 

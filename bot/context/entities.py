@@ -258,6 +258,7 @@ _CAP = rf"(?:[A-Z]\.){{2,}}|[{_UPPER}][\w’'\-]*[\w]|[A-Z]"
 _LOWER = "a-zß-öø-ÿ"
 # Vladimir, O'Neill, Jean-Luc, Díaz-Canel
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}'’\-]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)*"
+_NAME_WORD_RE = re.compile(_NAME_WORD)
 _PERSON_NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_NAME_WORD}){{1,2}}"
 _SPAN = re.compile(
     rf"(?<![\w’'])(?:{_CAP})(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
@@ -304,6 +305,10 @@ _ROLE_FIRST = frozenset(_TOKEN.findall(w)[0] for w in ROLE_WORDS)
 # A role title starts at most this many words before its role noun: three modifiers of up to
 # two words each ("Latin American", "white house", "U.S.").
 _ROLE_REACH = 6
+# The first word of anything a role title can open with (lower-cased).
+_ROLE_OPENERS = frozenset(
+    _TOKEN.findall(w.lower())[0] for w in (*DEMONYMS, *ROLE_MODIFIERS, *ROLE_WORDS)
+) | {"u", "us", "uk", "un", "eu"}
 _HONORIFIC_WORDS = frozenset(HONORIFICS)
 _APPOSITION_WORDS = frozenset(ORG_APPOSITION)
 _POSSESSIVE_UNITS = frozenset(
@@ -318,16 +323,16 @@ def _role_matches(sentence: str) -> list[re.Match[str]]:
     lowered = _TOKEN.findall(sentence.lower())
     if _ROLE_FIRST.isdisjoint(lowered):
         return []
-    starts = [m.start() for m in _TOKEN.finditer(sentence)]
-    words = [w.lower() for w in _TOKEN.findall(sentence)]
+    tokens = list(_TOKEN.finditer(sentence))
+    words = [m.group().lower() for m in tokens]
     tried: set[int] = set()
     candidates: list[int] = []
     for i, word in enumerate(words):
         if word in _ROLE_FIRST:
             for j in range(max(0, i - _ROLE_REACH), i + 1):
-                if j not in tried:
+                if j not in tried and words[j] in _ROLE_OPENERS:
                     tried.add(j)
-                    candidates.append(starts[j])
+                    candidates.append(tokens[j].start())
     candidates.sort()
     found: list[re.Match[str]] = []
     pos = 0
@@ -864,7 +869,7 @@ def _is_person_name(words: list[str]) -> bool:
         and not any(w.endswith(("'s", "’s")) for w in names[:-1])  # "India's Modi"
         and words[0].lower() not in _NOT_FIRST_NAMES
         and not any(w.lower() in _NON_NAME_WORDS for w in names)  # "Legend Of Zelda"
-        and all(re.fullmatch(_NAME_WORD, w) for w in names)
+        and all(_NAME_WORD_RE.fullmatch(w) for w in names)
         and not any(place_name(w) or w in KNOWN_ORGS or w in DEMONYMS for w in names)
     )
 
