@@ -259,6 +259,8 @@ _LOWER = "a-zß-öø-ÿ"
 # Vladimir, O'Neill, Jean-Luc, Díaz-Canel
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}'’\-]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)*"
 _NAME_WORD_RE = re.compile(_NAME_WORD)
+_CAPITAL = re.compile(rf"[{_UPPER}]")  # a span opens with one, after no word character
+_SPAN_NOT_AFTER = "’'"
 _PERSON_NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_NAME_WORD}){{1,2}}"
 _SPAN = re.compile(
     rf"(?<![\w’'])(?:{_CAP})(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
@@ -755,7 +757,21 @@ def _add_org(org: str, found: _Collector, outlet_keys: set[str]) -> None:
 
 
 def _capital_spans(sentence: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(0)) for m in _SPAN.finditer(sentence)]
+    """`_SPAN.finditer(sentence)` as (start, span), tried only at capitals that open a word
+    (every span starts with one) instead of at every position."""
+    spans: list[tuple[int, str]] = []
+    pos = 0
+    for cap in _CAPITAL.finditer(sentence):
+        start = cap.start()
+        if start < pos or (start and sentence[start - 1] in _SPAN_NOT_AFTER):
+            continue
+        if start and _is_w(sentence[start - 1]):
+            continue
+        m = _SPAN.match(sentence, start)
+        if m is not None:
+            spans.append((start, m.group(0)))
+            pos = m.end()
+    return spans
 
 
 def _gazetteer_only(item: tuple[int, str]) -> list[tuple[str, str]]:

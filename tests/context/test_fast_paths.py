@@ -111,3 +111,11 @@ def test_a_surname_alone_is_found_where_the_pattern_finds_it() -> None:
             assert ents._alone(text, surname, before) == _alone_by_pattern(text, surname, before)
             compared += 1
     assert compared > 1000
+
+
+def test_capital_spans_tried_at_capitals_only_are_the_pattern_s_spans() -> None:
+    for text in [*TEXTS, "ÁLVARO Díaz-Canel met U.S. and O'Neill’s McDonald in La Paz de Ayo"]:
+        for sentence in [text, *split_sentences(text)]:
+            assert ents._capital_spans(sentence) == [
+                (m.start(), m.group(0)) for m in ents._SPAN.finditer(sentence)
+            ], sentence
