@@ -379,6 +379,18 @@ def _clause_denier(
     When the subject holds a speech verb ("В «Ростехе» заявили, что данные WSJ …"), the denier
     is who speaks, before the verb, not the author of the denied thing after it."""
     subject = hit.subject
+    if (
+        hit.kind == "falsity"
+        and hit.speaker is None
+        and _CLAIM_NOUN_FIRST.match(hit.obj)
+        and _POSSESSIVE_END.search(subject)
+    ):
+        # "Trump revives his bogus claim …", "Trump's bogus claim": the falsity word describes
+        # the subject's own claim (the headline's words): the subject is the claimant
+        return None
+    # "Navalny's mom calls for justice as Russia rejects …": the denier is the subject of the
+    # clause that holds the predicate, after the last subordinating conjunction
+    subject = _SUBORDINATE_BEFORE.sub("", subject)
     span = attribution_span(subject, lang) if hit.kind in {"falsity", "negation"} else None
     if span is not None and subject[: span[0]].strip():
         subject = subject[: span[0]]
@@ -400,6 +412,14 @@ def _clause_denier(
     return None
 
 
+_CLAIM_NOUN_FIRST = re.compile(
+    r"^[\s'\"’‘”“]*(?:claims?|reports?|allegations?|accusations?|rumou?rs?|stor(?:y|ies)|"
+    r"news|narratives?|theor(?:y|ies))\b"
+)
+_POSSESSIVE_END = re.compile(r"(?:\b(?:his|her|their|its)|\w['’]s)\s*$", re.IGNORECASE)
+_SUBORDINATE_BEFORE = re.compile(
+    r"^.*\s(?:as|while|after|when|because|since|amid|but|though|although|before|until)\s+(?=\S)"
+)
 _COMMON_SUBJECT = re.compile(
     r"^(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?$"
 )
@@ -540,7 +560,8 @@ def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
 
 _NOT_DENIERS = frozenset(
     {"he", "she", "it", "they", "we", "i", "you", "this", "that", "the", "a", "an", "there",
-     "here", "but", "and", "as", "after", "when"}
+     "here", "but", "and", "as", "after", "when", "that's", "it's", "this's", "there's",
+     "here's", "what's", "that’s", "it’s", "there’s", "what’s"}
 )  # fmt: skip
 
 
