@@ -527,8 +527,9 @@ class CueSet:
                 pattern = self.pattern
             else:
                 pattern = _alternation(self.phrases, picked)
-            if len(self._subsets) < 4096:
-                self._subsets[picked] = pattern
+            if len(self._subsets) >= 4096:  # bounded: the oldest subset goes
+                del self._subsets[next(iter(self._subsets))]
+            self._subsets[picked] = pattern
         return pattern
 
     @cached_property
