@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 
 @dataclass(frozen=True)
@@ -482,6 +482,14 @@ class CueSet:
     # is one of them cannot match, and testing words is far cheaper than the pattern.
     first_words: frozenset[str] = frozenset()
     first_stems: tuple[str, ...] = ()
+    # The same key for each phrase (`phrases[i]` needs `keys[i]`: a word, or a stem ending in
+    # "*"; "*" alone when the phrase has no key). A text is searched with the alternation of
+    # the phrases whose keys it holds only: a phrase whose key is absent cannot match
+    # anywhere, so leaving it out changes no match, and a short alternation is much cheaper.
+    keys: tuple[str, ...] = ()
+    _subsets: dict[tuple[int, ...], re.Pattern[str]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def may_match(self, text: str) -> bool:
         """False only when no phrase can match `text` (a cheap screen before `find`)."""
@@ -493,22 +501,63 @@ class CueSet:
         stems = self.first_stems
         return bool(stems) and any(word.startswith(stems) for word in words)
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
+    def _pattern_for(self, text: str) -> re.Pattern[str] | None:
+        """The alternation of the phrases `text` may match; None when it can match none."""
         if self.pattern is None or not self.may_match(text):
+            return None
+        if not self.keys:
+            return self.pattern
+        words = _words_of(text)
+        by_word, by_stem, lengths = self._key_index
+        chosen: list[int] = []
+        for word in words & by_word.keys():
+            chosen += by_word[word]
+        if by_stem:
+            stems: set[str] = set()
+            for word in words:
+                if word.startswith(self.first_stems):  # few words pass: find their stems
+                    stems.update(word[:n] for n in lengths if word[:n] in by_stem)
+            for stem in stems:
+                chosen += by_stem[stem]
+        chosen.sort()
+        picked = tuple(chosen)
+        pattern = self._subsets.get(picked)
+        if pattern is None:
+            if len(picked) == len(self.phrases):
+                pattern = self.pattern
+            else:
+                pattern = _alternation(self.phrases, picked)
+            if len(self._subsets) >= 4096:  # bounded: the oldest subset goes
+                del self._subsets[next(iter(self._subsets))]
+            self._subsets[picked] = pattern
+        return pattern
+
+    @cached_property
+    def _key_index(self) -> tuple[dict[str, list[int]], dict[str, list[int]], tuple[int, ...]]:
+        """Phrase indices by key word and by key stem, and the stems' lengths."""
+        by_word: dict[str, list[int]] = {}
+        by_stem: dict[str, list[int]] = {}
+        for i, key in enumerate(self.keys):
+            if key[-1] == "*":
+                by_stem.setdefault(key[:-1], []).append(i)
+            else:
+                by_word.setdefault(key, []).append(i)
+        return by_word, by_stem, tuple(sorted({len(stem) for stem in by_stem}))
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        pattern = self._pattern_for(text)
+        if pattern is None:
             return []
         hits: list[tuple[int, int, str]] = []
-        for m in self.pattern.finditer(text):
+        for m in pattern.finditer(text):
             name = m.lastgroup
             if name is not None:
                 hits.append((m.start(), m.end(), self.phrases[int(name[1:])]))
         return hits
 
     def search(self, text: str) -> bool:
-        return (
-            self.may_match(text)
-            and self.pattern is not None
-            and self.pattern.search(text) is not None
-        )
+        pattern = self._pattern_for(text)
+        return pattern is not None and pattern.search(text) is not None
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
@@ -523,27 +572,37 @@ def _words_of(text: str) -> frozenset[str]:
 _KEYABLE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*\*?|[^\W\d_]+\*[\w*]*")
 
 
+def _phrase_key(phrase: str) -> str:
+    """The key of one phrase: a word every text it matches holds, or a stem ending in "*"
+    that one of the text's words starts with ("*" alone: no key, any text may match)."""
+    # Every literal word of a phrase must be in a text it matches: key on the longest
+    # (the rarest, as a rule: "false" of "is false", "comment" of "declined to comment").
+    tokens = [t.lower().replace("’", "'") for t in phrase.split() if t != "…"]
+    # a hyphenated word is two words to the screen ("made-up" → "made", "up")
+    tokens = [part for t in tokens for part in t.split("-") if part]
+    keyable = [t for t in tokens if _KEYABLE.fullmatch(t)]
+    if not keyable:
+        return "*"  # "" prefixes every word: the screen passes everything
+    key = max(keyable, key=lambda t: len(t.split("*", 1)[0]))
+    if "*" in key:
+        return key.split("*", 1)[0] + "*"
+    if "'" in key:
+        return key.split("'", 1)[0] + "*"  # "isn't" also matches "isn’t"; keep it loose
+    return key
+
+
 def _first_words(phrases: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    words: set[str] = set()
-    stems: set[str] = set()
-    for phrase in phrases:
-        # Every literal word of a phrase must be in a text it matches: key on the longest
-        # (the rarest, as a rule: "false" of "is false", "comment" of "declined to comment").
-        tokens = [t.lower().replace("’", "'") for t in phrase.split() if t != "…"]
-        # a hyphenated word is two words to the screen ("made-up" → "made", "up")
-        tokens = [part for t in tokens for part in t.split("-") if part]
-        keyable = [t for t in tokens if _KEYABLE.fullmatch(t)]
-        if not keyable:
-            stems.add("")  # "" prefixes every word: the screen passes everything
-            continue
-        key = max(keyable, key=lambda t: len(t.split("*", 1)[0]))
-        if "*" in key:
-            stems.add(key.split("*", 1)[0])
-        elif "'" in key:
-            stems.add(key.split("'", 1)[0])  # "isn't" also matches "isn’t"; keep it loose
-        else:
-            words.add(key)
+    keys = [_phrase_key(p) for p in phrases]
+    words = {k for k in keys if k[-1] != "*"}
+    stems = {k[:-1] for k in keys if k[-1] == "*"}
     return frozenset(words), tuple(sorted(stems))
+
+
+def _alternation(phrases: tuple[str, ...], picked: tuple[int, ...]) -> re.Pattern[str]:
+    """One pattern over `phrases[i]` for i in `picked` (in that order), group `c{i}` each."""
+    # The word-start test is factored out so that alternatives are only tried at word starts.
+    alternatives = "|".join(f"(?P<c{i}>{cue_regex(phrases[i])})" for i in picked)
+    return re.compile(rf"\b(?<!\w)(?:{alternatives})", re.IGNORECASE)
 
 
 def compile_cues(phrases: tuple[str, ...]) -> CueSet:
@@ -551,8 +610,6 @@ def compile_cues(phrases: tuple[str, ...]) -> CueSet:
     unique = tuple(sorted(dict.fromkeys(phrases), key=lambda p: (-len(p), p)))
     if not unique:
         return CueSet((), None)
-    # The word-start test is factored out so that alternatives are only tried at word starts.
-    alternatives = "|".join(f"(?P<c{i}>{cue_regex(p)})" for i, p in enumerate(unique))
-    source = rf"\b(?<!\w)(?:{alternatives})"
     words, stems = _first_words(unique)
-    return CueSet(unique, re.compile(source, re.IGNORECASE), words, stems)
+    keys = tuple(_phrase_key(p) for p in unique)
+    return CueSet(unique, _alternation(unique, tuple(range(len(unique)))), words, stems, keys)

@@ -30,12 +30,28 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.context.denial_lexicon import LEXICONS, Lexicon
+from bot.context.prescreen import WordKeys
 
 __all__ = ["ClauseDenial", "DenialKind", "attribution_span", "find_denial", "screen"]
 
 DenialKind = Literal["deny", "refute", "reject", "naming", "falsity", "negation"]
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
+_QUOTE_PAIRS = (
+    ("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("„", '"')
+)  # fmt: skip
+
+
+def _straight(text: str) -> str:
+    """Curly quotes and guillemets as straight quotes (str.translate, without its cost per
+    character on non-ASCII text)."""
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTE_PAIRS:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
+
+
 _W = r"[^\W_]"  # a letter or digit, any script
 
 
@@ -59,6 +75,7 @@ def _rx(fragment: str) -> re.Pattern[str]:
 class _Grammar:
     lex: Lexicon
     screen: re.Pattern[str]
+    screen_keys: WordKeys | None  # words a text must hold for `screen` to match
     hedges: re.Pattern[str]
     traps: re.Pattern[str]
     deny: re.Pattern[str]
@@ -77,11 +94,13 @@ class _Grammar:
 @lru_cache(maxsize=8)
 def _grammar(lang: str) -> _Grammar:
     lex = LEXICONS[lang]
+    screen = "|".join(
+        (lex.deny_verbs, lex.refute_verbs, lex.object_verbs, lex.falsity, r"denials?")
+    )
     return _Grammar(
         lex=lex,
-        screen=_rx(
-            "|".join((lex.deny_verbs, lex.refute_verbs, lex.object_verbs, lex.falsity, r"denials?"))
-        ),
+        screen=_rx(screen),
+        screen_keys=WordKeys.of(screen),
         hedges=_rx(lex.hedges),
         traps=_rx(lex.traps),
         deny=_rx(lex.deny_verbs),
@@ -108,9 +127,18 @@ def attribution_span(text: str, lang: str | None) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
+_KEYED_TEXT_CHARS = 2_000
+
+
 def screen(text: str, lang: str | None) -> bool:
     """The cheap first test: could this text hold a denial at all?"""
-    return _grammar(_lang(lang)).screen.search(text) is not None
+    grammar = _grammar(_lang(lang))
+    keys = grammar.screen_keys
+    # A sentence seldom holds a key word; a whole article nearly always does (keys such as
+    # "against" or "made"), so its key test would only add to the search.
+    if keys is not None and len(text) < _KEYED_TEXT_CHARS and not keys.may_match(text):
+        return False  # none of the words the screen needs: no need to run it
+    return grammar.screen.search(text) is not None
 
 
 def _mask(text: str, rx: re.Pattern[str]) -> str:
@@ -363,7 +391,7 @@ def find_denial(
     `headline` adds the conventions of headlines that answer a rumour ("No, X did not …",
     "X is alive", "HOAX: …", "X dead? Hoax"); in running text those words are ordinary news."""
     g = _grammar(_lang(lang))
-    text = " ".join(clause.translate(_QUOTES).split())
+    text = " ".join(_straight(clause).split())
     if not text or (not g.screen.search(text) and not (headline and _negation_screen(text, g))):
         return None
     text, after_question = _asserted(text)

@@ -51,7 +51,19 @@ BODY_SCREEN = compile_cues(
     EN.denial + EN.denial_needs_object + EN.falsity + EN.debunk + EN.correction
 )
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
+_QUOTE_PAIRS = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'))
+
+
+def _straight(text: str) -> str:
+    """Curly quotes and guillemets as straight quotes (str.translate, without its cost per
+    character on non-ASCII text)."""
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTE_PAIRS:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
+
 
 _OBSERVING = re.compile(
     r"\b(?:report(?:s|ed|edly)?|rumou?r(?:s|ed)?|claims?|claimed|allegedly|alleged|may|might|"
@@ -143,7 +155,7 @@ def _sentence_finding(index: int, sentence: str) -> _Finding | None:
     """Body evidence (English cue tiers): denials, falsity phrases, supporting corrections."""
     if _is_question(sentence):
         return None
-    norm = sentence.translate(_QUOTES)
+    norm = _straight(sentence)
     if not BODY_SCREEN.search(norm) or _DENY_OF_FALSITY.search(norm):
         return None
     masked = _mask(_mask(norm, HEDGES), TRAPS)
@@ -205,10 +217,10 @@ def _clean_line(line: str) -> str:
 
 def _hedges(sentences: list[str]) -> list[Hedge]:
     out: list[Hedge] = []
-    if not HEDGES.search(" ".join(sentences).translate(_QUOTES)):
+    if not HEDGES.search(_straight(" ".join(sentences))):
         return out  # one search over the whole text: most items hold no hedge
     for sentence in sentences:
-        hits = HEDGES.find(sentence.translate(_QUOTES))
+        hits = HEDGES.find(_straight(sentence))
         if hits:
             out.append(Hedge(sentence, hits[0][2]))
     return out
@@ -367,6 +379,18 @@ def _clause_denier(
     When the subject holds a speech verb ("В «Ростехе» заявили, что данные WSJ …"), the denier
     is who speaks, before the verb, not the author of the denied thing after it."""
     subject = hit.subject
+    if (
+        hit.kind == "falsity"
+        and hit.speaker is None
+        and _CLAIM_NOUN_FIRST.match(hit.obj)
+        and _POSSESSIVE_END.search(subject)
+    ):
+        # "Trump revives his bogus claim …", "Trump's bogus claim": the falsity word describes
+        # the subject's own claim (the headline's words): the subject is the claimant
+        return None
+    # "Navalny's mom calls for justice as Russia rejects …": the denier is the subject of the
+    # clause that holds the predicate, after the last subordinating conjunction
+    subject = _SUBORDINATE_BEFORE.sub("", subject)
     span = attribution_span(subject, lang) if hit.kind in {"falsity", "negation"} else None
     if span is not None and subject[: span[0]].strip():
         subject = subject[: span[0]]
@@ -388,6 +412,14 @@ def _clause_denier(
     return None
 
 
+_CLAIM_NOUN_FIRST = re.compile(
+    r"^[\s'\"’‘”“]*(?:claims?|reports?|allegations?|accusations?|rumou?rs?|stor(?:y|ies)|"
+    r"news|narratives?|theor(?:y|ies))\b"
+)
+_POSSESSIVE_END = re.compile(r"(?:\b(?:his|her|their|its)|\w['’]s)\s*$", re.IGNORECASE)
+_SUBORDINATE_BEFORE = re.compile(
+    r"^.*\s(?:as|while|after|when|because|since|amid|but|though|although|before|until)\s+(?=\S)"
+)
 _COMMON_SUBJECT = re.compile(
     r"^(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?$"
 )
@@ -468,12 +500,12 @@ _AUX_TAIL = re.compile(r"\s+(?:has|have|had|also|on\s+\w+|today|flatly|strongly|
 
 def _speakers(sentences: list[str], index: int, resolver: OutletResolver | None) -> list[Denier]:
     """Who speaks in sentence `index`: quote attribution, else the subject before the verb."""
-    sentence = sentences[index].translate(_QUOTES)
+    sentence = _straight(sentences[index])
     context = sentence
     j = index
     while context.count('"') % 2 == 1 and j + 1 < len(sentences) and j < index + 3:
         j += 1  # the quote goes on: its attribution is in a later sentence
-        context += " " + sentences[j].translate(_QUOTES)
+        context += " " + _straight(sentences[j])
     out: list[Denier] = []
     for m in _SPEECH_AFTER_QUOTE.finditer(context):
         d = _denier_from(m.group("who"), resolver)
@@ -491,6 +523,12 @@ def _speakers(sentences: list[str], index: int, resolver: OutletResolver | None)
     return out
 
 
+_POSSESSIVE_TAIL = re.compile(
+    rf"(?P<org>(?:{_CAP})(?:\s+(?:{_CAP})){{0,3}})['’]s\s+(?P<unit>[a-z][\w\s-]{{2,30}})$"
+)
+_CAPITALISED_TAIL = re.compile(rf"((?:{_CAP})(?:\s+(?:of\s+)?(?:{_CAP})){{0,4}})$")
+
+
 def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
     chunk = _AUX_TAIL.sub("", " ".join(chunk.split()).strip(" ,"))
     chunk = _AUX_TAIL.sub("", chunk)
@@ -501,16 +539,13 @@ def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
         return Denier(normalise_name(m.group("name")), " ".join(m.group("role").split()))
     m2 = _POSSESSIVE_ORG_RE.search(chunk + " ")
     if m2 is None:
-        m2 = re.search(
-            rf"(?P<org>(?:{_CAP})(?:\s+(?:{_CAP})){{0,3}})['’]s\s+(?P<unit>[a-z][\w\s-]{{2,30}})$",
-            chunk,
-        )
+        m2 = _POSSESSIVE_TAIL.search(chunk)
     if m2:
         org = normalise_name(m2.group("org"))
         org = re.sub(r"^(?:The|the)\s+", "", org)
         return Denier(KNOWN_ORGS.get(org, org), m2.group("unit").strip())
     # trailing capitalised span: "Russia", "The Kremlin", "Apple"
-    m3 = re.search(rf"((?:{_CAP})(?:\s+(?:of\s+)?(?:{_CAP})){{0,4}})$", chunk)
+    m3 = _CAPITALISED_TAIL.search(chunk)
     if not m3:
         return None
     name = normalise_name(m3.group(1))
@@ -525,7 +560,8 @@ def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
 
 _NOT_DENIERS = frozenset(
     {"he", "she", "it", "they", "we", "i", "you", "this", "that", "the", "a", "an", "there",
-     "here", "but", "and", "as", "after", "when"}
+     "here", "but", "and", "as", "after", "when", "that's", "it's", "this's", "there's",
+     "here's", "what's", "that’s", "it’s", "there’s", "what’s"}
 )  # fmt: skip
 
 

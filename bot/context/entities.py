@@ -258,6 +258,9 @@ _CAP = rf"(?:[A-Z]\.){{2,}}|[{_UPPER}][\w’'\-]*[\w]|[A-Z]"
 _LOWER = "a-zß-öø-ÿ"
 # Vladimir, O'Neill, Jean-Luc, Díaz-Canel
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}'’\-]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)*"
+_NAME_WORD_RE = re.compile(_NAME_WORD)
+_CAPITAL = re.compile(rf"[{_UPPER}]")  # a span opens with one, after no word character
+_SPAN_NOT_AFTER = "’'"
 _PERSON_NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_NAME_WORD}){{1,2}}"
 _SPAN = re.compile(
     rf"(?<![\w’'])(?:{_CAP})(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
@@ -294,6 +297,57 @@ _APPOSITION_ORG_RE = re.compile(
     rf"\b{_alt(ORG_APPOSITION)}\s+(?P<org>(?:{_CAP})(?:\s+(?:{_CAP})){{0,3}})"
 )
 _ACRONYM_RE = re.compile(r"\b[A-Z]{2,6}\b")
+
+# Screens in front of the patterns above, tested on a sentence's words (`\w+` runs) and far
+# cheaper than the patterns, which Python tries at every position: a role title holds the
+# first word of a role noun as a whole word; an honorific, an apposition noun and a
+# possessive's unit are whole words too, and a possessive holds "'s".
+_TOKEN = re.compile(r"\w+")
+_ROLE_FIRST = frozenset(_TOKEN.findall(w)[0] for w in ROLE_WORDS)
+# A role title starts at most this many words before its role noun: three modifiers of up to
+# two words each ("Latin American", "white house", "U.S.").
+_ROLE_REACH = 6
+# The first word of anything a role title can open with (lower-cased).
+_ROLE_OPENERS = frozenset(
+    _TOKEN.findall(w.lower())[0] for w in (*DEMONYMS, *ROLE_MODIFIERS, *ROLE_WORDS)
+) | {"u", "us", "uk", "un", "eu"}
+_HONORIFIC_WORDS = frozenset(HONORIFICS)
+_APPOSITION_WORDS = frozenset(ORG_APPOSITION)
+_POSSESSIVE_UNITS = frozenset(
+    {"press", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "statement", "board",
+     "management", "chief", "CEO", "headquarters", "shares", "staff", "employees"}
+)  # fmt: skip
+
+
+def _role_matches(sentence: str) -> list[re.Match[str]]:
+    """`_ROLE_RE.finditer(sentence)`, tried only at the word starts that can open one (the
+    few words before a role noun) instead of at every position."""
+    lowered = _TOKEN.findall(sentence.lower())
+    if _ROLE_FIRST.isdisjoint(lowered):
+        return []
+    tokens = list(_TOKEN.finditer(sentence))
+    words = [m.group().lower() for m in tokens]
+    tried: set[int] = set()
+    candidates: list[int] = []
+    for i, word in enumerate(words):
+        if word in _ROLE_FIRST:
+            for j in range(max(0, i - _ROLE_REACH), i + 1):
+                if j not in tried and words[j] in _ROLE_OPENERS:
+                    tried.add(j)
+                    candidates.append(tokens[j].start())
+    candidates.sort()
+    found: list[re.Match[str]] = []
+    pos = 0
+    for start in candidates:
+        if start < pos:
+            continue
+        m = _ROLE_RE.match(sentence, start)
+        if m is not None:
+            found.append(m)
+            pos = m.end()
+    return found
+
+
 _NOT_ACRONYMS = frozenset(
     {"TV", "AM", "PM", "OK", "CEO", "CFO", "GMT", "UTC", "PDF", "UPDATE", "VIDEO", "PHOTO",
      "NEW", "BREAKING", "LIVE", "THE", "AND", "FOR", "NOT", "II", "III", "IV", "VI"}
@@ -389,7 +443,24 @@ def strip_datelines(text: str) -> str:
     """The text without the datelines that open its paragraphs."""
     if not text:
         return text
-    return _DATELINE.sub(_dateline_cut, text)
+    # `_DATELINE.sub(_dateline_cut, text)`, with the pattern tried at line starts only (its
+    # `^` matches nowhere else) rather than at every position of the text.
+    out: list[str] = []
+    done = 0  # text[:done] is settled
+    at = 0
+    while at != -1:
+        if at >= done:
+            m = _DATELINE.match(text, at)
+            if m is not None:
+                out += [text[done:at], _dateline_cut(m)]
+                done = m.end()
+        at = text.find("\n", at)
+        if at != -1:
+            at += 1
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _dateline_cut(m: re.Match[str]) -> str:
@@ -520,22 +591,68 @@ class _Doc:
         surname = words[-1]
         if len(surname) <= 2 or self.text.count(surname) <= self.text.count(" ".join(words)):
             return False
-        alone = re.compile(
-            rf"(?<![{_UPPER}][\w’'.-])(?<![{_UPPER}]\w\w)(?<![{_UPPER}]\w)"
-            rf"(?<![\w’'-])(?<!{re.escape(words[-2])}\s){re.escape(surname)}"
-            rf"(?![\w’'-])(?!\s+[{_UPPER}])"
-        )
-        for m in alone.finditer(self.text):
-            before = self.text[max(0, m.start() - 40) : m.start()].split()
+        for start in _alone(self.text, surname, words[-2]):
+            before = self.text[max(0, start - 40) : start].split()
             if before and before[-1][:1].isupper():
                 continue
-            if not saying or self.says.match(self.text[m.end() : m.end() + 90]):
+            end = start + len(surname)
+            if not saying or self.says.match(self.text[end : end + 90]):
                 return True
         return False
 
     @property
     def says(self) -> re.Pattern[str]:
         return _ATTRIBUTION_AFTER_ES if self.spanish else _ATTRIBUTION_AFTER
+
+
+def _is_upper(ch: str) -> bool:
+    """A character of `_UPPER` (Latin capitals, the accented ones too)."""
+    return "A" <= ch <= "Z" or "À" <= ch <= "Ö" or "Ø" <= ch <= "Þ"
+
+
+def _is_w(ch: str) -> bool:
+    """`\\w` of `re` (str patterns): a letter, digit or underscore of any script."""
+    return ch.isalnum() or ch == "_"
+
+
+def _alone(text: str, surname: str, before: str) -> list[int]:
+    """Where `surname` stands as a name of its own: not inside a word, not after a capital
+    with one to three letters between ("McX"), not after `before` and a space (the full name
+    again), not before a capitalised word. The lookarounds of the pattern
+
+        (?<![U][\\w’'.-])(?<![U]\\w\\w)(?<![U]\\w)(?<![\\w’'-])(?<!BEFORE\\s)SURNAME
+        (?![\\w’'-])(?!\\s+[U])
+
+    written out, so that no pattern is compiled for each name."""
+    found: list[int] = []
+    at = text.find(surname)
+    while at != -1:
+        end = at + len(surname)
+        if _stands_alone(text, at, end, before):
+            found.append(at)
+            at = text.find(surname, end)
+        else:
+            at = text.find(surname, at + 1)
+    return found
+
+
+def _stands_alone(text: str, at: int, end: int, before: str) -> bool:
+    prev = text[at - 1] if at >= 1 else ""
+    if prev and (_is_w(prev) or prev in "’'-"):
+        return False
+    if at >= 2 and _is_upper(text[at - 2]) and (_is_w(prev) or prev in "’'.-"):
+        return False
+    if at >= 3 and _is_upper(text[at - 3]) and _is_w(text[at - 2]) and _is_w(prev):
+        return False
+    if at >= len(before) + 1 and prev.isspace() and text.endswith(before, 0, at - 1):
+        return False
+    n = len(text)
+    if end < n and (_is_w(text[end]) or text[end] in "’'-"):
+        return False
+    after = end
+    while after < n and text[after].isspace():
+        after += 1
+    return not (after > end and after < n and _is_upper(text[after]))
 
 
 def story_language(title: str, text: str) -> str:
@@ -571,12 +688,16 @@ def extract_entities(
 
     for sentence in sentences:
         _role_people(sentence, found, persons)
-        for m in _HONORIFIC_RE.finditer(sentence):
-            _add_person(m.group("name"), None, found, persons)
-        for m in _POSSESSIVE_ORG_RE.finditer(sentence):
-            _add_org(m.group("org"), found, outlet_keys)
-        for m in _APPOSITION_ORG_RE.finditer(sentence):
-            _add_org(m.group("org"), found, outlet_keys)
+        words = frozenset(_TOKEN.findall(sentence))
+        if not _HONORIFIC_WORDS.isdisjoint(words):
+            for m in _HONORIFIC_RE.finditer(sentence):
+                _add_person(m.group("name"), None, found, persons)
+        if ("'s" in sentence or "’s" in sentence) and not _POSSESSIVE_UNITS.isdisjoint(words):
+            for m in _POSSESSIVE_ORG_RE.finditer(sentence):
+                _add_org(m.group("org"), found, outlet_keys)
+        if not _APPOSITION_WORDS.isdisjoint(w.lower() for w in words):
+            for m in _APPOSITION_ORG_RE.finditer(sentence):
+                _add_org(m.group("org"), found, outlet_keys)
     for sentence in sentences:
         _spans(sentence, found, persons, outlet_keys, doc)
 
@@ -603,7 +724,7 @@ def _outlets_in(text: str, resolver: OutletResolver | None) -> list[str]:
 
 
 def _role_people(sentence: str, found: _Collector, persons: dict[str, str]) -> None:
-    for m in _ROLE_RE.finditer(sentence):
+    for m in _role_matches(sentence):
         name = m.group("name")
         if place_name(name) or name in KNOWN_ORGS or name.split()[0] in DEMONYMS:
             continue
@@ -636,7 +757,21 @@ def _add_org(org: str, found: _Collector, outlet_keys: set[str]) -> None:
 
 
 def _capital_spans(sentence: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(0)) for m in _SPAN.finditer(sentence)]
+    """`_SPAN.finditer(sentence)` as (start, span), tried only at capitals that open a word
+    (every span starts with one) instead of at every position."""
+    spans: list[tuple[int, str]] = []
+    pos = 0
+    for cap in _CAPITAL.finditer(sentence):
+        start = cap.start()
+        if start < pos or (start and sentence[start - 1] in _SPAN_NOT_AFTER):
+            continue
+        if start and _is_w(sentence[start - 1]):
+            continue
+        m = _SPAN.match(sentence, start)
+        if m is not None:
+            spans.append((start, m.group(0)))
+            pos = m.end()
+    return spans
 
 
 def _gazetteer_only(item: tuple[int, str]) -> list[tuple[str, str]]:
@@ -750,7 +885,7 @@ def _is_person_name(words: list[str]) -> bool:
         and not any(w.endswith(("'s", "’s")) for w in names[:-1])  # "India's Modi"
         and words[0].lower() not in _NOT_FIRST_NAMES
         and not any(w.lower() in _NON_NAME_WORDS for w in names)  # "Legend Of Zelda"
-        and all(re.fullmatch(_NAME_WORD, w) for w in names)
+        and all(_NAME_WORD_RE.fullmatch(w) for w in names)
         and not any(place_name(w) or w in KNOWN_ORGS or w in DEMONYMS for w in names)
     )
 

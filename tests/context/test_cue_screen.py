@@ -47,3 +47,17 @@ def test_screen_rejects_text_without_any_key_word() -> None:
     cues = compile_cues(("declined to comment", "is false"))
     assert not cues.may_match("Markets rally as inflation cools")
     assert cues.may_match("The claim is false")
+
+
+@pytest.mark.parametrize(("name", "cues"), _tiers(), ids=lambda v: v if isinstance(v, str) else "")
+def test_short_alternation_finds_what_the_whole_pattern_finds(name: str, cues: CueSet) -> None:
+    """`find` searches a text with only the phrases whose keys the text holds: every match of
+    the full alternation is still found, at the same place, as the same phrase."""
+    assert cues.pattern is not None
+    for text in _texts():
+        whole = [
+            (m.start(), m.end(), cues.phrases[int(str(m.lastgroup)[1:])])
+            for m in cues.pattern.finditer(text)
+        ]
+        assert cues.find(text) == whole, (name, text)
+        assert cues.search(text) == bool(whole), (name, text)

@@ -261,3 +261,21 @@ def test_compile_cues_gap_and_wildcard() -> None:
         c for _s, _e, c in cs.find("He dismissed the WSJ story as nonsense; iFixit debunks it")
     ]
     assert found == ["dismiss* … as", "debunk*"]
+
+
+@pytest.mark.parametrize(
+    ("title", "deniers"),
+    [
+        # the subject of the clause that holds the predicate, not of the clause before it
+        ("Navalny's mom calls for justice as Russia rejects dart frog poison claim", ["Russia"]),
+        ("Kremlin rejects claim it poisoned Navalny with dart frog toxin", ["Kremlin"]),
+        # a falsity word on the subject's own claim: the subject is the claimant, not a denier
+        ('Donald Trump revives his bogus claim that American Muslims "cheer" terrorism', []),
+        ("It's rubbish that Robert Plant turned down a reunion offer", []),
+        ("That's not true.", []),
+    ],
+)
+def test_headline_deniers_are_who_denies(title: str, deniers: list[str]) -> None:
+    denial, _hedges = detect_denial(title, "")
+    assert denial.is_denial
+    assert [d.name for d in denial.deniers] == deniers

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from bot.context.stance_eval import evaluate, evaluate_csv, format_report
 
-EMERGENT = Path(__file__).resolve().parents[3] / "shared/data/stance/emergent/emergent-train.csv"
+SHARED = Path(os.environ.get("NEWSBOT_SHARED") or Path(__file__).resolve().parents[3] / "shared")
+EMERGENT = SHARED / "data/stance/emergent/emergent-train.csv"
 
 
 def test_evaluate_counts() -> None:
