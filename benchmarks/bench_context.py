@@ -366,7 +366,8 @@ async def part_links(corpus: common.Corpus, args: argparse.Namespace) -> dict[st
                 for i in range(0, len(drafts), 2000):
                     await store.write_stories(drafts[i : i + 2000], [])
                 write_s = time.perf_counter() - t
-                await store._db.execute("ANALYZE")  # benchmark only: same stats for both sizes
+                # benchmark only: the same planner statistics for both sizes
+                await store._engine.db.execute("ANALYZE")
                 print(
                     f"  {size:>7,} stored stories (generated + bands {build_s:.0f} s, "
                     f"written {write_s:.0f} s)",
@@ -428,7 +429,7 @@ async def _candidate_sql(store: Store, stories: list[Any], size: int, kind: str)
     from bot.context.links import SAME_EVENT_WINDOW, entity_keys
     from bot.store.stories_repo import _STORY_COLUMNS
 
-    db = store._db
+    db = store._engine.db
     await db.execute("DROP TABLE IF EXISTS bench_entity_time")
     await db.execute(
         "CREATE TABLE bench_entity_time AS SELECT e.key, s.sort_time, e.story_id "
@@ -489,7 +490,7 @@ async def _candidate_sql(store: Store, stories: list[Any], size: int, kind: str)
 
 def _capture_sql(store: Store, captured: list[tuple[str, Any]]) -> Any:
     """Record every statement the store runs (benchmark only), to EXPLAIN them afterwards."""
-    db = store._db
+    db = store._engine.db
     original = db.execute
 
     def execute(sql: str, parameters: Any = None) -> Any:
@@ -511,7 +512,7 @@ async def _plans(store: Store, captured: list[tuple[str, Any]]) -> list[str]:
         if not sql.lstrip().upper().startswith("SELECT") or sql in seen:
             continue
         seen.add(sql)
-        async with store._db.execute("EXPLAIN QUERY PLAN " + sql, params or ()) as cur:
+        async with store._engine.db.execute("EXPLAIN QUERY PLAN " + sql, params or ()) as cur:
             steps = [r[3] for r in await cur.fetchall()]
         short = re.sub(r"\s+", " ", sql)
         short = re.sub(
