@@ -1,11 +1,17 @@
-"""Links between stories in the store: denial candidates, same-story candidates, clusters."""
+"""Links between stories in the store: denial candidates, same-story candidates, clusters.
+
+The linker works on batches of stories: `entity_rows` and `band_rows` answer for every key or
+band of a batch at once, each key or band with a bounded index range (its newest rows), so the
+cost of a lookup does not grow with the stories that share a key (issue #13 item 5).
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from bot.models import Story, StoryLink
+from bot.models import Story, StoryLink, entity_key
 from bot.store.base import chunks, now
 from bot.store.stories_repo import (
     _STORY_COLUMNS,
@@ -26,8 +32,106 @@ def _link(row: sqlite3.Row) -> StoryLink:
     )
 
 
+# (story id, sort time, outlet id) of a story that names an entity key.
+EntityRow = tuple[int, float, str | None]
+# What the linker needs of a candidate for a same-event score: (title, outlet id, entity
+# keys other than outlets, is a denial (None: the story has no context), cluster id).
+CandidateInfo = tuple[str, str | None, frozenset[str], bool | None, int | None]
+
+
 class LinksRepo(StoriesRepo):
     """Candidate searches use indexes (entity keys, LSH bands), never a scan of all stories."""
+
+    async def entity_rows(
+        self, keys: Sequence[str], *, since: float, until: float, per_key: int
+    ) -> dict[str, list[EntityRow]]:
+        """For each entity key, its newest `per_key` stories in a time window, newest first.
+
+        One bounded range of the (key, sort_time) index per key, many keys per statement: a
+        key that thousands of stories share costs `per_key` rows, not thousands."""
+        out: dict[str, list[EntityRow]] = {}
+        one = (
+            "SELECT * FROM (SELECT e.key AS key, e.story_id AS story_id, e.sort_time AS t, "
+            "s.outlet_id AS outlet_id FROM story_entities e JOIN stories s ON s.id = e.story_id "
+            "WHERE e.key = ? AND e.sort_time BETWEEN ? AND ? "
+            "ORDER BY e.sort_time DESC, e.story_id DESC LIMIT ?) AS k"
+        )
+        for part in chunks(sorted({k for k in keys if k}), 50):
+            params: list[object] = []
+            for key in part:
+                params += [key, since, until, per_key]
+                out[key] = []
+            rows = await self._fetchall(" UNION ALL ".join([one] * len(part)), params)
+            for r in rows:
+                out[r[0]].append((int(r[1]), float(r[2]), r[3]))
+        return out
+
+    async def band_rows(self, bands: Sequence[int], *, per_band: int) -> dict[int, list[int]]:
+        """For each MinHash LSH band, the ids of its newest `per_band` stories."""
+        out: dict[int, list[int]] = {}
+        one = (
+            "SELECT * FROM (SELECT ? AS band, rowid AS sid FROM story_band_index "
+            "WHERE story_band_index MATCH ? ORDER BY rowid DESC LIMIT ?) AS b"
+        )
+        unique = sorted(set(bands))
+        tokens = dict(zip(unique, band_tokens(unique).split(), strict=True))
+        for part in chunks(unique, 50):
+            params: list[object] = []
+            for band in part:
+                params += [band, tokens[band], per_band]
+                out[band] = []
+            rows = await self._fetchall(" UNION ALL ".join([one] * len(part)), params)
+            for r in rows:
+                out[int(r[0])].append(int(r[1]))
+        return out
+
+    async def candidate_info(self, ids: Sequence[int]) -> dict[int, CandidateInfo]:
+        """Title, outlet, entity keys (not outlets), denial flag and cluster of stories."""
+        found: dict[int, CandidateInfo] = {}
+        for part in chunks(sorted(set(ids))):
+            rows = await self._fetchall(
+                "SELECT id, title, outlet_id, context, cluster_id FROM stories WHERE id IN "
+                f"({','.join('?' * len(part))})",
+                part,
+            )
+            for r in rows:
+                data = json.loads(r[3]) if r[3] else None
+                keys: frozenset[str] = frozenset()
+                denial: bool | None = None
+                if data is not None:
+                    keys = frozenset(
+                        entity_key(e["name"])
+                        for e in data.get("entities") or ()
+                        if e.get("kind") != "outlet" and e.get("name")
+                    )
+                    denial = bool((data.get("denial") or {}).get("is_denial"))
+                found[int(r[0])] = (r[1], r[2], keys, denial, r[4])
+        return found
+
+    async def denials_naming_outlets(
+        self, outlet_ids: Sequence[str], *, since: float, until: float, limit: int = 1000
+    ) -> list[Story]:
+        """Denials in a window naming any of these outlets as denied, newest first."""
+        unique = sorted(set(outlet_ids))
+        if not unique:
+            return []
+        rows = await self._fetchall(
+            f"SELECT {_STORY_COLUMNS} FROM denials d JOIN stories s ON s.id = d.story_id "
+            f"WHERE d.denied_outlet_id IN ({','.join('?' * len(unique))}) "
+            "AND s.sort_time BETWEEN ? AND ? ORDER BY s.sort_time DESC, s.id DESC LIMIT ?",
+            [*unique, since, until, limit],
+        )
+        return [_story(r) for r in rows]
+
+    async def set_clusters(self, clusters: Mapping[int, int]) -> None:
+        """Story id → cluster id, in one transaction."""
+        if not clusters:
+            return
+        async with self._transaction() as db:
+            await db.executemany(
+                "UPDATE stories SET cluster_id = ? WHERE id = ?",
+                [(cluster, story_id) for story_id, cluster in sorted(clusters.items())],
+            )
 
     async def entity_candidates(
         self,
