@@ -32,8 +32,8 @@ def _link(row: sqlite3.Row) -> StoryLink:
     )
 
 
-# (story id, sort time, outlet id) of a story that names an entity key.
-EntityRow = tuple[int, float, str | None]
+# (story id, sort time) of a story that names an entity key.
+EntityRow = tuple[int, float]
 # What the linker needs of a candidate for a same-event score: (title, outlet id, entity
 # keys other than outlets, is a denial (None: the story has no context), cluster id).
 CandidateInfo = tuple[str, str | None, frozenset[str], bool | None, int | None]
@@ -47,14 +47,14 @@ class LinksRepo(StoriesRepo):
     ) -> dict[str, list[EntityRow]]:
         """For each entity key, its newest `per_key` stories in a time window, newest first.
 
-        One bounded range of the (key, sort_time) index per key, many keys per statement: a
-        key that thousands of stories share costs `per_key` rows, not thousands."""
+        One bounded range of the covering (key, sort_time, story_id) index per key, many keys
+        per statement: a key that thousands of stories share costs `per_key` rows, not
+        thousands."""
         out: dict[str, list[EntityRow]] = {}
         one = (
-            "SELECT * FROM (SELECT e.key AS key, e.story_id AS story_id, e.sort_time AS t, "
-            "s.outlet_id AS outlet_id FROM story_entities e JOIN stories s ON s.id = e.story_id "
-            "WHERE e.key = ? AND e.sort_time BETWEEN ? AND ? "
-            "ORDER BY e.sort_time DESC, e.story_id DESC LIMIT ?) AS k"
+            "SELECT * FROM (SELECT key, story_id, sort_time FROM story_entities "
+            "WHERE key = ? AND sort_time BETWEEN ? AND ? "
+            "ORDER BY sort_time DESC, story_id DESC LIMIT ?) AS k"
         )
         for part in chunks(sorted({k for k in keys if k}), 50):
             params: list[object] = []
@@ -63,7 +63,7 @@ class LinksRepo(StoriesRepo):
                 out[key] = []
             rows = await self._fetchall(" UNION ALL ".join([one] * len(part)), params)
             for r in rows:
-                out[r[0]].append((int(r[1]), float(r[2]), r[3]))
+                out[r[0]].append((int(r[1]), float(r[2])))
         return out
 
     async def band_rows(self, bands: Sequence[int], *, per_band: int) -> dict[int, list[int]]:
@@ -108,6 +108,17 @@ class LinksRepo(StoriesRepo):
                 found[int(r[0])] = (r[1], r[2], keys, denial, r[4])
         return found
 
+    async def cluster_ids(self, ids: Sequence[int]) -> dict[int, int | None]:
+        """The cluster of each story (None: in none yet)."""
+        found: dict[int, int | None] = {}
+        for part in chunks(sorted(set(ids))):
+            rows = await self._fetchall(
+                f"SELECT id, cluster_id FROM stories WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            found.update((int(r[0]), r[1]) for r in rows)
+        return found
+
     async def denials_naming_outlets(
         self, outlet_ids: Sequence[str], *, since: float, until: float, limit: int = 1000
     ) -> list[Story]:
@@ -143,30 +154,43 @@ class LinksRepo(StoriesRepo):
         outlet_id: str | None = None,
         other_than_outlet: str | None = None,
         limit: int = 50,
+        scan: int = 300,
     ) -> list[tuple[Story, int]]:
         """Stories in a time window sharing entity keys, most shared first: (story, shared).
 
-        With an outlet, its stories in the window come from the (outlet, time) index; without,
-        the (entity, time) index gives only the window's rows for each entity."""
+        Bounded: with an outlet, its `scan` most recent stories in the window (the (outlet,
+        time) index) are counted; without, each key's `scan` most recent rows in the window
+        (the (entity, time) index). A key or an outlet with thousands of stories in the
+        window costs `scan` rows, not thousands."""
         keys = sorted({k for k in entity_keys if k})[:50]
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
         if outlet_id is not None:
-            rows = await self._fetchall(
-                f"SELECT * FROM (SELECT {_STORY_COLUMNS}, s.sort_time, (SELECT count(*) "
-                "FROM story_entities e "
-                f"WHERE e.story_id = s.id AND e.key IN ({marks})) AS shared FROM stories s "
-                "WHERE s.outlet_id = ? AND s.sort_time BETWEEN ? AND ? AND s.id != ?) "
-                "WHERE shared > 0 ORDER BY shared DESC, sort_time DESC LIMIT ?",
-                [*keys, outlet_id, since, until, exclude, limit],
+            counted = await self._fetchall(
+                "SELECT id, shared FROM (SELECT r.id AS id, r.sort_time AS sort_time, "
+                "(SELECT count(*) FROM story_entities e "
+                f"WHERE e.story_id = r.id AND e.key IN ({marks})) AS shared FROM "
+                "(SELECT id, sort_time FROM stories WHERE outlet_id = ? "
+                "AND sort_time BETWEEN ? AND ? AND id != ? ORDER BY sort_time DESC LIMIT ?) AS r"
+                ") AS c WHERE shared > 0 ORDER BY shared DESC, sort_time DESC LIMIT ?",
+                [*keys, outlet_id, since, until, exclude, scan, limit],
             )
-            return [(_story(r), int(r["shared"])) for r in rows]
+            by_id = {int(r[0]): int(r[1]) for r in counted}
+            return [(s, by_id[s.id]) for s in await self.stories_by_ids(list(by_id))]
+        one = (
+            "SELECT * FROM (SELECT story_id FROM story_entities WHERE key = ? "
+            "AND sort_time BETWEEN ? AND ? AND story_id != ? "
+            "ORDER BY sort_time DESC, story_id DESC LIMIT ?) AS k"
+        )
+        params: list[object] = []
+        for key in keys:
+            params += [key, since, until, exclude, scan]
         ranked = await self._fetchall(
-            "SELECT story_id, count(*) AS shared FROM story_entities "
-            f"WHERE key IN ({marks}) AND sort_time BETWEEN ? AND ? AND story_id != ? "
-            "GROUP BY story_id ORDER BY shared DESC, story_id DESC LIMIT ?",
-            [*keys, since, until, exclude, limit * 4],
+            "SELECT story_id, count(*) AS shared FROM ("
+            + " UNION ALL ".join([one] * len(keys))
+            + ") AS u GROUP BY story_id ORDER BY shared DESC, story_id DESC LIMIT ?",
+            [*params, limit * 4],
         )
         shared = {int(r["story_id"]): int(r["shared"]) for r in ranked}
         stories = [
