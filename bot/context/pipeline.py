@@ -168,7 +168,7 @@ class ContextEngine:
         them; a crash in between leaves them unlinked, and they are linked at the next start.
         """
         for story_id, draft in new:
-            if len(self._bands) < 100_000:
+            if draft.alert_worthy and len(self._bands) < 100_000:  # baseline: not searched
                 self._bands[story_id] = draft.bands
             self._pending[story_id] = None
         for draft in revised:  # its title and entities may have changed
@@ -266,10 +266,20 @@ class ContextEngine:
         return bands
 
     async def _link_all(self, stories: Sequence[Story]) -> None:
+        """Record the links of stored stories and mark them linked.
+
+        A feed's first poll records its items without alerting (baseline stories, not alert-
+        worthy): they get their denial links (what a lookup shows of them: the report a
+        denial denies, the denials of a report) but no same-story search of their own; later
+        stories still find them as candidates and join them into clusters. On a new install's
+        first poll that search was half of the poll (issue #13 item 2)."""
         for s in stories:  # the batch's stories are each other's likeliest candidates
             self._remember(s)
-        bands = await self._bands_of(stories)
-        links = await self.links_batch(stories, bands)
+        full = [s for s in stories if s.alert_worthy]
+        bands = await self._bands_of(full)
+        links = await self.links_batch(full, bands)
+        baseline = [s for s in stories if not s.alert_worthy]
+        links.update(await self.links_batch(baseline, {}, same_story=False))
         await self.store.add_links([lk for s in stories for lk in links[s.id]])
         same = {s.id: [lk for lk in links[s.id] if lk.kind == "same_story"] for s in stories}
         await self._join_clusters(stories, same)
@@ -284,10 +294,14 @@ class ContextEngine:
         return (await self.links_batch([story], {story.id: bands}))[story.id]
 
     async def links_batch(
-        self, stories: Sequence[Story], bands: Mapping[int, Sequence[int]]
+        self,
+        stories: Sequence[Story],
+        bands: Mapping[int, Sequence[int]],
+        *,
+        same_story: bool = True,
     ) -> dict[int, list[StoryLink]]:
         """Links of each story, in the order linking one story at a time gives them: denial
-        links, then same-story links (best first)."""
+        links, then same-story links (best first; none with `same_story=False`)."""
         result: dict[int, list[StoryLink]] = {s.id: [] for s in stories}
         for group in _groups([s for s in stories if s.context is not None]):
             for story in group:
@@ -297,9 +311,9 @@ class ContextEngine:
             earlier = await self._earlier_denials(
                 [s for s in group if s.outlet_id and not _is_denial(s)]
             )
-            same = await self._same_story(group, bands)
+            same = await self._same_story(group, bands) if same_story else {}
             for story in group:
-                result[story.id] += earlier.get(story.id, []) + same[story.id]
+                result[story.id] += earlier.get(story.id, []) + same.get(story.id, [])
         return result
 
     async def _denied_reports(self, story: Story, ctx: StoryContext) -> list[StoryLink]:

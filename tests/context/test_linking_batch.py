@@ -25,7 +25,9 @@ FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 NOON = datetime(2026, 2, 18, 12, 0, tzinfo=UTC)
 
 
-def draft(n: int, title: str, entities: list[str], *, outlet: str, minutes: int) -> StoryDraft:
+def draft(
+    n: int, title: str, entities: list[str], *, outlet: str, minutes: int, alert: bool = True
+) -> StoryDraft:
     """A stored story with its context as the worker computes it (entities named here)."""
     url = f"https://{outlet}.example/{n}"
     entry = Entry(
@@ -47,7 +49,7 @@ def draft(n: int, title: str, entities: list[str], *, outlet: str, minutes: int)
         content_hash=f"{n:032x}",
         outlet_id=outlet,
         feed_id=f"feed-{outlet}",
-        alert_worthy=False,
+        alert_worthy=alert,
         context=ctx,
     )
 
