@@ -347,7 +347,7 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=2000)
     parser.add_argument("--items", type=int, default=30)
     parser.add_argument(
-        "--quick", action="store_true", help="200 feeds, 20 s phase timeout, 2 configs (< 1 min)"
+        "--quick", action="store_true", help="200 feeds, 90 s phase timeout, 2 configs (~3 min)"
     )
     parser.add_argument("--naive-feeds", type=int, default=0, help="feeds in the naive loop (all)")
     parser.add_argument("--steady-rounds", type=int, default=3)
@@ -382,7 +382,7 @@ def main() -> None:
         if args.feeds == parser.get_default("feeds"):
             args.feeds = 200
         if args.phase_timeout == parser.get_default("phase_timeout"):
-            args.phase_timeout = 20.0
+            args.phase_timeout = 90.0  # the pipeline's first poll: about 30 s on 2 cores
         args.steady_rounds = min(args.steady_rounds, 2)
         args.full_rounds = 1
         if args.configs == parser.get_default("configs"):

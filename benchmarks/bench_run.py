@@ -105,21 +105,24 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-def memory_mb(pid: int) -> tuple[float, float, int]:
-    """(sum of RSS, sum of PSS, processes) of pid's tree, in MB."""
+def memory_mb(pid: int) -> tuple[float, float, int, list[tuple[str, float]]]:
+    """(sum of RSS, sum of PSS, processes, [(process, its PSS)]) of pid's tree, in MB."""
     rss = pss = 0
-    procs = 0
+    each = []
     for p in tree(pid):
         try:
+            mine = 0
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
                     rss += int(line.split()[1])
                 elif line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-            procs += 1
+                    mine = int(line.split()[1])
+            cmd = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-    return rss / 1024, pss / 1024, procs
+        pss += mine
+        each.append((cmd[:70], mine / 1024))
+    return rss / 1024, pss / 1024, len(each), each
 
 
 async def prefill(db: Path, stories: int) -> float:
@@ -197,7 +200,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             tg.sent.clear()
             server.reset()
             log = tmp / "run.log"
-            peak = {"rss": 0.0, "pss": 0.0, "procs": 0}
+            peak: dict[str, Any] = {"rss": 0.0, "pss": 0.0, "procs": 0, "each": []}
             with log.open("ab") as out:
                 bot = subprocess.Popen(
                     [sys.executable, "-m", "bot", "run"],
@@ -209,9 +212,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             try:
 
                 def sample() -> None:
-                    rss, pss, procs = memory_mb(bot.pid)
+                    rss, pss, procs, each = memory_mb(bot.pid)
                     if pss > peak["pss"]:
-                        peak.update(rss=rss, pss=pss, procs=procs)
+                        peak.update(rss=rss, pss=pss, procs=procs, each=each)
 
                 until = time.monotonic() + args.warmup
                 while time.monotonic() < until and bot.poll() is None:
@@ -235,7 +238,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     if set(feeds) <= got:
                         break
                     time.sleep(1.0)
-                rss, pss, _ = memory_mb(bot.pid)
+                rss, pss, _, _ = memory_mb(bot.pid)
             finally:
                 if bot.poll() is None:
                     bot.send_signal(signal.SIGTERM)
@@ -268,6 +271,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 peak_rss_mb=peak["rss"],
                 peak_pss_mb=peak["pss"],
                 peak_processes=peak["procs"],
+                peak_each=peak["each"],
                 end_rss_mb=rss,
                 end_pss_mb=pss,
                 log_tail=log.read_text(errors="replace")[-2000:],
@@ -342,6 +346,8 @@ def main() -> None:
         f"{r['peak_processes']} processes (at the end {r['end_rss_mb']:.0f} / "
         f"{r['end_pss_mb']:.0f} MB)"
     )
+    for cmd, mb in r["peak_each"]:
+        print(f"  {mb:6.0f} MB PSS  {cmd}")
     floors = [
         [
             f"feed change → alert sent p99 ≤ {LATENCY_FLOOR:.0f} s at {args.feeds:,} feeds "

@@ -499,7 +499,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
         return str(v)
 
     text_rows = [[cell(v) for v in r] for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in text_rows)) for i, h in enumerate(headers)]
+    widths = [max([len(h), *(len(r[i]) for r in text_rows)]) for i, h in enumerate(headers)]
     out = ["| " + " | ".join(h.ljust(widths[i]) for i, h in enumerate(headers)) + " |"]
     out.append("| " + " | ".join("-" * w for w in widths) + " |")
     for r in text_rows:

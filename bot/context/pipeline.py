@@ -99,6 +99,7 @@ def _time(story: Story) -> float:
 # Linking reads candidates in batches (issue #13 item 5): per entity key and per LSH band, the
 # newest rows only, so the cost of a story does not grow with the stories that share its keys.
 LINK_BATCH = 500  # stories linked together: one set of candidate reads
+EARLY_LINK = 200  # a one-off poll starts linking once this many of its stories wait
 KEY_ROWS = 32  # newest stories read per entity key; a key that fills them is too common
 BAND_ROWS = 32  # newest stories read per LSH band
 GROUP_SPAN = 6 * 3600.0  # stories within this span of each other share their key reads
@@ -139,6 +140,12 @@ class ContextEngine:
         # backlog (a poll never waits for stories it did not store).
         self._pending: dict[int, None] = {}
         self._info: dict[int, CandidateInfo] = {}  # candidates seen lately (FIFO)
+        self._lock = asyncio.Lock()  # one linking pass at a time
+        self._looping = False  # run() is linking as stories are stored
+        # A one-off poll links its stories while its other feeds are still being polled
+        # (the loop links, the workers analyse): settle() then waits for the rest only.
+        self._early: asyncio.Task[int] | None = None
+        self._early_done = 0
 
     async def contextualize(
         self, items: Sequence[tuple[Entry, OutletCard | None]]
@@ -175,13 +182,26 @@ class ContextEngine:
             if draft.existing_id is not None:
                 self._info.pop(draft.existing_id, None)
         self._wake.set()
+        if not self._looping and len(self._pending) >= EARLY_LINK:
+            if self._early is not None and self._early.done():
+                self._early_done += self._early.result()  # raises what the pass raised
+                self._early = None
+            if self._early is None:
+                self._early = asyncio.create_task(self._link_pending(), name="link-early")
+                # settle() re-raises its error; a poll stopped before settle() leaves the
+                # stories unlinked for the next start, as a crash does
+                self._early.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     async def settle(self) -> int:
         """Link the stories this process stored and has not linked; returns how many.
 
         The end of a one-off poll: it waits for its own stories only, not for a backlog an
         earlier run left (`newsbot run` links that, after the stories it stores itself)."""
-        done = await self._link_pending()
+        if self._early is not None:
+            early, self._early = self._early, None
+            self._early_done += await early
+        done = await self._link_pending() + self._early_done
+        self._early_done = 0
         backlog = await self.store.unlinked_stories(1)
         if backlog:
             log.info(
@@ -194,6 +214,7 @@ class ContextEngine:
 
         New stories go first; a backlog (stories a crash left unlinked) is linked one batch
         at a time between them."""
+        self._looping = True
         while not stop.is_set():
             self._wake.clear()
             linked = await self._link_pending()
@@ -221,22 +242,24 @@ class ContextEngine:
 
     async def _link_pending(self) -> int:
         done = 0
-        while self._pending:
-            ids = list(itertools.islice(self._pending, LINK_BATCH))
-            stories = await self.store.stories_by_ids(ids)
-            for i in ids:
-                self._pending.pop(i, None)
-            if stories:
-                await self._link_all(stories)
-            done += len(stories)
+        async with self._lock:
+            while self._pending:
+                ids = list(itertools.islice(self._pending, LINK_BATCH))
+                stories = await self.store.stories_by_ids(ids)
+                for i in ids:
+                    self._pending.pop(i, None)
+                if stories:
+                    await self._link_all(stories)
+                done += len(stories)
         return done
 
     async def _link_backlog_batch(self, batch: int = LINK_BATCH) -> int:
-        stories = await self.store.unlinked_stories(batch)
-        if stories:
-            await self._link_all(stories)
-            for s in stories:
-                self._pending.pop(s.id, None)
+        async with self._lock:
+            stories = await self.store.unlinked_stories(batch)
+            if stories:
+                await self._link_all(stories)
+                for s in stories:
+                    self._pending.pop(s.id, None)
         return len(stories)
 
     async def _bands_of(self, stories: Sequence[Story]) -> dict[int, Sequence[int]]:
