@@ -13,10 +13,11 @@
    `entity_candidates` counting every row of the story's keys in the window, `band_candidates`,
    `denials_naming_outlet`, `stories_by_ids` of 80 candidates), on the first `--legacy`
    stories of the same backlog; the links both give for those stories are compared.
-2. Poll time flat. The real Pipeline (context + linking, as `newsbot poll --once`):
-   `poll_once` of `--feeds` local feeds × `--items` items (bench_poll's feeds: real items,
-   whose entities the stored stories share, published within the stored stories' two-day
-   window), on a store holding 0 and then `--stored` stories; rounds alternate the sizes.
+2. Poll time flat. The real Pipeline (context + linking, as `newsbot poll --once`): after
+   the feeds' first poll (untimed), `poll_once` with `--items` new items in each of
+   `--feeds` local feeds (bench_poll's feeds: real items, whose entities the stored stories
+   share, published within the stored stories' two-day window), on a store holding 0 and
+   then `--stored` stories; rounds alternate the sizes.
    Floor: the median poll time with `--stored` stories within ±20 % of the empty store's.
 3. A poll never waits for a backlog it did not create: the same poll on a store that holds
    the `--stored` stories and the `--backlog` unlinked; its time against (2) and the backlog
@@ -311,6 +312,10 @@ async def one_poll(
             finally:
                 spent["settle"] = time.perf_counter() - t
 
+        # The feeds' first poll (their baseline, not alerted, not searched) untimed; then
+        # every feed brings `--items` new stories, which are alerted and linked in full.
+        await pipeline.poller.poll_once()
+        server.shift(by=args.items)
         pipeline.poller.settle = timed_settle
         t = time.perf_counter()
         summary = await pipeline.poller.poll_once()
