@@ -304,7 +304,7 @@ async def run_config(
                     )
                     row["naive_adjacent"] = adjacent["feeds_per_s"]
                     results.append(row)
-                if not args.quick:
+                if not args.quick and not args.skip_five_new:
                     server.shift(by=5)
                     results.append(
                         await phase("full poll (all changed, 5 new)", args.feeds, "full5")
@@ -358,6 +358,9 @@ def main() -> None:
         help="full polls, each after a naive loop over --naive-round-feeds feeds",
     )
     parser.add_argument("--naive-round-feeds", type=int, default=300)
+    parser.add_argument(
+        "--skip-five-new", action="store_true", help="leave out the 5-new full poll phase"
+    )
     parser.add_argument(
         "--per-host",
         type=int,
