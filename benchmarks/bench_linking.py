@@ -376,6 +376,7 @@ def main() -> None:
     parser.add_argument("--poll-rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="20,000 stored, 5,000 backlog")
     parser.add_argument("--no-polls", action="store_true", help="the backlog part only")
+    parser.add_argument("--no-backlog", action="store_true", help="the poll parts only")
     parser.add_argument("--json", help="write results here")
     args = parser.parse_args()
     if args.quick:
@@ -390,21 +391,26 @@ def main() -> None:
     try:
         if args.no_polls:
             args.poll_rounds = 0
-        backlog = asyncio.run(part_backlog(args, bench_store.Generator(corpus, seed=3)))
+        backlog: dict[str, Any] = {}
+        if not args.no_backlog:
+            backlog = asyncio.run(part_backlog(args, bench_store.Generator(corpus, seed=3)))
         polls: dict[str, Any] = {"rows": [], "backlog_rows": []}
         if args.poll_rounds:
             polls = asyncio.run(part_polls(args, bench_store.Generator(corpus, seed=4)))
     finally:
         shutil.rmtree(args.work, ignore_errors=True)
     rows = polls["rows"]
-    floors = [
-        [
-            f"backlog of {backlog['catch_up_stories']:,} linked ≥ {BACKLOG_FLOOR:,.0f} stories/s",
-            f"{backlog['catch_up_per_s']:,.0f} stories/s (linker before: "
-            f"{backlog['legacy_per_s']:,.0f} on {backlog['legacy_sample']:,})",
-            common.verdict(backlog["catch_up_per_s"] >= BACKLOG_FLOOR),
-        ]
-    ]
+    floors = []
+    if backlog:
+        floors.append(
+            [
+                f"backlog of {backlog['catch_up_stories']:,} linked ≥ {BACKLOG_FLOOR:,.0f} "
+                "stories/s",
+                f"{backlog['catch_up_per_s']:,.0f} stories/s (linker before: "
+                f"{backlog['legacy_per_s']:,.0f} on {backlog['legacy_sample']:,})",
+                common.verdict(backlog["catch_up_per_s"] >= BACKLOG_FLOOR),
+            ]
+        )
     if rows:
         poll_floors(args, polls, floors)
     print()
