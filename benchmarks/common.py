@@ -192,7 +192,7 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60]
 
 
-def rss_body(corpus: Corpus, seed: int, feed: int, start: int, count: int) -> bytes:
+def rss_body(corpus: Corpus, seed: int, feed: int, start: int, count: int, ttl: int = 15) -> bytes:
     """An RSS 2.0 document for `feed` carrying items start … start+count-1, newest first."""
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -204,7 +204,7 @@ def rss_body(corpus: Corpus, seed: int, feed: int, start: int, count: int) -> by
         f"<description><![CDATA[Benchmark feed {feed}]]></description>\n"
         "<language>en</language>\n"
         f"<lastBuildDate>{_http_date(BASE_TIME + (start + count) * 600)}</lastBuildDate>\n"
-        "<ttl>15</ttl>\n"
+        f"<ttl>{ttl}</ttl>\n"
     ]
     for k in range(start + count - 1, start - 1, -1):
         it = make_item(corpus, seed, feed, k)
@@ -240,7 +240,8 @@ def host_address(n: int) -> str:
 class BenchFeedServer:
     """The feed server in its own process; `with BenchFeedServer(n) as s: s.url(i)`."""
 
-    def __init__(self, feeds: int, items: int = 30, seed: int = 1) -> None:
+    def __init__(self, feeds: int, items: int = 30, seed: int = 1, ttl: int = 15) -> None:
+        self.ttl = ttl  # minutes, the feeds' <ttl> (newsbot polls no more often)
         self.feeds = feeds
         self.items = items
         self.seed = seed
@@ -258,6 +259,8 @@ class BenchFeedServer:
             str(self.items),
             "--seed",
             str(self.seed),
+            "--ttl",
+            str(self.ttl),
         ]
         self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         assert self._proc.stdout is not None
@@ -296,20 +299,37 @@ class BenchFeedServer:
     def stats(self) -> dict[str, Any]:
         return self.control("stats")
 
+    def change_feed(self, feed: int, by: int = 1) -> dict[str, Any]:
+        """One feed gets `by` new items (its ETag changes)."""
+        return self.control("shift", by=by, feed=feed)
 
-def _serve(feeds: int, items: int, seed: int) -> None:
+    def changes(self) -> list[list[Any]]:
+        """[feed, etag, changed at, first served at (None: not fetched yet)] per change,
+        in time.monotonic() seconds."""
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        url = f"http://{host_address(0)}:{self.port}/_ctl/changes"
+        with opener.open(url, timeout=60) as resp:
+            rows: list[list[Any]] = json.loads(resp.read())
+        return rows
+
+
+def _serve(feeds: int, items: int, seed: int, ttl: int = 15) -> None:
     import asyncio
 
     from aiohttp import web
 
     corpus = load_corpus()
     starts = [0] * feeds
+    # feed → [(etag, first time.monotonic() it was served with a body)] for bodies changed by
+    # `shift` (CLOCK_MONOTONIC is one clock for every process of the machine)
+    served: dict[int, list[tuple[str, float]]] = {}
+    changed_at: dict[int, list[tuple[str, float]]] = {}
     bodies: list[bytes] = [b""] * feeds
     etags: list[str] = [""] * feeds
     counters = Counter[str]()
 
     def build(i: int) -> None:
-        bodies[i] = rss_body(corpus, seed, i, starts[i], items)
+        bodies[i] = rss_body(corpus, seed, i, starts[i], items, ttl)
         etags[i] = f'"f{i}-{starts[i]}"'
 
     for i in range(feeds):
@@ -326,6 +346,12 @@ def _serve(feeds: int, items: int, seed: int) -> None:
             counters["304"] += 1
             return web.Response(status=304, headers={"ETag": etags[i]})
         counters["200"] += 1
+        if (
+            i in changed_at
+            and changed_at[i]
+            and not any(e == etags[i] for e, _ in served.get(i, ()))
+        ):
+            served.setdefault(i, []).append((etags[i], time.monotonic()))
         return web.Response(
             body=body,
             headers={"ETag": etags[i], "Content-Type": "application/rss+xml; charset=utf-8"},
@@ -336,10 +362,22 @@ def _serve(feeds: int, items: int, seed: int) -> None:
         fraction = float(request.query.get("fraction", "1"))
         step = 1 if fraction >= 1 else max(1, round(1 / fraction))
         chosen = range(0, feeds, step)  # spread evenly over the feeds
+        only = request.query.get("feed")
+        if only is not None:
+            chosen = range(int(only), int(only) + 1)
         for i in chosen:
             starts[i] += by
             build(i)
+            changed_at.setdefault(i, []).append((etags[i], time.monotonic()))
         return web.json_response({"changed": len(chosen), "items_new_per_feed": min(by, items)})
+
+    async def changes(request: web.Request) -> web.Response:
+        """Each change `shift` made: (feed, etag, changed at, first served at or null)."""
+        rows = []
+        for i, marks in changed_at.items():
+            first = dict(served.get(i, ()))
+            rows += [[i, etag, at, first.get(etag)] for etag, at in marks]
+        return web.json_response(rows)
 
     async def reset(request: web.Request) -> web.Response:
         for i in range(feeds):
@@ -347,6 +385,8 @@ def _serve(feeds: int, items: int, seed: int) -> None:
                 starts[i] = 0
                 build(i)
         counters.clear()
+        served.clear()
+        changed_at.clear()
         return web.json_response({"ok": True})
 
     async def stats(request: web.Request) -> web.Response:
@@ -364,6 +404,7 @@ def _serve(feeds: int, items: int, seed: int) -> None:
         app.router.add_get("/_ctl/shift", shift)
         app.router.add_get("/_ctl/reset", reset)
         app.router.add_get("/_ctl/stats", stats)
+        app.router.add_get("/_ctl/changes", changes)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         # One port on HOSTS loopback addresses: feeds spread over many hosts, as real feeds are
@@ -458,7 +499,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
         return str(v)
 
     text_rows = [[cell(v) for v in r] for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in text_rows)) for i, h in enumerate(headers)]
+    widths = [max([len(h), *(len(r[i]) for r in text_rows)]) for i, h in enumerate(headers)]
     out = ["| " + " | ".join(h.ljust(widths[i]) for i, h in enumerate(headers)) + " |"]
     out.append("| " + " | ".join("-" * w for w in widths) + " |")
     for r in text_rows:
@@ -506,5 +547,6 @@ if __name__ == "__main__":
     serve.add_argument("--feeds", type=int, default=1000)
     serve.add_argument("--items", type=int, default=30)
     serve.add_argument("--seed", type=int, default=1)
+    serve.add_argument("--ttl", type=int, default=15)
     args = parser.parse_args()
-    _serve(args.feeds, args.items, args.seed)
+    _serve(args.feeds, args.items, args.seed, args.ttl)

@@ -8,8 +8,11 @@ with bot.context.links and records the links and clusters.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
@@ -25,12 +28,15 @@ from bot.context.links import (
     jaccard,
     minhash_bands,
     score_denial_link,
-    score_same_event,
+    score_same_event_keys,
     shingles,
 )
 from bot.context.outlets import OutletRegistry
 from bot.models import Entry, OutletCard, Story, StoryContext, StoryDraft, StoryLink
 from bot.store import Store
+from bot.store.links_repo import CandidateInfo
+
+log = logging.getLogger(__name__)
 
 # Text analysed per feed poll in full (about 50 long articles) and the time it may take, which
 # ever runs out first: a 10 MB feed of dense items then costs seconds of one core, not a
@@ -80,9 +86,37 @@ def analyze_batch(
     return results
 
 
+def bands_batch(texts: Sequence[str]) -> list[tuple[int, ...]]:
+    """MinHash LSH bands of texts; worker-safe."""
+    return [minhash_bands(t) for t in texts]
+
+
 def _time(story: Story) -> float:
     when = story.published or story.fetched
     return min(when.timestamp(), story.fetched.timestamp())
+
+
+# Linking reads candidates in batches (issue #13 item 5): per entity key and per LSH band, the
+# newest rows only, so the cost of a story does not grow with the stories that share its keys.
+LINK_BATCH = 500  # stories linked together: one set of candidate reads
+EARLY_LINK = 200  # a one-off poll starts linking once this many of its stories wait
+KEY_ROWS = 32  # newest stories read per entity key; a key that fills them is too common
+BAND_ROWS = 32  # newest stories read per LSH band
+GROUP_SPAN = 6 * 3600.0  # stories within this span of each other share their key reads
+RECENT_SLACK = 3600.0  # how far past the group's newest story "most recent" reaches
+ENTITY_LIMIT = 20  # entity candidates scored per story, most shared keys first
+INFO_CACHE = 10_000  # candidates' titles and keys kept between batches
+
+
+def _groups(stories: Sequence[Story]) -> list[list[Story]]:
+    """Stories in runs of publication time at most GROUP_SPAN wide (earliest first)."""
+    groups: list[list[Story]] = []
+    for story in sorted(stories, key=_time):
+        if groups and _time(story) - _time(groups[-1][0]) <= GROUP_SPAN:
+            groups[-1].append(story)
+        else:
+            groups.append([story])
+    return groups
 
 
 class ContextEngine:
@@ -102,6 +136,16 @@ class ContextEngine:
         self.on_linked = on_linked  # e.g. wake the dispatchers: follow-ups were queued
         self._wake = asyncio.Event()
         self._bands: dict[int, tuple[int, ...]] = {}  # computed at store time, used once
+        # Stories this process stored and has not linked yet, in order: linked before any
+        # backlog (a poll never waits for stories it did not store).
+        self._pending: dict[int, None] = {}
+        self._info: dict[int, CandidateInfo] = {}  # candidates seen lately (FIFO)
+        self._lock = asyncio.Lock()  # one linking pass at a time
+        self._looping = False  # run() is linking as stories are stored
+        # A one-off poll links its stories while its other feeds are still being polled
+        # (the loop links, the workers analyse): settle() then waits for the rest only.
+        self._early: asyncio.Task[int] | None = None
+        self._early_done = 0
 
     async def contextualize(
         self, items: Sequence[tuple[Entry, OutletCard | None]]
@@ -131,65 +175,169 @@ class ContextEngine:
         them; a crash in between leaves them unlinked, and they are linked at the next start.
         """
         for story_id, draft in new:
-            if len(self._bands) < 100_000:
+            if draft.alert_worthy and len(self._bands) < 100_000:  # baseline: not searched
                 self._bands[story_id] = draft.bands
+            self._pending[story_id] = None
+        for draft in revised:  # its title and entities may have changed
+            if draft.existing_id is not None:
+                self._info.pop(draft.existing_id, None)
         self._wake.set()
+        if not self._looping and len(self._pending) >= EARLY_LINK:
+            if self._early is not None and self._early.done():
+                self._early_done += self._early.result()  # raises what the pass raised
+                self._early = None
+            if self._early is None:
+                self._early = asyncio.create_task(self._link_pending(), name="link-early")
+                # settle() re-raises its error; a poll stopped before settle() leaves the
+                # stories unlinked for the next start, as a crash does
+                self._early.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     async def settle(self) -> int:
-        """Link everything stored so far; returns how many stories were linked."""
-        return await self.catch_up()
+        """Link the stories this process stored and has not linked; returns how many.
+
+        The end of a one-off poll: it waits for its own stories only, not for a backlog an
+        earlier run left (`newsbot run` links that, after the stories it stores itself)."""
+        if self._early is not None:
+            early, self._early = self._early, None
+            self._early_done += await early
+        done = await self._link_pending() + self._early_done
+        self._early_done = 0
+        backlog = await self.store.unlinked_stories(1)
+        if backlog:
+            log.info(
+                "stories stored by an earlier run are still unlinked: `newsbot run` links them"
+            )
+        return done
 
     async def run(self, stop: asyncio.Event, *, tick: float = 5.0) -> None:
-        """Link new stories as they are stored, until `stop` (then link what is left)."""
+        """Link new stories as they are stored, until `stop` (then link what is left).
+
+        New stories go first; a backlog (stories a crash left unlinked) is linked one batch
+        at a time between them."""
+        self._looping = True
         while not stop.is_set():
             self._wake.clear()
-            if await self.catch_up() and self.on_linked is not None:
+            linked = await self._link_pending()
+            backlog = await self._link_backlog_batch()
+            if (linked or backlog) and self.on_linked is not None:
                 self.on_linked()
+            if backlog:
+                continue  # more backlog may wait; new stories are still taken first
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             await asyncio.wait({waiter, stopper}, timeout=tick, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             stopper.cancel()
-        if await self.catch_up() and self.on_linked is not None:
+        if await self._link_pending() and self.on_linked is not None:
             self.on_linked()
 
-    async def catch_up(self, batch: int = 200) -> int:
-        """Link stories stored but not yet linked; returns how many."""
-        done = 0
+    async def catch_up(self, batch: int = LINK_BATCH) -> int:
+        """Link every story stored but not yet linked (a backlog too); returns how many."""
+        done = await self._link_pending()
         while True:
-            stories = await self.store.unlinked_stories(batch)
-            if not stories:
+            linked = await self._link_backlog_batch(batch)
+            if not linked:
                 return done
-            bands = {
-                s.id: self._bands.pop(s.id, ()) or minhash_bands(f"{s.title}\n{s.text}")
-                for s in stories
-            }
-            await self._link_all(stories, bands)
-            done += len(stories)
+            done += linked
 
-    async def _link_all(self, stories: Sequence[Story], bands: Mapping[int, Sequence[int]]) -> None:
+    async def _link_pending(self) -> int:
+        done = 0
+        async with self._lock:
+            while self._pending:
+                ids = list(itertools.islice(self._pending, LINK_BATCH))
+                stories = await self.store.stories_by_ids(ids)
+                for i in ids:
+                    self._pending.pop(i, None)
+                if stories:
+                    await self._link_all(stories)
+                done += len(stories)
+        return done
+
+    async def _link_backlog_batch(self, batch: int = LINK_BATCH) -> int:
+        async with self._lock:
+            stories = await self.store.unlinked_stories(batch)
+            if stories:
+                await self._link_all(stories)
+                for s in stories:
+                    self._pending.pop(s.id, None)
+        return len(stories)
+
+    async def _bands_of(self, stories: Sequence[Story]) -> dict[int, Sequence[int]]:
+        """Bands computed when the stories were stored, or again from their text (a backlog:
+        in the worker processes, both at once)."""
+        bands: dict[int, Sequence[int]] = {}
+        missing: list[Story] = []
+        for s in stories:
+            known = self._bands.pop(s.id, None)
+            if known:
+                bands[s.id] = known
+            else:
+                missing.append(s)
+        texts = [f"{s.title}\n{s.text}" for s in missing]
+        if self.pool is None or len(texts) < 50:
+            computed = [minhash_bands(t) for t in texts]
+        else:
+            loop = asyncio.get_running_loop()
+            half = (len(texts) + 1) // 2
+            parts = await asyncio.gather(
+                loop.run_in_executor(self.pool, bands_batch, texts[:half]),
+                loop.run_in_executor(self.pool, bands_batch, texts[half:]),
+            )
+            computed = parts[0] + parts[1]
+        for s, b in zip(missing, computed, strict=True):
+            bands[s.id] = b
+        return bands
+
+    async def _link_all(self, stories: Sequence[Story]) -> None:
+        """Record the links of stored stories and mark them linked.
+
+        A feed's first poll records its items without alerting (baseline stories, not alert-
+        worthy): they get their denial links (what a lookup shows of them: the report a
+        denial denies, the denials of a report) but no same-story search of their own; later
+        stories still find them as candidates and join them into clusters. On a new install's
+        first poll that search was half of the poll (issue #13 item 2)."""
+        for s in stories:  # the batch's stories are each other's likeliest candidates
+            self._remember(s)
+        full = [s for s in stories if s.alert_worthy]
+        bands = await self._bands_of(full)
+        links = await self.links_batch(full, bands)
+        baseline = [s for s in stories if not s.alert_worthy]
+        links.update(await self.links_batch(baseline, {}, same_story=False))
+        await self.store.add_links([lk for s in stories for lk in links[s.id]])
+        same = {s.id: [lk for lk in links[s.id] if lk.kind == "same_story"] for s in stories}
+        await self._join_clusters(stories, same)
         for story in stories:
-            links = await self.links_for(story, bands.get(story.id, ()))
-            await self.store.add_links(links)
-            same = [lk for lk in links if lk.kind == "same_story"]
-            if same:
-                await self._join_cluster(story, same)
-            for link in links:
+            for link in links[story.id]:
                 if link.kind == "denies" and link.from_story == story.id:
                     await self.store.enqueue_followups(story.id, link.to_story)
         await self.store.mark_linked([s.id for s in stories])
 
     async def links_for(self, story: Story, bands: Sequence[int]) -> list[StoryLink]:
-        links: list[StoryLink] = []
-        ctx = story.context
-        if ctx is None:
-            return links
-        if ctx.denial.is_denial:
-            links.extend(await self._denied_reports(story, ctx))
-        elif story.outlet_id:
-            links.extend(await self._earlier_denials(story))
-        links.extend(await self._same_story(story, ctx, bands))
-        return links
+        """The links of one stored story (what linking it would record)."""
+        return (await self.links_batch([story], {story.id: bands}))[story.id]
+
+    async def links_batch(
+        self,
+        stories: Sequence[Story],
+        bands: Mapping[int, Sequence[int]],
+        *,
+        same_story: bool = True,
+    ) -> dict[int, list[StoryLink]]:
+        """Links of each story, in the order linking one story at a time gives them: denial
+        links, then same-story links (best first; none with `same_story=False`)."""
+        result: dict[int, list[StoryLink]] = {s.id: [] for s in stories}
+        for group in _groups([s for s in stories if s.context is not None]):
+            for story in group:
+                assert story.context is not None
+                if story.context.denial.is_denial:
+                    result[story.id] += await self._denied_reports(story, story.context)
+            earlier = await self._earlier_denials(
+                [s for s in group if s.outlet_id and not _is_denial(s)]
+            )
+            same = await self._same_story(group, bands) if same_story else {}
+            for story in group:
+                result[story.id] += earlier.get(story.id, []) + same.get(story.id, [])
+        return result
 
     async def _denied_reports(self, story: Story, ctx: StoryContext) -> list[StoryLink]:
         """The denied outlet's reports in the window before the denial, best first."""
@@ -219,73 +367,185 @@ class ContextEngine:
         best.sort(key=lambda lk: -lk.confidence)
         return best[:3]
 
-    async def _earlier_denials(self, story: Story) -> list[StoryLink]:
-        """A report stored after the denial of it (its feed was added later, say)."""
-        assert story.outlet_id is not None
-        when = _time(story)
-        denials = await self.store.denials_naming_outlet(
-            story.outlet_id, since=when - 3600, until=when + DENIAL_WINDOW
+    async def _earlier_denials(self, stories: Sequence[Story]) -> dict[int, list[StoryLink]]:
+        """Reports stored after the denial of them (their feed was added later, say): one
+        read for the denials naming any of the stories' outlets."""
+        if not stories:
+            return {}
+        whens = {s.id: _time(s) for s in stories}
+        denials = await self.store.denials_naming_outlets(
+            [s.outlet_id for s in stories if s.outlet_id],
+            since=min(whens.values()) - 3600,
+            until=max(whens.values()) + DENIAL_WINDOW,
         )
-        links = []
-        for denial_story in denials:
-            if denial_story.context is None:
-                continue
-            scored = score_denial_link(
-                denial_story.context,
-                _time(denial_story),
-                story.title,
-                story.text,
-                story.context,
-                when,
-            )
-            if scored.confidence >= DENIAL_THRESHOLD:
-                links.append(
-                    StoryLink(denial_story.id, story.id, "denies", scored.confidence, scored.reason)
+        out: dict[int, list[StoryLink]] = {}
+        for story in stories:
+            when = whens[story.id]
+            mine = [
+                d
+                for d in denials
+                if d.context is not None
+                and d.context.denial.denied_outlet_id == story.outlet_id
+                and when - 3600 <= _time(d) <= when + DENIAL_WINDOW
+            ][:50]
+            links = []
+            for denial_story in mine:
+                assert denial_story.context is not None
+                scored = score_denial_link(
+                    denial_story.context,
+                    _time(denial_story),
+                    story.title,
+                    story.text,
+                    story.context,
+                    when,
                 )
-        return links
+                if scored.confidence >= DENIAL_THRESHOLD:
+                    links.append(
+                        StoryLink(
+                            denial_story.id, story.id, "denies", scored.confidence, scored.reason
+                        )
+                    )
+            if links:
+                out[story.id] = links
+        return out
 
     async def _same_story(
-        self, story: Story, ctx: StoryContext, bands: Sequence[int]
-    ) -> list[StoryLink]:
-        links: dict[int, StoryLink] = {}
-        mine = shingles(f"{story.title}\n{story.text}")
-        near = await self.store.band_candidates(bands, exclude=story.id)
-        for other in await self.store.stories_by_ids([i for i, _ in near]):
-            similarity = jaccard(mine, shingles(f"{other.title}\n{other.text}"))
-            if similarity >= WIRE_COPY_THRESHOLD and other.outlet_id != story.outlet_id:
-                links[other.id] = StoryLink(
-                    story.id,
-                    other.id,
-                    "same_story",
-                    round(similarity, 3),
-                    f"near-identical text (Jaccard {similarity:.0%})",
-                )
-        when = _time(story)
-        keys = sorted(entity_keys(ctx, skip_kinds=("outlet",)))
-        candidates = await self.store.entity_candidates(
-            keys,
-            since=when - SAME_EVENT_WINDOW,
-            until=when + SAME_EVENT_WINDOW,
-            exclude=story.id,
-            other_than_outlet=story.outlet_id,
-            limit=20,
+        self, group: Sequence[Story], bands: Mapping[int, Sequence[int]]
+    ) -> dict[int, list[StoryLink]]:
+        """Wire copies (shared LSH bands, then exact Jaccard) and the same event told by
+        another outlet (shared entities, similar headlines), for a group of stories."""
+        found: dict[int, dict[int, StoryLink]] = {s.id: {} for s in group}
+        # Wire copies: every band of the group in one read, its newest BAND_ROWS stories.
+        own_bands = {s.id: set(bands.get(s.id, ())) for s in group}
+        band_map = await self.store.band_rows(
+            [b for bs in own_bands.values() for b in bs], per_band=BAND_ROWS
         )
-        for other, _shared in candidates:
-            if other.id in links:
+        near: dict[int, list[int]] = {}
+        for story in group:
+            counts: Counter[int] = Counter()
+            for band in own_bands[story.id]:
+                counts.update(i for i in band_map.get(band, ()) if i != story.id)
+            near[story.id] = [
+                i for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], -kv[0]))[:20]
+            ]
+        wanted = sorted({i for ids in near.values() for i in ids})
+        texts = {o.id: o for o in await self.store.stories_by_ids(wanted)} if wanted else {}
+        grams: dict[int, set[bytes]] = {}
+        for story in group:
+            if not near[story.id]:
                 continue
-            if other.context is not None and other.context.denial.is_denial != (
-                ctx.denial.is_denial
-            ):
-                continue  # a denial and a report tell the event differently: link, not cluster
-            scored = score_same_event(story.title, ctx, other.title, other.context)
-            if scored.confidence >= SAME_EVENT_THRESHOLD:
-                links[other.id] = StoryLink(
-                    story.id, other.id, "same_story", scored.confidence, scored.reason
-                )
-        return sorted(links.values(), key=lambda lk: -lk.confidence)[:10]
+            mine = shingles(f"{story.title}\n{story.text}")
+            for other_id in near[story.id]:
+                other = texts.get(other_id)
+                if other is None:
+                    continue
+                if other_id not in grams:
+                    grams[other_id] = shingles(f"{other.title}\n{other.text}")
+                similarity = jaccard(mine, grams[other_id])
+                if similarity >= WIRE_COPY_THRESHOLD and other.outlet_id != story.outlet_id:
+                    found[story.id][other_id] = StoryLink(
+                        story.id,
+                        other_id,
+                        "same_story",
+                        round(similarity, 3),
+                        f"near-identical text (Jaccard {similarity:.0%})",
+                    )
+        # Same event: the group's entity keys in one read, each key's KEY_ROWS most recent
+        # stories up to the group's newest (later stories link to these when they are linked
+        # themselves). A key that fills them is too common to find candidates with (unless
+        # the story has no other); it still counts as shared.
+        keys = {s.id: sorted(entity_keys(s.context, skip_kinds=("outlet",)))[:50] for s in group}
+        whens = {s.id: _time(s) for s in group}
+        rows = await self.store.entity_rows(
+            [k for ks in keys.values() for k in ks],
+            since=min(whens.values()) - SAME_EVENT_WINDOW,
+            until=max(whens.values()) + RECENT_SLACK,
+            per_key=KEY_ROWS,
+        )
+        ranked: dict[int, list[int]] = {}
+        for story in group:
+            lo, hi = whens[story.id] - SAME_EVENT_WINDOW, whens[story.id] + SAME_EVENT_WINDOW
+            shared: Counter[int] = Counter()
+            rare: set[int] = set()
+            fallback: tuple[int, set[int]] | None = None
+            for key in keys[story.id]:
+                ids = {sid for sid, t in rows.get(key, ()) if sid != story.id and lo <= t <= hi}
+                shared.update(ids)
+                if len(rows.get(key, ())) < KEY_ROWS:
+                    rare |= ids
+                elif fallback is None or len(ids) < fallback[0]:
+                    fallback = (len(ids), ids)
+            pool = rare or (fallback[1] if fallback else set())
+            # Room for the story's own outlet's, left out below (their outlet is read with
+            # the candidates' titles).
+            ranked[story.id] = sorted(pool, key=lambda i: (-shared[i], -i))[: 2 * ENTITY_LIMIT]
+        info = await self._candidate_info({i for ids in ranked.values() for i in ids})
+        for story in group:
+            ranked[story.id] = [
+                i
+                for i in ranked[story.id]
+                if i in info and (story.outlet_id is None or info[i][1] != story.outlet_id)
+            ][:ENTITY_LIMIT]
+        out: dict[int, list[StoryLink]] = {}
+        for story in group:
+            ctx = story.context
+            assert ctx is not None
+            links = found[story.id]
+            my_keys = entity_keys(ctx, skip_kinds=("outlet",))
+            for other_id in ranked[story.id]:
+                if other_id in links:
+                    continue
+                title, _outlet, other_keys, other_denial, _cluster = info[other_id]
+                if other_denial is not None and other_denial != ctx.denial.is_denial:
+                    continue  # a denial and a report tell the event differently: link, not cluster
+                scored = score_same_event_keys(story.title, my_keys, title, other_keys)
+                if scored.confidence >= SAME_EVENT_THRESHOLD:
+                    links[other_id] = StoryLink(
+                        story.id, other_id, "same_story", scored.confidence, scored.reason
+                    )
+            out[story.id] = sorted(links.values(), key=lambda lk: -lk.confidence)[:10]
+        return out
 
-    async def _join_cluster(self, story: Story, same: Sequence[StoryLink]) -> None:
-        others = await self.store.stories_by_ids([lk.to_story for lk in same])
-        cluster = min([o.cluster_id or o.id for o in others] + [story.id])
-        members = [story.id] + [o.id for o in others if o.cluster_id != cluster]
-        await self.store.set_cluster(members, cluster)
+    def _remember(self, story: Story) -> None:
+        ctx = story.context
+        self._info[story.id] = (
+            story.title,
+            story.outlet_id,
+            frozenset(entity_keys(ctx, skip_kinds=("outlet",))),
+            ctx.denial.is_denial if ctx is not None else None,
+            story.cluster_id,
+        )
+
+    async def _candidate_info(self, ids: set[int]) -> dict[int, CandidateInfo]:
+        missing = [i for i in ids if i not in self._info]
+        if missing:
+            self._info.update(await self.store.candidate_info(missing))
+        found = {i: self._info[i] for i in ids if i in self._info}
+        while len(self._info) > INFO_CACHE:
+            self._info.pop(next(iter(self._info)))
+        return found
+
+    async def _join_clusters(
+        self, stories: Sequence[Story], same: Mapping[int, Sequence[StoryLink]]
+    ) -> None:
+        """Each story joins the lowest cluster among itself and its same-story links, one
+        story after another as linking them one at a time would, in one write."""
+        targets = {lk.to_story for links in same.values() for lk in links}
+        if not targets:
+            return
+        current = await self.store.cluster_ids(sorted(targets))
+        updates: dict[int, int] = {}
+        for story in stories:
+            if not same.get(story.id):
+                continue
+            others = [lk.to_story for lk in same[story.id] if lk.to_story in current]
+            cluster = min([current[o] or o for o in others] + [story.id])
+            members = [story.id] + [o for o in others if current[o] != cluster]
+            for member in members:
+                current[member] = cluster
+                updates[member] = cluster
+        await self.store.set_clusters(updates)
+
+
+def _is_denial(story: Story) -> bool:
+    return story.context is not None and story.context.denial.is_denial

@@ -1,11 +1,17 @@
-"""Links between stories in the store: denial candidates, same-story candidates, clusters."""
+"""Links between stories in the store: denial candidates, same-story candidates, clusters.
+
+The linker works on batches of stories: `entity_rows` and `band_rows` answer for every key or
+band of a batch at once, each key or band with a bounded index range (its newest rows), so the
+cost of a lookup does not grow with the stories that share a key (issue #13 item 5).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 
-from bot.models import Story, StoryLink
-from bot.store.base import Row, chunks, now
+from bot.models import Story, StoryLink, entity_key
+from bot.store.base import Row, chunks, marks, now
 from bot.store.stories_repo import (
     _STORY_COLUMNS,
     StoriesRepo,
@@ -25,8 +31,132 @@ def _link(row: Row) -> StoryLink:
     )
 
 
+# (story id, sort time) of a story that names an entity key.
+EntityRow = tuple[int, float]
+# What the linker needs of a candidate for a same-event score: (title, outlet id, entity
+# keys other than outlets, is a denial (None: the story has no context), cluster id).
+CandidateInfo = tuple[str, str | None, frozenset[str], bool | None, int | None]
+
+
 class LinksRepo(StoriesRepo):
     """Candidate searches use indexes (entity keys, LSH bands), never a scan of all stories."""
+
+    async def entity_rows(
+        self, keys: Sequence[str], *, since: float, until: float, per_key: int
+    ) -> dict[str, list[EntityRow]]:
+        """For each entity key, its newest `per_key` stories in a time window, newest first.
+
+        One bounded range of the covering (key, sort_time, story_id) index per key, many keys
+        per statement: a key that thousands of stories share costs `per_key` rows, not
+        thousands."""
+        out: dict[str, list[EntityRow]] = {}
+        one = (
+            "SELECT * FROM (SELECT key, story_id, sort_time FROM story_entities "
+            "WHERE key = ? AND sort_time BETWEEN ? AND ? "
+            "ORDER BY sort_time DESC, story_id DESC LIMIT ?) AS k"
+        )
+        for part in chunks(sorted({k for k in keys if k}), 50):
+            params: list[object] = []
+            for key in part:
+                params += [key, since, until, per_key]
+                out[key] = []
+            rows = await self._fetchall(" UNION ALL ".join([one] * len(part)), params)
+            for r in rows:
+                out[r[0]].append((int(r[1]), float(r[2])))
+        return out
+
+    async def band_rows(self, bands: Sequence[int], *, per_band: int) -> dict[int, list[int]]:
+        """For each MinHash LSH band, the ids of its newest `per_band` stories."""
+        out: dict[int, list[int]] = {}
+        unique = sorted(set(bands))
+        if self.dialect == "postgresql":
+            # the (band, story_id) primary key gives each band's newest stories in order
+            one_pg = (
+                "SELECT * FROM (SELECT band, story_id FROM story_bands WHERE band = ? "
+                "ORDER BY story_id DESC LIMIT ?) AS b"
+            )
+            for part in chunks(unique, 50):
+                params_pg: list[object] = []
+                for band in part:
+                    params_pg += [band, per_band]
+                    out[band] = []
+                found = await self._fetchall(" UNION ALL ".join([one_pg] * len(part)), params_pg)
+                for r in found:
+                    out[int(r[0])].append(int(r[1]))
+            return out
+        one = (
+            "SELECT * FROM (SELECT ? AS band, rowid AS sid FROM story_band_index "
+            "WHERE story_band_index MATCH ? ORDER BY rowid DESC LIMIT ?) AS b"
+        )
+        tokens = dict(zip(unique, band_tokens(unique).split(), strict=True))
+        for part in chunks(unique, 50):
+            params: list[object] = []
+            for band in part:
+                params += [band, tokens[band], per_band]
+                out[band] = []
+            rows = await self._fetchall(" UNION ALL ".join([one] * len(part)), params)
+            for r in rows:
+                out[int(r[0])].append(int(r[1]))
+        return out
+
+    async def candidate_info(self, ids: Sequence[int]) -> dict[int, CandidateInfo]:
+        """Title, outlet, entity keys (not outlets), denial flag and cluster of stories."""
+        found: dict[int, CandidateInfo] = {}
+        for part in chunks(sorted(set(ids))):
+            rows = await self._fetchall(
+                "SELECT id, title, outlet_id, context, cluster_id FROM stories WHERE id IN "
+                f"{marks(len(part))}",
+                part,
+            )
+            for r in rows:
+                data = json.loads(r[3]) if r[3] else None
+                keys: frozenset[str] = frozenset()
+                denial: bool | None = None
+                if data is not None:
+                    keys = frozenset(
+                        entity_key(e["name"])
+                        for e in data.get("entities") or ()
+                        if e.get("kind") != "outlet" and e.get("name")
+                    )
+                    denial = bool((data.get("denial") or {}).get("is_denial"))
+                found[int(r[0])] = (r[1], r[2], keys, denial, r[4])
+        return found
+
+    async def cluster_ids(self, ids: Sequence[int]) -> dict[int, int | None]:
+        """The cluster of each story (None: in none yet)."""
+        found: dict[int, int | None] = {}
+        for part in chunks(sorted(set(ids))):
+            rows = await self._fetchall(
+                f"SELECT id, cluster_id FROM stories WHERE id IN {marks(len(part))}",
+                part,
+            )
+            found.update((int(r[0]), r[1]) for r in rows)
+        return found
+
+    async def denials_naming_outlets(
+        self, outlet_ids: Sequence[str], *, since: float, until: float, limit: int = 1000
+    ) -> list[Story]:
+        """Denials in a window naming any of these outlets as denied, newest first."""
+        unique = sorted(set(outlet_ids))
+        if not unique:
+            return []
+        rows = await self._fetchall(
+            f"SELECT {_STORY_COLUMNS} FROM denials d JOIN stories s ON s.id = d.story_id "
+            f"WHERE d.denied_outlet_id IN {marks(len(unique))} "
+            "AND s.sort_time BETWEEN ? AND ? ORDER BY s.sort_time DESC, s.id DESC LIMIT ?",
+            [*unique, since, until, limit],
+        )
+        return [_story(r) for r in rows]
+
+    async def set_clusters(self, clusters: Mapping[int, int]) -> None:
+        """Story id → cluster id, in one transaction."""
+        if not clusters:
+            return
+        async with self._transaction() as db:
+            await db.executemany(
+                "UPDATE stories SET cluster_id = ? WHERE id = ?",
+                [(cluster, story_id) for story_id, cluster in sorted(clusters.items())],
+            )
 
     async def entity_candidates(
         self,
@@ -38,30 +168,43 @@ class LinksRepo(StoriesRepo):
         outlet_id: str | None = None,
         other_than_outlet: str | None = None,
         limit: int = 50,
+        scan: int = 300,
     ) -> list[tuple[Story, int]]:
         """Stories in a time window sharing entity keys, most shared first: (story, shared).
 
-        With an outlet, its stories in the window come from the (outlet, time) index; without,
-        the (entity, time) index gives only the window's rows for each entity."""
+        Bounded: with an outlet, its `scan` most recent stories in the window (the (outlet,
+        time) index) are counted; without, each key's `scan` most recent rows in the window
+        (the (entity, time) index). A key or an outlet with thousands of stories in the
+        window costs `scan` rows, not thousands."""
         keys = sorted({k for k in entity_keys if k})[:50]
         if not keys:
             return []
-        marks = ",".join("?" * len(keys))
+        key_marks = marks(len(keys))
         if outlet_id is not None:
-            rows = await self._fetchall(
-                f"SELECT * FROM (SELECT {_STORY_COLUMNS}, s.sort_time, (SELECT count(*) "
-                "FROM story_entities e "
-                f"WHERE e.story_id = s.id AND e.key IN ({marks})) AS shared FROM stories s "
-                "WHERE s.outlet_id = ? AND s.sort_time BETWEEN ? AND ? AND s.id != ?) AS c "
-                "WHERE shared > 0 ORDER BY shared DESC, sort_time DESC LIMIT ?",
-                [*keys, outlet_id, since, until, exclude, limit],
+            counted = await self._fetchall(
+                "SELECT id, shared FROM (SELECT r.id AS id, r.sort_time AS sort_time, "
+                "(SELECT count(*) FROM story_entities e "
+                f"WHERE e.story_id = r.id AND e.key IN {key_marks}) AS shared FROM "
+                "(SELECT id, sort_time FROM stories WHERE outlet_id = ? "
+                "AND sort_time BETWEEN ? AND ? AND id != ? ORDER BY sort_time DESC LIMIT ?) AS r"
+                ") AS c WHERE shared > 0 ORDER BY shared DESC, sort_time DESC LIMIT ?",
+                [*keys, outlet_id, since, until, exclude, scan, limit],
             )
-            return [(_story(r), int(r["shared"])) for r in rows]
+            by_id = {int(r[0]): int(r[1]) for r in counted}
+            return [(s, by_id[s.id]) for s in await self.stories_by_ids(list(by_id))]
+        one = (
+            "SELECT * FROM (SELECT story_id FROM story_entities WHERE key = ? "
+            "AND sort_time BETWEEN ? AND ? AND story_id != ? "
+            "ORDER BY sort_time DESC, story_id DESC LIMIT ?) AS k"
+        )
+        params: list[object] = []
+        for key in keys:
+            params += [key, since, until, exclude, scan]
         ranked = await self._fetchall(
-            "SELECT story_id, count(*) AS shared FROM story_entities "
-            f"WHERE key IN ({marks}) AND sort_time BETWEEN ? AND ? AND story_id != ? "
-            "GROUP BY story_id ORDER BY shared DESC, story_id DESC LIMIT ?",
-            [*keys, since, until, exclude, limit * 4],
+            "SELECT story_id, count(*) AS shared FROM ("
+            + " UNION ALL ".join([one] * len(keys))
+            + ") AS u GROUP BY story_id ORDER BY shared DESC, story_id DESC LIMIT ?",
+            [*params, limit * 4],
         )
         shared = {int(r["story_id"]): int(r["shared"]) for r in ranked}
         stories = [

@@ -137,6 +137,29 @@ def wire_feed(outlet: str, guid: str, extra: str = "") -> bytes:
 async def test_wire_copies_from_two_outlets_form_one_cluster(
     server: FeedServer, tmp_path: Path, db_target: str
 ) -> None:
+    empty = b"<?xml version='1.0'?><rss version='2.0'><channel><title>w</title></channel></rss>"
+    server.put("/w1.xml", empty)
+    server.put("/w2.xml", empty)
+    feeds = write_feeds(
+        tmp_path, {"w1": (server.url("/w1.xml"), "wire1"), "w2": (server.url("/w2.xml"), "wire2")}
+    )
+    async with await Pipeline.open(str(tmp_path / "db.sqlite"), str(feeds), use_pool=False) as p:
+        await p.poller.poll_once()  # first poll: the feeds' baseline (nothing to alert)
+        server.put("/w1.xml", wire_feed("wire1", "a1"))
+        server.put("/w2.xml", wire_feed("wire2", "b7", " Reporting by staff."))
+        await p.poller.poll_once()
+        first, second = sorted(await p.store.latest(10), key=lambda s: s.id)
+        links = await p.store.links_from(second.id, "same_story")
+        assert [lk.to_story for lk in links] == [first.id]
+        members = await p.store.cluster_members(first.id)
+        assert {s.id for s in members} == {first.id, second.id}
+
+
+async def test_a_first_polls_copies_get_no_same_story_search_of_their_own(
+    server: FeedServer, tmp_path: Path, db_target: str
+) -> None:
+    # A first poll records its items without alerting; they are searched by later stories
+    # (as above), and keep their denial links (the seed test), but do not search each other.
     server.put("/w1.xml", wire_feed("wire1", "a1"))
     server.put("/w2.xml", wire_feed("wire2", "b7", " Reporting by staff."))
     feeds = write_feeds(
@@ -144,11 +167,10 @@ async def test_wire_copies_from_two_outlets_form_one_cluster(
     )
     async with await Pipeline.open(db_target, str(feeds), use_pool=False) as p:
         await p.poller.poll_once()
-        first, second = sorted(await p.store.latest(10), key=lambda s: s.id)
-        links = await p.store.links_from(second.id, "same_story")
-        assert [lk.to_story for lk in links] == [first.id]
-        members = await p.store.cluster_members(first.id)
-        assert {s.id for s in members} == {first.id, second.id}
+        stories = await p.store.latest(10)
+        assert len(stories) == 2 and all(not s.alert_worthy for s in stories)
+        assert [await p.store.links_from(s.id) for s in stories] == [[], []]
+        assert await p.store.unlinked_stories(10) == []  # linked: nothing left for later
 
 
 def test_minhash_bands_are_stable_and_similar_texts_share_them() -> None:

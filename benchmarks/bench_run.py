@@ -1,0 +1,376 @@
+"""`newsbot run` as users run it: feed change → alert sent, and resident memory.
+
+    python benchmarks/bench_run.py [--feeds 2000] [--changes 60] [--quick] [--json out.json]
+    python benchmarks/bench_run.py --feeds 10000 --stories 1000000 --changes 20   # memory
+
+The real processes: the feed server (`common.py serve`, its own process, 50 loopback hosts),
+the Telegram Bot API fake of the tests (tests/fakes/telegram_api.py, in a thread of this
+process, its default flood limits) and `python -m bot` for `poll --once` and `run` (its own
+worker processes), over one SQLite file.
+
+1. `--stories` stories are written into the database first (`bench_store.Generator`: real
+   titles and sentences, Zipf-drawn real entity names), if asked; then the feeds file
+   (`--feeds` feeds of `--items` real-text items, interval 60 s, the minimum, <ttl> 1 min;
+   `--chats` Telegram chats, each subscribed to its share of the feeds) and
+   `newsbot poll --once`: the first
+   poll of every feed, timed (the baseline: nothing is alerted).
+2. `newsbot run` starts and runs `--warmup` seconds (every feed polled again: 304s), then
+   one feed at a time gets one new item, every `--every` seconds, `--changes` times, while
+   every feed keeps being polled each minute.
+3. Per change: when the server first served the changed body, and when the fake received the
+   alert for the new item (matched by its link). **served → sent** is newsbot's part (fetch,
+   parse, context, store, fan-out, send); **change → sent** adds the wait for the feed's next
+   poll (its interval). Floor: served → sent p99 ≤ 5 s.
+4. Resident memory of `newsbot run` and every process under it (workers, forkserver),
+   sampled each second: the largest sum of RSS and of PSS (shared pages counted once).
+   Floor at 10,000 feeds and 1,000,000 stories: ≤ 300 MB.
+
+Baseline in the same run: a sendMessage through python-telegram-bot to the same fake
+(what one send costs from outside newsbot), 20 times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.fakes
+import bench_store
+import common
+from bench_poll import OUTLETS
+
+from bot.store import Store
+from tests.fakes.telegram_api import FakeTelegram
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "123456:AAbench-token-of-the-fake-0123456789"
+LATENCY_FLOOR = 5.0  # seconds, p99 served → sent
+MEMORY_FLOOR = 300.0  # MB, all processes
+_LINK = re.compile(r"/news/(\d+)/(\d+)-")
+
+
+def feeds_yaml(path: Path, urls: list[str], chats: int) -> None:
+    lines = ["fetch:", "  allow: [127.0.0.0/8]", "outlets:"]
+    for o in range(OUTLETS):
+        lines += [
+            f"  - id: bench-outlet-{o}",
+            f"    name: Bench Outlet {o}",
+            f"    domains: [outlet{o}.example]",
+            "    country: Nowhere",
+            "    language: en",
+        ]
+    lines.append("feeds:")
+    for i, url in enumerate(urls):
+        lines += [
+            f"  - id: f{i:05d}",
+            f"    url: {url}",
+            f"    outlet: bench-outlet-{i % OUTLETS}",
+            "    interval: 60s",
+        ]
+    lines.append("subscriptions:")
+    for c in range(chats):
+        ids = ", ".join(f"f{i:05d}" for i in range(c, len(urls), chats))
+        lines += ["  - platform: telegram", f"    chat: '{1000 + c}'", f"    feeds: [{ids}]"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def tree(pid: int) -> list[int]:
+    """pid and every process under it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def memory_mb(pid: int) -> tuple[float, float, int, list[tuple[str, float]]]:
+    """(sum of RSS, sum of PSS, processes, [(process, its PSS)]) of pid's tree, in MB."""
+    rss = pss = 0
+    each = []
+    for p in tree(pid):
+        try:
+            mine = 0
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    mine = int(line.split()[1])
+            cmd = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        pss += mine
+        each.append((cmd[:70], mine / 1024))
+    return rss / 1024, pss / 1024, len(each), each
+
+
+async def prefill(db: Path, stories: int) -> float:
+    """Write `stories` generated stories (with context rows) into a new database."""
+    started = time.perf_counter()
+    gen = bench_store.Generator(common.load_corpus(), seed=9)
+    store = await Store.open(db)
+    try:
+        for start in range(0, stories, 5000):
+            await store.write_stories(
+                gen.drafts(start, min(5000, stories - start), stories, False), []
+            )
+    finally:
+        await store.close()
+    return time.perf_counter() - started
+
+
+async def send_baseline(tg: FakeTelegram, n: int) -> list[float]:
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    bot = Bot(TOKEN, base_url=tg.base_url, request=HTTPXRequest(connection_pool_size=4))
+    samples = []
+    async with bot:
+        for k in range(n):
+            t = time.perf_counter()
+            await bot.send_message(chat_id=999, text=f"baseline {k}")
+            samples.append(time.perf_counter() - t)
+            await asyncio.sleep(1.05)  # the fake's 1 message/s a private chat
+    return samples
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-run-"))
+    result: dict[str, Any] = {}
+    try:
+        db = tmp / "news.db"
+        if args.stories:
+            seconds = asyncio.run(prefill(db, args.stories))
+            print(f"  prefilled {args.stories:,} stories ({seconds:.0f} s)", flush=True)
+        with (
+            common.BenchFeedServer(args.feeds, args.items, ttl=1) as server,
+            FakeTelegram.threaded(token=TOKEN) as tg,
+        ):
+            feeds_yaml(tmp / "feeds.yaml", [server.url(i) for i in range(args.feeds)], args.chats)
+            env = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN")}
+            env.update(
+                NEWSBOT_DB=str(db),
+                NEWSBOT_FEEDS=str(tmp / "feeds.yaml"),
+                TELEGRAM_BOT_TOKEN=TOKEN,
+                TELEGRAM_API_URL=tg.url,
+                NO_PROXY="127.0.0.1,localhost",
+                PYTHONUNBUFFERED="1",
+            )
+            t = time.perf_counter()
+            once = subprocess.run(
+                [sys.executable, "-m", "bot", "poll", "--once"],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=args.first_poll_timeout,
+                check=False,
+            )
+            first = time.perf_counter() - t
+            if once.returncode != 0:
+                raise SystemExit(f"poll --once failed ({once.returncode}): {once.stderr[-500:]}")
+            print(
+                f"  poll --once (first poll, {args.feeds:,} feeds): {first:.1f} s = "
+                f"{args.feeds / first:.1f} feeds/s",
+                flush=True,
+            )
+            result["first_poll_seconds"] = first
+            baseline = asyncio.run(send_baseline(tg, 5 if args.quick else 20))
+            tg.sent.clear()
+            server.reset()
+            log = tmp / "run.log"
+            peak: dict[str, Any] = {"rss": 0.0, "pss": 0.0, "procs": 0, "each": []}
+            with log.open("ab") as out:
+                bot = subprocess.Popen(
+                    [sys.executable, "-m", "bot", "run"],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            try:
+
+                def sample() -> None:
+                    rss, pss, procs, each = memory_mb(bot.pid)
+                    if pss > peak["pss"]:
+                        peak.update(rss=rss, pss=pss, procs=procs, each=each)
+
+                until = time.monotonic() + args.warmup
+                while time.monotonic() < until and bot.poll() is None:
+                    sample()
+                    time.sleep(1.0)
+                if bot.poll() is not None:
+                    raise SystemExit(f"newsbot run exited: {log.read_text()[-800:]}")
+                rng = random.Random(3)
+                feeds = rng.sample(range(args.feeds), min(args.changes, args.feeds))
+                for feed in feeds:
+                    server.change_feed(feed, by=1)
+                    end = time.monotonic() + args.every
+                    while time.monotonic() < end:
+                        time.sleep(min(1.0, max(0.0, end - time.monotonic())))
+                        sample()
+                # every changed feed is polled within its interval (60 s), then sent
+                deadline = time.monotonic() + 60 + args.drain
+                while time.monotonic() < deadline:
+                    sample()
+                    got = {_feed_of(s) for s in tg.sent_matching(method="sendMessage")}
+                    if set(feeds) <= got:
+                        break
+                    time.sleep(1.0)
+                rss, pss, _, _ = memory_mb(bot.pid)
+            finally:
+                if bot.poll() is None:
+                    bot.send_signal(signal.SIGTERM)
+                    try:
+                        bot.wait(30)
+                    except subprocess.TimeoutExpired:
+                        bot.kill()
+                        bot.wait(10)
+            changes = server.changes()
+            sent: dict[int, float] = {}
+            for s in tg.sent_matching(method="sendMessage"):
+                feed = _feed_of(s)
+                if feed is not None:
+                    sent[feed] = min(sent.get(feed, float("inf")), float(s["time"]))
+            served_to_sent, change_to_sent, missing = [], [], 0
+            for feed, _etag, changed, served in changes:
+                if feed not in sent or served is None:
+                    missing += 1
+                    continue
+                served_to_sent.append(sent[feed] - served)
+                change_to_sent.append(sent[feed] - changed)
+            result.update(
+                feeds=args.feeds,
+                stories=args.stories,
+                changes=len(changes),
+                alerts_missing=missing,
+                served_to_sent=served_to_sent,
+                change_to_sent=change_to_sent,
+                send_baseline=baseline,
+                peak_rss_mb=peak["rss"],
+                peak_pss_mb=peak["pss"],
+                peak_processes=peak["procs"],
+                peak_each=peak["each"],
+                end_rss_mb=rss,
+                end_pss_mb=pss,
+                log_tail=log.read_text(errors="replace")[-2000:],
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def _feed_of(record: dict[str, Any]) -> int | None:
+    match = _LINK.search(str(record.get("text", "")))
+    return int(match.group(1)) if match else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--feeds", type=int, default=2000)
+    parser.add_argument("--stories", type=int, default=0, help="stories written in advance")
+    parser.add_argument("--items", type=int, default=30, help="items per feed")
+    parser.add_argument("--changes", type=int, default=60)
+    parser.add_argument("--every", type=float, default=2.0, help="seconds between changes")
+    parser.add_argument("--chats", type=int, default=20)
+    parser.add_argument("--warmup", type=float, default=70.0)
+    parser.add_argument("--drain", type=float, default=30.0)
+    parser.add_argument("--first-poll-timeout", type=float, default=3600.0)
+    parser.add_argument("--quick", action="store_true", help="200 feeds, 10 changes")
+    parser.add_argument("--json", help="write results here")
+    args = parser.parse_args()
+    if args.quick:
+        args.feeds = min(args.feeds, 200)
+        args.changes = min(args.changes, 10)
+        args.warmup = min(args.warmup, 65.0)
+    info = common.machine_info()
+    print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['ram']}, Python {info['python']}")
+    r = run(args)
+    lat, wait = r["served_to_sent"], r["change_to_sent"]
+    print()
+    print(
+        common.table(
+            ["measure", "n", "p50 s", "p99 s", "max s"],
+            [
+                [
+                    "served → sent (newsbot)",
+                    len(lat),
+                    common.pct(lat, 50),
+                    common.pct(lat, 99),
+                    max(lat, default=float("nan")),
+                ],
+                [
+                    "change → sent (+ poll interval)",
+                    len(wait),
+                    common.pct(wait, 50),
+                    common.pct(wait, 99),
+                    max(wait, default=float("nan")),
+                ],
+                [
+                    "baseline: one sendMessage from outside",
+                    len(r["send_baseline"]),
+                    common.pct(r["send_baseline"], 50),
+                    common.pct(r["send_baseline"], 99),
+                    max(r["send_baseline"]),
+                ],
+            ],
+        )
+    )
+    print(
+        f"\nfirst poll (poll --once): {r['first_poll_seconds']:.1f} s; alerts missing: "
+        f"{r['alerts_missing']} of {r['changes']}; memory of newsbot run: peak "
+        f"{r['peak_rss_mb']:.0f} MB RSS / {r['peak_pss_mb']:.0f} MB PSS over "
+        f"{r['peak_processes']} processes (at the end {r['end_rss_mb']:.0f} / "
+        f"{r['end_pss_mb']:.0f} MB)"
+    )
+    for cmd, mb in r["peak_each"]:
+        print(f"  {mb:6.0f} MB PSS  {cmd}")
+    floors = [
+        [
+            f"feed change → alert sent p99 ≤ {LATENCY_FLOOR:.0f} s at {args.feeds:,} feeds "
+            "(served → sent)",
+            f"{common.pct(lat, 99):.2f} s (p50 {common.pct(lat, 50):.2f} s)",
+            common.verdict(
+                bool(lat) and common.pct(lat, 99) <= LATENCY_FLOOR and not r["alerts_missing"]
+            ),
+        ],
+        [
+            f"newsbot run ≤ {MEMORY_FLOOR:.0f} MB, all processes ({args.feeds:,} feeds, "
+            f"{args.stories:,} stories stored)",
+            f"{r['peak_pss_mb']:.0f} MB PSS ({r['peak_rss_mb']:.0f} MB RSS summed)",
+            common.verdict(r["peak_pss_mb"] <= MEMORY_FLOOR),
+        ],
+    ]
+    print()
+    print(common.table(["floor", "measured", "verdict"], floors))
+    common.write_json(
+        args.json, {"benchmark": "bench_run", "machine": info, "args": vars(args), **r}
+    )
+
+
+if __name__ == "__main__":
+    common.exit_cleanly_on_sigterm()
+    main()
