@@ -366,6 +366,7 @@ async def run_bot(
         stack.push_async_callback(pipeline.close)
         store = pipeline.store
         queued.store = store
+        pipeline.context.standby = True  # until this worker holds the "link" role
         started = time.time()
         await _announce_first_poll(store, first)
         from handlers.commands import Commands
@@ -400,7 +401,9 @@ async def run_bot(
                 # SQLite this process holds them all at once; on PostgreSQL the others wait as
                 # standbys). Losing a role's lock ends the run: a restart rejoins as standby.
                 async def link() -> None:
-                    await pipeline.context.catch_up()
+                    # run() links new stories first and a backlog (a crash's, another
+                    # worker's) batch by batch between them
+                    pipeline.context.standby = False
                     await pipeline.context.run(stops.link)
 
                 async def send_console() -> None:
@@ -439,7 +442,8 @@ async def run_bot(
                     )
                 group.create_task(_heartbeat(store, started, stops.send), name="heartbeat")
                 group.create_task(
-                    store.listen_queued(lambda _: senders.wake(), stops.send), name="listen"
+                    store.listen_queued(lambda _: _woken(senders, pipeline), stops.send),
+                    name="listen",
                 )
                 await stop.wait()
                 return await _stop_in_order(tasks, stops, pipeline, senders)
@@ -449,6 +453,12 @@ async def run_bot(
 
 
 HEARTBEAT_S = 5.0
+
+
+def _woken(senders: Senders, pipeline: Pipeline) -> None:
+    """Another worker stored stories and queued alerts: link them and send them now."""
+    senders.wake()
+    pipeline.context.wake()
 
 
 async def _in_role(

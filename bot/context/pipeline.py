@@ -146,6 +146,14 @@ class ContextEngine:
         # (the loop links, the workers analyse): settle() then waits for the rest only.
         self._early: asyncio.Task[int] | None = None
         self._early_done = 0
+        # Another worker holds the "link" role (PostgreSQL, several workers): this one keeps
+        # nothing pending and never links; its stories wait unlinked in the database, where
+        # the holder's backlog pass finds them.
+        self.standby = False
+
+    def wake(self) -> None:
+        """Look for stories to link now (another worker stored some), not at the next tick."""
+        self._wake.set()
 
     async def contextualize(
         self, items: Sequence[tuple[Entry, OutletCard | None]]
@@ -174,6 +182,8 @@ class ContextEngine:
         compared with the store. `settle()` (end of a one-off poll) or `run()` (the bot) link
         them; a crash in between leaves them unlinked, and they are linked at the next start.
         """
+        if self.standby:
+            return
         for story_id, draft in new:
             if draft.alert_worthy and len(self._bands) < 100_000:  # baseline: not searched
                 self._bands[story_id] = draft.bands
