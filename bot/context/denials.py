@@ -530,6 +530,8 @@ _CAPITALISED_TAIL = re.compile(rf"((?:{_CAP})(?:\s+(?:of\s+)?(?:{_CAP})){{0,4}})
 
 
 def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
+    if chunk.rstrip().endswith(":"):
+        return None  # a headline's label ("Kenya:", "Exclusive:"), not its subject
     chunk = _AUX_TAIL.sub("", " ".join(chunk.split()).strip(" ,"))
     chunk = _AUX_TAIL.sub("", chunk)
     if not chunk:
@@ -565,8 +567,26 @@ _NOT_DENIERS = frozenset(
 )  # fmt: skip
 
 
+# Words of time are never who denies ("said on Tuesday" → "Tuesday"), in the three languages.
+_TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december today yesterday tonight "
+    "lunes martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo "
+    "junio julio agosto septiembre octubre noviembre diciembre hoy ayer "
+    "понедельник вторник среда четверг пятница суббота воскресенье сегодня вчера".split()
+)
+# A name is words: brackets, slashes and the like come from markup or a cut ("Times] The").
+_NOT_IN_NAMES = re.compile(r"[\[\](){}<>/|\\@#=+*_~^]")
+
+
+def denier_name_ok(name: str) -> bool:
+    """Whether `name` can be who denies: not a word of time, not markup or a cut."""
+    bare = name.strip()
+    return bool(bare) and bare.lower() not in _TIME_WORDS and not _NOT_IN_NAMES.search(bare)
+
+
 def _add_denier(deniers: list[Denier], d: Denier | None) -> None:
-    if d is None:
+    if d is None or not denier_name_ok(d.name):
         return
     key = name_key(d.name)
     for i, have in enumerate(deniers):
