@@ -27,9 +27,10 @@ class PollRecord:
 
 # A due feed is leased to the worker polling it for this long at most (PostgreSQL; a poll
 # records its result well within it: fetches time out after 30 s), and a worker claims at most
-# CLAIM_LIMIT feeds a tick, so workers starting together share the first poll.
+# its share of the due feeds (at most CLAIM_LIMIT) a tick, so workers share a poll.
 LEASE_S = 120.0
-CLAIM_LIMIT = 500
+CLAIM_LIMIT = 2000
+LIVE_S = 15.0  # a worker heard from within this is sharing the feeds
 
 # Clears failures and keeps the cache validators; a NULL validator keeps the stored one.
 _POLL_OK_SQL = (
@@ -216,6 +217,18 @@ class FeedsRepo(StoreBase):
         feeds) until its poll is recorded or LEASE_S pass, so no feed is fetched twice in
         an interval and a dead worker's feeds are taken over when their leases run out."""
         if self.dialect == "postgresql":
+            # This worker's share of what is due now: the due feeds over the live workers
+            # (heartbeat within LIVE_S), so workers asking at the same moment split them
+            # instead of the first one taking everything.
+            counts = await self._fetchone(
+                "SELECT (SELECT count(*) FROM feeds WHERE enabled = 1 AND status != 'disabled' "
+                "AND (next_poll_at IS NULL OR next_poll_at <= ?) "
+                "AND (lease_until IS NULL OR lease_until < ?)), "
+                "(SELECT count(*) FROM workers WHERE heartbeat_at >= ?)",
+                (now, now, now - LIVE_S),
+            )
+            due, live = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+            share = min(CLAIM_LIMIT, max(1, -(-due // max(1, live))))
             rows = await self._fetchall(
                 f"UPDATE feeds f SET lease_owner = ?, lease_until = ? FROM ("
                 "SELECT id FROM feeds WHERE enabled = 1 AND status != 'disabled' "
@@ -223,7 +236,7 @@ class FeedsRepo(StoreBase):
                 "AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?) "
                 "ORDER BY next_poll_at NULLS FIRST LIMIT ? FOR UPDATE SKIP LOCKED) AS due "
                 f"WHERE f.id = due.id RETURNING {_FEED_COLUMNS}",
-                (self.worker_id, now + LEASE_S, now, now, self.worker_id, CLAIM_LIMIT),
+                (self.worker_id, now + LEASE_S, now, now, self.worker_id, share),
             )
             feeds = [_feed(r) for r in rows]
             return sorted(feeds, key=lambda f: (f.next_poll_at is not None, f.next_poll_at or 0))
