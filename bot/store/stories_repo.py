@@ -31,8 +31,6 @@ Delivery = tuple[int, str, float]
 # Lookups look at the newest stories first and widen only when too few match: relevance
 # ranks within a window, so a common word never makes bm25 score a million rows.
 _SEARCH_WINDOWS = (5_000, 50_000, 500_000, None)
-# PostgreSQL ranks the newest this many matches of a lookup (its recency window).
-PG_MATCH_WINDOW = 500
 # A write that lost a deadlock or a serialization conflict (PostgreSQL) is tried this often.
 WRITE_ATTEMPTS = 3
 
@@ -545,42 +543,35 @@ class StoriesRepo(StoreBase):
     async def _search_pg(self, query: str, limit: int) -> list[SearchHit]:
         """The same lookup on PostgreSQL: the query in the four search configurations (a
         story's vector holds its language's stems and the words as written), ts_rank with
-        the headline weighing most, then entity names, then the summary, over the newest
-        PG_MATCH_WINDOW matches, then recency.
-
-        The query is made a constant first, so the planner can weigh it: a common word is
-        read newest first along the primary key until the window is full (a GIN bitmap of
-        every match in a million stories took 50-200 ms), a rare one from the GIN index.
-        Snippets are made for the hits shown only."""
+        the headline weighing most, then entity names, then the summary; recency windows as
+        on SQLite."""
         text = ts_query(query)
         if text is None:
             return []
-        made = await self._fetchone(
-            "SELECT CAST(to_tsquery('simple', unaccent(?)) || to_tsquery('english', "
-            "unaccent(?)) || to_tsquery('spanish', unaccent(?)) || to_tsquery('russian', "
-            "unaccent(?)) AS TEXT)",
-            (text, text, text, text),
-        )
-        tsquery = str(made[0]) if made and made[0] else ""
-        if not tsquery:
+        top = await self._fetchone("SELECT max(id) FROM stories")
+        if top is None or top[0] is None:
             return []
-        rows = await self._fetchall(
-            "SELECT n.id, -ts_rank('{0.1, 0.3, 0.6, 1.0}', n.search, CAST(? AS tsquery)) AS rank "
-            "FROM (SELECT id, search FROM stories WHERE search @@ CAST(? AS tsquery) "
-            "ORDER BY id DESC LIMIT ?) AS n ORDER BY rank, n.id DESC LIMIT ?",
-            (tsquery, tsquery, PG_MATCH_WINDOW, limit),
-        )
-        ranked = [(int(r[0]), float(r[1])) for r in rows]
-        if not ranked:
-            return []
-        snippets = await self._fetchall(
-            "SELECT id, ts_headline('simple', title || ' — ' || summary, CAST(? AS tsquery), "
-            "'StartSel=[, StopSel=], MaxWords=16, MinWords=6, MaxFragments=1') "
-            "FROM stories WHERE id = ANY(CAST(? AS BIGINT[]))",
-            (tsquery, [i for i, _ in ranked]),
-        )
-        snippet = {int(r[0]): str(r[1] or "") for r in snippets}
-        return await self._hits([(i, rank, snippet.get(i, "")) for i, rank in ranked])
+        max_id = int(top[0])
+        hits: list[tuple[int, float, str]] = []
+        for window in _SEARCH_WINDOWS:
+            floor = max(0, max_id - window) if window is not None else 0
+            rows = await self._fetchall(
+                "WITH q AS (SELECT to_tsquery('simple', unaccent(?)) AS s, "
+                "to_tsquery('english', unaccent(?)) AS en, to_tsquery('spanish', unaccent(?)) "
+                "AS es, to_tsquery('russian', unaccent(?)) AS ru) "
+                "SELECT st.id, -ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, "
+                "q.s || q.en || q.es || q.ru) AS rank, "
+                "ts_headline('simple', st.title || ' — ' || st.summary, q.s || q.en || q.es || "
+                "q.ru, 'StartSel=[, StopSel=], MaxWords=16, MinWords=6, MaxFragments=1') "
+                # one GIN lookup for the four configurations (an OR of four @@ was four)
+                "FROM stories st, q WHERE st.id > ? AND st.search @@ (q.s || q.en || q.es || q.ru) "
+                "ORDER BY rank, st.id DESC LIMIT ?",
+                (text, text, text, text, floor, limit),
+            )
+            hits = [(int(r[0]), float(r[1]), r[2]) for r in rows]
+            if len(hits) >= limit or floor <= 0:
+                break
+        return await self._hits(hits)
 
     async def _hits(self, hits: Sequence[tuple[int, float, str]]) -> list[SearchHit]:
         """(story id, rank, snippet) as search hits, in that order, with their outlets."""
