@@ -85,7 +85,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     admin = await asyncpg.connect(args.postgres)
     await admin.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
     await admin.execute(f"CREATE SCHEMA {schema}")
-    url = f"{args.postgres}{'&' if '?' in args.postgres else '?'}search_path={schema},public"
+    url = common.schema_url(args.postgres, schema)
     workers: list[asyncio.subprocess.Process] = []
     kills: list[float] = []
     try:
@@ -168,11 +168,7 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--chats", type=int, default=600)
     parser.add_argument("--stories", type=int, default=2)
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("NEWSBOT_TEST_POSTGRES")
-        or "postgresql://postgres@127.0.0.1:5432/test",
-    )
+    common.add_postgres_option(parser)
     parser.add_argument("--json")
     args = parser.parse_args()
     info = common.machine_info()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import shutil
 import sys
@@ -63,8 +62,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     admin = await asyncpg.connect(args.postgres)
     await admin.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
     await admin.execute(f"CREATE SCHEMA {schema}")
-    joiner = "&" if "?" in args.postgres else "?"
-    pg_url = f"{args.postgres}{joiner}search_path={schema},public"
+    pg_url = common.schema_url(args.postgres, schema)
     results: dict[str, Any] = {}
     try:
         for name, target in (("sqlite", str(folder / "store.db")), ("postgresql", pg_url)):
@@ -92,11 +90,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--small", type=int, default=6_000)
     parser.add_argument("--reps", type=int, default=10)
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("NEWSBOT_TEST_POSTGRES")
-        or "postgresql://postgres@127.0.0.1:5432/test",
-    )
+    common.add_postgres_option(parser)
     parser.add_argument("--json")
     args = parser.parse_args()
     args.no_bands = False

@@ -35,7 +35,7 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
-from bench_poll import feeds_yaml
+from bench_poll import cpu_seconds, feeds_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,18 +56,6 @@ def descendants(pid: int) -> list[int]:
         found.append(current)
         todo.extend(children.get(current, []))
     return found
-
-
-def cpu_of(pids: list[int]) -> float:
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
 
 
 def postgres_pids() -> list[int]:
@@ -143,8 +131,8 @@ async def one(
         await asyncio.sleep(2)  # their start-up (catch-up linking) is over
         server.shift(args.new)
         trees = [descendants(p.pid) for p in procs]
-        cpu0 = [cpu_of(t) for t in trees]
-        pg0 = cpu_of(postgres_pids())
+        cpu0 = [cpu_seconds(t) for t in trees]
+        pg0 = cpu_seconds(postgres_pids())
         since = await make_due(target)
         started = time.monotonic()
         while not await polled(target, since, args.feeds):
@@ -153,8 +141,8 @@ async def one(
             await asyncio.sleep(0.1)
         elapsed = time.monotonic() - started
         trees = [descendants(p.pid) for p in procs]
-        cpu = [cpu_of(t) - c for t, c in zip(trees, cpu0, strict=True)]
-        pg_cpu = cpu_of(postgres_pids()) - pg0
+        cpu = [cpu_seconds(t) - c for t, c in zip(trees, cpu0, strict=True)]
+        pg_cpu = cpu_seconds(postgres_pids()) - pg0
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)
@@ -197,8 +185,7 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                     schema = f"bench_{uuid.uuid4().hex[:12]}"
                     schemas.append(schema)
                     await admin.execute(f"CREATE SCHEMA {schema}")
-                    joiner = "&" if "?" in args.postgres else "?"
-                    target = f"{args.postgres}{joiner}search_path={schema},public"
+                    target = common.schema_url(args.postgres, schema)
                 else:
                     target = str(folder / f"{uuid.uuid4().hex[:8]}.db")
                 rows.append(await one(name, target, n, env, server, args))
@@ -218,11 +205,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--new", type=int, default=5, help="new items per feed in the poll")
     parser.add_argument("--phase-timeout", type=float, default=600)
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("NEWSBOT_TEST_POSTGRES")
-        or "postgresql://postgres@127.0.0.1:5432/test",
-    )
+    common.add_postgres_option(parser)
     parser.add_argument("--json")
     args = parser.parse_args()
     info = common.machine_info()

@@ -14,6 +14,7 @@ It prints `PORT <n>` and serves `/f/<i>.xml`; control endpoints (`/_ctl/shift`, 
 
 from __future__ import annotations
 
+import argparse
 import bisect
 import glob
 import json
@@ -427,6 +428,21 @@ def _serve(feeds: int, items: int, seed: int, ttl: int = 15) -> None:
 
 
 # ------------------------------------------------------------------------------- reporting
+
+
+def add_postgres_option(parser: argparse.ArgumentParser) -> None:
+    """--postgres URL: the server the PostgreSQL benchmarks make their fresh schema in."""
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("NEWSBOT_TEST_POSTGRES")
+        or "postgresql://postgres@127.0.0.1:5432/test",
+        help="a database the benchmark may use (default: $NEWSBOT_TEST_POSTGRES or the local one)",
+    )
+
+
+def schema_url(url: str, schema: str) -> str:
+    """`url` whose connections see `schema` (then public, where unaccent lives)."""
+    return f"{url}{'&' if '?' in url else '?'}search_path={schema},public"
 
 
 def machine_info() -> dict[str, Any]:
