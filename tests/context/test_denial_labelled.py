@@ -4,6 +4,8 @@ These are the figures `newsbot eval feeds` prints for the same files; they are k
 they cannot fall back. The feed items are real (../shared/feeds/news captures); the headline
 sets were written by the team and were also used while developing the grammar, so they guard
 against regressions rather than measure generalisation (see tests/data/denials/PROVENANCE.md).
+The real Spanish and Russian items were labelled by someone who had not read or run the
+detector; their floors are the F1 measured when they were added, less 0.05.
 """
 
 from __future__ import annotations
@@ -53,3 +55,17 @@ def test_headline_sets(name: str) -> None:
     d = result["denial"]
     assert d["precision"] >= 0.95, d
     assert d["f1"] >= 0.90, d
+
+
+# (file, rows, F1 floor): F1 measured on 2026-12-03 was 0.545 (es: P 0.625, R 0.484) and
+# 0.824 (ru: P 0.875, R 0.778); the acceptance asks 0.75 for each.
+REAL_SETS = [("es_real_items.csv", 350, 0.495), ("ru_real_items.csv", 384, 0.774)]
+
+
+@pytest.mark.parametrize(("name", "rows", "floor"), REAL_SETS)
+def test_real_spanish_and_russian_items_keep_their_f1(name: str, rows: int, floor: float) -> None:
+    result = evaluate_items_csv(DATA / name)
+    d = result["denial"]
+    assert result["n"] == rows
+    assert set(result["languages"]) == {name[:2]}
+    assert d["f1"] >= floor, d

@@ -29,6 +29,8 @@ FEEDS = ROOT / "tests" / "data" / "feeds"
 FEED_COLUMNS = ["feed", "link", "title", "summary", "lang", "label", "denier", "denied", "note"]
 HEADLINE_COLUMNS = ["headline", "lead", "label", "denier", "denied", "note"]
 HEADLINE_FILES = ["en_headlines.csv", "es_headlines.csv", "ru_headlines.csv"]
+REAL_COLUMNS = ["source", *FEED_COLUMNS[1:]]
+REAL_FILES = {"es_real_items.csv": "es", "ru_real_items.csv": "ru"}
 # Byte copies in tests/data/feeds (see its PROVENANCE.md) of feeds in the labelled corpus.
 COPIES = {
     "bbc_world.xml": "bbc/ffp-1796df62c4a287cc.xml",
@@ -98,7 +100,21 @@ def test_headline_sets_are_labelled_and_well_formed(name: str) -> None:
         assert all(re.search("[а-яё]", h, re.IGNORECASE) for h in headlines)
 
 
-@pytest.mark.parametrize("name", ["feeds_items.csv", *HEADLINE_FILES])
+@pytest.mark.parametrize("name", sorted(REAL_FILES))
+def test_real_item_sets_are_labelled_and_well_formed(name: str) -> None:
+    columns, rows = read(name)
+    assert columns == REAL_COLUMNS
+    check_labels(rows, name)
+    titles = [row["title"].strip() for row in rows]
+    assert all(titles) and all(row["source"] for row in rows)
+    assert len({t.lower() for t in titles}) == len(titles), f"{name}: repeated title"
+    assert {row["lang"] for row in rows} == {REAL_FILES[name]}
+    assert all(len(row["summary"]) <= 600 for row in rows), f"{name}: summary not cut"
+    if name.startswith("ru"):
+        assert all(re.search("[а-яё]", t, re.IGNORECASE) for t in titles)
+
+
+@pytest.mark.parametrize("name", ["feeds_items.csv", *HEADLINE_FILES, *sorted(REAL_FILES)])
 def test_counts_match_provenance(name: str) -> None:
     files, _ = provenance_tables()
     _, rows = read(name)
