@@ -203,6 +203,17 @@ _COUNTER_REPORTS = re.compile(
     r"(?:a\s+)?(?:fake|hoax\w*|fraud|lie|false|untrue)\b",
     re.I,
 )
+# A verdict on a claim: "No evidence that Obama invited …" opening a headline or after its
+# label; "there is no evidence that …" said by someone.
+_NO_EVIDENCE = re.compile(
+    r"(?:^|:\s+)\W*no\s+(?:\w+\s+)?(?:evidence|proof)\s+(?:that|to\s+(?:support|back))\b", re.I
+)
+_NO_EVIDENCE_SAID = re.compile(
+    r"\b(?:there\s+(?:is|was|'s)|there's|found|saw|see|has|have)\s+no\s+(?:\w+\s+)?"
+    r"(?:evidence|proof)\s+(?:that|to\s+(?:support|back|suggest)|(?:\w+\s+){1,3}?"
+    r"(?:have|has|had|was|were|is|are|did|ever)\b)",
+    re.I,
+)
 _NOT_PREDICATE = re.compile(
     r"\bnot\s+(?:found|among|in|dead|captured|arrested|kidnapped|killed|true|real|genuine|authentic|"
     r"behind|responsible|involved|the\s+(?:real|same))\b",
@@ -430,6 +441,8 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
         or _NEGATED_EVENT.search(text)
         or _DESPITE_REPORTS.search(text)
         or _SORRY.match(text)
+        or _NO_EVIDENCE.search(text)
+        or _NO_EVIDENCE_SAID.search(text)
         or (_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
     )
 
@@ -524,9 +537,10 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
 
 def _at(kind: DenialKind, m: re.Match[str], masked: str, speaker: str | None) -> ClauseDenial:
     """A finding at match `m`: its subject is what precedes it, its object what follows."""
-    return ClauseDenial(
-        kind, m.group(0).strip(), _before(masked, m.start()), masked[m.end() :].strip(), speaker
-    )
+    # "Yes, X led the Siege of Boston. No, he didn't …": what precedes a sentence is not its
+    # subject
+    subject = "" if m.group(0)[:1] in ".?!" else _before(masked, m.start())
+    return ClauseDenial(kind, m.group(0).strip(), subject, masked[m.end() :].strip(), speaker)
 
 
 # The falsity words that call a claim false when they stand before it ("false reports"); the
@@ -618,7 +632,7 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
         return None
-    for rx in (_KICKER, _COUNTER_REPORTS, _LEADING_NO):
+    for rx in (_KICKER, _COUNTER_REPORTS, _LEADING_NO, _NO_EVIDENCE):
         found = rx.search(masked)
         if found:
             return _at("negation", found, masked, speaker)
@@ -631,6 +645,7 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         (trailing, _NEG_COPULA),  # "Woman … is not al-Baghdadi's wife, Iraq says"
         (attributed, _SPEAKER_NEGATES),  # "WH: We didn't threaten …"
         (attributed, _NOT_INVOLVED),  # "…, says it was not behind the attack"
+        (attributed, _NO_EVIDENCE_SAID),  # "Obama says there's no evidence aliens made contact"
         (bool(_DESPITE_REPORTS.search(masked)), _BARE_NOT),  # "… not dead, despite reports"
         (bool(speaker and _SPEAKER_COLON.match(masked)), _COLON_NO),  # "DHS: No ISIL fighters …"
         (masked.count("NOT") == 1, _EMPHATIC_NOT),  # "Pope Francis did NOT say …"
