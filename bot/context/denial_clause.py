@@ -250,8 +250,21 @@ _NEGATED_EVENT = re.compile(
     r"fire|fired|sack|sacked|resign|resigned|quit|blur|blurred|censored|hack|hacked|sell|sold|"
     r"buy|bought|cancel|cancell?ed|beheaded|executed|detained|jailed|found|tricked|caught|"
     r"threaten|threatened|invade|invaded|attack|attacked|cross|crossed|join|joined|leave|left|"
-    r"fly|flew|make|made)\b",
+    r"fly|flew|make|made|exist|existed)\b",
     re.IGNORECASE,
+)
+# The same in a headline's reduced passive, without its auxiliary: "Michelle Obama Not Blurred
+# Out on Saudi TV", "Missing students not among bodies found in grave". Only after a noun: not
+# after a modal, a conjunction or "to" ("could not", "but not killed", "chose not to").
+_REDUCED_NEGATED = re.compile(
+    r"(?P<prev>[\w'’]+)\s+not\s+(?:arrested|killed|dead|captured|kidnapped|abducted|stolen|"
+    r"blurred|censored|hacked|banned|beheaded|executed|pregnant|married|among|detained|jailed|"
+    r"fired|sacked)\b(?!\s+(?:yet|until|because)\b)",
+    re.IGNORECASE,
+)
+_NOT_BEFORE_REDUCED = frozenset(
+    "but and or nor if why whether do does did will would could should can may might must to "
+    "yet still are is was were be been being have has had who which that".split()
 )
 _WH_HEADLINE = re.compile(r"^\W*(?:why|how|what|when|where|who)\b", re.IGNORECASE)
 _SORRY = re.compile(r"^\W*sorry,", re.IGNORECASE)
@@ -442,6 +455,7 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
         or _DESPITE_REPORTS.search(text)
         or _SORRY.match(text)
         or _NO_EVIDENCE.search(text)
+        or _reduced_negated(text) is not None
         or _NO_EVIDENCE_SAID.search(text)
         or (_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
     )
@@ -504,7 +518,14 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         if _subject_is_institution(g, subject):
             continue
         after = _after(masked, m.end())
-        if _has_claim(g, after, 7) or _as_falsity(g, after) or g.complementizer.match(after):
+        claim = _has_claim(g, after, 7)
+        if (
+            claim is not None
+            and g.lex.lang == "en"
+            and _FOR_CAUSE.search(" ".join(_words(after, 7))[: claim.start()])
+        ):
+            claim = None  # "slams social media for speculation": the cause, not the object
+        if claim or _as_falsity(g, after) or g.complementizer.match(after):
             return ClauseDenial("reject", m.group(0), subject, after, speaker)
         # passive or object first: "reports were dismissed", "обвинения … отверг"
         if _has_claim(g, " ".join(_words(subject, 40)[-5:]), 5) and (
@@ -512,6 +533,9 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         ):
             return ClauseDenial("reject", m.group(0), subject, after, speaker)
     return None
+
+
+_FOR_CAUSE = re.compile(r"\bfor\b", re.I)
 
 
 def _as_falsity(g: _Grammar, after: str) -> bool:
@@ -546,7 +570,7 @@ def _at(kind: DenialKind, m: re.Match[str], masked: str, speaker: str | None) ->
 # The falsity words that call a claim false when they stand before it ("false reports"); the
 # others ("crazy rumours", "fake news" as a topic) describe rather than deny.
 _STRICT_FALSITY = re.compile(
-    r"false|fake(?:\s+news)?|bogus|baseless|unfounded|groundless|fabricated|untrue|hoax|"
+    r"false|fake(?:\s+news)?|bogus|baseless|unfounded|groundless|fabricated|untrue|hoax|erroneous|"
     r"ложн\w+|fals[oa]s?|infundad\w+|фейков\w+",
     re.IGNORECASE,
 )
@@ -654,4 +678,13 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
     for applies, rx in candidates:
         if applies and (found := rx.search(masked)):
             return _at("negation", found, masked, speaker)
+    if not _WH_HEADLINE.match(masked) and (reduced := _reduced_negated(masked)):
+        return _at("negation", reduced, masked, speaker)
+    return None
+
+
+def _reduced_negated(text: str) -> re.Match[str] | None:
+    for m in _REDUCED_NEGATED.finditer(text):
+        if m.group("prev").lower() not in _NOT_BEFORE_REDUCED:
+            return m
     return None

@@ -81,7 +81,8 @@ EN = Lexicon(
         r"|push(?:es|ed)?\s+back\s+(?:on|against)|hit(?:s|ting)?\s+back\s+at"
         r"|brush(?:es|ed)?\s+(?:off|aside)|shoot(?:s)?\s+down|shot\s+down|knock(?:s|ed)?\s+down"
         r"|quash(?:es|ed)?|scotch(?:es|ed)?|slap(?:s|ped)?\s+down|rubbish(?:es|ed)"
-        r"|pour(?:s|ed)?\s+cold\s+water\s+on"
+        r"|pour(?:s|ed)?\s+cold\s+water\s+on|laugh(?:s|ed|ing)?\s+off|shrug(?:s|ged)?\s+off"
+        r"|wav(?:e|es|ed)\s+(?:off|away)|swat(?:s|ted)?\s+(?:down|away)"
         r"|counter(?:s|ed)?|challeng(?:e|es|ed)|rebuff(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?"
         r"|cast(?:s|ing)?\s+doubts?\s+on|doubt(?:s|ed)?|question(?:s|ed)"
         r"|retract(?:s|ed|ing)?|shut(?:s|ting)?\s+down"
@@ -104,7 +105,7 @@ EN = Lexicon(
         r"not\s+true|untrue|false(?:ly)?|fake(?:\s+news)?|faked|(?:is|are|was|were)n't\s+real|"
         r"not\s+real|never\s+happened|did\s*(?:not|n't)\s+happen|baseless|groundless|unfounded|"
         r"fabricat(?:ed|ion|ions)|(?:a\s+)?lies?|nonsense|rubbish|a\s+hoax|hoax|bogus|"
-        r"incorrect|inaccurate|(?:mis|dis)information|without\s+(?:any\s+)?(?:basis|foundation)|"
+        r"incorrect|inaccurate|erroneous|(?:mis|dis)information|without\s+(?:any\s+)?(?:basis|foundation)|"
         r"no\s+basis|made\s+up(?!\s+of)|(?:pure\s+)?fiction|fictitious|a\s+myth|absurd|"
         r"ridiculous|crazy|garbage|bullshit|hogwash|laughable|preposterous|doctored|photoshopped|"
         r"(?:has|have|had)\s+(?:absolutely\s+)?nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|"
@@ -115,7 +116,7 @@ EN = Lexicon(
     naming_verbs=(
         r"call(?:s|ed|ing)?|label(?:s|ed|led|ling)?|brand(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
         r"describ(?:e|es|ed|ing)|term(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?|decr(?:y|ies|ied)|"
-        r"accus(?:e|es|ed|ing)"
+        r"accus(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|dub(?:s|bed)?|derid(?:e|es|ed)"
     ),
     hedges=(
         r"declin(?:e|es|ed|ing)\s+to\s+(?:comment|confirm|say|discuss)\w*"
