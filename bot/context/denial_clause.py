@@ -164,7 +164,10 @@ _SPEAKER_COLON = re.compile(r"^\W*(?P<who>[^:\"]{2,60}?):\s+(?P<rest>.+)$")
 _TRAILING_SPEAKER = re.compile(
     r"(?P<rest>.+?)(?:,|\s[-–—]+)\s*(?P<who>[^,\"]{2,60}?)\s+(?:says?|said|tells|told|insists|"
     r"claims|suggests|dijo|afirma|afirmó|asegura|aseguró|заявил\w*|сообщил\w*)\W*$"
-    r"|(?P<rest2>.+?):\s*(?P<who2>(?:[A-Z][\w.'’-]*\s*){1,3})$",
+    r"|(?P<rest2>.+?):\s*(?P<who2>(?:[A-Z][\w.'’-]*\s*){1,3})$"
+    # the speech verb first, as Spanish and Russian write it: "…, заявил Песков", "…, dijo X"
+    r"|(?P<rest3>.+?)(?:,|\s[-–—]+)\s*(?:dijo|afirm[óa]|asegur[óa]|señal[óa]|declar[óa]|"
+    r"заявил\w*|сообщил\w*|сказал\w*|подчеркнул\w*|отметил\w*)\s+(?P<who3>[^,\"]{2,60}?)\W*$",
     re.I,
 )
 _EMPHATIC_NOT = re.compile(r"\bNOT\b")
@@ -309,7 +312,7 @@ _SPEAKER_NEGATES = re.compile(
 )
 _COPULA = re.compile(
     r"(?:\b(?:is|are|was|were|'s|be|been|being|remain|remains|proves?|proved|turns?\s+out\s+to\s+be|"
-    r"exposed\s+as|es|son|era|eran|fue|fueron|resulta|resultó|является|являются|оказал\w*)\b|"
+    r"exposed\s+as|es|son|era|eran|fue|fueron|resulta|resultó|является|являются|оказал\w*|это)\b|"
     r"\s[—–-]\s|:\s)\s*(?:\w+\s+){0,3}$",
     re.I,
 )
@@ -394,7 +397,8 @@ def _speaker_of(text: str) -> tuple[str | None, str]:
         return m.group("who").strip(), m.group("rest")
     m = _TRAILING_SPEAKER.match(text)
     if m:
-        return (m.group("who") or m.group("who2")).strip(), m.group("rest") or m.group("rest2")
+        who = m.group("who") or m.group("who2") or m.group("who3")
+        return who.strip(), m.group("rest") or m.group("rest2") or m.group("rest3")
     return None, text
 
 

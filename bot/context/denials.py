@@ -462,7 +462,8 @@ _SUBORDINATE_BEFORE = re.compile(
     r"^.*\s(?:as|while|after|when|because|since|amid|but|though|although|before|until)\s+(?=\S)"
 )
 _COMMON_SUBJECT = re.compile(
-    r"^(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?$"
+    r"^(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Ee]l|[Ll]a|[Ll]os|[Ll]as|[Ss]us?)\s+"
+    r"[a-zñáéíóú][\w-]*(?:\s+[a-zñáéíóú][\w-]*)?$"
 )
 
 
@@ -525,11 +526,17 @@ def _object_outlet(
         if m:
             who = normalise_name(m.group("who") or m.group("who2") or "")
             who = re.sub(r"^(?:The|the|El|La|Los|Las)\s+", "", who)
+            if _MEDIA_WORD.fullmatch(who):
+                return "media reports", None  # "сообщения СМИ", "informaciones de Medios"
+            if has_cyrillic(who):  # "заявления Госдепа" → Госдеп
+                first, _, rest = who.partition(" ")
+                who = " ".join(filter(None, (ru_lemma(first), rest)))
             if who and who.lower() not in _NOT_DENIERS:
                 return place_name(who) or who, None
     return None, None
 
 
+_MEDIA_WORD = re.compile(r"СМИ|Медиа|Media|Press|Prensa|Medios", re.IGNORECASE)
 _NAME = r"[A-ZÁÉÍÓÚÑА-ЯЁ][\w.'’-]+(?:\s+(?:of\s+|de\s+)?[A-ZÁÉÍÓÚÑА-ЯЁ][\w.'’-]+){0,3}"
 _CLAIM_AUTHOR = re.compile(
     rf"^(?:\w+\s+){{0,3}}?(?:the\s+)?(?P<who>{_NAME})['’]s?\s+(?:\w+\s+){{0,2}}?"
@@ -621,7 +628,7 @@ def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
 _NOT_DENIERS = frozenset(
     {"he", "she", "it", "they", "we", "i", "you", "this", "that", "the", "a", "an", "there",
      "here", "but", "and", "as", "after", "when", "that's", "it's", "this's", "there's",
-     "here's", "what's", "that’s", "it’s", "there’s", "what’s"}
+     "here's", "what's", "that’s", "it’s", "there’s", "what’s", "это", "esto", "eso", "ello"}
 )  # fmt: skip
 
 
@@ -758,7 +765,8 @@ _REPORT_OBJECT = re.compile(
 _MEDIA_REPORTS = re.compile(
     r"\b(?:media|press|news)\s+(?:reports?|claims?|speculation|stories)|\breports?\s+in\s+(?:the\s+)?"
     r"(?:\w+\s+)?(?:media|press)\b|(?:informaciones|noticias|versiones)\s+(?:de|en)\s+(?:los\s+)?"
-    r"(?:medios|prensa)|(?:сообщени\w*|публикаци\w*|информаци\w*)\s+(?:\w+\s+)?(?:сми|медиа|прессы)",
+    r"(?:medios|prensa)|(?:сообщени\w*|публикаци\w*|информаци\w*|заявлени\w*|материал\w*)\s+(?:\w+\s+)?"
+    r"(?:сми|медиа|прессы)",
     re.IGNORECASE,
 )
 

@@ -81,3 +81,126 @@ def test_rumour_answering_conventions(title: str) -> None:
 )
 def test_near_misses_of_those_conventions_are_not(title: str) -> None:
     assert not _label(title)
+
+
+# Wire phrasing of Prensa Latina, EFE, Europa Press (es) and TASS, RIA, Interfax (ru).
+WIRE_DENIALS_ES = [  # desmintió, calificó de falsas, negó categóricamente, tachó de bulo …
+    "Cancillería cubana desmintió información sobre supuesta base militar china en la isla",
+    "El Gobierno calificó de falsas las informaciones sobre un nuevo apagón",
+    "El ministro negó categóricamente las acusaciones de corrupción",
+    'Venezuela rechaza "rotundamente" las acusaciones de Estados Unidos',
+    "Pemex desmiente que vaya a privatizar sus refinerías",
+    "La Casa Rosada negó que el presidente vaya a renunciar",
+    "El Kremlin tachó de bulo la noticia sobre la salud de Putin",
+    "Cuba califica de calumnia las acusaciones de Washington sobre tráfico de personas",
+    "Minrex: Es falso que Cuba envíe tropas a Ucrania",
+    "Maduro niega haber ordenado la detención de opositores",
+    "La empresa salió al paso de los rumores sobre su venta",
+    "El Gobierno desmiente las informaciones publicadas por El País",
+    "El Ejército descartó las versiones sobre un golpe de Estado",
+    "La Fiscalía negó que haya una investigación abierta contra el alcalde",
+    "Moscú rechaza las acusaciones de Kiev de atacar un hospital",
+    "Petro niega que su campaña recibiera dinero ilegal",
+    'El portavoz aseguró que la información es "totalmente falsa"',
+    "El ministerio desmintió las versiones difundidas en redes sociales",
+]
+
+WIRE_NOT_DENIALS_ES = [  # other senses, hedges, background, a topic
+    "Le niegan la visa al líder opositor",
+    "El juez negó la libertad bajo fianza al exministro",
+    "El Senado rechazó la moción de censura",
+    "El presidente se negó a firmar el decreto",
+    "El Gobierno no confirmó ni desmintió las informaciones",
+    "Cuba rechaza el bloqueo de Estados Unidos en la ONU",
+    "La policía desarticula una red de venta de medicamentos falsos",
+    "El portavoz declinó comentar las informaciones",
+    "El exministro, que niega los cargos, irá a juicio",
+    "Alertan sobre noticias falsas en redes sociales durante las elecciones",
+]
+
+WIRE_DENIALS_RU = [  # опроверг информацию, в … опровергли, назвал ложью/фейком …
+    "Песков опроверг информацию о встрече Путина и Зеленского",
+    "В Кремле опровергли сообщения СМИ о болезни Путина",
+    "Захарова назвала ложью заявления Госдепа о поставках оружия",
+    "В Минобороны опровергли сообщения об ударе по больнице",
+    "МИД России назвал фейком публикацию Financial Times",
+    "Песков: информация о мобилизации не соответствует действительности",
+    "В «Ростехе» опровергли данные WSJ о выводе специалистов из Венесуэлы",
+    "Лавров отверг обвинения в причастности России к атаке",
+    "Кремль назвал абсурдными сообщения о переговорах",
+    "Шойгу опроверг слухи о своей отставке",
+    "Посольство России опровергло заявления британских СМИ",
+    "Песков назвал утку о болезни президента чушью",
+    "В Кремле назвали фейком сообщения о закрытии границ",
+    "Минздрав опроверг информацию о нехватке вакцин",
+    "Пресс-служба губернатора опровергла сообщения о его задержании",
+]
+
+WIRE_NOT_DENIALS_RU = [  # other senses, hedges, background, a topic
+    "Песков не стал комментировать сообщения о встрече",
+    "Журналисту отказали во въезде в страну",
+    "Госдума отклонила законопроект о налогах",
+    "Суд отверг апелляцию защиты",
+    "Кремль не подтвердил информацию о встрече",
+    "Полиция задержала продавцов фальшивых лекарств",
+    "Обвиняемый, который отрицает вину, предстанет перед судом",
+    "В Госдуме предложили ввести штрафы за фейки",
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [(t, "es") for t in WIRE_DENIALS_ES] + [(t, "ru") for t in WIRE_DENIALS_RU],
+)
+def test_wire_denials_in_spanish_and_russian(title: str, lang: str) -> None:
+    ctx = analyze(title, "")
+    assert ctx.language == lang
+    assert ctx.denial.is_denial
+    assert ctx.denial.deniers, "a wire denial names who denies"
+
+
+@pytest.mark.parametrize("title", WIRE_NOT_DENIALS_ES + WIRE_NOT_DENIALS_RU)
+def test_wire_near_misses_in_spanish_and_russian(title: str) -> None:
+    assert not _label(title)
+
+
+@pytest.mark.parametrize(
+    ("title", "denier", "denied"),
+    [
+        ("El ministro negó categóricamente las acusaciones de corrupción", "El ministro", None),
+        ("В Кремле опровергли сообщения СМИ о болезни Путина", "Кремль", "media reports"),
+        (
+            "Посольство России опровергло заявления британских СМИ",
+            "Посольство России",
+            "media reports",
+        ),
+        ("Захарова назвала ложью заявления Госдепа о поставках оружия", "Захарова", "Госдеп"),
+        ("Moscú rechaza las acusaciones de Kiev de atacar un hospital", "Moscow", "Kiev"),
+    ],
+)
+def test_wire_deniers_and_denied_parties(title: str, denier: str, denied: str | None) -> None:
+    ctx = analyze(title, "")
+    assert denier in [d.name for d in ctx.denial.deniers]
+    assert ctx.denial.denied_outlet == denied
+
+
+@pytest.mark.parametrize(
+    ("title", "denier"),
+    [
+        # "это" stands where a copula would: "…, что это неправда"
+        ("В МИД РФ заявили, что это неправда", "МИД РФ"),
+        # the speech verb before its speaker, as Russian and Spanish wires write it
+        ("Это фейк, заявили в Минобороны", "Минобороны"),
+        ("Это неправда, заявил Песков", "Песков"),
+        ("Esto es una mentira, afirmó Díaz-Canel", "Díaz-Canel"),
+    ],
+)
+def test_russian_and_spanish_verdicts_with_their_speaker(title: str, denier: str) -> None:
+    ctx = analyze(title, "")
+    assert ctx.denial.is_denial
+    names = [d.name for d in ctx.denial.deniers]
+    assert denier in names and "Это" not in names
+
+
+def test_a_pronoun_with_a_false_expectation_is_not_a_denial() -> None:
+    assert not _label("Это ложные ожидания инвесторов")
