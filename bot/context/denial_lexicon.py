@@ -171,7 +171,8 @@ ES = Lexicon(
         r"rechaz(?:a|an|ó|aron|ar|ando|ado|aba|aban)|desestim(?:a|an|ó|aron|ar)|"
         r"descart(?:a|an|ó|aron|ar)|cuestion(?:a|an|ó|aron|ar)|contradic(?:e|en)|contradijo|"
         r"sal(?:e|en|ió|ieron)\s+al\s+paso\s+de|respond(?:e|en|ió|ieron)\s+a|"
-        r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra"
+        r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra|"
+        r"desmont(?:a|an|ó|aron|ar)"
     ),
     claim_nouns=(
         r"informaci(?:ón|ones)|informes?|reportes?|reportajes?|versi(?:ón|ones)|acusaci(?:ón|ones)|"
@@ -236,7 +237,7 @@ RU = Lexicon(
     deny_verbs=r"отрица(?:ет|ют|л|ла|ли|ть|ем|ющ\w*|я)",
     refute_verbs=(
         r"опроверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут)?|опровергающ\w*|"
-        r"опровергнут\w*|опровержени[ея]|дезавуирова\w+"
+        r"опровергнут\w*|опровержени(?:е|я|ем|ю|и)|дезавуирова\w+|развенча(?:л|ла|ли|ть|ет|ют)"
     ),
     object_verbs=(
         r"отверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут)?|"

@@ -204,3 +204,20 @@ def test_russian_and_spanish_verdicts_with_their_speaker(title: str, denier: str
 
 def test_a_pronoun_with_a_false_expectation_is_not_a_denial() -> None:
     assert not _label("Это ложные ожидания инвесторов")
+
+
+@pytest.mark.parametrize(
+    ("title", "is_denial"),
+    [
+        # the noun in every case a wire uses ("выступил с опровержением")
+        ("МИД России выступил с опровержением сообщений СМИ", True),
+        ("Журналист потребовал опровержения от газеты", False),
+        # развенчать = debunk; desmontar un bulo = debunk a hoax, desmontar alone = dismantle
+        ("Минздрав развенчал слухи о новом штамме", True),
+        ("La Policía desmonta el bulo sobre secuestros de niños", True),
+        ("Los operarios desmontan el escenario del concierto", False),
+        ("El ayuntamiento desmontó el campamento de protesta", False),
+    ],
+)
+def test_debunk_verbs_in_spanish_and_russian(title: str, is_denial: bool) -> None:
+    assert _label(title) is is_denial
