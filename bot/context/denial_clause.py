@@ -164,7 +164,10 @@ _SPEAKER_COLON = re.compile(r"^\W*(?P<who>[^:\"]{2,60}?):\s+(?P<rest>.+)$")
 _TRAILING_SPEAKER = re.compile(
     r"(?P<rest>.+?)(?:,|\s[-–—]+)\s*(?P<who>[^,\"]{2,60}?)\s+(?:says?|said|tells|told|insists|"
     r"claims|suggests|dijo|afirma|afirmó|asegura|aseguró|заявил\w*|сообщил\w*)\W*$"
-    r"|(?P<rest2>.+?):\s*(?P<who2>(?:[A-Z][\w.'’-]*\s*){1,3})$",
+    r"|(?P<rest2>.+?):\s*(?P<who2>(?:[A-Z][\w.'’-]*\s*){1,3})$"
+    # the speech verb first, as Spanish and Russian write it: "…, заявил Песков", "…, dijo X"
+    r"|(?P<rest3>.+?)(?:,|\s[-–—]+)\s*(?:dijo|afirm[óa]|asegur[óa]|señal[óa]|declar[óa]|"
+    r"заявил\w*|сообщил\w*|сказал\w*|подчеркнул\w*|отметил\w*)\s+(?P<who3>[^,\"]{2,60}?)\W*$",
     re.I,
 )
 _EMPHATIC_NOT = re.compile(r"\bNOT\b")
@@ -203,6 +206,17 @@ _COUNTER_REPORTS = re.compile(
     r"(?:a\s+)?(?:fake|hoax\w*|fraud|lie|false|untrue)\b",
     re.I,
 )
+# A verdict on a claim: "No evidence that Obama invited …" opening a headline or after its
+# label; "there is no evidence that …" said by someone.
+_NO_EVIDENCE = re.compile(
+    r"(?:^|:\s+)\W*no\s+(?:\w+\s+)?(?:evidence|proof)\s+(?:that|to\s+(?:support|back))\b", re.I
+)
+_NO_EVIDENCE_SAID = re.compile(
+    r"\b(?:there\s+(?:is|was|'s)|there's|found|saw|see|has|have)\s+no\s+(?:\w+\s+)?"
+    r"(?:evidence|proof)\s+(?:that|to\s+(?:support|back|suggest)|(?:\w+\s+){1,3}?"
+    r"(?:have|has|had|was|were|is|are|did|ever)\b)",
+    re.I,
+)
 _NOT_PREDICATE = re.compile(
     r"\bnot\s+(?:found|among|in|dead|captured|arrested|kidnapped|killed|true|real|genuine|authentic|"
     r"behind|responsible|involved|the\s+(?:real|same))\b",
@@ -239,8 +253,21 @@ _NEGATED_EVENT = re.compile(
     r"fire|fired|sack|sacked|resign|resigned|quit|blur|blurred|censored|hack|hacked|sell|sold|"
     r"buy|bought|cancel|cancell?ed|beheaded|executed|detained|jailed|found|tricked|caught|"
     r"threaten|threatened|invade|invaded|attack|attacked|cross|crossed|join|joined|leave|left|"
-    r"fly|flew|make|made)\b",
+    r"fly|flew|make|made|exist|existed)\b",
     re.IGNORECASE,
+)
+# The same in a headline's reduced passive, without its auxiliary: "Michelle Obama Not Blurred
+# Out on Saudi TV", "Missing students not among bodies found in grave". Only after a noun: not
+# after a modal, a conjunction or "to" ("could not", "but not killed", "chose not to").
+_REDUCED_NEGATED = re.compile(
+    r"(?P<prev>[\w'’]+)\s+not\s+(?:arrested|killed|dead|captured|kidnapped|abducted|stolen|"
+    r"blurred|censored|hacked|banned|beheaded|executed|pregnant|married|among|detained|jailed|"
+    r"fired|sacked)\b(?!\s+(?:yet|until|because)\b)",
+    re.IGNORECASE,
+)
+_NOT_BEFORE_REDUCED = frozenset(
+    "but and or nor if why whether do does did will would could should can may might must to "
+    "yet still are is was were be been being have has had who which that".split()
 )
 _WH_HEADLINE = re.compile(r"^\W*(?:why|how|what|when|where|who)\b", re.IGNORECASE)
 _SORRY = re.compile(r"^\W*sorry,", re.IGNORECASE)
@@ -285,7 +312,7 @@ _SPEAKER_NEGATES = re.compile(
 )
 _COPULA = re.compile(
     r"(?:\b(?:is|are|was|were|'s|be|been|being|remain|remains|proves?|proved|turns?\s+out\s+to\s+be|"
-    r"exposed\s+as|es|son|era|eran|fue|fueron|resulta|resultó|является|являются|оказал\w*)\b|"
+    r"exposed\s+as|es|son|era|eran|fue|fueron|resulta|resultó|является|являются|оказал\w*|это)\b|"
     r"\s[—–-]\s|:\s)\s*(?:\w+\s+){0,3}$",
     re.I,
 )
@@ -370,7 +397,8 @@ def _speaker_of(text: str) -> tuple[str | None, str]:
         return m.group("who").strip(), m.group("rest")
     m = _TRAILING_SPEAKER.match(text)
     if m:
-        return (m.group("who") or m.group("who2")).strip(), m.group("rest") or m.group("rest2")
+        who = m.group("who") or m.group("who2") or m.group("who3")
+        return who.strip(), m.group("rest") or m.group("rest2") or m.group("rest3")
     return None, text
 
 
@@ -430,6 +458,9 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
         or _NEGATED_EVENT.search(text)
         or _DESPITE_REPORTS.search(text)
         or _SORRY.match(text)
+        or _NO_EVIDENCE.search(text)
+        or _reduced_negated(text) is not None
+        or _NO_EVIDENCE_SAID.search(text)
         or (_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
     )
 
@@ -491,7 +522,14 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         if _subject_is_institution(g, subject):
             continue
         after = _after(masked, m.end())
-        if _has_claim(g, after, 7) or _as_falsity(g, after) or g.complementizer.match(after):
+        claim = _has_claim(g, after, 7)
+        if (
+            claim is not None
+            and g.lex.lang == "en"
+            and _FOR_CAUSE.search(" ".join(_words(after, 7))[: claim.start()])
+        ):
+            claim = None  # "slams social media for speculation": the cause, not the object
+        if claim or _as_falsity(g, after) or g.complementizer.match(after):
             return ClauseDenial("reject", m.group(0), subject, after, speaker)
         # passive or object first: "reports were dismissed", "обвинения … отверг"
         if _has_claim(g, " ".join(_words(subject, 40)[-5:]), 5) and (
@@ -499,6 +537,9 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         ):
             return ClauseDenial("reject", m.group(0), subject, after, speaker)
     return None
+
+
+_FOR_CAUSE = re.compile(r"\bfor\b", re.I)
 
 
 def _as_falsity(g: _Grammar, after: str) -> bool:
@@ -524,15 +565,16 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
 
 def _at(kind: DenialKind, m: re.Match[str], masked: str, speaker: str | None) -> ClauseDenial:
     """A finding at match `m`: its subject is what precedes it, its object what follows."""
-    return ClauseDenial(
-        kind, m.group(0).strip(), _before(masked, m.start()), masked[m.end() :].strip(), speaker
-    )
+    # "Yes, X led the Siege of Boston. No, he didn't …": what precedes a sentence is not its
+    # subject
+    subject = "" if m.group(0)[:1] in ".?!" else _before(masked, m.start())
+    return ClauseDenial(kind, m.group(0).strip(), subject, masked[m.end() :].strip(), speaker)
 
 
 # The falsity words that call a claim false when they stand before it ("false reports"); the
 # others ("crazy rumours", "fake news" as a topic) describe rather than deny.
 _STRICT_FALSITY = re.compile(
-    r"false|fake(?:\s+news)?|bogus|baseless|unfounded|groundless|fabricated|untrue|hoax|"
+    r"false|fake(?:\s+news)?|bogus|baseless|unfounded|groundless|fabricated|untrue|hoax|erroneous|"
     r"ложн\w+|fals[oa]s?|infundad\w+|фейков\w+",
     re.IGNORECASE,
 )
@@ -618,7 +660,7 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
         return None
-    for rx in (_KICKER, _COUNTER_REPORTS, _LEADING_NO):
+    for rx in (_KICKER, _COUNTER_REPORTS, _LEADING_NO, _NO_EVIDENCE):
         found = rx.search(masked)
         if found:
             return _at("negation", found, masked, speaker)
@@ -631,6 +673,7 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         (trailing, _NEG_COPULA),  # "Woman … is not al-Baghdadi's wife, Iraq says"
         (attributed, _SPEAKER_NEGATES),  # "WH: We didn't threaten …"
         (attributed, _NOT_INVOLVED),  # "…, says it was not behind the attack"
+        (attributed, _NO_EVIDENCE_SAID),  # "Obama says there's no evidence aliens made contact"
         (bool(_DESPITE_REPORTS.search(masked)), _BARE_NOT),  # "… not dead, despite reports"
         (bool(speaker and _SPEAKER_COLON.match(masked)), _COLON_NO),  # "DHS: No ISIL fighters …"
         (masked.count("NOT") == 1, _EMPHATIC_NOT),  # "Pope Francis did NOT say …"
@@ -639,4 +682,13 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
     for applies, rx in candidates:
         if applies and (found := rx.search(masked)):
             return _at("negation", found, masked, speaker)
+    if not _WH_HEADLINE.match(masked) and (reduced := _reduced_negated(masked)):
+        return _at("negation", reduced, masked, speaker)
+    return None
+
+
+def _reduced_negated(text: str) -> re.Match[str] | None:
+    for m in _REDUCED_NEGATED.finditer(text):
+        if m.group("prev").lower() not in _NOT_BEFORE_REDUCED:
+            return m
     return None

@@ -81,7 +81,8 @@ EN = Lexicon(
         r"|push(?:es|ed)?\s+back\s+(?:on|against)|hit(?:s|ting)?\s+back\s+at"
         r"|brush(?:es|ed)?\s+(?:off|aside)|shoot(?:s)?\s+down|shot\s+down|knock(?:s|ed)?\s+down"
         r"|quash(?:es|ed)?|scotch(?:es|ed)?|slap(?:s|ped)?\s+down|rubbish(?:es|ed)"
-        r"|pour(?:s|ed)?\s+cold\s+water\s+on"
+        r"|pour(?:s|ed)?\s+cold\s+water\s+on|laugh(?:s|ed|ing)?\s+off|shrug(?:s|ged)?\s+off"
+        r"|wav(?:e|es|ed)\s+(?:off|away)|swat(?:s|ted)?\s+(?:down|away)"
         r"|counter(?:s|ed)?|challeng(?:e|es|ed)|rebuff(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?"
         r"|cast(?:s|ing)?\s+doubts?\s+on|doubt(?:s|ed)?|question(?:s|ed)"
         r"|retract(?:s|ed|ing)?|shut(?:s|ting)?\s+down"
@@ -104,7 +105,7 @@ EN = Lexicon(
         r"not\s+true|untrue|false(?:ly)?|fake(?:\s+news)?|faked|(?:is|are|was|were)n't\s+real|"
         r"not\s+real|never\s+happened|did\s*(?:not|n't)\s+happen|baseless|groundless|unfounded|"
         r"fabricat(?:ed|ion|ions)|(?:a\s+)?lies?|nonsense|rubbish|a\s+hoax|hoax|bogus|"
-        r"incorrect|inaccurate|(?:mis|dis)information|without\s+(?:any\s+)?(?:basis|foundation)|"
+        r"incorrect|inaccurate|erroneous|(?:mis|dis)information|without\s+(?:any\s+)?(?:basis|foundation)|"
         r"no\s+basis|made\s+up(?!\s+of)|(?:pure\s+)?fiction|fictitious|a\s+myth|absurd|"
         r"ridiculous|crazy|garbage|bullshit|hogwash|laughable|preposterous|doctored|photoshopped|"
         r"(?:has|have|had)\s+(?:absolutely\s+)?nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|"
@@ -115,7 +116,7 @@ EN = Lexicon(
     naming_verbs=(
         r"call(?:s|ed|ing)?|label(?:s|ed|led|ling)?|brand(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
         r"describ(?:e|es|ed|ing)|term(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?|decr(?:y|ies|ied)|"
-        r"accus(?:e|es|ed|ing)"
+        r"accus(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|dub(?:s|bed)?|derid(?:e|es|ed)"
     ),
     hedges=(
         r"declin(?:e|es|ed|ing)\s+to\s+(?:comment|confirm|say|discuss)\w*"
@@ -170,7 +171,8 @@ ES = Lexicon(
         r"rechaz(?:a|an|ó|aron|ar|ando|ado|aba|aban)|desestim(?:a|an|ó|aron|ar)|"
         r"descart(?:a|an|ó|aron|ar)|cuestion(?:a|an|ó|aron|ar)|contradic(?:e|en)|contradijo|"
         r"sal(?:e|en|ió|ieron)\s+al\s+paso\s+de|respond(?:e|en|ió|ieron)\s+a|"
-        r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra"
+        r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra|"
+        r"desmont(?:a|an|ó|aron|ar)"
     ),
     claim_nouns=(
         r"informaci(?:ón|ones)|informes?|reportes?|reportajes?|versi(?:ón|ones)|acusaci(?:ón|ones)|"
@@ -235,7 +237,7 @@ RU = Lexicon(
     deny_verbs=r"отрица(?:ет|ют|л|ла|ли|ть|ем|ющ\w*|я)",
     refute_verbs=(
         r"опроверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут)?|опровергающ\w*|"
-        r"опровергнут\w*|опровержени[ея]|дезавуирова\w+"
+        r"опровергнут\w*|опровержени(?:е|я|ем|ю|и)|дезавуирова\w+|развенча(?:л|ла|ли|ть|ет|ют)"
     ),
     object_verbs=(
         r"отверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут)?|"
@@ -261,7 +263,7 @@ RU = Lexicon(
         r"фейк\w*|лож(?:ь|ью|н\w+)|неправд\w*|не\s+(?:является|являются)\s+правдой|"
         r"выдумк\w*|вымысл\w*|выдуман\w*|клевет\w*|дезинформаци\w*|вброс\w*|"
         r"беспочвенн\w*|необоснованн\w*|безосновательн\w*|абсурд\w*|бред\w*|чуш\w*|"
-        r"утк(?:а|ой|у)|(?:это\s+)?неправда|не\s+соответствуют\s+истине|не\s+соответствует\s+истине|"
+        r"утк(?:а|ой|у)|неправда|не\s+соответствуют\s+истине|не\s+соответствует\s+истине|"
         r"фальшивк\w*|сфабрикован\w*|домысл\w*|"
         r"не\s+счита\w+\s+(?:\w+\s+)?(?:достоверн|правдив|соответствующ|обоснованн)\w*"
     ),

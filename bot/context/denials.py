@@ -291,6 +291,10 @@ def detect_denial(
     for f in findings:
         for d in _speakers(sentences, f.index, resolver):
             _add_denier(deniers, d)
+    if not deniers and all(h.kind in {"falsity", "negation"} and not _quoted(h) for h in hits):
+        # A verdict with nobody named ("No, photos on Facebook don't show …") is the outlet's
+        # own: the fact-checker an aggregator credits ("[Africa Check] …"), else the publisher.
+        _add_denier(deniers, _verdict_author(text, resolver, publisher))
 
     outlet_name, outlet_id = _object_outlet(hits, resolver, publisher)
     if outlet_name is None:
@@ -394,22 +398,59 @@ def _clause_denier(
     span = attribution_span(subject, lang) if hit.kind in {"falsity", "negation"} else None
     if span is not None and subject[: span[0]].strip():
         subject = subject[: span[0]]
-    order = (
-        (hit.speaker, subject) if hit.kind in {"falsity", "negation"} else (subject, hit.speaker)
-    )
+    speaker = hit.speaker
+    order = (speaker, subject) if hit.kind in {"falsity", "negation"} else (subject, speaker)
     for chunk in order:
+        if (
+            chunk
+            and _is_place_label(chunk)
+            and re.match(rf"\W*{re.escape(chunk.strip())}\s*:", hit.clause)
+        ):
+            continue  # "Kenya: No, photos … don't show …": a section label, not a speaker
         if chunk:
             rel = _RELATION_OF.match(" ".join(chunk.split()))
             if rel and rel.group("name")[:1].isupper():
                 return Denier(normalise_name(rel.group("name").strip()), rel.group("role").lower())
             chunk = re.sub(r"^(?:[Вв]о?|[Ee]n|[Ii]n)\s+", "", chunk.strip())
-            d = _without_article(_denier_from(chunk, resolver) or _capitalised_denier(chunk))
+            d = _without_article(
+                _denier_from(chunk, resolver) or _capitalised_denier(chunk, lang == "en")
+            )
             if d is not None:
                 return d
             common = _COMMON_SUBJECT.match(" ".join(chunk.split()))
             if common:  # "The network denies …": a named thing, said as the story says it
                 return Denier(common.group(0)[:1].upper() + common.group(0)[1:])
     return None
+
+
+_CREDITED_SOURCE = re.compile(r"^\s*\[(?P<who>[^\[\]]{2,40})\]")
+
+
+def _verdict_author(
+    text: str, resolver: OutletResolver | None, publisher: OutletCard | None
+) -> Denier | None:
+    """Who states a verdict nobody else is named for: a credited source, else the publisher."""
+    m = _CREDITED_SOURCE.match(text)
+    if m:
+        card = resolver.by_name(m.group("who")) if resolver is not None else None
+        return Denier(card.name if card is not None else m.group("who").strip())
+    return Denier(publisher.name) if publisher is not None else None
+
+
+def _quoted(hit: ClauseDenial) -> bool:
+    """Is the cue in quotation marks ("over 'false' claims": someone else's word)?"""
+    at = hit.clause.find(hit.cue)
+    return (
+        at > 0
+        and hit.clause[at - 1] in "'\""
+        and hit.clause[at + len(hit.cue) : at + len(hit.cue) + 1] in ("'", '"')
+    )
+
+
+def _is_place_label(speaker: str) -> bool:
+    """A country or region before a headline colon ("Kenya: …", AllAfrica's section label) is
+    where the story is, not who speaks ("DHS: …", "Kremlin: …" are speakers)."""
+    return place_name(" ".join(speaker.split())) is not None
 
 
 _CLAIM_NOUN_FIRST = re.compile(
@@ -421,20 +462,38 @@ _SUBORDINATE_BEFORE = re.compile(
     r"^.*\s(?:as|while|after|when|because|since|amid|but|though|although|before|until)\s+(?=\S)"
 )
 _COMMON_SUBJECT = re.compile(
-    r"^(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?$"
+    r"^(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Ee]l|[Ll]a|[Ll]os|[Ll]as|[Ss]us?)\s+"
+    r"[a-zñáéíóú][\w-]*(?:\s+[a-zñáéíóú][\w-]*)?$"
 )
 
 
-def _capitalised_denier(chunk: str) -> Denier | None:
-    """The subject of a Spanish or Russian clause: its last run of capitalised words."""
+# What may stand between an English subject and its verb ("Trump again denies", "Putin on
+# Monday rejected"): anything else after a capitalised run is a predicate of its own ("Fury
+# mounts over 'false' claims"), and the run is not who denies.
+_EN_BEFORE_VERB = re.compile(
+    r"(?:\w+ly|again|also|now|still|today|yesterday|tonight|on|has|have|had|firmly|flatly)$",
+    re.IGNORECASE,
+)
+
+
+def _capitalised_denier(chunk: str, english: bool = False) -> Denier | None:
+    """The subject of a clause: its last run of capitalised words (in English, one that stands
+    right before the verb)."""
     words = chunk.strip(" ,:;\"'«»").split()
     run: list[str] = []
+    after: list[str] = []
     for word in reversed(words):
         bare = word.strip("«»\"'")
         if bare[:1].isupper() or (run and bare.lower() in {"de", "del", "la", "el"}):
             run.insert(0, bare)
         elif run:
             break
+        else:
+            after.insert(0, bare)
+    if english and after and after[-1].endswith("s") and not after[-1].endswith("ss"):
+        after = after[:-1]  # the clause's own verb: "OIC warns fabricated claims …"
+    if english and any(not _EN_BEFORE_VERB.match(w) and not w[:1].isupper() for w in after):
+        return None
     while run and run[0].lower() in {"de", "del", "la", "el", "the", "в", "во"}:
         run.pop(0)
     if not run or len(run) > 5:
@@ -467,11 +526,17 @@ def _object_outlet(
         if m:
             who = normalise_name(m.group("who") or m.group("who2") or "")
             who = re.sub(r"^(?:The|the|El|La|Los|Las)\s+", "", who)
+            if _MEDIA_WORD.fullmatch(who):
+                return "media reports", None  # "сообщения СМИ", "informaciones de Medios"
+            if has_cyrillic(who):  # "заявления Госдепа" → Госдеп
+                first, _, rest = who.partition(" ")
+                who = " ".join(filter(None, (ru_lemma(first), rest)))
             if who and who.lower() not in _NOT_DENIERS:
                 return place_name(who) or who, None
     return None, None
 
 
+_MEDIA_WORD = re.compile(r"СМИ|Медиа|Media|Press|Prensa|Medios", re.IGNORECASE)
 _NAME = r"[A-ZÁÉÍÓÚÑА-ЯЁ][\w.'’-]+(?:\s+(?:of\s+|de\s+)?[A-ZÁÉÍÓÚÑА-ЯЁ][\w.'’-]+){0,3}"
 _CLAIM_AUTHOR = re.compile(
     rf"^(?:\w+\s+){{0,3}}?(?:the\s+)?(?P<who>{_NAME})['’]s?\s+(?:\w+\s+){{0,2}}?"
@@ -563,7 +628,7 @@ def _denier_from(chunk: str, resolver: OutletResolver | None) -> Denier | None:
 _NOT_DENIERS = frozenset(
     {"he", "she", "it", "they", "we", "i", "you", "this", "that", "the", "a", "an", "there",
      "here", "but", "and", "as", "after", "when", "that's", "it's", "this's", "there's",
-     "here's", "what's", "that’s", "it’s", "there’s", "what’s"}
+     "here's", "what's", "that’s", "it’s", "there’s", "what’s", "это", "esto", "eso", "ello"}
 )  # fmt: skip
 
 
@@ -700,7 +765,8 @@ _REPORT_OBJECT = re.compile(
 _MEDIA_REPORTS = re.compile(
     r"\b(?:media|press|news)\s+(?:reports?|claims?|speculation|stories)|\breports?\s+in\s+(?:the\s+)?"
     r"(?:\w+\s+)?(?:media|press)\b|(?:informaciones|noticias|versiones)\s+(?:de|en)\s+(?:los\s+)?"
-    r"(?:medios|prensa)|(?:сообщени\w*|публикаци\w*|информаци\w*)\s+(?:\w+\s+)?(?:сми|медиа|прессы)",
+    r"(?:medios|prensa)|(?:сообщени\w*|публикаци\w*|информаци\w*|заявлени\w*|материал\w*)\s+(?:\w+\s+)?"
+    r"(?:сми|медиа|прессы)",
     re.IGNORECASE,
 )
 

@@ -22,6 +22,7 @@ MIN_CONFIDENCE = 0.40
 _SAMPLE_CHARS = 160
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LETTERS = re.compile(r"[^\W\d_]")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -33,14 +34,30 @@ def _model() -> Any:
         return fasttext.load_model(str(path))
 
 
+def _predict(sample: str) -> tuple[str | None, float]:
+    """The model's best language for `sample` and its probability; Russian only in Cyrillic."""
+    labels, scores = _model().predict(sample, k=2)
+    for label, score in zip(labels, scores, strict=False):
+        lang = str(label).removeprefix("__label__")
+        if lang == "ru" and not _CYRILLIC.search(sample):
+            continue
+        return lang, float(score)
+    return None, 0.0
+
+
 def detect_language(title: str, text: str = "", *, declared: str | None = None) -> str | None:
     """The item's language; `declared` (the feed's claim) breaks ties on short or unsure text."""
     sample = " ".join(f"{title} {text[:_SAMPLE_CHARS]}".split())
     if len(_LETTERS.findall(sample)) < 12:
         return declared
-    labels, scores = _model().predict(sample, k=1)
-    lang = str(labels[0]).removeprefix("__label__") if labels else None
-    score = float(scores[0]) if len(scores) else 0.0
+    lang, score = _predict(sample)
+    words = _WORDS.findall(sample)
+    if 2 * sum(w[:1].isupper() for w in words) >= len(words):
+        # A Title Case headline reads to the model like names ("Army Denies Reports of Coup
+        # Plot" → es); its lower-cased form is scored too and the surer answer kept.
+        lower = _predict(sample.lower())
+        if lower[1] > score:
+            lang, score = lower
     if lang is None or score < MIN_CONFIDENCE:
         if declared is None and _CYRILLIC.search(sample):
             return "ru"
