@@ -611,7 +611,6 @@ READ_OUTLETS = [
 UNSTATED = {
     ("mercopress", "owner"),
     ("novaya-gazeta-europe", "owner"),
-    ("diario-de-cuba", "owner"),
     ("cubadebate", "state_media"),
 }
 
