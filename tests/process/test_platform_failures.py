@@ -47,7 +47,7 @@ def test_telegram_down_at_start_is_retried_while_polling_goes_on(tmp_path: Path)
         with running("run", env=env, log=log) as bot:
             # Telegram is unreachable: the bot stays up, polls, stores and queues the alert
             assert wait_until(
-                lambda: count(tmp_path / "news.db", "SELECT count(*) FROM outbox") == 1, 20
+                lambda: count(tmp_path / "news.db", "SELECT count(*) FROM outbox") == 1, 60
             ), log.read_text()
             answer = health(metrics_port)
             assert answer is not None, log.read_text()
@@ -61,7 +61,8 @@ def test_telegram_down_at_start_is_retried_while_polling_goes_on(tmp_path: Path)
             assert "degraded: telegram retrying (Telegram Bot API unreachable" in bot_line
             # Telegram comes back: the retry connects and the queued alert goes out
             with FakeTelegram.threaded(token=TELEGRAM_TOKEN, port=api_port) as tg:
-                assert wait_until(lambda: tg.sent_matching(method="sendMessage"), 20), (
+                # bounded by the connect backoff's cap, generous for a loaded 2-core machine
+                assert wait_until(lambda: tg.sent_matching(method="sendMessage"), 60), (
                     log.read_text()
                 )
                 answer = health(metrics_port)
