@@ -266,6 +266,19 @@ _ES_EXPOSED = re.compile(
     r"completamente|pur[oa])\s+){0,2}(?:fake|fals[oa]s?|bulos?|mentiras?|montajes?)\b",
     re.IGNORECASE,
 )
+# "No hay pruebas de que …" opening a headline or after its label (English `_NO_EVIDENCE`), and
+# a negated copula with its speaker after it ("El apagón no fue un sabotaje, dijo el ministro";
+# English "X is not Y, Iraq says").
+_ES_NO_EVIDENCE = re.compile(
+    r"(?:^|:\s+)\W*no\s+(?:hay|existen?|hubo)\s+(?:ninguna\s+)?(?:pruebas?|evidencias?)\s+de\s+que\b",
+    re.IGNORECASE,
+)
+_ES_NEG_COPULA = re.compile(
+    r"(?<!\w)no\s+(?:es|son|fue|fueron|era|eran|hubo|ha\s+habido|está|están|estuvo|estaba)\s+"
+    r"(?!(?:posible|necesari[oa]|suficiente|fácil|clar[oa]|segur[oa]|probable|la\s+primera|el\s+"
+    r"primero|solo|sólo|s[óo]lamente|tan|muy|momento|hora|todavía|aún)\b)",
+    re.IGNORECASE,
+)
 # The rumour events of `_NEGATED_EVENT` negated in a Spanish headline ("Bill Gates no dijo …",
 # "X no ha muerto", "Y no fue detenido"), not "not yet" ("aún no ha dicho"), not "said nothing"
 # or "has arrested nobody", not an open question ("no dijo cuándo").
@@ -483,7 +496,11 @@ def find_denial(
 
 def _negation_screen(text: str, g: _Grammar) -> bool:
     if g.lex.lang == "es" and (
-        _ES_VERDICT.search(text) or _ES_EXPOSED.search(text) or _ES_NEGATED_EVENT.search(text)
+        _ES_VERDICT.search(text)
+        or _ES_EXPOSED.search(text)
+        or _ES_NEGATED_EVENT.search(text)
+        or _ES_NO_EVIDENCE.search(text)
+        or (_ES_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
     ):
         return True
     if g.lex.lang != "en":
@@ -761,7 +778,14 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         for applies, rx in ((True, _LEADING_NO), (attributed, _SAYS_NOT_INVOLVED)):
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
-        for rx in (_ES_VERDICT, _ES_EXPOSED, _ES_NEGATED_EVENT) if g.lex.lang == "es" else ():
+        trailing = speaker is not None and _TRAILING_SPEAKER.match(masked) is not None
+        spanish = (
+            (_ES_VERDICT, _ES_EXPOSED, _ES_NEGATED_EVENT, _ES_NO_EVIDENCE)
+            + ((_ES_NEG_COPULA,) if trailing else ())
+            if g.lex.lang == "es"
+            else ()
+        )
+        for rx in spanish:
             if found := rx.search(masked):
                 # what precedes a verdict is the rumour's subject ("Bill Gates no dijo …"), and
                 # a verdict label is no speaker: the verdict is the outlet's own

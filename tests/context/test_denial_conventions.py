@@ -236,6 +236,9 @@ FACT_CHECKS_ES = [
     "El agua con limón cura el cáncer y las otras mentiras que circulan por Telegram",
     "Compartieron la foto de un tiburón en la autopista y resultó ser un montaje",
     "La foto del presidente con el narcotraficante es falsa",
+    # English "No evidence that …" and "X is not Y, Iraq says"
+    "No hay pruebas de que las antenas de telefonía propaguen el virus",
+    "El apagón de la semana pasada no fue un sabotaje, dijo el ministro de Energía",
 ]
 
 FACT_CHECK_NEAR_MISSES_ES = [
@@ -247,6 +250,8 @@ FACT_CHECK_NEAR_MISSES_ES = [
     "Detienen a una mujer por denuncia falsa de robo en el centro de la ciudad",
     "Las autoridades descartan que la nueva variante sea más contagiosa que la anterior",
     "El presidente respondió a las preguntas de los periodistas sobre la economía",
+    "La reunión con los sindicatos no fue posible esta semana, dijo el ministro",
+    "Los investigadores buscan pruebas de que el incendio fue provocado",
 ]
 
 
