@@ -243,6 +243,60 @@ _SAYS_NOT_INVOLVED = re.compile(
     r"отношени|связан|было|был|была|были)\w*",
     re.IGNORECASE,
 )
+# Spanish headline conventions of fact-checks, the same conventions the English rules follow.
+# A verdict label before the claim ("Falso: La OMS no ha recomendado …", "Bulo: …") or after it
+# ("… : falso"), and the "don't be fooled" labels ("Que no te engañen:", "No coma cuento:")
+# when the claim after them is negated.
+_ES_VERDICT = re.compile(
+    r"^\W*(?:fals[oa]|fake|bulo|engaños[oa]|mentira|montaje|es\s+fals[oa]|"
+    r"no\s+es\s+(?:cierto|verdad))\s*[:|]"
+    r"|[:|—–]\s*(?:fals[oa]|fake|bulo|engaños[oa]|mentira|es\s+fals[oa])\W*$"
+    r"|^\W*(?:que\s+no\s+(?:te|le|les|los)\s+enga[ñn]en|no\s+(?:te\s+dejes|se\s+deje)\s+"
+    r"enga[ñn]ar|no\s+(?:se\s+)?(?:coma|comas|trague|tragues)\s+(?:el\s+|ese\s+)?cuento)\s*[:!,]"
+    r"(?=.*\bno\b)",
+    re.IGNORECASE,
+)
+# A claim listed among "the other lies / hoaxes" ("X y las otras mentiras en WhatsApp"), or
+# shown to be false ("descubren que es fake", "resultó ser un bulo").
+_ES_EXPOSED = re.compile(
+    r"\by\s+(?:l[oa]s\s+)?otr[oa]s\s+(?:\S+\s+)?(?:mentiras|bulos|falsedades|noticias\s+falsas|"
+    r"fake\s+news)\b"
+    r"|\b(?:descubr\w+|result(?:a|ó|an|aron)|demuestr\w+|demostr\w+|confirm\w+|revel\w+|"
+    r"comprob\w+)\s+(?:que\s+)?(?:ser|es|era|fue|son|eran|fueron)\s+(?:(?:un|una|totalmente|"
+    r"completamente|pur[oa])\s+){0,2}(?:fake|fals[oa]s?|bulos?|mentiras?|montajes?)\b",
+    re.IGNORECASE,
+)
+# "No hay pruebas de que …" opening a headline or after its label (English `_NO_EVIDENCE`), and
+# a negated copula with its speaker after it ("El apagón no fue un sabotaje, dijo el ministro";
+# English "X is not Y, Iraq says").
+_ES_NO_EVIDENCE = re.compile(
+    r"(?:^|:\s+)\W*no\s+(?:hay|existen?|hubo)\s+(?:ninguna\s+)?(?:pruebas?|evidencias?)\s+de\s+que\b",
+    re.IGNORECASE,
+)
+_ES_NEG_COPULA = re.compile(
+    r"(?<!\w)no\s+(?:es|son|fue|fueron|era|eran|hubo|ha\s+habido|está|están|estuvo|estaba)\s+"
+    r"(?!(?:posible|necesari[oa]|suficiente|fácil|clar[oa]|segur[oa]|probable|la\s+primera|el\s+"
+    r"primero|solo|sólo|s[óo]lamente|tan|muy|momento|hora|todavía|aún)\b)",
+    re.IGNORECASE,
+)
+# The rumour events of `_NEGATED_EVENT` negated in a Spanish headline ("Bill Gates no dijo …",
+# "X no ha muerto", "Y no fue detenido"), not "not yet" ("aún no ha dicho"), not "said nothing"
+# or "has arrested nobody", not an open question ("no dijo cuándo").
+_ES_NEGATED_EVENT = re.compile(
+    r"(?<!aún\s)(?<!aun\s)(?<!todavía\s)(?<!todavia\s)(?<!si\s)(?<!para\sque\s)(?<!aunque\s)"
+    r"(?<!\w)no\s+(?:se\s+|lo\s+|la\s+)?(?:(?:ha|han|había|habían|fue|fueron|está|están|estaba|"
+    r"ha\s+sido|han\s+sido)\s+)?"
+    r"(?:dijo|dicho|dijeron|declaró|escribió|escrito|publicó|publicado|tuiteó|envió|enviado|"
+    r"muri[óo]|muert[oa]s?|falleci(?:ó|do|da)|arrestad[oa]s?|detenid[oa]s?|capturad[oa]s?|"
+    r"secuestrad[oa]s?|asesinad[oa]s?|mat[óo]|matado|encarcelad[oa]s?|ejecutad[oa]s?|"
+    r"decapitad[oa]s?|cas[óo]|casad[oa]s?|embarazada|prohibi[óo]|prohibido|prohíben?|"
+    r"renunci[óo]|renunciado|dimiti[óo]|dimitido|despedid[oa]s?|despidi[óo]|vendi[óo]|vendido|"
+    r"compr[óo]|comprado|cancel[óo]|cancelado|hackead[oa]s?|censurad[oa]s?|robad[oa]s?|rob[óo]|"
+    r"amenaz[óo]|invadi[óo]|atac[óo])(?!\w)"
+    r"(?!\s+(?:nada|nadie|a\s+nadie|ning[úu]n\w*|cu[áa]ndo|c[óo]mo|d[óo]nde|qué|si|por\s+qu[ée]|"
+    r"todav[íi]a|a[úu]n|cu[áa]nt\w+)\b)",
+    re.IGNORECASE,
+)
 # The events rumours are made of (an arrest, a death, a kidnapping, a statement, a sale, a
 # ban…), negated in a headline: the headline contradicts a rumour that they happened.
 _NEGATED_EVENT = re.compile(
@@ -441,6 +495,14 @@ def find_denial(
 
 
 def _negation_screen(text: str, g: _Grammar) -> bool:
+    if g.lex.lang == "es" and (
+        _ES_VERDICT.search(text)
+        or _ES_EXPOSED.search(text)
+        or _ES_NEGATED_EVENT.search(text)
+        or _ES_NO_EVIDENCE.search(text)
+        or (_ES_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
+    ):
+        return True
     if g.lex.lang != "en":
         return bool(
             _ALIVE.search(text) or _LEADING_NO.search(text) or _SAYS_NOT_INVOLVED.search(text)
@@ -529,8 +591,20 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             and _FOR_CAUSE.search(" ".join(_words(after, 7))[: claim.start()])
         ):
             claim = None  # "slams social media for speculation": the cause, not the object
-        if claim or _as_falsity(g, after) or g.complementizer.match(after):
+        # "descartan que sea más grave": ruling out a possibility is an assessment, not a
+        # denial; "descartan los rumores" (a claim object) is one
+        that = g.complementizer.match(after) and not m.group(0).lower().startswith("descart")
+        if claim or _as_falsity(g, after) or that:
             return ClauseDenial("reject", m.group(0), subject, after, speaker)
+        # a Spanish passive with its agent: "La versión … fue rechazada por AMLO"
+        if (
+            g.lex.lang == "es"
+            and _ES_PASSIVE.search(masked[: m.start()])
+            and re.match(r"por\s", after, re.I)
+            and (_has_claim(g, subject, 40) or _ES_REPORTED.search(subject))
+        ):
+            agent, thing = after[4:].strip(), _ES_PASSIVE.sub("", subject).strip()
+            return ClauseDenial("reject", m.group(0), agent, thing, speaker)
         # passive or object first: "reports were dismissed", "обвинения … отверг"
         if _has_claim(g, " ".join(_words(subject, 40)[-5:]), 5) and (
             g.lex.lang == "ru" or _PASSIVE_BEFORE.search(masked[: m.start()]) or not after
@@ -540,6 +614,11 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
 
 
 _FOR_CAUSE = re.compile(r"\bfor\b", re.I)
+_ES_PASSIVE = re.compile(
+    r"\b(?:fue|fueron|ha\s+sido|han\s+sido|había\s+sido|habían\s+sido)\s+$", re.IGNORECASE
+)
+# the adverbs of reported speech mark a claim in a subject without a claim noun
+_ES_REPORTED = re.compile(r"\b(?:supuestamente|presuntamente|falsamente)\b", re.I)
 
 
 def _as_falsity(g: _Grammar, after: str) -> bool:
@@ -547,8 +626,19 @@ def _as_falsity(g: _Grammar, after: str) -> bool:
     return bool(m and g.falsity.match(after[m.end() :].lstrip("\"' ")))
 
 
+# Words after which a Spanish verb form is a noun ("por denuncia", "su llamada"); not the
+# clitics "la", "lo", "las", "los", which stand before verbs ("la considera falsa").
+_ES_NOUN_BEFORE = re.compile(
+    r"(?<!\w)(?:por|un|una|unas|unos|su|sus|esta|esa|este|ese|el|del|de|tras|con|sin|sobre|"
+    r"nueva|otra|cada)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
     for m in g.naming.finditer(masked):
+        if g.lex.lang == "es" and _ES_NOUN_BEFORE.search(masked[: m.start()]):
+            continue  # "por denuncia falsa", "una llamada": the noun, not the verb
         after = masked[m.end() : m.end() + 160]
         if g.lex.lang == "en" and re.match(r"\s*(?:for|on|off|up|in)\b", after, re.I):
             continue  # "calls for", "calls on": other verbs
@@ -578,6 +668,20 @@ _STRICT_FALSITY = re.compile(
     r"ложн\w+|fals[oa]s?|infundad\w+|фейков\w+",
     re.IGNORECASE,
 )
+# Spanish: a copula before a falsity word ("es un bulo", "resultó ser falso"), the strict
+# falsity words a copula makes a verdict, and a relative clause after a falsity noun.
+_ES_COPULA_BEFORE = re.compile(
+    r"\b(?:es|son|era|eran|fue|fueron|resulta|result[óa]|resultó\s+ser|es\s+solo|sería)\s+"
+    r"(?:(?:un|una|otr[oa]|totalmente|completamente|pur[oa])\s+){0,2}$",
+    re.IGNORECASE,
+)
+_ES_STRICT = re.compile(
+    r"(?:(?:es|son)\s+)?(?:fals[oa]s?|bulos?|mentiras?|fake(?:\s+news)?|montaje|falsedad(?:es)?|"
+    r"infundad[oa]s?|inventad[oa]s?|erróne[oa]s?)",
+    re.IGNORECASE,
+)
+_ES_RELATIVE = re.compile(r"\s*que\s", re.IGNORECASE)
+_QUOTE_THEN_SPEAKER = re.compile(r"\s*[\"']\s*[:,—–-]\s*\w")
 # Falsity words that carry their own copula ("isn't real", "never happened").
 _COPULA_FALSITY = ("isn't", "aren't", "wasn't", "weren't", "not real", "never happened", "didn't")
 # Falsity words that are predicates by themselves ("not true", "has nothing to do with reality").
@@ -599,8 +703,23 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         word = m.group(0).lower()
         predicative = _COPULA.search(before) is not None or before.rstrip().endswith(('"', "'"))
         quoted = before.count('"') % 2 == 1
+        es_copula = g.lex.lang == "es" and (
+            word.startswith(("es ", "son ")) or _ES_COPULA_BEFORE.search(before) is not None
+        )
+        if g.lex.lang == "es" and not quoted and not es_copula and _ES_RELATIVE.match(after):
+            continue  # "mentiras que matan", "bulos que circulan": a noun phrase, a topic
         claim_subject = _has_claim(g, " ".join(last[-9:]), 9) is not None
         rules = (
+            # "El video de Maduro es falso", "La foto es un montaje": a verdict on its subject
+            es_copula
+            and headline
+            and bool(last)
+            and not quoted
+            and _ES_STRICT.fullmatch(word) is not None,
+            # '"No es cierto": la alcaldesa responde …': the whole quote is the verdict
+            before.strip() in {'"', "'"}
+            and _QUOTE_THEN_SPEAKER.match(after) is not None
+            and word.startswith((*_VERBAL_FALSITY, "es ", "son ")),
             # "the reports are untrue", "данные … не соответствуют действительности"
             claim_subject and (predicative or word.startswith(_VERBAL_FALSITY)),
             # "Кремль не считает достоверными данные …": a verbal falsity before its claim
@@ -659,11 +778,25 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         for applies, rx in ((True, _LEADING_NO), (attributed, _SAYS_NOT_INVOLVED)):
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
+        trailing = speaker is not None and _TRAILING_SPEAKER.match(masked) is not None
+        spanish = (
+            (_ES_VERDICT, _ES_EXPOSED, _ES_NEGATED_EVENT, _ES_NO_EVIDENCE)
+            + ((_ES_NEG_COPULA,) if trailing else ())
+            if g.lex.lang == "es"
+            else ()
+        )
+        for rx in spanish:
+            if found := rx.search(masked):
+                # what precedes a verdict is the rumour's subject ("Bill Gates no dijo …"), and
+                # a verdict label is no speaker: the verdict is the outlet's own
+                who = None if rx is _ES_VERDICT else speaker
+                rest = masked[found.end() :].strip()
+                return ClauseDenial("negation", found.group(0).strip(), "", rest, who)
         return None
     for rx in (_KICKER, _COUNTER_REPORTS, _LEADING_NO, _NO_EVIDENCE):
         found = rx.search(masked)
-        if found:
-            return _at("negation", found, masked, speaker)
+        if found:  # a kicker ("HOAX:") is a label, not a speaker
+            return _at("negation", found, masked, None if rx is _KICKER else speaker)
     if _SORRY.match(masked) and (neg := _NEG_STATE.search(masked)):
         return _at("negation", neg, masked, speaker)
     attributed = speaker is not None or g.attribution.search(masked) is not None

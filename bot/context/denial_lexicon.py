@@ -169,8 +169,9 @@ ES = Lexicon(
     ),
     object_verbs=(
         r"rechaz(?:a|an|ó|aron|ar|ando|ado|aba|aban)|desestim(?:a|an|ó|aron|ar)|"
+        r"rechazad[oa]s?|desestimad[oa]s?|"
         r"descart(?:a|an|ó|aron|ar)|cuestion(?:a|an|ó|aron|ar)|contradic(?:e|en)|contradijo|"
-        r"sal(?:e|en|ió|ieron)\s+al\s+paso\s+de|respond(?:e|en|ió|ieron)\s+a|"
+        r"sal(?:e|en|ió|ieron)\s+al\s+paso\s+de|"
         r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra|"
         r"desmont(?:a|an|ó|aron|ar)"
     ),
@@ -195,7 +196,7 @@ ES = Lexicon(
         r"calumnias?|difamaci(?:ón|ones)|desinformaci(?:ón|ones)|"
         r"(?:no\s+tiene|no\s+tienen|nada\s+tiene|nada\s+tienen)\s+(?:nada\s+)?que\s+ver\s+con\s+la\s+"
         r"realidad|no\s+se\s+corresponden?\s+con\s+la\s+realidad|invent(?:o|os|ado|ada|adas|ados)|"
-        r"patrañas?|absurd[oa]s?|disparates?|montaje"
+        r"patrañas?|absurd[oa]s?|disparates?|montaje|erróne[oa]s?"
     ),
     naming_verbs=(
         r"tach(?:a|an|ó|aron|ar)|calific(?:a|an|ó|aron|ar)|tild(?:a|an|ó|aron|ar)|"
@@ -242,8 +243,7 @@ RU = Lexicon(
     object_verbs=(
         r"отверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут)?|"
         r"отрица(?:ет|ют|л|ла|ли|ть)|"
-        r"оспари(?:ва)?(?:ет|ют|л|ла|ли|ть)|оспорил\w*|"
-        r"ответил\w*\s+на|прокомментировал\w*"
+        r"оспари(?:ва)?(?:ет|ют|л|ла|ли|ть)|оспорил\w*"
     ),
     claim_nouns=(
         r"сообщени\w*|информаци\w*|данн(?:ые|ых|ым|ыми)|публикаци\w*|стать(?:я|ю|и|ей|ям|ях)|"

@@ -221,3 +221,80 @@ def test_a_pronoun_with_a_false_expectation_is_not_a_denial() -> None:
 )
 def test_debunk_verbs_in_spanish_and_russian(title: str, is_denial: bool) -> None:
     assert _label(title) is is_denial
+
+
+# Spanish fact-check conventions, the counterparts of "HOAX: …", "No, X did not …", "X wasn't
+# arrested" and "exposed as fake". Written by the team; none is copied from an evaluation set.
+FACT_CHECKS_ES = [
+    "Falso: el Gobierno no ha prohibido las reuniones familiares en Navidad",
+    "Bulo: la alcaldesa no ha dimitido por el escándalo de las basuras",
+    "Engañoso: el vídeo de las inundaciones es de otro país y de otro año",
+    "El ministro de Salud no dijo que las mascarillas causan enfermedades pulmonares",
+    "El cantante no ha muerto: su representante desmiente los rumores en redes",
+    "Que no te engañen: el agua con limón no cura el cáncer ni ninguna otra enfermedad",
+    "No se deje engañar: el banco central no ha retirado los billetes de cien pesos",
+    "El agua con limón cura el cáncer y las otras mentiras que circulan por Telegram",
+    "Compartieron la foto de un tiburón en la autopista y resultó ser un montaje",
+    "La foto del presidente con el narcotraficante es falsa",
+    # English "No evidence that …" and "X is not Y, Iraq says"
+    "No hay pruebas de que las antenas de telefonía propaguen el virus",
+    "El apagón de la semana pasada no fue un sabotaje, dijo el ministro de Energía",
+]
+
+FACT_CHECK_NEAR_MISSES_ES = [
+    "Que no te engañen: cómo elegir bien un seguro de hogar este invierno",
+    "El ministro aún no ha dicho cuándo reabrirán las escuelas del país",
+    "La policía no ha detenido a nadie por el robo en la joyería del centro",
+    "El presidente no dijo cómo financiará el nuevo plan de vivienda",
+    "Mentiras que matan: la desinformación sobre las vacunas en América Latina",
+    "Detienen a una mujer por denuncia falsa de robo en el centro de la ciudad",
+    "Las autoridades descartan que la nueva variante sea más contagiosa que la anterior",
+    "El presidente respondió a las preguntas de los periodistas sobre la economía",
+    "La reunión con los sindicatos no fue posible esta semana, dijo el ministro",
+    "Los investigadores buscan pruebas de que el incendio fue provocado",
+]
+
+
+@pytest.mark.parametrize("title", FACT_CHECKS_ES)
+def test_spanish_fact_check_verdicts(title: str) -> None:
+    ctx = analyze(title, "")
+    assert ctx.language == "es"
+    assert ctx.denial.is_denial
+    # a verdict label and the rumour's subject are not deniers
+    names = [d.name for d in ctx.denial.deniers]
+    assert not {"Falso", "Bulo", "Engañoso", "Que", "El ministro de Salud"} & set(names), names
+
+
+@pytest.mark.parametrize("title", FACT_CHECK_NEAR_MISSES_ES)
+def test_spanish_fact_check_near_misses(title: str) -> None:
+    assert not _label(title)
+
+
+def test_a_spanish_passive_with_its_agent_in_the_lead() -> None:
+    ctx = analyze(
+        "El candidato celebra un mitin multitudinario en la capital del estado",
+        "La versión de que el candidato pactó con el cártel fue rechazada por Ramón Ortega. "
+        "El mitin reunió a miles de personas en la plaza principal.",
+    )
+    assert ctx.denial.is_denial
+    assert [d.name for d in ctx.denial.deniers] == ["Ramón Ortega"]
+
+
+def test_a_spanish_passive_of_a_non_claim_is_not() -> None:
+    assert not _label(
+        "El candidato celebra un mitin multitudinario en la capital del estado",
+        "La propuesta de reforma fiscal fue rechazada por Ramón Ortega. El mitin reunió a "
+        "miles de personas en la plaza principal.",
+    )
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # commenting on or answering a report is not calling it false
+        "Путин прокомментировал заявления турецкого лидера о выборах",
+        "Пресс-служба компании ответила на сообщения о массовых увольнениях",
+    ],
+)
+def test_russian_comments_and_answers_are_not_denials(title: str) -> None:
+    assert not _label(title)

@@ -5,7 +5,7 @@ they cannot fall back. The feed items are real (../shared/feeds/news captures); 
 sets were written by the team and were also used while developing the grammar, so they guard
 against regressions rather than measure generalisation (see tests/data/denials/PROVENANCE.md).
 The real Spanish and Russian items were labelled by someone who had not read or run the
-detector; their floors are the F1 measured when they were added, less 0.05.
+detector; their floors are the latest F1 measured on them, less 0.05.
 """
 
 from __future__ import annotations
@@ -57,9 +57,12 @@ def test_headline_sets(name: str) -> None:
     assert d["f1"] >= 0.90, d
 
 
-# (file, rows, F1 floor): F1 measured on 2026-12-03 was 0.545 (es: P 0.625, R 0.484) and
-# 0.824 (ru: P 0.875, R 0.778); the acceptance asks 0.75 for each.
-REAL_SETS = [("es_real_items.csv", 350, 0.495), ("ru_real_items.csv", 384, 0.774)]
+# (file, rows, F1 floor): F1 measured when the sets were added (2026-12-03) was 0.545 (es:
+# P 0.625, R 0.484) and 0.824 (ru: P 0.875, R 0.778); after the Spanish fact-check conventions
+# (grammar studied on the dev halves of scripts/real_split.py only) 0.780 (es: P 0.821,
+# R 0.742) and 0.875 (ru: P 1.000, R 0.778). Floors are those figures less 0.05; the
+# acceptance asks 0.75 for each.
+REAL_SETS = [("es_real_items.csv", 350, 0.730), ("ru_real_items.csv", 384, 0.825)]
 
 
 @pytest.mark.parametrize(("name", "rows", "floor"), REAL_SETS)
