@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     items = eval_sub.add_parser(
         "feeds", help="item-level DENIAL labels on feed items (CSV: title, summary, label)"
     )
-    items.add_argument("file")
+    items.add_argument("file", nargs="+", help="one or more CSV files, scored together")
     items.add_argument("--json", action="store_true")
     items.add_argument("--errors", action="store_true", help="list false positives/negatives")
     return parser

@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -464,11 +465,12 @@ def eval_stance(path: str, as_json: bool, errors: bool = False) -> int:
     return EXIT_OK if result else EXIT_USAGE
 
 
-def eval_feeds(path: str, as_json: bool, errors: bool = False) -> int:
+def eval_feeds(paths: Sequence[str], as_json: bool, errors: bool = False) -> int:
     from bot.context.stance_eval import evaluate_items_csv, format_items_report
 
-    if not Path(path).is_file():
-        raise ConfigError("file not found", path=path)
-    result = evaluate_items_csv(path)
+    for path in paths:
+        if not Path(path).is_file():
+            raise ConfigError("file not found", path=path)
+    result = evaluate_items_csv(*paths)
     print(dumps(result) if as_json else format_items_report(result, errors=errors))
     return EXIT_OK

@@ -202,9 +202,10 @@ def read_items(path: str | Path) -> list[dict[str, str]]:
     return out
 
 
-def evaluate_items_csv(path: str | Path) -> dict[str, Any]:
-    """`evaluate_items` over a labelled CSV file."""
-    return evaluate_items(read_items(path))
+def evaluate_items_csv(*paths: str | Path) -> dict[str, Any]:
+    """`evaluate_items` over one or more labelled CSV files, scored together (and per
+    language): the real-feed figure "over all languages" is one run over every set."""
+    return evaluate_items([row for path in paths for row in read_items(path)])
 
 
 def format_items_report(result: dict[str, Any], *, errors: bool = False) -> str:

@@ -69,3 +69,23 @@ def test_eval_feeds_refuses_a_file_without_labels(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "missing column(s) label" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_eval_feeds_scores_several_files_together(tmp_path: Path) -> None:
+    english, russian = tmp_path / "en.csv", tmp_path / "ru.csv"
+    english.write_text(
+        "title,summary,label\nRussia rejects reports on military experts withdrawal,,1\n"
+        "Activist denied entry at the border,,0\n",
+        encoding="utf-8",
+    )
+    russian.write_text(
+        "headline,lead,label\nКремль опроверг сообщения о выводе военных из Венесуэлы,,1\n",
+        encoding="utf-8",
+    )
+    result = newsbot("eval", "feeds", str(english), str(russian), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["n"] == 3 and data["denial"]["tp"] == 2
+    assert set(data["languages"]) == {"en", "ru"}
+    missing = newsbot("eval", "feeds", str(english), str(tmp_path / "gone.csv"))
+    assert missing.returncode == 2 and "gone.csv: file not found" in missing.stderr
