@@ -675,6 +675,7 @@ class _ContextRows:
     entities: list[tuple[Any, ...]]
     denials: list[tuple[Any, ...]]
     bands: list[tuple[int, tuple[int, ...]]]  # (story id, its MinHash LSH bands)
+    replace: bool  # a revision's rows (they replace its old ones), else new stories'
 
 
 def _context_rows(
@@ -716,6 +717,7 @@ def _context_rows(
         entity_rows,
         denial_rows,
         band_rows,
+        replace,
     )
 
 
@@ -749,15 +751,30 @@ async def _write_context_rows(db: Conn, rows: _ContextRows) -> None:
 
 
 async def _write_context_rows_pg(db: Conn, rows: _ContextRows) -> None:
-    """The same rows on PostgreSQL, one statement per table (arrays through unnest): a row
-    per statement cost most of a batch's time there."""
+    """The same rows on PostgreSQL: COPY for new stories, one statement per table (arrays
+    through unnest) for revisions and denials; a row per statement cost most of a batch's
+    time there."""
     if rows.replaced_ids:
         ids = [i for (i,) in rows.replaced_ids]
         await db.execute(
             "DELETE FROM story_entities WHERE story_id = ANY(CAST(? AS BIGINT[]))", (ids,)
         )
         await db.execute("DELETE FROM denials WHERE story_id = ANY(CAST(? AS BIGINT[]))", (ids,))
-    if rows.entities:
+    if not rows.replace:
+        # New stories (ids this transaction just made): their rows cannot collide, so they
+        # are copied in as they are, in key order (the indexes are filled in order); a
+        # revision's entities go through the statement below, and it keeps its bands.
+        await db.copy_rows(
+            "story_entities",
+            ("story_id", "key", "name", "kind", "role", "sort_time"),
+            sorted((row[:6] for row in rows.entities), key=lambda row: row[1]),
+        )
+        await db.copy_rows(
+            "story_bands",
+            ("band", "story_id"),
+            sorted({(band, i) for i, bands in rows.bands for band in bands}),
+        )
+    elif rows.entities:
         story_ids, keys, names, kinds, roles, times, _ = map(list, zip(*rows.entities, strict=True))
         await db.execute(
             "INSERT INTO story_entities(story_id, key, name, kind, role, sort_time) "
@@ -778,13 +795,6 @@ async def _write_context_rows_pg(db: Conn, rows: _ContextRows) -> None:
             "denied_outlet_id=excluded.denied_outlet_id, claim=excluded.claim, "
             "deniers=excluded.deniers, evidence=excluded.evidence",
             columns,
-        )
-    if rows.bands:
-        pairs = sorted({(band, i) for i, bands in rows.bands for band in bands})
-        await db.execute(
-            "INSERT INTO story_bands(band, story_id) SELECT * FROM "
-            "unnest(CAST(? AS BIGINT[]), CAST(? AS BIGINT[])) ON CONFLICT DO NOTHING",
-            ([b for b, _ in pairs], [i for _, i in pairs]),
         )
 
 
@@ -909,14 +919,26 @@ _INSERT_COLUMNS = (
 _INSERT_TYPES = ("TEXT",) * 11 + ("DOUBLE PRECISION",) * 3 + ("TEXT", "INTEGER", "TEXT", "INTEGER")
 
 
+# Stories reach PostgreSQL by binary COPY into a session's staging table, then one INSERT …
+# SELECT that skips an identity another worker stored meanwhile. The table is the session's
+# own (TEMPORARY) and emptied at every commit; made once per session.
+_STAGE_STORIES = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS newsbot_stage_stories ("
+    + ", ".join(
+        f"{name} {kind}"
+        for name, kind in zip(_INSERT_COLUMNS.split(", "), _INSERT_TYPES, strict=True)
+    )
+    + ") ON COMMIT DELETE ROWS"
+)
+
+
 async def _insert_stories_pg(db: Conn, rows: Sequence[tuple[Any, ...]]) -> dict[str, int]:
-    """Insert a batch as one statement (one array per column), learning each new id from
-    RETURNING; an identity another worker stored meanwhile is skipped and not returned."""
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    arrays = ", ".join(f"CAST(? AS {kind}[])" for kind in _INSERT_TYPES)
+    """Insert a batch (COPY, then one statement), learning each new id from RETURNING; an
+    identity another worker stored meanwhile is skipped and not returned."""
+    await db.execute(_STAGE_STORIES)
+    await db.copy_rows("newsbot_stage_stories", _INSERT_COLUMNS.split(", "), rows)
     found = await db.fetchall(
-        f"INSERT INTO stories({_INSERT_COLUMNS}) SELECT * FROM unnest({arrays}) "
-        "ON CONFLICT(identity) DO NOTHING RETURNING id, identity",
-        columns,
+        f"INSERT INTO stories({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} "
+        "FROM newsbot_stage_stories ON CONFLICT(identity) DO NOTHING RETURNING id, identity"
     )
     return {r["identity"]: int(r["id"]) for r in found}
