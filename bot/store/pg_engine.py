@@ -148,8 +148,8 @@ class PgConn:
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
         """Binary COPY: each value through its column's codec, no statement per row and no
-        array parameters (asyncpg checks every element of an array parameter, which cost a
-        third of the client's time of a 1,000-story batch)."""
+        array parameters (asyncpg checks every element of an array parameter against the
+        abstract Sequence type: some 80,000 checks for a batch of 1,000 stories)."""
         if not rows:
             return
         try:

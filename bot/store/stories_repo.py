@@ -66,6 +66,59 @@ def window_tags(floor: int, top: int) -> str:
     return " | ".join(tags)
 
 
+# The first window of a PostgreSQL lookup, made in the statement itself: the newest id, the
+# window's floor, and the tags of the window's blocks of 1,000 ids.
+_FIRST_WINDOW_PG = (
+    "top AS MATERIALIZED (SELECT coalesce(max(id), 0) AS top FROM stories), "
+    "w AS MATERIALIZED (SELECT top, greatest(top - ?, 0) AS floor, (SELECT string_agg("
+    "quote_literal('#0:' || k), ' | ') FROM generate_series(greatest(top - ?, 0) / 1000, "
+    "greatest(top - 1, 0) / 1000) AS k)::tsquery AS tags FROM top), "
+)
+
+
+# The first letters of a prefix's forms as the search vectors hold them ('~serv'), ORed; NULL
+# when a form (a stem) is shorter than that.
+_PREFIX_LETTERS = 4
+_PREFIX_PG = (
+    "f AS MATERIALIZED (SELECT ARRAY[lower(unaccent(?))] || ts_lexize('english_stem', "
+    "unaccent(?)) || ts_lexize('spanish_stem', unaccent(?)) || ts_lexize('russian_stem', "
+    "unaccent(?)) AS forms), "
+    "c AS MATERIALIZED (SELECT CASE WHEN (SELECT bool_or(length(x) < "
+    f"{_PREFIX_LETTERS}) FROM unnest(forms) AS x) THEN NULL ELSE (SELECT string_agg(DISTINCT "
+    f"quote_literal('~' || left(x, {_PREFIX_LETTERS})), ' | ') FROM unnest(forms) AS x)"
+    "::tsquery END AS letters FROM f), "
+)
+
+
+def _search_pg_sql(where: str, *, first: bool, letters: bool = False) -> str:
+    """A PostgreSQL lookup statement: the query in the four search configurations, the
+    matches of `where` in the window ranked, the best ones' stories and headlines. The first
+    window's statement (`first`) finds its window itself and always returns a row with the
+    newest id (`top`), whose story columns are NULL when nothing matched; `letters` adds a
+    prefix's first letters (`c.letters`)."""
+    return (
+        "WITH "
+        + (_FIRST_WINDOW_PG if first else "")
+        + (_PREFIX_PG if letters else "")
+        + "q AS MATERIALIZED (SELECT to_tsquery('simple', unaccent(?)) || "
+        "to_tsquery('english', unaccent(?)) || to_tsquery('spanish', unaccent(?)) || "
+        "to_tsquery('russian', unaccent(?)) AS q), "
+        # one GIN lookup for the four configurations (an OR of four @@ was four); `id + 0`:
+        # the tags bound the ids already, and a bitmap of the primary key (which the planner
+        # would AND in) costs a row per id of the window
+        "hits AS (SELECT st.id, -ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, q.q) AS rank "
+        f"FROM stories st, q{', w' if first else ''}{', c' if letters else ''} WHERE {where} "
+        "AND st.id + 0 > "
+        f"{'w.floor' if first else '?'} ORDER BY rank, st.id DESC LIMIT ?) "
+        f"SELECT {'w.top, ' if first else ''}{_STORY_COLUMNS}, o.name AS outlet_name, "
+        "hits.rank, ts_headline('simple', s.title || ' — ' || s.summary, q.q, 'StartSel=[, "
+        "StopSel=], MaxWords=16, MinWords=6, MaxFragments=1') AS snippet "
+        + ("FROM w LEFT JOIN hits ON true LEFT JOIN " if first else "FROM hits JOIN ")
+        + "stories s ON s.id = hits.id LEFT JOIN outlets o ON o.id = s.outlet_id, q "
+        "ORDER BY hits.rank, hits.id DESC"
+    )
+
+
 def entity_lookup_keys(key: str) -> list[str]:
     """The story_entities keys a lookup for `key` reads: as written and cross-script."""
     return list(dict.fromkeys(k for k in (key, lookup_key(key)) if k))
@@ -588,40 +641,52 @@ class StoriesRepo(StoreBase):
         text = ts_query(query)
         if text is None:
             return []
-        top = await self._fetchone("SELECT max(id) FROM stories")
-        if top is None or top[0] is None:
-            return []
-        max_id = int(top[0])
-        has_prefix = any(term.prefix for term in parse_query(query)[0])
-        rows: list[Row] = []
-        for n, window in enumerate(_SEARCH_WINDOWS):
+        prefixes = [t.alternatives[0][0] for t in parse_query(query)[0] if t.prefix]
+        first = _SEARCH_WINDOWS[0]
+        assert first is not None
+        # Most lookups end in the first window: one round trip, which also says the newest id.
+        if not prefixes:
+            where, extra = "st.search @@ (q.q && w.tags)", []
+        elif prefixes[0].isalnum() and len(prefixes[0]) >= _PREFIX_LETTERS:
+            # the stories of the window with a word of the prefix's first four letters (as
+            # written or stemmed as the query's configurations stem it), then tested; a stem
+            # shorter than four letters leaves only the window's tags
+            where, extra = (
+                "st.search @@ (w.tags && coalesce(c.letters, w.tags)) "
+                "AND ts_match_vq(st.search, q.q)",
+                [prefixes[0]] * 4,
+            )
+        else:  # a short prefix: the window's stories, tested
+            where, extra = "st.search @@ w.tags AND ts_match_vq(st.search, q.q)", []
+        rows = await self._fetchall(
+            _search_pg_sql(where, first=True, letters=bool(extra)),
+            (first, first, *extra, text, text, text, text, limit),
+        )
+        max_id = int(rows[0]["top"]) if rows else 0
+        rows = [r for r in rows if r["id"] is not None]
+        for window in _SEARCH_WINDOWS[1:]:
+            if len(rows) >= limit or max_id <= first:
+                break
             floor = max(0, max_id - window) if window is not None else 0
-            if floor <= 0:
-                where, tags = "st.search @@ q.q", ""
-            elif has_prefix and n == 0:
+            if floor > 0:
                 where, tags = (
-                    "st.search @@ CAST(? AS tsquery) AND ts_match_vq(st.search, q.q)",
-                    (window_tags(floor, max_id)),
+                    "st.search @@ (q.q && CAST(? AS tsquery))",
+                    [window_tags(floor, max_id)],
                 )
             else:
-                where, tags = "st.search @@ (q.q && CAST(? AS tsquery))", window_tags(floor, max_id)
+                where, tags = "st.search @@ q.q", []
             rows = await self._fetchall(
-                "WITH q AS MATERIALIZED (SELECT to_tsquery('simple', unaccent(?)) || "
-                "to_tsquery('english', unaccent(?)) || to_tsquery('spanish', unaccent(?)) || "
-                "to_tsquery('russian', unaccent(?)) AS q), "
-                # one GIN lookup for the four configurations (an OR of four @@ was four)
-                "hits AS (SELECT st.id, -ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, q.q) AS rank "
-                f"FROM stories st, q WHERE {where} AND st.id > ? "
-                "ORDER BY rank, st.id DESC LIMIT ?) "
-                "SELECT hits.id, hits.rank, ts_headline('simple', st.title || ' — ' || "
-                "st.summary, q.q, 'StartSel=[, StopSel=], MaxWords=16, MinWords=6, "
-                "MaxFragments=1') FROM hits JOIN stories st ON st.id = hits.id, q "
-                "ORDER BY hits.rank, hits.id DESC",
-                (text, text, text, text, *([tags] if tags else []), floor, limit),
+                _search_pg_sql(where, first=False), (text, text, text, text, *tags, floor, limit)
             )
-            if len(rows) >= limit or floor <= 0:
-                break
-        return await self._hits([(int(r[0]), float(r[1]), r[2]) for r in rows])
+        return [
+            SearchHit(
+                story=_story(r),
+                snippet=r["snippet"] or "",
+                rank=float(r["rank"]),
+                outlet_name=r["outlet_name"],
+            )
+            for r in rows
+        ]
 
     async def _hits(self, hits: Sequence[tuple[int, float, str]]) -> list[SearchHit]:
         """(story id, rank, snippet) as search hits, in that order, with their outlets."""

@@ -9,8 +9,12 @@
 --    that cover its recency window, so the GIN index intersects the word's postings with the
 --    window's inside the index: a common word costs what its matches in the window cost, not
 --    what its matches in the whole store cost (a word matching a fifth of a million stories
---    read 200,000 postings for the newest 5,000 stories before). No query can name a tag: user
---    text reaches a query only as \w+ tokens, and a tag starts with '#'.
+--    read 200,000 postings for the newest 5,000 stories before). A prefix ("servi*") cannot
+--    be intersected that way (GIN gathers every posting of every word it starts first), so
+--    each vector also holds the first four letters of its words ('~serv'): a prefix of four
+--    letters or more is looked up as those, with the window's tags, and its stories tested.
+--    No query can name a tag: user text reaches a query only as \w+ tokens, and tags start
+--    with '#' or '~'.
 -- 3. story_entities loses its foreign key to stories: its rows are written only by the store,
 --    in the transaction that writes their story, and stories are never deleted; the key's
 --    check was a third of that table's insert time.
@@ -26,12 +30,20 @@ CREATE FUNCTION newsbot_search_vector(
 DECLARE
     config regconfig := newsbot_search_config(language);
     plain text := unaccent(title);
+    words tsvector;
 BEGIN
     -- The headline in its language's stems and as written (A); entity names as written (B);
-    -- the summary in its language's stems (C); the id-range tags, without positions.
-    RETURN setweight(to_tsvector(config, plain), 'A') || setweight(to_tsvector('simple', plain), 'A')
+    -- the summary in its language's stems (C).
+    words := setweight(to_tsvector(config, plain), 'A') || setweight(to_tsvector('simple', plain), 'A')
         || setweight(to_tsvector('simple', unaccent(entity_names)), 'B')
-        || setweight(to_tsvector(config, unaccent(summary)), 'C')
+        || setweight(to_tsvector(config, unaccent(summary)), 'C');
+    -- Then, without positions: the first four letters of each word of four or more ('~serv'),
+    -- and the id-range tags.
+    RETURN words
+        || array_to_tsvector(ARRAY(
+            SELECT DISTINCT '~' || left(w, 4) FROM unnest(tsvector_to_array(words)) AS w
+            WHERE length(w) >= 4
+        ))
         || array_to_tsvector(ARRAY[
             '#0:' || ((id - 1) / 1000), '#1:' || ((id - 1) / 10000), '#2:' || ((id - 1) / 100000)
         ]);
