@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import sys
@@ -97,7 +98,10 @@ def main() -> None:
     args.no_context = False
     info = common.machine_info()
     print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['ram']}, Python {info['python']}")
+    # The machine may be shared: the load says how much of it this run had.
+    load_before = os.getloadavg()
     r = asyncio.run(run(args))
+    r["load_average"] = {"before": load_before, "after": os.getloadavg()}
     rows = []
     for name in ("sqlite", "postgresql"):
         b = r[name]
@@ -137,6 +141,10 @@ def main() -> None:
     )
     pg = r["postgresql"]
     print()
+    before, after = (
+        " ".join(f"{x:.1f}" for x in r["load_average"][k]) for k in ("before", "after")
+    )
+    print(f"load average (1, 5, 15 min): {before} before, {after} after")
     print(
         f"PostgreSQL ingest ≥ {INGEST_FLOOR:,.0f}/s: "
         f"{'PASS' if pg['ingest']['per_s'] >= INGEST_FLOOR else 'FAIL'}; "

@@ -56,6 +56,13 @@ class Conn(Protocol):
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...
 
+    async def copy_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Append rows to a table as they are (PostgreSQL: binary COPY; no ON CONFLICT, so
+        only for rows that cannot collide)."""
+        ...
+
 
 class Engine(Protocol):
     """One database, opened and migrated: what `StoreBase` delegates to."""

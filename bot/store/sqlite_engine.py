@@ -105,6 +105,12 @@ class SqliteConn:
         rows = await fetchall(self.db, sql, params)
         return rows[0] if rows else None
 
+    async def copy_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        marks = ",".join("?" * len(columns))
+        await self.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({marks})", rows)
+
 
 class SqliteEngine:
     """Owns the connection and the transaction discipline of a SQLite file."""

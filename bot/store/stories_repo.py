@@ -42,6 +42,83 @@ SEARCH_SHARD_SIZE = 50_000
 _BM25 = "10.0, 3.0, 6.0"
 
 
+# PostgreSQL: the id-range tags of a story's search vector (migration 003): block sizes, finest
+# first. A window is covered by at most 9 blocks of each size but the largest.
+_TAG_BLOCKS = (1_000, 10_000, 100_000)
+
+
+def window_tags(floor: int, top: int) -> str:
+    """A tsquery matching every story with floor < id <= top (and some just below floor,
+    which the lookup's `id > floor` drops): the OR of the fewest tags that cover the range,
+    coarse blocks in the middle, fine ones at the ends."""
+    first, last = floor // _TAG_BLOCKS[0], (top - 1) // _TAG_BLOCKS[0]  # block k: ids kS+1..(k+1)S
+    tags: list[str] = []
+    for level, size in enumerate(_TAG_BLOCKS):
+        coarse = _TAG_BLOCKS[level + 1] // size if level + 1 < len(_TAG_BLOCKS) else 0
+        # whole coarse blocks inside [first, last], in units of the coarser size
+        lo, hi = (-(-first // coarse), (last + 1) // coarse - 1) if coarse else (1, 0)
+        if lo > hi:
+            tags += [f"'#{level}:{k}'" for k in range(first, last + 1)]
+            break
+        tags += [f"'#{level}:{k}'" for k in range(first, lo * coarse)]
+        tags += [f"'#{level}:{k}'" for k in range((hi + 1) * coarse, last + 1)]
+        first, last = lo, hi
+    return " | ".join(tags)
+
+
+# The first window of a PostgreSQL lookup, made in the statement itself: the newest id, the
+# window's floor, and the tags of the window's blocks of 1,000 ids.
+_FIRST_WINDOW_PG = (
+    "top AS MATERIALIZED (SELECT coalesce(max(id), 0) AS top FROM stories), "
+    "w AS MATERIALIZED (SELECT top, greatest(top - ?, 0) AS floor, (SELECT string_agg("
+    "quote_literal('#0:' || k), ' | ') FROM generate_series(greatest(top - ?, 0) / 1000, "
+    "greatest(top - 1, 0) / 1000) AS k)::tsquery AS tags FROM top), "
+)
+
+
+# The first letters of a prefix's forms as the search vectors hold them ('~serv'), ORed; NULL
+# when a form (a stem) is shorter than that.
+_PREFIX_LETTERS = 4
+_PREFIX_PG = (
+    "f AS MATERIALIZED (SELECT ARRAY[lower(unaccent(?))] || ts_lexize('english_stem', "
+    "unaccent(?)) || ts_lexize('spanish_stem', unaccent(?)) || ts_lexize('russian_stem', "
+    "unaccent(?)) AS forms), "
+    "c AS MATERIALIZED (SELECT CASE WHEN (SELECT bool_or(length(x) < "
+    f"{_PREFIX_LETTERS}) FROM unnest(forms) AS x) THEN NULL ELSE (SELECT string_agg(DISTINCT "
+    f"quote_literal('~' || left(x, {_PREFIX_LETTERS})), ' | ') FROM unnest(forms) AS x)"
+    "::tsquery END AS letters FROM f), "
+)
+
+
+def _search_pg_sql(where: str, *, first: bool, letters: bool = False) -> str:
+    """A PostgreSQL lookup statement: the query in the four search configurations, the
+    matches of `where` in the window ranked, the best ones' stories and headlines. The first
+    window's statement (`first`) finds its window itself and always returns a row with the
+    newest id (`top`), whose story columns are NULL when nothing matched; `letters` adds a
+    prefix's first letters (`c.letters`)."""
+    return (
+        "WITH "
+        + (_FIRST_WINDOW_PG if first else "")
+        + (_PREFIX_PG if letters else "")
+        + "q AS MATERIALIZED (SELECT to_tsquery('simple', unaccent(?)) || "
+        "to_tsquery('english', unaccent(?)) || to_tsquery('spanish', unaccent(?)) || "
+        "to_tsquery('russian', unaccent(?)) AS q), "
+        # one GIN lookup for the four configurations (an OR of four @@ was four); `id + 0`:
+        # the tags bound the ids already, and a bitmap of the primary key (which the planner
+        # would AND in) costs a row per id of the window
+        "hits AS (SELECT st.id, -ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, q.q) AS rank "
+        f"FROM stories st, q{', w' if first else ''}{', c' if letters else ''} WHERE {where} "
+        "AND st.id + 0 > "
+        f"{'w.floor' if first else '?'} ORDER BY rank, st.id DESC LIMIT ?) "
+        f"SELECT {'w.top, ' if first else ''}{_STORY_COLUMNS}, o.name AS outlet_name, "
+        "hits.rank, ts_headline('simple', s.title || ' — ' || s.summary, q.q, 'StartSel=[, "
+        "StopSel=], MaxWords=16, MinWords=6, MaxFragments=1') AS snippet "
+        + ("FROM w LEFT JOIN hits ON true LEFT JOIN " if first else "FROM hits JOIN ")
+        + "stories s ON s.id = hits.id LEFT JOIN outlets o ON o.id = s.outlet_id, q "
+        "ORDER BY hits.rank, hits.id DESC"
+    )
+
+
 def entity_lookup_keys(key: str) -> list[str]:
     """The story_entities keys a lookup for `key` reads: as written and cross-script."""
     return list(dict.fromkeys(k for k in (key, lookup_key(key)) if k))
@@ -339,7 +416,16 @@ class StoriesRepo(StoreBase):
                 )
                 await _write_context_rows(db, _context_rows(stored, replace=False, fetched=fetched))
                 per_feed = Counter(d.feed_id for _, d in stored if d.feed_id)
-                if per_feed:
+                if per_feed and db.dialect == "postgresql":
+                    # one statement (a row per statement cost a twentieth of a batch's time)
+                    feeds, counts = zip(*sorted(per_feed.items()), strict=True)
+                    await db.execute(
+                        "INSERT INTO feed_story_counts(feed_id, stories) SELECT * FROM "
+                        "unnest(CAST(? AS TEXT[]), CAST(? AS BIGINT[])) ON CONFLICT(feed_id) "
+                        "DO UPDATE SET stories = feed_story_counts.stories + excluded.stories",
+                        (list(feeds), list(counts)),
+                    )
+                elif per_feed:
                     await db.executemany(
                         "INSERT INTO feed_story_counts(feed_id, stories) VALUES (?, ?) "
                         "ON CONFLICT(feed_id) DO UPDATE SET "
@@ -434,7 +520,7 @@ class StoriesRepo(StoreBase):
 
         Runs when the store opens: after migration 006 it builds the shards of the stories
         stored before it, and it repairs a shard table that was dropped by hand. PostgreSQL
-        keeps its search column by trigger and has nothing to build."""
+        computes its search column in each write and has nothing to build."""
         if self.dialect != "sqlite":
             return 0
         row = await self._fetchone("SELECT max(id) FROM stories")
@@ -544,34 +630,63 @@ class StoriesRepo(StoreBase):
         """The same lookup on PostgreSQL: the query in the four search configurations (a
         story's vector holds its language's stems and the words as written), ts_rank with
         the headline weighing most, then entity names, then the summary; recency windows as
-        on SQLite."""
+        on SQLite.
+
+        Within a window the GIN index does the work of SQLite's shards: the words are ANDed
+        with the id-range tags that cover the window (`window_tags`, migration 003), so the
+        index intersects their postings and reads only the window's share of a common word.
+        A prefix is the exception: GIN collects every posting of every word it starts before
+        it can intersect, so in the first window a prefix reads the window's stories along
+        the tags and tests each one instead. Headlines are made for the shown hits only."""
         text = ts_query(query)
         if text is None:
             return []
-        top = await self._fetchone("SELECT max(id) FROM stories")
-        if top is None or top[0] is None:
-            return []
-        max_id = int(top[0])
-        hits: list[tuple[int, float, str]] = []
-        for window in _SEARCH_WINDOWS:
-            floor = max(0, max_id - window) if window is not None else 0
-            rows = await self._fetchall(
-                "WITH q AS (SELECT to_tsquery('simple', unaccent(?)) AS s, "
-                "to_tsquery('english', unaccent(?)) AS en, to_tsquery('spanish', unaccent(?)) "
-                "AS es, to_tsquery('russian', unaccent(?)) AS ru) "
-                "SELECT st.id, -ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, "
-                "q.s || q.en || q.es || q.ru) AS rank, "
-                "ts_headline('simple', st.title || ' — ' || st.summary, q.s || q.en || q.es || "
-                "q.ru, 'StartSel=[, StopSel=], MaxWords=16, MinWords=6, MaxFragments=1') "
-                # one GIN lookup for the four configurations (an OR of four @@ was four)
-                "FROM stories st, q WHERE st.id > ? AND st.search @@ (q.s || q.en || q.es || q.ru) "
-                "ORDER BY rank, st.id DESC LIMIT ?",
-                (text, text, text, text, floor, limit),
+        prefixes = [t.alternatives[0][0] for t in parse_query(query)[0] if t.prefix]
+        first = _SEARCH_WINDOWS[0]
+        assert first is not None
+        # Most lookups end in the first window: one round trip, which also says the newest id.
+        if not prefixes:
+            where, extra = "st.search @@ (q.q && w.tags)", []
+        elif prefixes[0].isalnum() and len(prefixes[0]) >= _PREFIX_LETTERS:
+            # the stories of the window with a word of the prefix's first four letters (as
+            # written or stemmed as the query's configurations stem it), then tested; a stem
+            # shorter than four letters leaves only the window's tags
+            where, extra = (
+                "st.search @@ (w.tags && coalesce(c.letters, w.tags)) "
+                "AND ts_match_vq(st.search, q.q)",
+                [prefixes[0]] * 4,
             )
-            hits = [(int(r[0]), float(r[1]), r[2]) for r in rows]
-            if len(hits) >= limit or floor <= 0:
+        else:  # a short prefix: the window's stories, tested
+            where, extra = "st.search @@ w.tags AND ts_match_vq(st.search, q.q)", []
+        rows = await self._fetchall(
+            _search_pg_sql(where, first=True, letters=bool(extra)),
+            (first, first, *extra, text, text, text, text, limit),
+        )
+        max_id = int(rows[0]["top"]) if rows else 0
+        rows = [r for r in rows if r["id"] is not None]
+        for window in _SEARCH_WINDOWS[1:]:
+            if len(rows) >= limit or max_id <= first:
                 break
-        return await self._hits(hits)
+            floor = max(0, max_id - window) if window is not None else 0
+            if floor > 0:
+                where, tags = (
+                    "st.search @@ (q.q && CAST(? AS tsquery))",
+                    [window_tags(floor, max_id)],
+                )
+            else:
+                where, tags = "st.search @@ q.q", []
+            rows = await self._fetchall(
+                _search_pg_sql(where, first=False), (text, text, text, text, *tags, floor, limit)
+            )
+        return [
+            SearchHit(
+                story=_story(r),
+                snippet=r["snippet"] or "",
+                rank=float(r["rank"]),
+                outlet_name=r["outlet_name"],
+            )
+            for r in rows
+        ]
 
     async def _hits(self, hits: Sequence[tuple[int, float, str]]) -> list[SearchHit]:
         """(story id, rank, snippet) as search hits, in that order, with their outlets."""
@@ -625,6 +740,7 @@ class _ContextRows:
     entities: list[tuple[Any, ...]]
     denials: list[tuple[Any, ...]]
     bands: list[tuple[int, tuple[int, ...]]]  # (story id, its MinHash LSH bands)
+    replace: bool  # a revision's rows (they replace its old ones), else new stories'
 
 
 def _context_rows(
@@ -666,6 +782,7 @@ def _context_rows(
         entity_rows,
         denial_rows,
         band_rows,
+        replace,
     )
 
 
@@ -699,15 +816,30 @@ async def _write_context_rows(db: Conn, rows: _ContextRows) -> None:
 
 
 async def _write_context_rows_pg(db: Conn, rows: _ContextRows) -> None:
-    """The same rows on PostgreSQL, one statement per table (arrays through unnest): a row
-    per statement cost most of a batch's time there."""
+    """The same rows on PostgreSQL: COPY for new stories, one statement per table (arrays
+    through unnest) for revisions and denials; a row per statement cost most of a batch's
+    time there."""
     if rows.replaced_ids:
         ids = [i for (i,) in rows.replaced_ids]
         await db.execute(
             "DELETE FROM story_entities WHERE story_id = ANY(CAST(? AS BIGINT[]))", (ids,)
         )
         await db.execute("DELETE FROM denials WHERE story_id = ANY(CAST(? AS BIGINT[]))", (ids,))
-    if rows.entities:
+    if not rows.replace:
+        # New stories (ids this transaction just made): their rows cannot collide, so they
+        # are copied in as they are, in key order (the indexes are filled in order); a
+        # revision's entities go through the statement below, and it keeps its bands.
+        await db.copy_rows(
+            "story_entities",
+            ("story_id", "key", "name", "kind", "role", "sort_time"),
+            sorted((row[:6] for row in rows.entities), key=lambda row: row[1]),
+        )
+        await db.copy_rows(
+            "story_bands",
+            ("band", "story_id"),
+            sorted({(band, i) for i, bands in rows.bands for band in bands}),
+        )
+    elif rows.entities:
         story_ids, keys, names, kinds, roles, times, _ = map(list, zip(*rows.entities, strict=True))
         await db.execute(
             "INSERT INTO story_entities(story_id, key, name, kind, role, sort_time) "
@@ -728,13 +860,6 @@ async def _write_context_rows_pg(db: Conn, rows: _ContextRows) -> None:
             "denied_outlet_id=excluded.denied_outlet_id, claim=excluded.claim, "
             "deniers=excluded.deniers, evidence=excluded.evidence",
             columns,
-        )
-    if rows.bands:
-        pairs = sorted({(band, i) for i, bands in rows.bands for band in bands})
-        await db.execute(
-            "INSERT INTO story_bands(band, story_id) SELECT * FROM "
-            "unnest(CAST(? AS BIGINT[]), CAST(? AS BIGINT[])) ON CONFLICT DO NOTHING",
-            ([b for b, _ in pairs], [i for _, i in pairs]),
         )
 
 
@@ -768,8 +893,8 @@ async def _index_for_search(
 
     A shard whose table does not exist yet (its first story, or a table dropped by hand) is
     created and filled from the stories table, which by then holds this transaction's rows
-    with the values the shard must index. (SQLite only: PostgreSQL's trigger keeps the search
-    column.)"""
+    with the values the shard must index. (SQLite only: PostgreSQL's search column is a
+    generated column, computed by the INSERT or UPDATE itself.)"""
     if db.dialect != "sqlite":
         return
     by_shard: dict[int, list[tuple[int, str, str, str]]] = {}
@@ -859,14 +984,26 @@ _INSERT_COLUMNS = (
 _INSERT_TYPES = ("TEXT",) * 11 + ("DOUBLE PRECISION",) * 3 + ("TEXT", "INTEGER", "TEXT", "INTEGER")
 
 
+# Stories reach PostgreSQL by binary COPY into a session's staging table, then one INSERT …
+# SELECT that skips an identity another worker stored meanwhile. The table is the session's
+# own (TEMPORARY) and emptied at every commit; made once per session.
+_STAGE_STORIES = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS newsbot_stage_stories ("
+    + ", ".join(
+        f"{name} {kind}"
+        for name, kind in zip(_INSERT_COLUMNS.split(", "), _INSERT_TYPES, strict=True)
+    )
+    + ") ON COMMIT DELETE ROWS"
+)
+
+
 async def _insert_stories_pg(db: Conn, rows: Sequence[tuple[Any, ...]]) -> dict[str, int]:
-    """Insert a batch as one statement (one array per column), learning each new id from
-    RETURNING; an identity another worker stored meanwhile is skipped and not returned."""
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    arrays = ", ".join(f"CAST(? AS {kind}[])" for kind in _INSERT_TYPES)
+    """Insert a batch (COPY, then one statement), learning each new id from RETURNING; an
+    identity another worker stored meanwhile is skipped and not returned."""
+    await db.execute(_STAGE_STORIES)
+    await db.copy_rows("newsbot_stage_stories", _INSERT_COLUMNS.split(", "), rows)
     found = await db.fetchall(
-        f"INSERT INTO stories({_INSERT_COLUMNS}) SELECT * FROM unnest({arrays}) "
-        "ON CONFLICT(identity) DO NOTHING RETURNING id, identity",
-        columns,
+        f"INSERT INTO stories({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} "
+        "FROM newsbot_stage_stories ON CONFLICT(identity) DO NOTHING RETURNING id, identity"
     )
     return {r["identity"]: int(r["id"]) for r in found}

@@ -24,6 +24,7 @@ from bot.context.analyze import analyze
 from bot.errors import StoreError
 from bot.models import FeedConfig, StoryLink
 from bot.store import Store
+from bot.store.base import migrations
 from bot.store.copy import TABLES
 from tests.store.test_search_index import draft
 
@@ -351,4 +352,52 @@ async def test_a_write_that_loses_a_deadlock_is_tried_again(
         assert retried or len(stored) == 2
     finally:
         await other.close()
+        await store.close()
+
+
+async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str) -> None:
+    """Stories written by the schema-2 trigger are found, tagged and revised after 003."""
+    old = await Store.open(pg_target)
+    try:
+        ids = await old.write_stories(
+            [draft(1, "Lithium deal with Bolivia"), draft(2, "Copper prices rise")], []
+        )
+    finally:
+        await old.close()
+    conn = await asyncpg.connect(pg_target.split("?")[0], server_settings={
+        "search_path": pg_target.split("search_path=")[1]})  # fmt: skip
+    try:
+        # back to schema 2 as it was shipped: its trigger kept the search column
+        await conn.execute(
+            "DROP INDEX stories_search; ALTER TABLE stories DROP COLUMN search; "
+            "DROP FUNCTION newsbot_search_vector(bigint, text, text, text, text); "
+            "DELETE FROM newsbot_schema WHERE version >= 3"
+        )
+        schema_1 = next(sql for n, _, sql in migrations("postgresql") if n == 1)
+        start = schema_1.index("CREATE FUNCTION stories_search_vector()")
+        end = schema_1.index("CREATE TABLE story_entities")
+        await conn.execute(
+            "ALTER TABLE stories ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector; "
+            "CREATE INDEX stories_search ON stories USING gin (search); "
+            + schema_1[start:end]
+            + "ALTER TABLE story_entities ADD FOREIGN KEY (story_id) REFERENCES stories(id) "
+            "ON DELETE CASCADE; UPDATE stories SET title = title"
+        )
+        assert await conn.fetchval("SELECT count(*) FROM stories WHERE search @@ 'lithium'") == 1
+    finally:
+        await conn.close()
+    store = await Store.open(pg_target)
+    try:
+        assert store.applied_migrations == [3]
+        assert [h.story.id for h in await store.search("lithium")] == [ids[0]]
+        (hit,) = await store.search("copper")
+        assert hit.story.id == ids[1] and "[Copper]" in hit.snippet
+        # a revision recomputes the vector: the new words are found, the old ones are not
+        revised = replace(draft(1, "Lithium deal with Chile"), existing_id=ids[0])
+        await store.write_stories([], [revised])
+        assert [h.story.id for h in await store.search("chile")] == [ids[0]]
+        assert await store.search("bolivia") == []
+        tags = await store._fetchall("SELECT id FROM stories WHERE search @@ '''#0:0'''")
+        assert sorted(r[0] for r in tags) == ids
+    finally:
         await store.close()

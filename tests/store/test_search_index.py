@@ -21,7 +21,12 @@ from bot.models import Entry, FeedConfig, StoryDraft
 from bot.store import Store
 from bot.store.base import migrations
 from bot.store.sqlite_engine import _split_sql
-from bot.store.stories_repo import SEARCH_SHARD_SIZE, band_tokens, search_shard
+from bot.store.stories_repo import (
+    SEARCH_SHARD_SIZE,
+    band_tokens,
+    search_shard,
+    window_tags,
+)
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -136,6 +141,17 @@ async def test_recent_window_first_then_wider(db_target: str) -> None:
         # Enough matches in the newest window: older stories are not scored at all.
         hits = await store.search("routine", limit=3)
         assert [h.story.title for h in hits] == ["Story 5009", "Story 5008", "Story 5007"]
+        # Prefixes follow the same rules (PostgreSQL reads them another way in the first window).
+        for prefix in ("routi*", "rou*"):  # (PostgreSQL: by its first four letters; fewer)
+            hits = await store.search(prefix, limit=3)
+            assert [h.story.title for h in hits] == ["Story 5009", "Story 5008", "Story 5007"]
+        assert [h.story.title for h in await store.search("lithi*", limit=5)] == [
+            "Lithium prices fall",
+            "Lithium deal with Bolivia",
+        ]
+        # Stories on either side of a block boundary of PostgreSQL's id-range tags.
+        for n in (1_000, 1_001, 5_001):
+            assert [h.story.title for h in await store.search(f"story {n}")] == [f"Story {n}"]
     finally:
         await store.close()
 
@@ -315,3 +331,28 @@ async def test_a_write_cancelled_at_any_point_leaves_the_store_usable(tmp_path: 
             assert len(await store.search(f'"Batch {spins}"', limit=100)) == stored
     finally:
         await store.close()
+
+
+def _tag_ids(tags: str) -> set[int]:
+    """The story ids a `window_tags` query matches, by the blocks of migration 003."""
+    ids: set[int] = set()
+    for tag in tags.split(" | "):
+        level, block = tag.strip("'#").split(":")
+        size = (1_000, 10_000, 100_000)[int(level)]
+        ids.update(range(int(block) * size + 1, (int(block) + 1) * size + 1))
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("floor", "top"),
+    [(0, 1), (999, 1_000), (1_000, 1_001), (345_678, 350_678), (300_678, 350_678),
+     (0, 1_000_000), (499_999, 999_999), (123, 987_654)],
+)  # fmt: skip
+def test_window_tags_cover_the_window_and_little_else(floor: int, top: int) -> None:
+    tags = window_tags(floor, top)
+    ids = _tag_ids(tags)
+    assert set(range(floor + 1, top + 1)) <= ids
+    # nothing newer than the window; older only within the block that holds its oldest id
+    assert max(ids) <= ((top - 1) // 1_000 + 1) * 1_000
+    assert min(ids) > floor - 1_000
+    assert len(tags.split(" | ")) <= 9 * 2 * 2 + 10
