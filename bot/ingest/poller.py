@@ -145,7 +145,11 @@ class Poller:
         )
         now = self.clock()
         next_at = next_poll_after_success(
-            feed.interval, now, max_age=fetched.cache_control_max_age, policy=self.policy
+            feed.interval,
+            now,
+            max_age=fetched.cache_control_max_age,
+            policy=self.policy,
+            slot=feed.url,
         )
         if fetched.status == 304 or fetched.unchanged or fetched.body is None:
             outcome.result = "not_modified" if fetched.status == 304 else "unchanged"
@@ -171,6 +175,7 @@ class Poller:
                 max_age=fetched.cache_control_max_age,
                 ttl=parsed.ttl_seconds,
                 policy=self.policy,
+                slot=feed.url,
             )
         outcome.entries = len(parsed.entries)
         poll = PollRecord(
