@@ -213,17 +213,14 @@ class Poller:
 
     async def _announce(self, stored: Stored) -> None:
         """Wake the senders, and hand stored stories to `on_stored` (linking, follow-ups)."""
-        new, new_ids, revised = stored.new, stored.new_ids, stored.revised
+        new_ids, revised = stored.new_ids, stored.revised
         if not (new_ids or revised):
             return
         if self.on_queued is not None:
             self.on_queued()
         if self.on_stored is None:
             return
-        by_identity = {d.identity: d for d in new}
-        rows = await self.store.stories_by_ids(new_ids)
-        pairs = [(s.id, by_identity[s.identity]) for s in rows if s.identity in by_identity]
-        await self.on_stored(pairs, revised)
+        await self.on_stored(stored.pairs, revised)
 
     async def _failed(
         self, feed: FeedState, outcome: FeedOutcome, error: str, retry_after: float | None
