@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import os
 import random
 import re
@@ -51,12 +50,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.fakes
+import bench_poll
 import bench_store
 import common
 from bench_poll import OUTLETS
 
-from bot.ingest.parse import parse_feed
-from bot.store import PollRecord, Store
+from bot.store import Store
 from tests.fakes.telegram_api import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,61 +144,12 @@ async def prefill(db: Path, stories: int) -> float:
     return time.perf_counter() - started
 
 
-def _seed_body(args: tuple[int, int, int]) -> tuple[int, str, Any]:
-    """Feed `i`'s first body as the server builds it, parsed by newsbot's parser (a worker)."""
-    i, items, ttl = args
-    body = common.rss_body(_CORPUS[0], 1, i, 0, items, ttl)
-    parsed = parse_feed(body, f"/f/{i}.xml", "application/rss+xml", None)
-    return i, hashlib.sha256(body).hexdigest(), parsed
-
-
-_CORPUS: list[Any] = []
-
-
-def _seed_init() -> None:
-    _CORPUS.append(common.load_corpus())
-
-
 async def seed_first_poll(db: Path, feeds_file: Path, feeds: int, items: int) -> float:
-    """The first poll of every feed without analysing its items: each feed's body (the one the
-    server serves) parsed by `parse_feed` in 2 processes and stored through the poller's own
-    store stage (dedup, write, poll record with the server's ETag) with no context (context is
-    what the first poll costs: 805 s for 2,000 feeds on a loaded machine; the next polls answer
-    304 all the same)."""
-    from concurrent.futures import ProcessPoolExecutor
-
+    """The first poll of every feed stored without context (bench_poll.seed_first_poll)."""
     from bot.app import Pipeline
-    from bot.ingest.poller import Poller
 
-    started = time.perf_counter()
     async with await Pipeline.open(str(db), str(feeds_file), use_pool=False) as pipeline:
-        state = {f.id: f for f in await pipeline.store.pollable_feeds()}
-        stage = Poller(
-            pipeline.store, pipeline.fetcher, None, outlet_for=pipeline.poller.outlet_for
-        ).stage
-        loop = asyncio.get_running_loop()
-        with ProcessPoolExecutor(2, initializer=_seed_init) as pool:
-            work = [(i, items, 1) for i in range(feeds)]
-            for start in range(0, feeds, 200):
-                done = await asyncio.gather(
-                    *(loop.run_in_executor(pool, _seed_body, w) for w in work[start : start + 200])
-                )
-                end = time.time()
-                writes = []
-                for i, body_hash, parsed in done:
-                    feed = state[f"f{i:05d}"]
-                    poll = PollRecord(
-                        feed.id,
-                        end + 60,  # as the poller schedules it: its interval after the poll
-                        parsed=True,
-                        etag=f'"f{i}-0"',
-                        body_hash=body_hash,
-                        title=parsed.title,
-                    )
-                    writes.append(stage.ingest(feed, parsed, poll))
-                await asyncio.gather(*writes)
-        await stage.writer.drain()
-    return time.perf_counter() - started
+        return await bench_poll.seed_first_poll(pipeline, feeds, items, ttl=1, interval=60.0)
 
 
 async def send_baseline(tg: FakeTelegram, n: int) -> list[float]:
