@@ -9,12 +9,17 @@ was loaded out of the garbage collector's reach: a collection in a worker would 
 write to every object's header and copy its page.
 
 Importing this module does the loading; a failure leaves the workers to load lazily, as
-before (the forkserver must not die of it).
+before (the forkserver must not die of it). The loading takes seconds on a busy machine, and
+the forkserver notices newsbot's death only once it is back in its loop: meanwhile a thread
+watches the parent and exits the forkserver at once when newsbot is gone (the thread is
+stopped before the first fork).
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import threading
 
 from bot.context.pipeline import analyze_batch
 from bot.ingest.parse import parse_feed
@@ -44,11 +49,24 @@ _WARM_FEED = (
 
 def warm() -> None:
     """Load what the workers share; the objects loaded are frozen (see the module)."""
+    parent = os.getppid()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            if os.getppid() != parent:  # newsbot died: nobody will ask for workers
+                os._exit(1)
+
+    watcher = threading.Thread(target=watch, name="preload-watch", daemon=True)
+    watcher.start()
     try:
         parse_feed(_WARM_FEED, "https://example.com/feed")
         analyze_batch(_WARM_ITEMS)
     except Exception:  # the workers load it themselves at their first item
         return
+    finally:
+        done.set()
+        watcher.join()
     gc.collect()
     gc.freeze()
 
