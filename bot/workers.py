@@ -40,6 +40,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PARENT_CHECK = 0.5  # seconds between two looks at the parent process id
+# Imported by the forkserver before it forks the workers: the modules, models and
+# dictionaries every worker reads, loaded once and shared (bot.worker_preload).
+PRELOAD = ["bot.worker_preload"]
 
 
 class WorkerPool(Executor):
@@ -65,7 +68,7 @@ class WorkerPool(Executor):
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["bot.ingest.parse", "bot.context.pipeline"])
+        context.set_forkserver_preload(PRELOAD)
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,

@@ -22,6 +22,7 @@ import pytest
 
 from bot.app import Pipeline
 from bot.ingest.fetch import FetchLimits
+from bot.ingest.poller import FeedOutcome
 from bot.store import Store
 from tests.fakes.feed_server import FeedServer
 
@@ -190,6 +191,40 @@ async def test_second_poll_stores_only_new_items_and_skips_unchanged(
         by_title = {s.title: s for s in latest}
         assert by_title["Alpha three"].alert_worthy  # new after the first poll
         assert not by_title["Alpha one"].alert_worthy  # recorded on the first poll, no flood
+
+
+async def test_the_bot_starts_a_burst_of_due_feeds_as_room_frees_up(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    # 40 feeds due at once (a restart after downtime) with room for 8 polls under way
+    # (4 × a fetch concurrency of 2): every feed is polled, never more than 8 at a time, and
+    # each is scheduled on its own slot of the interval afterwards.
+    urls = {}
+    for n in range(40):
+        server.put(f"/f{n}.xml", rss([(f"g{n}", f"Story {n}", "text")]))
+        urls[f"f{n:02d}"] = server.url(f"/f{n}.xml")
+    feeds = feeds_yaml(tmp_path, urls)
+    async with await open_pipeline(tmp_path, feeds, limits=FetchLimits(concurrency=2)) as p:
+        poller = p.poller
+        assert poller.max_in_flight == 8
+        for f in await p.store.pollable_feeds():
+            await p.store.set_next_poll(f.id, time.time() - 100)
+        stop = asyncio.Event()
+        under_way: list[int] = []
+        polled: set[str] = set()
+
+        def outcome(o: FeedOutcome) -> None:
+            under_way.append(poller.in_flight)
+            polled.add(o.feed_id)
+            if len(polled) == len(urls):
+                stop.set()
+
+        poller.on_outcome = outcome
+        await asyncio.wait_for(poller.run(stop, tick=0.05), 60)
+        assert polled == set(urls)
+        assert max(under_way) <= 8
+        due = sorted(f.next_poll_at or 0 for f in await p.store.pollable_feeds())
+        assert due[-1] - due[0] > 30  # spread over the interval, not all due together again
 
 
 async def test_edited_item_is_a_revision_not_a_new_story(

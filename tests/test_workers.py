@@ -23,6 +23,20 @@ def die_once(marker: str) -> int:
     return os.getpid()
 
 
+def loaded_at_start() -> tuple[int, int, int]:
+    """What a worker holds before its first item: (language model, Russian dictionaries,
+    objects frozen out of the garbage collector's reach)."""
+    import gc
+
+    from bot.context import language, morph
+
+    return (
+        language._model.cache_info().currsize,
+        morph._analyzer.cache_info().currsize,
+        gc.get_freeze_count(),
+    )
+
+
 def die_always() -> int:
     os.kill(os.getpid(), signal.SIGKILL)
     return 0
@@ -48,6 +62,19 @@ def test_a_job_that_kills_every_worker_fails_alone(tmp_path: Path) -> None:
         assert pool.replaced == 2  # a new pool for each of the two retries
         assert pool.submit(abs, -7).result(30) == 7  # the next job gets a new pool too
         assert pool.replaced == 3
+    finally:
+        pool.shutdown()
+
+
+def test_workers_start_with_the_models_the_forkserver_loaded() -> None:
+    # Loaded once in the forkserver and shared by every worker it forks (copy-on-write),
+    # not once per worker at its first item.
+    pool = WorkerPool(2)
+    try:
+        for _ in range(2):
+            model, dictionaries, frozen = pool.submit(loaded_at_start).result(60)
+            assert model == 1 and dictionaries == 1
+            assert frozen > 10_000  # the modules and models loaded
     finally:
         pool.shutdown()
 

@@ -137,7 +137,10 @@ class ContextEngine:
         self._wake = asyncio.Event()
         self._bands: dict[int, tuple[int, ...]] = {}  # computed at store time, used once
         # Stories this process stored and has not linked yet, in order: linked before any
-        # backlog (a poll never waits for stories it did not store).
+        # backlog (a poll never waits for stories it did not store). Alert-worthy ones wait
+        # apart and go first: their alerts are sent once they are linked, and a first poll's
+        # baseline (60,000 stories for 2,000 feeds) must not hold them back.
+        self._urgent: dict[int, None] = {}
         self._pending: dict[int, None] = {}
         self._info: dict[int, CandidateInfo] = {}  # candidates seen lately (FIFO)
         self._lock = asyncio.Lock()  # one linking pass at a time
@@ -185,14 +188,17 @@ class ContextEngine:
         if self.standby:
             return
         for story_id, draft in new:
-            if draft.alert_worthy and len(self._bands) < 100_000:  # baseline: not searched
-                self._bands[story_id] = draft.bands
-            self._pending[story_id] = None
+            if draft.alert_worthy:  # baseline: not searched, no alert waits for it
+                if len(self._bands) < 100_000:
+                    self._bands[story_id] = draft.bands
+                self._urgent[story_id] = None
+            else:
+                self._pending[story_id] = None
         for draft in revised:  # its title and entities may have changed
             if draft.existing_id is not None:
                 self._info.pop(draft.existing_id, None)
         self._wake.set()
-        if not self._looping and len(self._pending) >= EARLY_LINK:
+        if not self._looping and len(self._urgent) + len(self._pending) >= EARLY_LINK:
             if self._early is not None and self._early.done():
                 self._early_done += self._early.result()  # raises what the pass raised
                 self._early = None
@@ -222,17 +228,19 @@ class ContextEngine:
     async def run(self, stop: asyncio.Event, *, tick: float = 5.0) -> None:
         """Link new stories as they are stored, until `stop` (then link what is left).
 
-        New stories go first; a backlog (stories a crash left unlinked) is linked one batch
-        at a time between them."""
+        One batch at a time, the senders woken after each: alert-worthy stories first, then
+        a first poll's baseline, then a backlog (stories a crash left unlinked); a story
+        stored meanwhile waits for the batch under way only."""
         self._looping = True
         while not stop.is_set():
             self._wake.clear()
-            linked = await self._link_pending()
-            backlog = await self._link_backlog_batch()
-            if (linked or backlog) and self.on_linked is not None:
+            linked = await self._link_pending(batches=1)
+            if not linked:
+                linked = await self._link_backlog_batch()
+            if linked and self.on_linked is not None:
                 self.on_linked()
-            if backlog:
-                continue  # more backlog may wait; new stories are still taken first
+            if linked:
+                continue  # more may wait; new stories are still taken first
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             await asyncio.wait({waiter, stopper}, timeout=tick, return_when=asyncio.FIRST_COMPLETED)
@@ -250,17 +258,20 @@ class ContextEngine:
                 return done
             done += linked
 
-    async def _link_pending(self) -> int:
+    async def _link_pending(self, batches: int | None = None) -> int:
+        """Link this process's unlinked stories (up to `batches` batches), alert-worthy first."""
         done = 0
         async with self._lock:
-            while self._pending:
-                ids = list(itertools.islice(self._pending, LINK_BATCH))
+            while (self._urgent or self._pending) and (batches is None or batches > 0):
+                queue = self._urgent or self._pending
+                ids = list(itertools.islice(queue, LINK_BATCH))
                 stories = await self.store.stories_by_ids(ids)
                 for i in ids:
-                    self._pending.pop(i, None)
+                    queue.pop(i, None)
                 if stories:
                     await self._link_all(stories)
                 done += len(stories)
+                batches = None if batches is None else batches - 1
         return done
 
     async def _link_backlog_batch(self, batch: int = LINK_BATCH) -> int:
@@ -269,6 +280,7 @@ class ContextEngine:
             if stories:
                 await self._link_all(stories)
                 for s in stories:
+                    self._urgent.pop(s.id, None)
                     self._pending.pop(s.id, None)
         return len(stories)
 

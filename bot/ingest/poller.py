@@ -10,7 +10,6 @@ propagate, because nothing sensible can continue without the database.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -145,7 +144,11 @@ class Poller:
         )
         now = self.clock()
         next_at = next_poll_after_success(
-            feed.interval, now, max_age=fetched.cache_control_max_age, policy=self.policy
+            feed.interval,
+            now,
+            max_age=fetched.cache_control_max_age,
+            policy=self.policy,
+            slot=feed.url,
         )
         if fetched.status == 304 or fetched.unchanged or fetched.body is None:
             outcome.result = "not_modified" if fetched.status == 304 else "unchanged"
@@ -171,6 +174,7 @@ class Poller:
                 max_age=fetched.cache_control_max_age,
                 ttl=parsed.ttl_seconds,
                 policy=self.policy,
+                slot=feed.url,
             )
         outcome.entries = len(parsed.entries)
         poll = PollRecord(
@@ -208,17 +212,14 @@ class Poller:
 
     async def _announce(self, stored: Stored) -> None:
         """Wake the senders, and hand stored stories to `on_stored` (linking, follow-ups)."""
-        new, new_ids, revised = stored.new, stored.new_ids, stored.revised
+        new_ids, revised = stored.new_ids, stored.revised
         if not (new_ids or revised):
             return
         if self.on_queued is not None:
             self.on_queued()
         if self.on_stored is None:
             return
-        by_identity = {d.identity: d for d in new}
-        rows = await self.store.stories_by_ids(new_ids)
-        pairs = [(s.id, by_identity[s.identity]) for s in rows if s.identity in by_identity]
-        await self.on_stored(pairs, revised)
+        await self.on_stored(stored.pairs, revised)
 
     async def _failed(
         self, feed: FeedState, outcome: FeedOutcome, error: str, retry_after: float | None
@@ -263,6 +264,14 @@ class Poller:
         """Feeds being polled now."""
         return len(self._in_flight)
 
+    @property
+    def max_in_flight(self) -> int:
+        """Polls `run` keeps under way at most: 4 × the fetcher's concurrency. Thousands of
+        feeds due at once (a restart) are started as room frees up, not all at once (each
+        waiting poll held its task, its feed and its request; the heap kept the high-water
+        mark, and the event loop re-read every due feed each tick)."""
+        return 4 * self.fetcher.limits.concurrency
+
     async def run(self, stop: asyncio.Event, *, tick: float = 1.0) -> None:
         """Poll due feeds until `stop` is set; in-flight polls finish before returning.
 
@@ -270,31 +279,49 @@ class Poller:
         nothing can go on without); every other error stays with its feed."""
         tasks: set[asyncio.Task[FeedOutcome]] = set()
         fatal: list[BaseException] = []
+        room = asyncio.Event()  # half the in-flight polls finished: start more now
+        cap = self.max_in_flight
 
         def finished(task: asyncio.Task[FeedOutcome]) -> None:
             tasks.discard(task)
             if not task.cancelled() and task.exception() is not None:
                 fatal.append(task.exception())  # type: ignore[arg-type]
+            if len(tasks) <= cap // 2:
+                room.set()
 
         try:
             while not stop.is_set():
                 if fatal:
                     raise fatal[0]
+                room.clear()
                 now = self.clock()
-                for feed in await self.store.due_feeds(now):
+                free = cap - len(tasks)
+                # The longest due first: the ones under way (still due until recorded) and
+                # as many more as there is room for.
+                due = await self.store.due_feeds(now, limit=len(self._in_flight) + free)
+                for feed in due:
                     if feed.id in self._in_flight:
                         continue
                     if feed.next_poll_at is None:
                         at = first_poll_at(feed.url, min(feed.interval, 30.0), now)
                         await self.store.set_next_poll(feed.id, at)
                         continue
-                    if feed.next_poll_at <= now:
+                    if feed.next_poll_at <= now and free > 0:
+                        free -= 1
                         self._in_flight.add(feed.id)
                         task = asyncio.create_task(self.poll_feed(feed), name=f"poll-{feed.id}")
                         tasks.add(task)
                         task.add_done_callback(finished)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=tick)
+                waiter = asyncio.ensure_future(room.wait()) if free <= 0 else None
+                stopper = asyncio.ensure_future(stop.wait())
+                await asyncio.wait(
+                    {stopper, *([waiter] if waiter else [])},
+                    timeout=tick,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                stopper.cancel()
+                if waiter is not None:
+                    waiter.cancel()
         except asyncio.CancelledError:
             for task in tasks:  # the run is ending (another part failed): so do its polls
                 task.cancel()

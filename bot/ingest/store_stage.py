@@ -43,6 +43,12 @@ class Stored:
     revised: list[StoryDraft]
     baseline: bool  # the feed's first poll: new items recorded without alerting
 
+    @property
+    def pairs(self) -> list[tuple[int, StoryDraft]]:
+        """(story id, draft) of each new story stored (an identity stored meanwhile by
+        another writer is not among them)."""
+        return list(zip(self.new_ids, self.new, strict=True))
+
 
 class StoreStage:
     """Dedup, context, fan-out plan and group write of parsed feeds into one Store."""
@@ -124,7 +130,8 @@ class StoreStage:
                 new, revised = drafts[: len(new)], drafts[len(new) :]
             deliveries = await self.plan(feed, new) if self.plan is not None and new else None
             ids = await self.writer.write(new, revised, deliveries, linked=self.linked, poll=poll)
-            new_ids = [ids[d.identity] for d in new if d.identity in ids]
+            new = [d for d in new if d.identity in ids]
+            new_ids = [ids[d.identity] for d in new]
         return Stored(new, new_ids, revised, baseline=not feed.baseline_done)
 
 

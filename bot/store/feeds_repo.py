@@ -209,8 +209,9 @@ class FeedsRepo(StoreBase):
         row = await self._fetchone("SELECT max(last_polled_at) FROM feeds")
         return float(row[0]) if row and row[0] is not None else None
 
-    async def due_feeds(self, now: float) -> list[FeedState]:
-        """Pollable feeds whose next poll has come (or was never scheduled).
+    async def due_feeds(self, now: float, limit: int | None = None) -> list[FeedState]:
+        """Pollable feeds whose next poll has come (or was never scheduled), the longest due
+        first; at most `limit` of them on SQLite (the poller asks for what it has room for).
 
         On PostgreSQL, where several workers share the feeds, each due feed is also leased
         to this worker (`FOR UPDATE SKIP LOCKED`: two workers asking at once get different
@@ -243,8 +244,8 @@ class FeedsRepo(StoreBase):
         rows = await self._fetchall(
             f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.enabled = 1 AND f.status != 'disabled'"
             " AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?)"
-            " ORDER BY f.next_poll_at NULLS FIRST",
-            (now,),
+            " ORDER BY f.next_poll_at NULLS FIRST" + (" LIMIT ?" if limit is not None else ""),
+            (now,) if limit is None else (now, limit),
         )
         return [_feed(r) for r in rows]
 

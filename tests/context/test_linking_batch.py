@@ -7,6 +7,7 @@ a backlog an earlier run left, and the bot's linker takes the backlog afterwards
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,8 +17,8 @@ import pytest
 from bot.app import Pipeline
 from bot.context.links import minhash_bands
 from bot.context.outlets import OutletRegistry
-from bot.context.pipeline import KEY_ROWS, ContextEngine
-from bot.models import Entity, Entry, StoryContext, StoryDraft, StoryLink
+from bot.context.pipeline import KEY_ROWS, LINK_BATCH, ContextEngine
+from bot.models import Entity, Entry, Story, StoryContext, StoryDraft, StoryLink
 from bot.store import Store
 from tests.fakes.feed_server import FeedServer
 
@@ -175,5 +176,42 @@ async def test_a_one_off_poll_links_its_own_stories_not_a_backlog(db_target: str
         # The bot's linker (or its start) takes the backlog.
         assert await ContextEngine(store, OutletRegistry.default(), None).catch_up() == 30
         assert await store.unlinked_stories(100) == []
+    finally:
+        await store.close()
+
+
+async def test_the_bot_links_alert_worthy_stories_before_a_first_poll_baseline(
+    db_target: str,
+) -> None:
+    # A first poll's baseline (recorded, not alerted) is still waiting to be linked when a
+    # new story comes in: its alert waits for it to be linked, not for the whole baseline.
+    store = await Store.open(db_target)
+    try:
+        baseline = [
+            draft(
+                i, f"Chile lithium law {i}", ["Chile"], outlet=f"w{i % 3}", minutes=i, alert=False
+            )
+            for i in range(LINK_BATCH + 20)
+        ]
+        baseline_ids = await store.write_stories(baseline, [], linked=False)
+        news = draft(9000, "Codelco signs lithium deal", ["Codelco"], outlet="x", minutes=900)
+        [news_id] = await store.write_stories([news], [], linked=False)
+        stop = asyncio.Event()
+        first: list[asyncio.Task[list[Story]]] = []
+
+        def linked() -> None:  # the senders are woken after each batch: what is linked now?
+            if not first:
+                first.append(asyncio.ensure_future(store.unlinked_stories(10_000)))
+                stop.set()
+
+        engine = ContextEngine(store, OutletRegistry.default(), None, on_linked=linked)
+        await engine.on_stored(list(zip(baseline_ids, baseline, strict=True)), [])
+        await engine.on_stored([(news_id, news)], [])
+        await engine.run(stop)
+
+        left_after_first_batch = {s.id for s in await first[0]}
+        assert news_id not in left_after_first_batch  # linked first, alone
+        assert left_after_first_batch == set(baseline_ids)
+        assert await store.unlinked_stories(10_000) == []  # run() links the rest at its stop
     finally:
         await store.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from bot.ingest.schedule import (
     DAY,
     SchedulePolicy,
@@ -40,3 +42,28 @@ def test_failing_after_a_day_disabled_after_a_week() -> None:
     assert health_after_failure(0.0, DAY - 1) == "retrying"
     assert health_after_failure(0.0, DAY + 1) == "failing"
     assert health_after_failure(0.0, 7 * DAY + 1) == "disabled"
+
+
+def test_polls_after_success_fall_on_the_feed_slot_and_spread_a_burst() -> None:
+    # 1,000 feeds polled in the same second (a restart, a first poll) come due spread over
+    # their interval, not together again a minute later.
+    urls = [f"https://x.test/{i}" for i in range(1000)]
+    due = sorted(next_poll_after_success(60, 1000.0, slot=u) for u in urls)
+    assert all(1000 + 54 <= t < 1000 + 54 + 60 for t in due)
+    per_second = Counter(int(t) for t in due)
+    assert max(per_second.values()) < 50  # about 17 a second; together they were 1,000
+
+    # A feed polled on its slot (or up to 10 % of the interval late) stays on it.
+    slot = next_poll_after_success(60, 0.0, slot=urls[0])
+    for late in (0.0, 0.7, 5.9):
+        assert next_poll_after_success(60, slot + late, slot=urls[0]) == slot + 60
+    # Never sooner than 90 % of the interval, never later than 1.9 intervals; hints still slow
+    # it down, and bounds still hold.
+    for now in (0.0, 13.3, 59.99, 12345.6):
+        for u in urls[:50]:
+            wait = next_poll_after_success(60, now, slot=u) - now
+            assert 54 <= wait < 114
+            assert 1620 <= next_poll_after_success(60, now, ttl=1800, slot=u) - now < 3420
+    assert next_poll_after_success(900, 0, slot=urls[1]) != next_poll_after_success(
+        900, 0, slot=urls[2]
+    )
