@@ -62,7 +62,9 @@ class PhaseTimeout(Exception):
         self.row = row
 
 
-def feeds_yaml(path: Path, urls: list[str]) -> None:
+def feeds_yaml(path: Path, urls: list[str], *, interval: str | None = None, chats: int = 0) -> None:
+    """The feeds file of the bench feeds: their outlets, each feed (at `interval` if given) and,
+    with `chats`, that many Telegram chats each subscribed to its share of the feeds."""
     lines = ["fetch:", "  allow: [127.0.0.0/8]", "outlets:"]
     for o in range(OUTLETS):
         lines += [
@@ -75,6 +77,13 @@ def feeds_yaml(path: Path, urls: list[str]) -> None:
     lines.append("feeds:")
     for i, url in enumerate(urls):
         lines += [f"  - id: f{i:05d}", f"    url: {url}", f"    outlet: bench-outlet-{i % OUTLETS}"]
+        if interval:
+            lines.append(f"    interval: {interval}")
+    if chats:
+        lines.append("subscriptions:")
+    for c in range(chats):
+        ids = ", ".join(f"f{i:05d}" for i in range(c, len(urls), chats))
+        lines += ["  - platform: telegram", f"    chat: '{1000 + c}'", f"    feeds: [{ids}]"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -53,7 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.fakes
 import bench_poll
 import bench_store
 import common
-from bench_poll import OUTLETS
+from bench_poll import feeds_yaml
 
 from bot.store import Store
 from tests.fakes.telegram_api import FakeTelegram
@@ -63,31 +63,6 @@ TOKEN = "123456:AAbench-token-of-the-fake-0123456789"
 LATENCY_FLOOR = 5.0  # seconds, p99 served → sent
 MEMORY_FLOOR = 300.0  # MB, all processes
 _LINK = re.compile(r"/news/(\d+)/(\d+)-")
-
-
-def feeds_yaml(path: Path, urls: list[str], chats: int) -> None:
-    lines = ["fetch:", "  allow: [127.0.0.0/8]", "outlets:"]
-    for o in range(OUTLETS):
-        lines += [
-            f"  - id: bench-outlet-{o}",
-            f"    name: Bench Outlet {o}",
-            f"    domains: [outlet{o}.example]",
-            "    country: Nowhere",
-            "    language: en",
-        ]
-    lines.append("feeds:")
-    for i, url in enumerate(urls):
-        lines += [
-            f"  - id: f{i:05d}",
-            f"    url: {url}",
-            f"    outlet: bench-outlet-{i % OUTLETS}",
-            "    interval: 60s",
-        ]
-    lines.append("subscriptions:")
-    for c in range(chats):
-        ids = ", ".join(f"f{i:05d}" for i in range(c, len(urls), chats))
-        lines += ["  - platform: telegram", f"    chat: '{1000 + c}'", f"    feeds: [{ids}]"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def tree(pid: int) -> list[int]:
@@ -202,7 +177,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             common.BenchFeedServer(args.feeds, args.items, ttl=1) as server,
             FakeTelegram.threaded(token=TOKEN) as tg,
         ):
-            feeds_yaml(tmp / "feeds.yaml", [server.url(i) for i in range(args.feeds)], args.chats)
+            feeds_yaml(
+                tmp / "feeds.yaml",
+                [server.url(i) for i in range(args.feeds)],
+                interval="60s",
+                chats=args.chats,
+            )
             env = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN")}
             env.update(
                 NEWSBOT_DB=str(db),
