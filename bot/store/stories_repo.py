@@ -107,7 +107,7 @@ def _search_pg_sql(where: str, *, first: bool, letters: bool = False) -> str:
         # the tags bound the ids already, and a bitmap of the primary key (which the planner
         # would AND in) costs a row per id of the window
         "hits AS (SELECT st.id, -ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, q.q) AS rank "
-        f"FROM stories st, q{', w' if first else ''}{', c' if letters else ''} WHERE {where} "
+        f"FROM story_search st, q{', w' if first else ''}{', c' if letters else ''} WHERE {where} "
         "AND st.id + 0 > "
         f"{'w.floor' if first else '?'} ORDER BY rank, st.id DESC LIMIT ?) "
         f"SELECT {'w.top, ' if first else ''}{_STORY_COLUMNS}, o.name AS outlet_name, "
@@ -475,6 +475,14 @@ class StoriesRepo(StoreBase):
                         for d in revisions
                     ],
                 )
+                if db.dialect == "postgresql":
+                    # the narrow search table's vectors (migration 004), from the new values
+                    await db.execute(
+                        "UPDATE story_search AS t SET search = newsbot_search_vector(s.id, "
+                        "s.language, s.title, s.entity_names, s.summary) FROM stories s "
+                        "WHERE s.id = t.id AND t.id = ANY(CAST(? AS BIGINT[]))",
+                        (revised_ids,),
+                    )
                 indexed = {int(r[0]) for r in old_text}
                 await _index_for_search(
                     db,
@@ -520,7 +528,7 @@ class StoriesRepo(StoreBase):
 
         Runs when the store opens: after migration 006 it builds the shards of the stories
         stored before it, and it repairs a shard table that was dropped by hand. PostgreSQL
-        computes its search column in each write and has nothing to build."""
+        fills its search table in each write and has nothing to build."""
         if self.dialect != "sqlite":
             return 0
         row = await self._fetchone("SELECT max(id) FROM stories")
@@ -893,8 +901,8 @@ async def _index_for_search(
 
     A shard whose table does not exist yet (its first story, or a table dropped by hand) is
     created and filled from the stories table, which by then holds this transaction's rows
-    with the values the shard must index. (SQLite only: PostgreSQL's search column is a
-    generated column, computed by the INSERT or UPDATE itself.)"""
+    with the values the shard must index. (SQLite only: PostgreSQL's search table is filled
+    by the INSERT's trigger and the revision's UPDATE.)"""
     if db.dialect != "sqlite":
         return
     by_shard: dict[int, list[tuple[int, str, str, str]]] = {}
