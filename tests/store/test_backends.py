@@ -356,6 +356,11 @@ async def test_a_write_that_loses_a_deadlock_is_tried_again(
         await store.close()
 
 
+# Migration 005 undone: the wider windows' tags made by the client again.
+SCHEMA_5_UNDONE = (
+    "DROP FUNCTION newsbot_window_tags(bigint, bigint); "
+    "DELETE FROM newsbot_schema WHERE version >= 5"
+)
 # Migration 004 undone: the vectors back in stories' generated column (schema 3 as shipped).
 SCHEMA_4_UNDONE = (
     "DROP TRIGGER story_search_insert ON stories; DROP FUNCTION story_search_inserted(); "
@@ -389,6 +394,7 @@ async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str)
     # back to schema 2 as it was shipped: its trigger kept the search column
     ids, conn = await two_stories_at_an_older_schema(
         pg_target,
+        SCHEMA_5_UNDONE,
         SCHEMA_4_UNDONE,
         "DROP INDEX stories_search; ALTER TABLE stories DROP COLUMN search; "
         "DROP FUNCTION newsbot_search_vector(bigint, text, text, text, text); "
@@ -410,7 +416,7 @@ async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str)
         await conn.close()
     store = await Store.open(pg_target)
     try:
-        assert store.applied_migrations == [3, 4]
+        assert store.applied_migrations == [3, 4, 5]
         assert [h.story.id for h in await store.search("lithium")] == [ids[0]]
         (hit,) = await store.search("copper")
         assert hit.story.id == ids[1] and "[Copper]" in hit.snippet
@@ -430,14 +436,14 @@ async def test_a_database_at_schema_3_moves_its_vectors_to_the_search_table(
 ) -> None:
     """Stories of schema 3 (the generated column) are found and revised after 004, and a
     story stored after it gets its vector from the INSERT's trigger."""
-    ids, conn = await two_stories_at_an_older_schema(pg_target, SCHEMA_4_UNDONE)
+    ids, conn = await two_stories_at_an_older_schema(pg_target, SCHEMA_5_UNDONE, SCHEMA_4_UNDONE)
     try:
         assert await conn.fetchval("SELECT count(*) FROM stories WHERE search @@ 'lithium'") == 1
     finally:
         await conn.close()
     store = await Store.open(pg_target)
     try:
-        assert store.applied_migrations == [4]
+        assert store.applied_migrations == [4, 5]
         column = await store._fetchall(
             "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
             "AND table_name = 'stories' AND column_name = 'search'"
