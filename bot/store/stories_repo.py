@@ -51,8 +51,7 @@ _WINDOWS_PG = (
     "w AS MATERIALIZED (SELECT top, greatest(top - ?, 0) AS floor, (SELECT string_agg("
     "quote_literal('#0:' || k), ' | ') FROM generate_series(greatest(top - ?, 0) / 1000, "
     "greatest(top - 1, 0) / 1000) AS k)::tsquery AS tags, greatest(top - ?, 0) AS floor2, "
-    "newsbot_window_tags(greatest(top - ?, 0), top) AS tags2, greatest(top - ?, 0) AS floor3, "
-    "newsbot_window_tags(greatest(top - ?, 0), top) AS tags3 FROM top), "
+    "greatest(top - ?, 0) AS floor3 FROM top), "
 )
 
 
@@ -102,10 +101,15 @@ def _search_pg_sql(first_where: str, *, letters: bool = False) -> str:
         + _window_hits(1, first_where, "w.floor", letters=letters)
         + "g2 AS MATERIALIZED (SELECT w.floor > 0 AND (SELECT count(*) FROM h1) < ? AS go "
         "FROM w), "
-        + _window_hits(2, "st.search @@ coalesce(q.q && w.tags2, q.q)", "w.floor2")
+        # (a wider window's tags are made only when it runs: 0.1 ms each)
+        + _window_hits(
+            2, "st.search @@ coalesce(q.q && newsbot_window_tags(w.floor2, w.top), q.q)", "w.floor2"
+        )
         + "g3 AS MATERIALIZED (SELECT (SELECT go FROM g2) AND w.floor2 > 0 AND "
         "(SELECT count(*) FROM h2) < ? AS go FROM w), "
-        + _window_hits(3, "st.search @@ coalesce(q.q && w.tags3, q.q)", "w.floor3")
+        + _window_hits(
+            3, "st.search @@ coalesce(q.q && newsbot_window_tags(w.floor3, w.top), q.q)", "w.floor3"
+        )
         + "g4 AS MATERIALIZED (SELECT (SELECT go FROM g3) AND w.floor3 > 0 AND "
         "(SELECT count(*) FROM h3) < ? AS go FROM w), "
         + _window_hits(4, "st.search @@ q.q", "0")
@@ -674,7 +678,7 @@ class StoriesRepo(StoreBase):
         windows = [w for w in _SEARCH_WINDOWS[1:] if w is not None]
         rows = await self._fetchall(
             _search_pg_sql(where, letters=bool(extra)),
-            (first, first, windows[0], windows[0], windows[1], windows[1], *extra,
+            (first, first, windows[0], windows[1], *extra,
              text, text, text, text, limit, limit, limit, limit, limit, limit, limit),
         )  # fmt: skip
         rows = [r for r in rows if r["id"] is not None]
