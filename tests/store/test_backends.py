@@ -356,8 +356,14 @@ async def test_a_write_that_loses_a_deadlock_is_tried_again(
         await store.close()
 
 
-# Migration 005 undone: the wider windows' tags made by the client again.
+# Migration 005 undone: the wider windows' tags made by the client again, the search vector
+# as 003 made it.
+_SCHEMA_3 = next(sql for n, _, sql in migrations("postgresql") if n == 3)
 SCHEMA_5_UNDONE = (
+    _SCHEMA_3[
+        _SCHEMA_3.index("CREATE FUNCTION newsbot_search_vector(") : _SCHEMA_3.index("$$;\n") + 4
+    ].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+    + "DROP FUNCTION newsbot_first_letters(tsvector); "
     "DROP FUNCTION newsbot_window_tags(bigint, bigint); "
     "DELETE FROM newsbot_schema WHERE version >= 5"
 )
