@@ -185,6 +185,7 @@ class PgEngine:
                 max_size=POOL_SIZE,
                 timeout=CONNECT_TIMEOUT_S,
                 server_settings=settings,
+                reset=_keep_session,
             )
         except (*_ERRORS, ValueError) as exc:
             if isinstance(exc, ValueError):  # a malformed URL
@@ -398,6 +399,14 @@ class PgEngine:
             "SELECT tablename FROM pg_tables WHERE schemaname = ANY (current_schemas(false))"
         )
         return {str(r[0]) for r in rows}
+
+
+async def _keep_session(connection: Any) -> None:
+    """What the pool runs when a connection comes back, after asyncpg has rolled back any
+    open transaction: nothing. asyncpg's default reset (unlock all advisory locks, close
+    cursors, UNLISTEN, RESET ALL) is a round trip per lookup and per write, and the pool's
+    connections hold none of that: role locks and LISTEN have connections of their own,
+    advisory locks here are transaction locks, and nothing SETs a pooled session."""
 
 
 async def _quietly(awaitable: Any) -> None:

@@ -42,37 +42,16 @@ SEARCH_SHARD_SIZE = 50_000
 _BM25 = "10.0, 3.0, 6.0"
 
 
-# PostgreSQL: the id-range tags of a story's search vector (migration 003): block sizes, finest
-# first. A window is covered by at most 9 blocks of each size but the largest.
-_TAG_BLOCKS = (1_000, 10_000, 100_000)
-
-
-def window_tags(floor: int, top: int) -> str:
-    """A tsquery matching every story with floor < id <= top (and some just below floor,
-    which the lookup's `id > floor` drops): the OR of the fewest tags that cover the range,
-    coarse blocks in the middle, fine ones at the ends."""
-    first, last = floor // _TAG_BLOCKS[0], (top - 1) // _TAG_BLOCKS[0]  # block k: ids kS+1..(k+1)S
-    tags: list[str] = []
-    for level, size in enumerate(_TAG_BLOCKS):
-        coarse = _TAG_BLOCKS[level + 1] // size if level + 1 < len(_TAG_BLOCKS) else 0
-        # whole coarse blocks inside [first, last], in units of the coarser size
-        lo, hi = (-(-first // coarse), (last + 1) // coarse - 1) if coarse else (1, 0)
-        if lo > hi:
-            tags += [f"'#{level}:{k}'" for k in range(first, last + 1)]
-            break
-        tags += [f"'#{level}:{k}'" for k in range(first, lo * coarse)]
-        tags += [f"'#{level}:{k}'" for k in range((hi + 1) * coarse, last + 1)]
-        first, last = lo, hi
-    return " | ".join(tags)
-
-
-# The first window of a PostgreSQL lookup, made in the statement itself: the newest id, the
-# window's floor, and the tags of the window's blocks of 1,000 ids.
-_FIRST_WINDOW_PG = (
+# PostgreSQL: a lookup's recency windows, all in one statement (migration 005). The first
+# window's tags are its blocks of 1,000 ids (migration 003); a wider window's come from
+# newsbot_window_tags (coarse blocks in the middle, fine ones at the ends); the widest window
+# (every story) has none.
+_WINDOWS_PG = (
     "top AS MATERIALIZED (SELECT coalesce(max(id), 0) AS top FROM stories), "
     "w AS MATERIALIZED (SELECT top, greatest(top - ?, 0) AS floor, (SELECT string_agg("
     "quote_literal('#0:' || k), ' | ') FROM generate_series(greatest(top - ?, 0) / 1000, "
-    "greatest(top - 1, 0) / 1000) AS k)::tsquery AS tags FROM top), "
+    "greatest(top - 1, 0) / 1000) AS k)::tsquery AS tags, greatest(top - ?, 0) AS floor2, "
+    "greatest(top - ?, 0) AS floor3 FROM top), "
 )
 
 
@@ -90,31 +69,59 @@ _PREFIX_PG = (
 )
 
 
-def _search_pg_sql(where: str, *, first: bool, letters: bool = False) -> str:
-    """A PostgreSQL lookup statement: the query in the four search configurations, the
-    matches of `where` in the window ranked, the best ones' stories and headlines. The first
-    window's statement (`first`) finds its window itself and always returns a row with the
-    newest id (`top`), whose story columns are NULL when nothing matched; `letters` adds a
-    prefix's first letters (`c.letters`)."""
+def _window_hits(n: int, where: str, floor: str, *, letters: bool = False) -> str:
+    """The CTE of window `n`: its matches ranked, the best `?` of them; a window after the
+    first runs only when the one before it came up short (`go{n}`, an InitPlan the executor
+    evaluates once: when false, the window's index is never read)."""
+    gate = f"(SELECT go FROM g{n}) AND " if n > 1 else ""
+    # one GIN lookup for the four configurations (an OR of four @@ was four); `id + 0`: the
+    # tags bound the ids already, and a bitmap of the primary key (which the planner would
+    # AND in) costs a row per id of the window
+    return (
+        f"h{n} AS MATERIALIZED (SELECT {n} AS k, st.id, "
+        "-ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, q.q) AS rank "
+        f"FROM story_search st, q, w{', c' if letters else ''} WHERE {gate}{where} "
+        f"AND st.id + 0 > {floor} ORDER BY rank, st.id DESC LIMIT ?), "
+    )
+
+
+def _search_pg_sql(first_where: str, *, letters: bool = False) -> str:
+    """A PostgreSQL lookup, one statement: the query in the four search configurations; the
+    matches of the first window (`first_where`) ranked; the next window only while the
+    window before it held fewer matches than asked and did not reach the oldest story; the
+    widest window's best stories with their headlines. Always one row at least: story columns
+    NULL when nothing matched. `letters` adds a prefix's first letters (`c.letters`)."""
     return (
         "WITH "
-        + (_FIRST_WINDOW_PG if first else "")
+        + _WINDOWS_PG
         + (_PREFIX_PG if letters else "")
         + "q AS MATERIALIZED (SELECT to_tsquery('simple', unaccent(?)) || "
         "to_tsquery('english', unaccent(?)) || to_tsquery('spanish', unaccent(?)) || "
         "to_tsquery('russian', unaccent(?)) AS q), "
-        # one GIN lookup for the four configurations (an OR of four @@ was four); `id + 0`:
-        # the tags bound the ids already, and a bitmap of the primary key (which the planner
-        # would AND in) costs a row per id of the window
-        "hits AS (SELECT st.id, -ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, q.q) AS rank "
-        f"FROM stories st, q{', w' if first else ''}{', c' if letters else ''} WHERE {where} "
-        "AND st.id + 0 > "
-        f"{'w.floor' if first else '?'} ORDER BY rank, st.id DESC LIMIT ?) "
-        f"SELECT {'w.top, ' if first else ''}{_STORY_COLUMNS}, o.name AS outlet_name, "
+        + _window_hits(1, first_where, "w.floor", letters=letters)
+        + "g2 AS MATERIALIZED (SELECT w.floor > 0 AND (SELECT count(*) FROM h1) < ? AS go "
+        "FROM w), "
+        # (a wider window's tags are made only when it runs: 0.1 ms each)
+        + _window_hits(
+            2, "st.search @@ coalesce(q.q && newsbot_window_tags(w.floor2, w.top), q.q)", "w.floor2"
+        )
+        + "g3 AS MATERIALIZED (SELECT (SELECT go FROM g2) AND w.floor2 > 0 AND "
+        "(SELECT count(*) FROM h2) < ? AS go FROM w), "
+        + _window_hits(
+            3, "st.search @@ coalesce(q.q && newsbot_window_tags(w.floor3, w.top), q.q)", "w.floor3"
+        )
+        + "g4 AS MATERIALIZED (SELECT (SELECT go FROM g3) AND w.floor3 > 0 AND "
+        "(SELECT count(*) FROM h3) < ? AS go FROM w), "
+        + _window_hits(4, "st.search @@ q.q", "0")
+        # the widest window that ran
+        + "hits AS (SELECT * FROM h1 UNION ALL SELECT * FROM h2 UNION ALL SELECT * FROM h3 "
+        "UNION ALL SELECT * FROM h4), "
+        "widest AS (SELECT max(k) AS k FROM hits) "
+        f"SELECT {_STORY_COLUMNS}, o.name AS outlet_name, "
         "hits.rank, ts_headline('simple', s.title || ' — ' || s.summary, q.q, 'StartSel=[, "
         "StopSel=], MaxWords=16, MinWords=6, MaxFragments=1') AS snippet "
-        + ("FROM w LEFT JOIN hits ON true LEFT JOIN " if first else "FROM hits JOIN ")
-        + "stories s ON s.id = hits.id LEFT JOIN outlets o ON o.id = s.outlet_id, q "
+        "FROM widest LEFT JOIN hits ON hits.k = widest.k LEFT JOIN "
+        "stories s ON s.id = hits.id LEFT JOIN outlets o ON o.id = s.outlet_id, q "
         "ORDER BY hits.rank, hits.id DESC"
     )
 
@@ -475,6 +482,14 @@ class StoriesRepo(StoreBase):
                         for d in revisions
                     ],
                 )
+                if db.dialect == "postgresql":
+                    # the narrow search table's vectors (migration 004), from the new values
+                    await db.execute(
+                        "UPDATE story_search AS t SET search = newsbot_search_vector(s.id, "
+                        "s.language, s.title, s.entity_names, s.summary) FROM stories s "
+                        "WHERE s.id = t.id AND t.id = ANY(CAST(? AS BIGINT[]))",
+                        (revised_ids,),
+                    )
                 indexed = {int(r[0]) for r in old_text}
                 await _index_for_search(
                     db,
@@ -520,7 +535,7 @@ class StoriesRepo(StoreBase):
 
         Runs when the store opens: after migration 006 it builds the shards of the stories
         stored before it, and it repairs a shard table that was dropped by hand. PostgreSQL
-        computes its search column in each write and has nothing to build."""
+        fills its search table in each write and has nothing to build."""
         if self.dialect != "sqlite":
             return 0
         row = await self._fetchone("SELECT max(id) FROM stories")
@@ -633,8 +648,10 @@ class StoriesRepo(StoreBase):
         on SQLite.
 
         Within a window the GIN index does the work of SQLite's shards: the words are ANDed
-        with the id-range tags that cover the window (`window_tags`, migration 003), so the
-        index intersects their postings and reads only the window's share of a common word.
+        with the id-range tags that cover the window (migration 003; `newsbot_window_tags`,
+        migration 005), so the index intersects their postings and reads only the window's
+        share of a common word. Every window is in the one statement; a wider one runs only
+        when the one before it came up short.
         A prefix is the exception: GIN collects every posting of every word it starts before
         it can intersect, so in the first window a prefix reads the window's stories along
         the tags and tests each one instead. Headlines are made for the shown hits only."""
@@ -644,7 +661,7 @@ class StoriesRepo(StoreBase):
         prefixes = [t.alternatives[0][0] for t in parse_query(query)[0] if t.prefix]
         first = _SEARCH_WINDOWS[0]
         assert first is not None
-        # Most lookups end in the first window: one round trip, which also says the newest id.
+        # One statement, one round trip, whichever window the lookup ends in.
         if not prefixes:
             where, extra = "st.search @@ (q.q && w.tags)", []
         elif prefixes[0].isalnum() and len(prefixes[0]) >= _PREFIX_LETTERS:
@@ -658,26 +675,13 @@ class StoriesRepo(StoreBase):
             )
         else:  # a short prefix: the window's stories, tested
             where, extra = "st.search @@ w.tags AND ts_match_vq(st.search, q.q)", []
+        windows = [w for w in _SEARCH_WINDOWS[1:] if w is not None]
         rows = await self._fetchall(
-            _search_pg_sql(where, first=True, letters=bool(extra)),
-            (first, first, *extra, text, text, text, text, limit),
-        )
-        max_id = int(rows[0]["top"]) if rows else 0
+            _search_pg_sql(where, letters=bool(extra)),
+            (first, first, windows[0], windows[1], *extra,
+             text, text, text, text, limit, limit, limit, limit, limit, limit, limit),
+        )  # fmt: skip
         rows = [r for r in rows if r["id"] is not None]
-        for window in _SEARCH_WINDOWS[1:]:
-            if len(rows) >= limit or max_id <= first:
-                break
-            floor = max(0, max_id - window) if window is not None else 0
-            if floor > 0:
-                where, tags = (
-                    "st.search @@ (q.q && CAST(? AS tsquery))",
-                    [window_tags(floor, max_id)],
-                )
-            else:
-                where, tags = "st.search @@ q.q", []
-            rows = await self._fetchall(
-                _search_pg_sql(where, first=False), (text, text, text, text, *tags, floor, limit)
-            )
         return [
             SearchHit(
                 story=_story(r),
@@ -893,8 +897,8 @@ async def _index_for_search(
 
     A shard whose table does not exist yet (its first story, or a table dropped by hand) is
     created and filled from the stories table, which by then holds this transaction's rows
-    with the values the shard must index. (SQLite only: PostgreSQL's search column is a
-    generated column, computed by the INSERT or UPDATE itself.)"""
+    with the values the shard must index. (SQLite only: PostgreSQL's search table is filled
+    by the INSERT's trigger and the revision's UPDATE.)"""
     if db.dialect != "sqlite":
         return
     by_shard: dict[int, list[tuple[int, str, str, str]]] = {}

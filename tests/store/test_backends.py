@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -355,8 +356,31 @@ async def test_a_write_that_loses_a_deadlock_is_tried_again(
         await store.close()
 
 
-async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str) -> None:
-    """Stories written by the schema-2 trigger are found, tagged and revised after 003."""
+# Migration 005 undone: the wider windows' tags made by the client again, the search vector
+# as 003 made it.
+_SCHEMA_3 = next(sql for n, _, sql in migrations("postgresql") if n == 3)
+SCHEMA_5_UNDONE = (
+    _SCHEMA_3[
+        _SCHEMA_3.index("CREATE FUNCTION newsbot_search_vector(") : _SCHEMA_3.index("$$;\n") + 4
+    ].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+    + "DROP FUNCTION newsbot_first_letters(tsvector); "
+    "DROP FUNCTION newsbot_window_tags(bigint, bigint); "
+    "DELETE FROM newsbot_schema WHERE version >= 5"
+)
+# Migration 004 undone: the vectors back in stories' generated column (schema 3 as shipped).
+SCHEMA_4_UNDONE = (
+    "DROP TRIGGER story_search_insert ON stories; DROP FUNCTION story_search_inserted(); "
+    "DROP TABLE story_search; ALTER TABLE stories ADD COLUMN search tsvector NOT NULL "
+    "GENERATED ALWAYS AS (newsbot_search_vector(id, language, title, entity_names, summary)) "
+    "STORED; CREATE INDEX stories_search ON stories USING gin (search) "
+    "WITH (gin_pending_list_limit = 1024); DELETE FROM newsbot_schema WHERE version >= 4"
+)
+
+
+async def two_stories_at_an_older_schema(pg_target: str, *undo: str) -> tuple[list[int], Any]:
+    """Two stories stored at the current schema, then the `undo` scripts run (newest
+    migration first) to take the database back to an older one, as it was shipped; returns
+    their ids and a connection to the database (the caller closes it)."""
     old = await Store.open(pg_target)
     try:
         ids = await old.write_stories(
@@ -366,13 +390,23 @@ async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str)
         await old.close()
     conn = await asyncpg.connect(pg_target.split("?")[0], server_settings={
         "search_path": pg_target.split("search_path=")[1]})  # fmt: skip
+    for script in undo:
+        await conn.execute(script)
+    return ids, conn
+
+
+async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str) -> None:
+    """Stories written by the schema-2 trigger are found, tagged and revised after 003."""
+    # back to schema 2 as it was shipped: its trigger kept the search column
+    ids, conn = await two_stories_at_an_older_schema(
+        pg_target,
+        SCHEMA_5_UNDONE,
+        SCHEMA_4_UNDONE,
+        "DROP INDEX stories_search; ALTER TABLE stories DROP COLUMN search; "
+        "DROP FUNCTION newsbot_search_vector(bigint, text, text, text, text); "
+        "DELETE FROM newsbot_schema WHERE version >= 3",
+    )
     try:
-        # back to schema 2 as it was shipped: its trigger kept the search column
-        await conn.execute(
-            "DROP INDEX stories_search; ALTER TABLE stories DROP COLUMN search; "
-            "DROP FUNCTION newsbot_search_vector(bigint, text, text, text, text); "
-            "DELETE FROM newsbot_schema WHERE version >= 3"
-        )
         schema_1 = next(sql for n, _, sql in migrations("postgresql") if n == 1)
         start = schema_1.index("CREATE FUNCTION stories_search_vector()")
         end = schema_1.index("CREATE TABLE story_entities")
@@ -388,7 +422,7 @@ async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str)
         await conn.close()
     store = await Store.open(pg_target)
     try:
-        assert store.applied_migrations == [3]
+        assert store.applied_migrations == [3, 4, 5]
         assert [h.story.id for h in await store.search("lithium")] == [ids[0]]
         (hit,) = await store.search("copper")
         assert hit.story.id == ids[1] and "[Copper]" in hit.snippet
@@ -397,7 +431,43 @@ async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str)
         await store.write_stories([], [revised])
         assert [h.story.id for h in await store.search("chile")] == [ids[0]]
         assert await store.search("bolivia") == []
-        tags = await store._fetchall("SELECT id FROM stories WHERE search @@ '''#0:0'''")
+        tags = await store._fetchall("SELECT id FROM story_search WHERE search @@ '''#0:0'''")
         assert sorted(r[0] for r in tags) == ids
+    finally:
+        await store.close()
+
+
+async def test_a_database_at_schema_3_moves_its_vectors_to_the_search_table(
+    pg_target: str,
+) -> None:
+    """Stories of schema 3 (the generated column) are found and revised after 004, and a
+    story stored after it gets its vector from the INSERT's trigger."""
+    ids, conn = await two_stories_at_an_older_schema(pg_target, SCHEMA_5_UNDONE, SCHEMA_4_UNDONE)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM stories WHERE search @@ 'lithium'") == 1
+    finally:
+        await conn.close()
+    store = await Store.open(pg_target)
+    try:
+        assert store.applied_migrations == [4, 5]
+        column = await store._fetchall(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = 'stories' AND column_name = 'search'"
+        )
+        assert column == []
+        assert [h.story.id for h in await store.search("lithium")] == [ids[0]]
+        (hit,) = await store.search("copper")
+        assert hit.story.id == ids[1] and "[Copper]" in hit.snippet
+        (new,) = await store.write_stories([draft(3, "Nickel mine opens in Bolivia")], [])
+        assert [h.story.id for h in await store.search("nickel")] == [new]
+        assert sorted(h.story.id for h in await store.search("bolivia")) == [ids[0], new]
+        revised = replace(draft(1, "Lithium deal with Chile"), existing_id=ids[0])
+        await store.write_stories([], [revised])
+        assert [h.story.id for h in await store.search("chile")] == [ids[0]]
+        assert [h.story.id for h in await store.search("bolivia")] == [new]
+        counts = await store._fetchone(
+            "SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM story_search)"
+        )
+        assert counts is not None and tuple(counts) == (3, 3)
     finally:
         await store.close()

@@ -25,7 +25,6 @@ from bot.store.stories_repo import (
     SEARCH_SHARD_SIZE,
     band_tokens,
     search_shard,
-    window_tags,
 )
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -343,16 +342,23 @@ def _tag_ids(tags: str) -> set[int]:
     return ids
 
 
-@pytest.mark.parametrize(
-    ("floor", "top"),
-    [(0, 1), (999, 1_000), (1_000, 1_001), (345_678, 350_678), (300_678, 350_678),
-     (0, 1_000_000), (499_999, 999_999), (123, 987_654)],
-)  # fmt: skip
-def test_window_tags_cover_the_window_and_little_else(floor: int, top: int) -> None:
-    tags = window_tags(floor, top)
-    ids = _tag_ids(tags)
-    assert set(range(floor + 1, top + 1)) <= ids
-    # nothing newer than the window; older only within the block that holds its oldest id
-    assert max(ids) <= ((top - 1) // 1_000 + 1) * 1_000
-    assert min(ids) > floor - 1_000
-    assert len(tags.split(" | ")) <= 9 * 2 * 2 + 10
+async def test_window_tags_cover_the_window_and_little_else(pg_target: str) -> None:
+    """newsbot_window_tags (migration 005), the tags of a lookup's wider windows."""
+    store = await Store.open(pg_target)
+    try:
+        for floor, top in [(0, 1), (999, 1_000), (1_000, 1_001), (345_678, 350_678),
+                           (300_678, 350_678), (0, 1_000_000), (499_999, 999_999),
+                           (123, 987_654), (950_000, 1_000_000), (500_000, 1_000_000)]:  # fmt: skip
+            row = await store._fetchone("SELECT newsbot_window_tags(?, ?)::text", (floor, top))
+            assert row is not None
+            tags = str(row[0])
+            ids = _tag_ids(tags)
+            assert set(range(floor + 1, top + 1)) <= ids, (floor, top)
+            # nothing newer than the window; older only within the block of its oldest id
+            assert max(ids) <= ((top - 1) // 1_000 + 1) * 1_000
+            assert min(ids) > floor - 1_000
+            assert len(tags.split(" | ")) <= 9 * 2 * 2 + 10
+        empty = await store._fetchone("SELECT newsbot_window_tags(?, ?) IS NULL", (5, 5))
+        assert empty is not None and empty[0] is True
+    finally:
+        await store.close()
