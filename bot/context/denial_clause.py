@@ -235,10 +235,19 @@ _NEG_COPULA = re.compile(
     r"|\bnot\s+(?:a|an|the|in|among|found|true|real)\b",
     re.I,
 )
-# "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии"
+# "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии". A reported
+# "no" is a denial only when it negates what a claim asserts: an event ("no hubo fraude"), an
+# identity ("no fue un atentado"), an involvement ("no participó", "no tiene nada que ver"); a
+# bare auxiliary is ordinary reported speech ("asegura que no está de acuerdo", "dice que no ha
+# recibido la carta", "afirma que no tiene prisa").
 _SAYS_NOT_INVOLVED = re.compile(
-    r"\bque\s+(?:\w+\s+){0,4}?no\s+(?:fue|es|era|hubo|ha|han|tiene|tuvo|particip\w+|est[áa]|"
-    r"estuvo|existe|existi[óo])\b"
+    r"\bque\s+(?:\w+\s+){0,4}?no\s+(?:(?:fue|fueron|era|eran)\s+(?:un|una|el|la|los|las)\s|"
+    r"(?:es|son|fue|era)\s+(?:culpables?|responsables?|ciert[oa]|verdad|real(?:es)?)\b|"
+    r"hubo|ha\s+habido|existe|existen|existi[óo]|particip\w+|"
+    r"(?:tiene|tienen|tuvo|tuvieron|ha\s+tenido)\s+(?:nada\s+que\s+ver|(?:ninguna\s+)?relaci[óo]n|"
+    r"(?:ning[úu]n\s+)?v[íi]nculos?|responsabilidad)|"
+    r"(?:est[áa]|están|estuvo|estaba|ha\s+estado)\s+(?:implicad|involucrad|vinculad|relacionad|"
+    r"detr[áa]s)\w*)"
     r"|\bчто\s+(?:\w+\s+){0,3}?не\s+(?:причаст|виновн|участвова|имеет\s+отношени|имел\w*\s+"
     r"отношени|связан|было|был|была|были)\w*",
     re.IGNORECASE,
@@ -295,6 +304,25 @@ _ES_NEGATED_EVENT = re.compile(
     r"amenaz[óo]|invadi[óo]|atac[óo])(?!\w)"
     r"(?!\s+(?:nada|nadie|a\s+nadie|ning[úu]n\w*|cu[áa]ndo|c[óo]mo|d[óo]nde|qué|si|por\s+qu[ée]|"
     r"todav[íi]a|a[úu]n|cu[áa]nt\w+)\b)",
+    re.IGNORECASE,
+)
+# A negated event is a counter-claim only where a rumour is in view: a speaker answering it, a
+# rumour word, or (for speech) a quotation or "que" after it ("Bill Gates no dijo que …"). Bare,
+# it is ordinary news: "El Madrid no compró a Mbappé", "Trump no canceló la visita". Likewise
+# figurative life ("el proyecto sigue vivo", "la esperanza sigue viva") is no answer to a death
+# rumour: the Spanish "está vivo" counts only with the death or the rumour in view.
+_ES_RUMOUR_WORDS = r"rumor(?:es)?|bulos?|fals[oa]s?|falsamente|desmient\w*|desminti\w*|mentira\w*"
+_ES_RUMOUR_CONTEXT = re.compile(
+    rf"\b(?:{_ES_RUMOUR_WORDS}|redes(?:\s+sociales)?|viral\w*|circula\w*|difundid[oa]s?|"
+    r"se\s+(?:dijo|difundi[óo]|public[óo]|afirm[óo])|contrario\s+a\s+lo|pese\s+a\s+lo\s+que|"
+    r"especula\w*|supuestamente)\b",
+    re.IGNORECASE,
+)
+_ES_DEATH_CONTEXT = re.compile(
+    rf"\b(?:{_ES_RUMOUR_WORDS}|muerte|muert[oa]|muri[óo]|falleci\w*)\b", re.IGNORECASE
+)
+_ES_SPEECH_EVENT = re.compile(
+    r"(?:dijo|dicho|dijeron|declaró|escribió|escrito|publicó|publicado|tuiteó)\s+(?:que\b|\"|')",
     re.IGNORECASE,
 )
 # The events rumours are made of (an arrest, a death, a kidnapping, a statement, a sale, a
@@ -414,9 +442,22 @@ _RELATIVE_BEFORE = re.compile(
 _RU_PARTICIPLE = re.compile(r"\w+(?:ющ|вш)(?:ий|ая|ее|ие|его|ему|им|ей|их|ую|ими)", re.IGNORECASE)
 
 
+# So is a denial in a concessive clause, the background of the news before or after it:
+# "…, although the attacker denied it was a hate crime", "a pesar de que el agresor rechazó que
+# …", "aunque el club niega …", "хотя в Кремле это отрицают".
+_CONCESSIVE_BEFORE = re.compile(
+    r"(?:\b(?:although|though|even\s+though|while|whereas|aunque|si\s+bien|mientras\s+que|"
+    r"a\s+pesar\s+de\s+que|pese\s+a\s+que)|(?<!\w)хотя)\s+(?:[^\W_][\w'’.-]*\s+){0,5}$",
+    re.IGNORECASE,
+)
+
+
 def _in_relative_clause(masked: str, m: re.Match[str]) -> bool:
+    before = masked[: m.start()]
     return bool(
-        _RU_PARTICIPLE.fullmatch(m.group(0)) or _RELATIVE_BEFORE.search(masked[: m.start()])
+        _RU_PARTICIPLE.fullmatch(m.group(0))
+        or _RELATIVE_BEFORE.search(before)
+        or _CONCESSIVE_BEFORE.search(before)
     )
 
 
@@ -703,6 +744,10 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         word = m.group(0).lower()
         predicative = _COPULA.search(before) is not None or before.rstrip().endswith(('"', "'"))
         quoted = before.count('"') % 2 == 1
+        # inside a quote, the falsity word is the quote's verdict only near its start ('"Todo es
+        # mentira"', '"Nothing to do with reality"'), not a topic deep in it ('"Es el origen de
+        # la desinformación"')
+        quote_verdict = quoted and len(_words(before[before.rfind('"') + 1 :], 4)) <= 2
         es_copula = g.lex.lang == "es" and (
             word.startswith(("es ", "son ")) or _ES_COPULA_BEFORE.search(before) is not None
         )
@@ -733,9 +778,12 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             # "Photo of … is fake"
             g.lex.lang == "en" and predicative and _ARTIFACTS.search(" ".join(last[-6:])),
             # "'Nothing to do with reality,' the ambassador said"
-            attributed and (predicative or quoted) and bool(last),
+            attributed and (predicative or quote_verdict) and bool(last),
             # "… dismisses false reports", "ложные сообщения": a falsity on a claim
-            claim_after is not None and attributed and _STRICT_FALSITY.fullmatch(word) is not None,
+            claim_after is not None
+            and attributed
+            and (not quoted or quote_verdict)
+            and _STRICT_FALSITY.fullmatch(word) is not None,
             # "Fake news report claims …", "Trump's bogus claim": the headline calls a claim false
             claim_after is not None
             and headline
@@ -771,6 +819,8 @@ def _attributive(after: str) -> bool:
 def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
     """Headline counter-claims: "No, X did not …", "X is alive", "X is not Y, Iraq says"."""
     alive = _ALIVE.search(masked) or (g.lex.lang == "en" and _SAYS_SAFE.search(masked))
+    if alive and g.lex.lang == "es" and not _ES_DEATH_CONTEXT.search(masked):
+        alive = None
     if alive:
         return _at("negation", alive, masked, speaker)
     if g.lex.lang != "en":
@@ -787,6 +837,12 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         )
         for rx in spanish:
             if found := rx.search(masked):
+                if rx is _ES_NEGATED_EVENT and not (
+                    speaker is not None
+                    or _ES_RUMOUR_CONTEXT.search(masked)
+                    or _ES_SPEECH_EVENT.search(masked, found.start())
+                ):
+                    continue  # a bare negated event is ordinary news
                 # what precedes a verdict is the rumour's subject ("Bill Gates no dijo …"), and
                 # a verdict label is no speaker: the verdict is the outlet's own
                 who = None if rx is _ES_VERDICT else speaker
