@@ -635,6 +635,10 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         # "descartan que sea más grave": ruling out a possibility is an assessment, not a
         # denial; "descartan los rumores" (a claim object) is one
         that = g.complementizer.match(after) and not m.group(0).lower().startswith("descart")
+        if that and g.lex.lang == "es" and not _ES_STATIVE_THAT.match(after):
+            # "rechaza que haya fraude" denies a state of affairs; "rechaza que se cierre el
+            # hospital", "rechaza que el Gobierno suba los impuestos" oppose an action
+            that = False
         if claim or _as_falsity(g, after) or that:
             return ClauseDenial("reject", m.group(0), subject, after, speaker)
         # a Spanish passive with its agent: "La versión … fue rechazada por AMLO"
@@ -655,6 +659,16 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
 
 
 _FOR_CAUSE = re.compile(r"\bfor\b", re.I)
+# The complement of a Spanish rejection that denies rather than opposes: a state, an existence
+# or a finished event ("que haya fraude", "que sea cierto", "que existan presiones", "que
+# hubiera irregularidades", "que el piloto estuviera ebrio"), within the first words after "que".
+_ES_STATIVE_THAT = re.compile(
+    r"que\s+(?:[^\W\d_][\w.'’-]*\s+){0,4}?(?:no\s+)?(?:haya|hayan|hubiera|hubieran|hubiese|hubiesen|"
+    r"hubo|ha\s+habido|sea|sean|fuera|fueran|fuese|fue|fueron|es|son|era|eran|exista|existan|"
+    r"existiera|existe|existen|esté|estén|estuviera|estuvieran|está|están|tenga|tengan|tuviera|"
+    r"tuvieran|tiene|tienen)\b",
+    re.IGNORECASE,
+)
 _ES_PASSIVE = re.compile(
     r"\b(?:fue|fueron|ha\s+sido|han\s+sido|había\s+sido|habían\s+sido)\s+$", re.IGNORECASE
 )
@@ -687,11 +701,46 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         f = g.falsity.search(span)
         if f is None:
             continue
+        if g.lex.lang == "es" and not _es_naming_frame(g, span, f):
+            continue
         subject = _before(masked, m.start())
         if _subject_is_institution(g, subject):
             continue
         return ClauseDenial("naming", f"{m.group(0)} … {f.group(0)}", subject, span, speaker)
     return None
+
+
+# Words that may follow a predicative adjective ("califica de falsas las denuncias") without
+# making it attributive ("facturas falsas", "falsos positivos", "falsa alarma").
+_ES_NOT_A_HEAD = frozenset(
+    "el la los las un una unos unas lo su sus este esta estos estas ese esa esos esas de del y o "
+    "que a al en sobre contra por para con según segun dice dijo".split()
+)
+_ES_FALSITY_NOUN = re.compile(
+    r"mentiras?|bulos?|calumnias?|difamaci\w+|desinformaci\w+|falsedad\w*|patrañas?|disparates?|"
+    r"montaje|fake(?:\s+news)?|noticias\s+falsas",
+    re.IGNORECASE,
+)
+
+
+def _es_naming_frame(g: _Grammar, span: str, f: re.Match[str]) -> bool:
+    """Is the falsity word in a Spanish naming verb's span its verdict on a claim?
+
+    Yes as the predicative complement ("califica de falsas las denuncias", "tacha de bulo",
+    "considera falsa la información", "denuncia como falsa"), as a falsity noun heading the
+    object ("denuncia mentiras", "denuncia una campaña de mentiras"), or after a claim noun
+    ("informaciones erróneas"); not as an adjective of another thing ("denuncia facturas
+    falsas", "acusan de falsos positivos", "una falsa alarma")."""
+    rest = span[f.end() :].split()
+    head = rest[0] if rest else ""
+    if head.islower() and head not in _ES_NOT_A_HEAD and not g.claim.fullmatch(head):
+        return False  # the falsity word describes the noun after it
+    pre = _words(span[: f.start()], 12)
+    if not pre or pre[-1].lower() in {"de", "como"}:
+        return True
+    if g.claim.fullmatch(pre[-1]) or (len(pre) > 1 and g.claim.fullmatch(pre[-2])):
+        return True
+    return _ES_FALSITY_NOUN.fullmatch(f.group(0)) is not None and len(pre) <= 2
 
 
 def _at(kind: DenialKind, m: re.Match[str], masked: str, speaker: str | None) -> ClauseDenial:
@@ -722,6 +771,9 @@ _ES_STRICT = re.compile(
     re.IGNORECASE,
 )
 _ES_RELATIVE = re.compile(r"\s*que\s", re.IGNORECASE)
+# Words that judge rather than deny ("es absurdo cerrar el hospital", "una decisión errónea"):
+# said of a claim they dismiss it, said alone they are an opinion.
+_ES_EVALUATIVE = re.compile(r"absurd[oa]s?|disparates?|erróne[oa]s?|invent[oa]s?", re.IGNORECASE)
 _QUOTE_THEN_SPEAKER = re.compile(r"\s*[\"']\s*[:,—–-]\s*\w")
 # Falsity words that carry their own copula ("isn't real", "never happened").
 _COPULA_FALSITY = ("isn't", "aren't", "wasn't", "weren't", "not real", "never happened", "didn't")
@@ -778,7 +830,14 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             # "Photo of … is fake"
             g.lex.lang == "en" and predicative and _ARTIFACTS.search(" ".join(last[-6:])),
             # "'Nothing to do with reality,' the ambassador said"
-            attributed and (predicative or quote_verdict) and bool(last),
+            attributed
+            and (predicative or quote_verdict)
+            and bool(last)
+            and not (
+                g.lex.lang == "es"
+                and _ES_EVALUATIVE.fullmatch(word) is not None
+                and not (claim_subject or claim_after)
+            ),
             # "… dismisses false reports", "ложные сообщения": a falsity on a claim
             claim_after is not None
             and attributed

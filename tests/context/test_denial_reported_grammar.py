@@ -103,3 +103,40 @@ def test_russian_dismissal_verbs(title: str) -> None:
 )
 def test_russian_dismissal_verbs_near_misses(title: str) -> None:
     assert not _label(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # "rechazar que" denies a state of affairs
+        "El gobernador rechaza que haya irregularidades en el recuento",
+        "La naviera rechaza que el capitán estuviera ebrio durante la maniobra",
+        # naming verbs with the falsity word as their verdict on a claim
+        "El ministerio califica de falsas las informaciones sobre el cierre",
+        "La diputada tacha de bulo el supuesto acuerdo con la patronal",
+        "El club considera falsa la noticia sobre la venta del estadio",
+        "El sindicato denuncia una campaña de mentiras contra los huelguistas",
+        "La embajada denuncia informaciones erróneas sobre los visados",
+    ],
+)
+def test_spanish_rejections_and_namings_of_claims(title: str) -> None:
+    assert _label(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # "rechazar que" opposes an action
+        "El PP rechaza que el Gobierno suba los impuestos a la clase media",
+        "Los vecinos rechazan que se cierre el centro de salud del barrio",
+        "La patronal cuestiona que se prolongue el permiso de paternidad",
+        # a falsity adjective describing another thing
+        "Un vecino denuncia cámaras falsas en su calle",
+        "La OCU denuncia facturas falsas de la luz en varias provincias",
+        "Acusan al Ejército de falsos positivos en la región",
+        # evaluative words said alone are an opinion
+        "Es absurdo cerrar el hospital en pleno invierno, dice el alcalde",
+    ],
+)
+def test_spanish_oppositions_and_other_things_called_false_are_not(title: str) -> None:
+    assert not _label(title)
