@@ -321,6 +321,14 @@ _ES_RUMOUR_CONTEXT = re.compile(
 _ES_DEATH_CONTEXT = re.compile(
     rf"\b(?:{_ES_RUMOUR_WORDS}|muerte|muert[oa]|muri[óo]|falleci\w*)\b", re.IGNORECASE
 )
+# A negated copula with its speaker answers a claim when it denies an identity ("no fue un
+# sabotaje") or a status a rumour gives ("no está detenido", "no es responsable", "no está
+# contaminada"), not an opinion ("no es favorito", "no está preocupado").
+_ES_NEG_IDENTITY = re.compile(
+    r"(?:un|una|el|la|los|las)\s|(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
+    r"implicad|involucrad|vinculad|responsable|culpable|ciert|verdad|real\b|fals|obra\s+de)",
+    re.IGNORECASE,
+)
 _ES_SPEECH_EVENT = re.compile(
     r"(?:dijo|dicho|dijeron|declaró|escribió|escrito|publicó|publicado|tuiteó)\s+(?:que\b|\"|')",
     re.IGNORECASE,
@@ -896,6 +904,10 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         )
         for rx in spanish:
             if found := rx.search(masked):
+                if rx is _ES_NEG_COPULA and not (
+                    _ES_RUMOUR_CONTEXT.search(masked) or _ES_NEG_IDENTITY.match(masked, found.end())
+                ):
+                    continue  # "X no es favorito, dice Y": an opinion, no claim answered
                 if rx is _ES_NEGATED_EVENT and not (
                     speaker is not None
                     or _ES_RUMOUR_CONTEXT.search(masked)

@@ -218,6 +218,9 @@ ES = Lexicon(
         r"no\s+(?:lo\s+)?(?:niega|niegan|negó|negaron|desmiente|desmienten|desmintió|desmintieron)"
         r"|se\s+(?:niega|niegan|negó|negaron|negaba|negaban)\s+a|negarse\s+a|negándose\s+a"
         r"|negacionis\w+|innegable\w*|sin\s+negar"
+        # "no se puede negar que …", "nadie puede negar": conceding, not denying
+        r"|(?:no|nadie|nunca|imposible|dif[íi]cil)\s+(?:se\s+)?(?:puede|pueden|podr[áa]|pod[íi]a|"
+        r"podemos|cabe|es\s+posible|hay\s+que)\s+negar(?:lo)?"
     ),
     not_deniers=(
         r"tribunal|juez|jueza|jueces|corte|juzgado|fiscal[íi]a\s+rechaza\s+recurso|parlamento|"

@@ -140,3 +140,21 @@ def test_spanish_rejections_and_namings_of_claims(title: str) -> None:
 )
 def test_spanish_oppositions_and_other_things_called_false_are_not(title: str) -> None:
     assert not _label(title)
+
+
+@pytest.mark.parametrize(
+    ("title", "is_denial"),
+    [
+        # a negated copula with its speaker: an identity or a rumoured status is answered
+        ("La explosión de la refinería no fue un atentado, dijo el ministro", True),
+        ("El agua del embalse no está contaminada, asegura la empresa", True),
+        # an opinion with a speaker is not
+        ("El Madrid no es favorito para la Liga, dijo Ancelotti", False),
+        ("La economía no está en su mejor momento, afirma el ministro", False),
+        # conceding is not denying
+        ("No se puede negar que el equipo ha mejorado, dice el entrenador", False),
+        ("Nadie puede negar el talento de la joven pianista", False),
+    ],
+)
+def test_spanish_negated_copula_with_a_speaker(title: str, is_denial: bool) -> None:
+    assert _label(title) is is_denial
