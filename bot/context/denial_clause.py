@@ -454,7 +454,7 @@ _RU_PARTICIPLE = re.compile(r"\w+(?:ющ|вш)(?:ий|ая|ее|ие|его|ем
 # "…, although the attacker denied it was a hate crime", "a pesar de que el agresor rechazó que
 # …", "aunque el club niega …", "хотя в Кремле это отрицают".
 _CONCESSIVE_BEFORE = re.compile(
-    r"(?:\b(?:although|though|even\s+though|while|whereas|aunque|si\s+bien|mientras\s+que|"
+    r"(?:\b(?:although|though|even\s+though|aunque|si\s+bien|mientras\s+que|"
     r"a\s+pesar\s+de\s+que|pese\s+a\s+que)|(?<!\w)хотя)\s+(?:[^\W_][\w'’.-]*\s+){0,5}$",
     re.IGNORECASE,
 )
