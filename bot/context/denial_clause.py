@@ -235,10 +235,19 @@ _NEG_COPULA = re.compile(
     r"|\bnot\s+(?:a|an|the|in|among|found|true|real)\b",
     re.I,
 )
-# "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии"
+# "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии". A reported
+# "no" is a denial only when it negates what a claim asserts: an event ("no hubo fraude"), an
+# identity ("no fue un atentado"), an involvement ("no participó", "no tiene nada que ver"); a
+# bare auxiliary is ordinary reported speech ("asegura que no está de acuerdo", "dice que no ha
+# recibido la carta", "afirma que no tiene prisa").
 _SAYS_NOT_INVOLVED = re.compile(
-    r"\bque\s+(?:\w+\s+){0,4}?no\s+(?:fue|es|era|hubo|ha|han|tiene|tuvo|particip\w+|est[áa]|"
-    r"estuvo|existe|existi[óo])\b"
+    r"\bque\s+(?:\w+\s+){0,4}?no\s+(?:(?:fue|fueron|era|eran)\s+(?:un|una|el|la|los|las)\s|"
+    r"(?:es|son|fue|era)\s+(?:culpables?|responsables?|ciert[oa]|verdad|real(?:es)?)\b|"
+    r"hubo|ha\s+habido|existe|existen|existi[óo]|particip\w+|"
+    r"(?:tiene|tienen|tuvo|tuvieron|ha\s+tenido)\s+(?:nada\s+que\s+ver|(?:ninguna\s+)?relaci[óo]n|"
+    r"(?:ning[úu]n\s+)?v[íi]nculos?|responsabilidad)|"
+    r"(?:est[áa]|están|estuvo|estaba|ha\s+estado)\s+(?:implicad|involucrad|vinculad|relacionad|"
+    r"detr[áa]s)\w*)"
     r"|\bчто\s+(?:\w+\s+){0,3}?не\s+(?:причаст|виновн|участвова|имеет\s+отношени|имел\w*\s+"
     r"отношени|связан|было|был|была|были)\w*",
     re.IGNORECASE,
@@ -295,6 +304,33 @@ _ES_NEGATED_EVENT = re.compile(
     r"amenaz[óo]|invadi[óo]|atac[óo])(?!\w)"
     r"(?!\s+(?:nada|nadie|a\s+nadie|ning[úu]n\w*|cu[áa]ndo|c[óo]mo|d[óo]nde|qué|si|por\s+qu[ée]|"
     r"todav[íi]a|a[úu]n|cu[áa]nt\w+)\b)",
+    re.IGNORECASE,
+)
+# A negated event is a counter-claim only where a rumour is in view: a speaker answering it, a
+# rumour word, or (for speech) a quotation or "que" after it ("Bill Gates no dijo que …"). Bare,
+# it is ordinary news: "El Madrid no compró a Mbappé", "Trump no canceló la visita". Likewise
+# figurative life ("el proyecto sigue vivo", "la esperanza sigue viva") is no answer to a death
+# rumour: the Spanish "está vivo" counts only with the death or the rumour in view.
+_ES_RUMOUR_WORDS = r"rumor(?:es)?|bulos?|fals[oa]s?|falsamente|desmient\w*|desminti\w*|mentira\w*"
+_ES_RUMOUR_CONTEXT = re.compile(
+    rf"\b(?:{_ES_RUMOUR_WORDS}|redes(?:\s+sociales)?|viral\w*|circula\w*|difundid[oa]s?|"
+    r"se\s+(?:dijo|difundi[óo]|public[óo]|afirm[óo])|contrario\s+a\s+lo|pese\s+a\s+lo\s+que|"
+    r"especula\w*|supuestamente)\b",
+    re.IGNORECASE,
+)
+_ES_DEATH_CONTEXT = re.compile(
+    rf"\b(?:{_ES_RUMOUR_WORDS}|muerte|muert[oa]|muri[óo]|falleci\w*)\b", re.IGNORECASE
+)
+# A negated copula with its speaker answers a claim when it denies an identity ("no fue un
+# sabotaje") or a status a rumour gives ("no está detenido", "no es responsable", "no está
+# contaminada"), not an opinion ("no es favorito", "no está preocupado").
+_ES_NEG_IDENTITY = re.compile(
+    r"(?:un|una|el|la|los|las)\s|(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
+    r"implicad|involucrad|vinculad|responsable|culpable|ciert|verdad|real\b|fals|obra\s+de)",
+    re.IGNORECASE,
+)
+_ES_SPEECH_EVENT = re.compile(
+    r"(?:dijo|dicho|dijeron|declaró|escribió|escrito|publicó|publicado|tuiteó)\s+(?:que\b|\"|')",
     re.IGNORECASE,
 )
 # The events rumours are made of (an arrest, a death, a kidnapping, a statement, a sale, a
@@ -414,9 +450,22 @@ _RELATIVE_BEFORE = re.compile(
 _RU_PARTICIPLE = re.compile(r"\w+(?:ющ|вш)(?:ий|ая|ее|ие|его|ему|им|ей|их|ую|ими)", re.IGNORECASE)
 
 
+# So is a denial in a concessive clause, the background of the news before or after it:
+# "…, although the attacker denied it was a hate crime", "a pesar de que el agresor rechazó que
+# …", "aunque el club niega …", "хотя в Кремле это отрицают".
+_CONCESSIVE_BEFORE = re.compile(
+    r"(?:\b(?:although|though|even\s+though|aunque|si\s+bien|mientras\s+que|"
+    r"a\s+pesar\s+de\s+que|pese\s+a\s+que)|(?<!\w)хотя)\s+(?:[^\W_][\w'’.-]*\s+){0,5}$",
+    re.IGNORECASE,
+)
+
+
 def _in_relative_clause(masked: str, m: re.Match[str]) -> bool:
+    before = masked[: m.start()]
     return bool(
-        _RU_PARTICIPLE.fullmatch(m.group(0)) or _RELATIVE_BEFORE.search(masked[: m.start()])
+        _RU_PARTICIPLE.fullmatch(m.group(0))
+        or _RELATIVE_BEFORE.search(before)
+        or _CONCESSIVE_BEFORE.search(before)
     )
 
 
@@ -594,6 +643,10 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         # "descartan que sea más grave": ruling out a possibility is an assessment, not a
         # denial; "descartan los rumores" (a claim object) is one
         that = g.complementizer.match(after) and not m.group(0).lower().startswith("descart")
+        if that and g.lex.lang == "es" and not _ES_STATIVE_THAT.match(after):
+            # "rechaza que haya fraude" denies a state of affairs; "rechaza que se cierre el
+            # hospital", "rechaza que el Gobierno suba los impuestos" oppose an action
+            that = False
         if claim or _as_falsity(g, after) or that:
             return ClauseDenial("reject", m.group(0), subject, after, speaker)
         # a Spanish passive with its agent: "La versión … fue rechazada por AMLO"
@@ -614,6 +667,16 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
 
 
 _FOR_CAUSE = re.compile(r"\bfor\b", re.I)
+# The complement of a Spanish rejection that denies rather than opposes: a state, an existence
+# or a finished event ("que haya fraude", "que sea cierto", "que existan presiones", "que
+# hubiera irregularidades", "que el piloto estuviera ebrio"), within the first words after "que".
+_ES_STATIVE_THAT = re.compile(
+    r"que\s+(?:[^\W\d_][\w.'’-]*\s+){0,4}?(?:no\s+)?(?:haya|hayan|hubiera|hubieran|hubiese|hubiesen|"
+    r"hubo|ha\s+habido|sea|sean|fuera|fueran|fuese|fue|fueron|es|son|era|eran|exista|existan|"
+    r"existiera|existe|existen|esté|estén|estuviera|estuvieran|está|están|tenga|tengan|tuviera|"
+    r"tuvieran|tiene|tienen)\b",
+    re.IGNORECASE,
+)
 _ES_PASSIVE = re.compile(
     r"\b(?:fue|fueron|ha\s+sido|han\s+sido|había\s+sido|habían\s+sido)\s+$", re.IGNORECASE
 )
@@ -646,11 +709,46 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         f = g.falsity.search(span)
         if f is None:
             continue
+        if g.lex.lang == "es" and not _es_naming_frame(g, span, f):
+            continue
         subject = _before(masked, m.start())
         if _subject_is_institution(g, subject):
             continue
         return ClauseDenial("naming", f"{m.group(0)} … {f.group(0)}", subject, span, speaker)
     return None
+
+
+# Words that may follow a predicative adjective ("califica de falsas las denuncias") without
+# making it attributive ("facturas falsas", "falsos positivos", "falsa alarma").
+_ES_NOT_A_HEAD = frozenset(
+    "el la los las un una unos unas lo su sus este esta estos estas ese esa esos esas de del y o "
+    "que a al en sobre contra por para con según segun dice dijo".split()
+)
+_ES_FALSITY_NOUN = re.compile(
+    r"mentiras?|bulos?|calumnias?|difamaci\w+|desinformaci\w+|falsedad\w*|patrañas?|disparates?|"
+    r"montaje|fake(?:\s+news)?|noticias\s+falsas",
+    re.IGNORECASE,
+)
+
+
+def _es_naming_frame(g: _Grammar, span: str, f: re.Match[str]) -> bool:
+    """Is the falsity word in a Spanish naming verb's span its verdict on a claim?
+
+    Yes as the predicative complement ("califica de falsas las denuncias", "tacha de bulo",
+    "considera falsa la información", "denuncia como falsa"), as a falsity noun heading the
+    object ("denuncia mentiras", "denuncia una campaña de mentiras"), or after a claim noun
+    ("informaciones erróneas"); not as an adjective of another thing ("denuncia facturas
+    falsas", "acusan de falsos positivos", "una falsa alarma")."""
+    rest = span[f.end() :].split()
+    head = rest[0] if rest else ""
+    if head.islower() and head not in _ES_NOT_A_HEAD and not g.claim.fullmatch(head):
+        return False  # the falsity word describes the noun after it
+    pre = _words(span[: f.start()], 12)
+    if not pre or pre[-1].lower() in {"de", "como"}:
+        return True
+    if g.claim.fullmatch(pre[-1]) or (len(pre) > 1 and g.claim.fullmatch(pre[-2])):
+        return True
+    return _ES_FALSITY_NOUN.fullmatch(f.group(0)) is not None and len(pre) <= 2
 
 
 def _at(kind: DenialKind, m: re.Match[str], masked: str, speaker: str | None) -> ClauseDenial:
@@ -681,6 +779,9 @@ _ES_STRICT = re.compile(
     re.IGNORECASE,
 )
 _ES_RELATIVE = re.compile(r"\s*que\s", re.IGNORECASE)
+# Words that judge rather than deny ("es absurdo cerrar el hospital", "una decisión errónea"):
+# said of a claim they dismiss it, said alone they are an opinion.
+_ES_EVALUATIVE = re.compile(r"absurd[oa]s?|disparates?|erróne[oa]s?|invent[oa]s?", re.IGNORECASE)
 _QUOTE_THEN_SPEAKER = re.compile(r"\s*[\"']\s*[:,—–-]\s*\w")
 # Falsity words that carry their own copula ("isn't real", "never happened").
 _COPULA_FALSITY = ("isn't", "aren't", "wasn't", "weren't", "not real", "never happened", "didn't")
@@ -703,6 +804,10 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         word = m.group(0).lower()
         predicative = _COPULA.search(before) is not None or before.rstrip().endswith(('"', "'"))
         quoted = before.count('"') % 2 == 1
+        # inside a quote, the falsity word is the quote's verdict only near its start ('"Todo es
+        # mentira"', '"Nothing to do with reality"'), not a topic deep in it ('"Es el origen de
+        # la desinformación"')
+        quote_verdict = quoted and len(_words(before[before.rfind('"') + 1 :], 4)) <= 2
         es_copula = g.lex.lang == "es" and (
             word.startswith(("es ", "son ")) or _ES_COPULA_BEFORE.search(before) is not None
         )
@@ -733,9 +838,19 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             # "Photo of … is fake"
             g.lex.lang == "en" and predicative and _ARTIFACTS.search(" ".join(last[-6:])),
             # "'Nothing to do with reality,' the ambassador said"
-            attributed and (predicative or quoted) and bool(last),
+            attributed
+            and (predicative or quote_verdict)
+            and bool(last)
+            and not (
+                g.lex.lang == "es"
+                and _ES_EVALUATIVE.fullmatch(word) is not None
+                and not (claim_subject or claim_after)
+            ),
             # "… dismisses false reports", "ложные сообщения": a falsity on a claim
-            claim_after is not None and attributed and _STRICT_FALSITY.fullmatch(word) is not None,
+            claim_after is not None
+            and attributed
+            and (not quoted or quote_verdict)
+            and _STRICT_FALSITY.fullmatch(word) is not None,
             # "Fake news report claims …", "Trump's bogus claim": the headline calls a claim false
             claim_after is not None
             and headline
@@ -771,6 +886,8 @@ def _attributive(after: str) -> bool:
 def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
     """Headline counter-claims: "No, X did not …", "X is alive", "X is not Y, Iraq says"."""
     alive = _ALIVE.search(masked) or (g.lex.lang == "en" and _SAYS_SAFE.search(masked))
+    if alive and g.lex.lang == "es" and not _ES_DEATH_CONTEXT.search(masked):
+        alive = None
     if alive:
         return _at("negation", alive, masked, speaker)
     if g.lex.lang != "en":
@@ -787,6 +904,16 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         )
         for rx in spanish:
             if found := rx.search(masked):
+                if rx is _ES_NEG_COPULA and not (
+                    _ES_RUMOUR_CONTEXT.search(masked) or _ES_NEG_IDENTITY.match(masked, found.end())
+                ):
+                    continue  # "X no es favorito, dice Y": an opinion, no claim answered
+                if rx is _ES_NEGATED_EVENT and not (
+                    speaker is not None
+                    or _ES_RUMOUR_CONTEXT.search(masked)
+                    or _ES_SPEECH_EVENT.search(masked, found.start())
+                ):
+                    continue  # a bare negated event is ordinary news
                 # what precedes a verdict is the rumour's subject ("Bill Gates no dijo …"), and
                 # a verdict label is no speaker: the verdict is the outlet's own
                 who = None if rx is _ES_VERDICT else speaker

@@ -173,7 +173,7 @@ ES = Lexicon(
         r"descart(?:a|an|ó|aron|ar)|cuestion(?:a|an|ó|aron|ar)|contradic(?:e|en)|contradijo|"
         r"sal(?:e|en|ió|ieron)\s+al\s+paso\s+de|"
         r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra|"
-        r"desmont(?:a|an|ó|aron|ar)"
+        r"desmont(?:a|an|ó|aron|ar)|desautoriz(?:a|an|ó|aron|ar)"
     ),
     claim_nouns=(
         r"informaci(?:ón|ones)|informes?|reportes?|reportajes?|versi(?:ón|ones)|acusaci(?:ón|ones)|"
@@ -211,17 +211,28 @@ ES = Lexicon(
         r"|no\s+quiso\s+(?:hacer\s+)?comentar\w*|evit(?:ó|aron|a|an)\s+pronunciarse"
         r"|no\s+(?:ha|han)\s+sido\s+confirmad[oa]s?|sin\s+confirmar|no\s+confirm(?:ó|aron|a|an)"
         r"|no\s+respondi(?:ó|eron)|no\s+pudo\s+ser\s+confirmad[oa]"
+        r"|no\s+quis(?:o|ieron)\s+(?:confirmar\s+ni\s+)?(?:desmentir|negar)(?:\s+ni\s+confirmar)?"
+        r"|prefiri(?:ó|eron)\s+no\s+(?:comentar|pronunciarse|opinar)|rehus(?:ó|aron)\s+comentar\w*"
     ),
     traps=(
         r"no\s+(?:lo\s+)?(?:niega|niegan|negó|negaron|desmiente|desmienten|desmintió|desmintieron)"
         r"|se\s+(?:niega|niegan|negó|negaron|negaba|negaban)\s+a|negarse\s+a|negándose\s+a"
         r"|negacionis\w+|innegable\w*|sin\s+negar"
+        # "no se puede negar que …", "nadie puede negar": conceding, not denying
+        r"|(?:no|nadie|nunca|imposible|dif[íi]cil)\s+(?:se\s+)?(?:puede|pueden|podr[áa]|pod[íi]a|"
+        r"podemos|cabe|es\s+posible|hay\s+que)\s+negar(?:lo)?"
     ),
     not_deniers=(
         r"tribunal|juez|jueza|jueces|corte|juzgado|fiscal[íi]a\s+rechaza\s+recurso|parlamento|"
         r"senado|congreso|asamblea|c[áa]mara|comisi[óo]n|pleno|votantes|consejo"
     ),
-    claim_blockers=r"seguro|indemnizaci[óo]n|asilo|reclamaci(?:ón|ones)|recurso|demanda",
+    # a law's article ("rechaza el artículo 155") and an official gazette's publication
+    # ("cuestiona la publicación del decreto") are not claims
+    claim_blockers=(
+        r"seguro|indemnizaci[óo]n|asilo|reclamaci(?:ón|ones)|recurso|demanda|art[íi]culos?\s+\d+|"
+        r"publicaci(?:ón|ones)\s+(?:en\s+el\s+(?:boe|bolet[íi]n)|del?\s+(?:decreto|ley|real|"
+        r"reglamento|boe|bolet[íi]n|convocatoria|orden))"
+    ),
     complementizer=r"que",
     attribution=(
         r"dijo|dice|dicen|afirm(?:ó|a|an|aron)|declar(?:ó|a|an|aron)|asegur(?:ó|a|an|aron)|"
@@ -243,7 +254,7 @@ RU = Lexicon(
     object_verbs=(
         r"отверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут)?|"
         r"отрица(?:ет|ют|л|ла|ли|ть)|"
-        r"оспари(?:ва)?(?:ет|ют|л|ла|ли|ть)|оспорил\w*"
+        r"оспари(?:ва)?(?:ет|ют|л|ла|ли|ть)|оспорил\w*|высмея(?:л|ла|ли|ть|ет|ют|ло)"
     ),
     claim_nouns=(
         r"сообщени\w*|информаци\w*|данн(?:ые|ых|ым|ыми)|публикаци\w*|стать(?:я|ю|и|ей|ям|ях)|"
@@ -260,7 +271,7 @@ RU = Lexicon(
         r"не\s+соответству(?:ет|ют|ют|ющ\w*)\s+действительности|"
         r"не\s+(?:имеет|имеют|имело)\s+(?:ничего\s+общего|никакого\s+отношения)\s+(?:с|к)\s+"
         r"(?:действительност\w+|реальност\w+|правд\w+)|"
-        r"фейк\w*|лож(?:ь|ью|н\w+)|неправд\w*|не\s+(?:является|являются)\s+правдой|"
+        r"фейк\w*|лож(?:ь|ью|н\w+)|лжи|неправд\w*|не\s+(?:является|являются)\s+правдой|"
         r"выдумк\w*|вымысл\w*|выдуман\w*|клевет\w*|дезинформаци\w*|вброс\w*|"
         r"беспочвенн\w*|необоснованн\w*|безосновательн\w*|абсурд\w*|бред\w*|чуш\w*|"
         r"утк(?:а|ой|у)|неправда|не\s+соответствуют\s+истине|не\s+соответствует\s+истине|"
@@ -269,7 +280,7 @@ RU = Lexicon(
     ),
     naming_verbs=(
         r"назва(?:л|ла|ли|ть)|называ(?:ет|ют|л|ла|ли)|охарактеризова\w+|квалифицирова\w+|"
-        r"расценил\w*"
+        r"расценил\w*|улич(?:ил|ила|или|ило|ить|ает|ают|ён|ена|ены)"
     ),
     hedges=(
         r"не\s+стал[аи]?\s+(?:это\s+)?комментировать|отказал(?:ся|ась|ись)\s+(?:от\s+)?"

@@ -30,7 +30,7 @@ FEED_COLUMNS = ["feed", "link", "title", "summary", "lang", "label", "denier", "
 HEADLINE_COLUMNS = ["headline", "lead", "label", "denier", "denied", "note"]
 HEADLINE_FILES = ["en_headlines.csv", "es_headlines.csv", "ru_headlines.csv"]
 REAL_COLUMNS = ["source", *FEED_COLUMNS[1:]]
-REAL_FILES = {"es_real_items.csv": "es", "ru_real_items.csv": "ru"}
+REAL_FILES = {"es_real_items.csv": "es", "ru_real_items.csv": "ru", "es_feed_headlines.csv": "es"}
 # Byte copies in tests/data/feeds (see its PROVENANCE.md) of feeds in the labelled corpus.
 COPIES = {
     "bbc_world.xml": "bbc/ffp-1796df62c4a287cc.xml",
