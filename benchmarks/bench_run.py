@@ -21,7 +21,9 @@ worker processes), over one SQLite file.
    one feed at a time gets one new item, every `--every` seconds, `--changes` times, while
    every feed keeps being polled each minute.
 3. Per change: when the server first served the changed body, and when the fake received the
-   alert for the new item (matched by its link). **served → sent** is newsbot's part (fetch,
+   alert for the new item (the message whose link preview is the item's URL: a denial's text
+   links the report it denies first). A change whose alert is not seen is listed, with the
+   messages that name it. **served → sent** is newsbot's part (fetch,
    parse, context, store, fan-out, send); **change → sent** adds the wait for the feed's next
    poll (its interval). Floor: served → sent p99 ≤ 5 s.
 4. Resident memory of `newsbot run` and every process under it (workers, forkserver),
@@ -62,7 +64,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:AAbench-token-of-the-fake-0123456789"
 LATENCY_FLOOR = 5.0  # seconds, p99 served → sent
 MEMORY_FLOOR = 300.0  # MB, all processes
-_LINK = re.compile(r"/news/(\d+)/(\d+)-")
+_LINK = re.compile(r"/news/\d+/\d+-")
 
 
 def tree(pid: int) -> list[int]:
@@ -240,10 +242,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         sample()
                 # every changed feed is polled within its interval (60 s), then sent
                 deadline = time.monotonic() + 60 + args.drain
+                wanted = {new_item_link(f, e, args.items) for f, e, _, _ in server.changes()}
                 while time.monotonic() < deadline:
                     sample()
-                    got = {_feed_of(s) for s in tg.sent_matching(method="sendMessage")}
-                    if set(feeds) <= got:
+                    if wanted <= set(by_item(alerted(tg.sent_matching(method="sendMessage")))):
                         break
                     time.sleep(1.0)
                 rss, pss, _, _ = memory_mb(bot.pid)
@@ -256,23 +258,32 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         bot.kill()
                         bot.wait(10)
             changes = server.changes()
-            sent: dict[int, float] = {}
-            for s in tg.sent_matching(method="sendMessage"):
-                feed = _feed_of(s)
-                if feed is not None:
-                    sent[feed] = min(sent.get(feed, float("inf")), float(s["time"]))
+            messages = tg.sent_matching(method="sendMessage")
+            sent = by_item(alerted(messages))
             served_to_sent, change_to_sent, missing = [], [], 0
-            for feed, _etag, changed, served in changes:
-                if feed not in sent or served is None:
+            missed: list[dict[str, Any]] = []
+            for feed, etag, changed, served in changes:
+                link = new_item_link(feed, etag, args.items)
+                if link not in sent or served is None:
                     missing += 1
+                    missed.append(
+                        {
+                            "feed": feed,
+                            "item": link,
+                            "served": served,
+                            # messages that name the item without being its alert
+                            "named_in": [m["text"] for m in messages if link in str(m["text"])],
+                        }
+                    )
                     continue
-                served_to_sent.append(sent[feed] - served)
-                change_to_sent.append(sent[feed] - changed)
+                served_to_sent.append(sent[link] - served)
+                change_to_sent.append(sent[link] - changed)
             result.update(
                 feeds=args.feeds,
                 stories=args.stories,
                 changes=len(changes),
                 alerts_missing=missing,
+                missed=missed,
                 served_to_sent=served_to_sent,
                 change_to_sent=change_to_sent,
                 send_baseline=baseline,
@@ -287,13 +298,43 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if args.log:
                 shutil.copy(log, args.log)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            print(f"  kept {tmp} (database news.db, feeds.yaml, run.log)", flush=True)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     return result
 
 
-def _feed_of(record: dict[str, Any]) -> int | None:
-    match = _LINK.search(str(record.get("text", "")))
-    return int(match.group(1)) if match else None
+def new_item_link(feed: int, etag: str, items: int) -> str:
+    """The path of the item a change brought: the server's ETag `"f{feed}-{start}"` names the
+    window start, and the newest item of the window is start + items - 1."""
+    start = int(etag.strip('"').rsplit("-", 1)[1])
+    return f"/news/{feed}/{start + items - 1}-"
+
+
+def alerted(records: list[dict[str, Any]]) -> dict[str, float]:
+    """The URL of each story alerted → when its alert was first sent.
+
+    A story's alert is the message whose link preview is the story's own URL (the Telegram
+    sink previews the story itself). Its text may link other stories first — a denial's alert
+    links the report it denies — so the first link of the text does not name the alert."""
+    out: dict[str, float] = {}
+    for record in records:
+        options = record.get("link_preview_options")
+        url = options.get("url") if isinstance(options, dict) else None
+        if url:
+            out[url] = min(out.get(url, float("inf")), float(record["time"]))
+    return out
+
+
+def by_item(alerts: dict[str, float]) -> dict[str, float]:
+    """alerted()'s URLs of bench items by their path `/news/{feed}/{k}-`."""
+    out: dict[str, float] = {}
+    for url, when in alerts.items():
+        match = _LINK.search(url)
+        if match is not None:
+            out[match.group(0)] = min(out.get(match.group(0), float("inf")), when)
+    return out
 
 
 def main() -> None:
@@ -317,6 +358,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="200 feeds, 10 changes")
     parser.add_argument("--json", help="write results here")
     parser.add_argument("--log", help="copy the log of `newsbot run` here")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary folder (database, log)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.feeds = min(args.feeds, 200)
@@ -363,6 +407,12 @@ def main() -> None:
         f"{r['peak_processes']} processes (at the end {r['end_rss_mb']:.0f} / "
         f"{r['end_pss_mb']:.0f} MB)"
     )
+    for m in r["missed"]:
+        print(
+            f"  not alerted: {m['item']} (feed {m['feed']}; body served: "
+            f"{'no' if m['served'] is None else 'yes'}; named in {len(m['named_in'])} "
+            "other messages)"
+        )
     for cmd, mb in r["peak_each"]:
         print(f"  {mb:6.0f} MB PSS  {cmd}")
     floors = [

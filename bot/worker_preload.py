@@ -6,7 +6,12 @@ modules with their compiled patterns. Loaded here once, in the forkserver, the w
 those pages with it (copy-on-write) instead of each loading a copy of its own at its first
 item (about 40 MB a worker; benchmarks/README.md, bench_run). `gc.freeze()` then moves what
 was loaded out of the garbage collector's reach: a collection in a worker would otherwise
-write to every object's header and copy its page.
+write to every object's header and copy its page. What a worker's initializer imports is
+loaded here too (`bot.workers`, and `bot.observe` for its logging, which pulls in aiohttp and
+prometheus_client): a
+module imported after the fork costs each worker its objects, and their allocations land in
+the free slots of the inherited heap, copying each page they touch (a worker's private pages
+after its initializer: 24 MB with that import in the worker, 9 MB with it here).
 
 Importing this module does the loading; a failure leaves the workers to load lazily, as
 before (the forkserver must not die of it). The loading takes seconds on a busy machine, and
@@ -23,6 +28,8 @@ import threading
 
 from bot.context.pipeline import analyze_batch
 from bot.ingest.parse import parse_feed
+from bot.observe import configure_logging  # noqa: F401  (the workers' initializer calls it)
+from bot.workers import WorkerPool  # noqa: F401  (the initializer's module)
 
 # One English and one Russian item: every lazily loaded model and dictionary on the way.
 _WARM_ITEMS = [
