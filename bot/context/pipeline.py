@@ -28,6 +28,7 @@ from bot.context.links import (
     ReportSide,
     bands_of,
     cached_key,
+    content_words,
     denial_side,
     entity_keys,
     jaccard,
@@ -156,6 +157,9 @@ class ContextEngine:
         # are mostly the batch's own stories and the ones just before.
         self._grams: dict[int, tuple[str | None, set[str]]] = {}
         self._report_info: dict[int, ReportInfo] = {}  # denials' candidates seen lately (FIFO)
+        # (denied outlet, side of the score) of denials seen lately (FIFO); a denial is not
+        # revised into another (a revision's denial keeps its story id: dropped on revision)
+        self._denial_sides: dict[int, tuple[str | None, DenialSide]] = {}
         self._lock = asyncio.Lock()  # one linking pass at a time
         self._looping = False  # run() is linking as stories are stored
         # A one-off poll links its stories while its other feeds are still being polled
@@ -212,6 +216,7 @@ class ContextEngine:
                 self._info.pop(draft.existing_id, None)
                 self._grams.pop(draft.existing_id, None)
                 self._report_info.pop(draft.existing_id, None)
+                self._denial_sides.pop(draft.existing_id, None)
         self._wake.set()
         if not self._looping and len(self._urgent) + len(self._pending) >= EARLY_LINK:
             if self._early is not None and self._early.done():
@@ -416,18 +421,22 @@ class ContextEngine:
         if not stories:
             return {}
         whens = {s.id: _time(s) for s in stories}
-        denials = await self.store.denials_naming_outlets(
+        denials = await self.store.denial_rows(
             [s.outlet_id for s in stories if s.outlet_id],
             since=min(whens.values()) - 3600,
             until=max(whens.values()) + DENIAL_WINDOW,
         )
-        # Each denial's side of the score once, filed under the outlet it names (newest first)
-        by_outlet: dict[str | None, list[tuple[Story, DenialSide]]] = {}
-        for d in denials:
-            if d.context is not None:
-                by_outlet.setdefault(d.context.denial.denied_outlet_id, []).append(
-                    (d, denial_side(d.context, _time(d)))
-                )
+        # Each denial's side of the score once (kept for the next batches), filed under the
+        # outlet it names, newest first
+        by_outlet: dict[str | None, list[tuple[int, DenialSide]]] = {}
+        for denial_id, data, when in denials:
+            known = self._denial_sides.get(denial_id)
+            if known is None:
+                known = (data.get("denial") or {}).get("denied_outlet_id"), _side_of(data, when)
+                self._denial_sides[denial_id] = known
+            by_outlet.setdefault(known[0], []).append((denial_id, known[1]))
+        while len(self._denial_sides) > INFO_CACHE:
+            self._denial_sides.pop(next(iter(self._denial_sides)))
         out: dict[int, list[StoryLink]] = {}
         for story in stories:
             when = whens[story.id]
@@ -437,13 +446,11 @@ class ContextEngine:
                 if when - 3600 <= side.time <= when + DENIAL_WINDOW
             ][:50]
             links = []
-            for denial_story, side in mine:
+            for denial_id, side in mine:
                 scored = side.score(story.title, story.text, story.context, when)
                 if scored.confidence >= DENIAL_THRESHOLD:
                     links.append(
-                        StoryLink(
-                            denial_story.id, story.id, "denies", scored.confidence, scored.reason
-                        )
+                        StoryLink(denial_id, story.id, "denies", scored.confidence, scored.reason)
                     )
             if links:
                 out[story.id] = links
@@ -618,6 +625,14 @@ class ContextEngine:
                 current[member] = cluster
                 updates[member] = cluster
         await self.store.set_clusters(updates)
+
+
+def _side_of(data: dict[str, Any], when: float) -> DenialSide:
+    """`denial_side` of a denial's context as stored (JSON), without building the context."""
+    denial = data.get("denial") or {}
+    keys = frozenset(cached_key(e["name"]) for e in data.get("entities") or () if e.get("name"))
+    claim = " ".join([denial.get("claim") or "", *(denial.get("evidence") or ())[:1]])
+    return DenialSide(when, keys, content_words(claim))
 
 
 def _is_denial(story: Story) -> bool:

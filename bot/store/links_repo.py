@@ -150,20 +150,23 @@ class LinksRepo(StoriesRepo):
         """The cluster of each story (None: in none yet)."""
         return {int(r[0]): r[1] for r in await self._by_ids("id, cluster_id", ids)}
 
-    async def denials_naming_outlets(
+    async def denial_rows(
         self, outlet_ids: Sequence[str], *, since: float, until: float, limit: int = 1000
-    ) -> list[Story]:
-        """Denials in a window naming any of these outlets as denied, newest first."""
+    ) -> list[tuple[int, dict[str, Any], float]]:
+        """Denials in a window naming any of these outlets as denied, newest first: (story id,
+        context as stored (parsed JSON), publication time as `Story` gives it), what the
+        linker scores a report against."""
         unique = sorted(set(outlet_ids))
         if not unique:
             return []
         rows = await self._fetchall(
-            f"SELECT {_STORY_COLUMNS} FROM denials d JOIN stories s ON s.id = d.story_id "
+            "SELECT s.id, s.context, s.published, s.fetched FROM denials d "
+            "JOIN stories s ON s.id = d.story_id "
             f"WHERE d.denied_outlet_id IN {marks(len(unique))} "
             "AND s.sort_time BETWEEN ? AND ? ORDER BY s.sort_time DESC, s.id DESC LIMIT ?",
             [*unique, since, until, limit],
         )
-        return [_story(r) for r in rows]
+        return [(int(r[0]), json.loads(r[1]), _story_time(r[2], r[3])) for r in rows if r[1]]
 
     async def set_clusters(self, clusters: Mapping[int, int]) -> None:
         """Story id → cluster id, in one transaction."""
