@@ -52,28 +52,50 @@ your i me my mr mrs ms new news report reports reported according told tells ami
 )
 
 
+class _CombiningMarks(dict[int, int | None]):
+    """`str.translate` table deleting combining marks: each code point is looked up once.
+
+    Filled as text meets new characters (a few hundred in practice), so folding costs one C
+    pass instead of a Python call per character (the linker folds every candidate's text)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_MARKS = _CombiningMarks()
+_WORD = re.compile(r"\w+")
+
+
 def _fold(text: str) -> str:
     if text.isascii():  # nothing to decompose: most English text, at a tenth of the cost
         return text.lower()
     text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if text.isascii():  # accents and curly quotes decomposed to plain letters
+        return text.lower()
+    return text.translate(_MARKS).lower()
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"\w+", _fold(text))
+    return _WORD.findall(_fold(text))
 
 
 @functools.lru_cache(maxsize=8192)
 def content_words(text: str) -> frozenset[str]:
     """Words that carry meaning, lightly stemmed so "cuts"/"cut" and "reduces"/"reduce" meet.
 
-    Cached: linking scores one new story against many candidates, and headlines repeat."""
-    result = set()
-    for word in words(text):
-        if word in _STOP or (len(word) < 3 and not word.isdigit()):
-            continue
-        result.add(_stem(word))
-    return frozenset(result)
+    Cached: linking scores one new story against many candidates, and headlines repeat; each
+    word's stem is cached too (a report's text is read once, its words are common ones)."""
+    return frozenset(filter(None, map(_content_stem, words(text))))
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_stem(word: str) -> str | None:
+    """The word's stem, or None for a word that carries no meaning."""
+    if word in _STOP or (len(word) < 3 and not word.isdigit()):
+        return None
+    return _stem(word)
 
 
 def _stem(word: str) -> str:
@@ -83,19 +105,31 @@ def _stem(word: str) -> str:
     return word
 
 
-def shingles(text: str) -> set[bytes]:
+def word_shingles(text: str) -> set[str]:
+    """The text's word 3-grams ("a b c"): what exact Jaccard compares (`shingles` encoded)."""
     tokens = words(text)
     if len(tokens) < SHINGLE:
-        return {" ".join(tokens).encode()} if tokens else set()
-    return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+        return {" ".join(tokens)} if tokens else set()
+    return {f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)}
+
+
+def shingles(text: str) -> set[bytes]:
+    return {g.encode() for g in word_shingles(text)}
 
 
 def minhash_bands(text: str) -> tuple[int, ...]:
     """LSH band keys (band number in the top bits) of the text's MinHash signature."""
-    grams = shingles(text)
+    return bands_of(word_shingles(text))
+
+
+def bands_of(grams: AbstractSet[str]) -> tuple[int, ...]:
+    """`minhash_bands` of a text's `word_shingles` (when they are at hand already)."""
     if len(grams) < 4:  # too short to say two texts are copies
         return ()
-    values = signature(grams, NUM_PERM, _SEED)
+    return _bands(signature([g.encode() for g in grams], NUM_PERM, _SEED))
+
+
+def _bands(values: tuple[int, ...]) -> tuple[int, ...]:
     bands = []
     for band in range(BANDS):
         chunk = b"".join(v.to_bytes(8, "little") for v in values[band * ROWS : (band + 1) * ROWS])
@@ -123,7 +157,11 @@ def entity_keys(ctx: StoryContext | None, *, skip_kinds: Iterable[str] = ()) -> 
     if ctx is None:
         return set()
     skip = set(skip_kinds)
-    return {entity_key(e.name) for e in ctx.entities if e.kind not in skip and e.name}
+    return {cached_key(e.name) for e in ctx.entities if e.kind not in skip and e.name}
+
+
+# entity_key of a name, cached: the linker keys every candidate's entities, and names repeat
+cached_key = functools.lru_cache(maxsize=65536)(entity_key)
 
 
 @dataclass(frozen=True)
@@ -141,26 +179,78 @@ def score_denial_link(
     report_time: float,
 ) -> Scored:
     """How sure we are that `report` is the report the denial denies (0 … 1)."""
-    denial = denial_ctx.denial
-    if report_time > denial_time + 3600 or denial_time - report_time > DENIAL_WINDOW:
-        return Scored(0.0, "outside the window")
-    denial_entities = entity_keys(denial_ctx)
-    report_entities = entity_keys(report_ctx)
-    if not report_entities:
-        report_entities = set(content_words(report_title))
-    shared = denial_entities & report_entities
-    entity_score = overlap(denial_entities, report_entities)
-    claim_words = content_words(" ".join([denial.claim or "", *denial.evidence[:1]]))
-    report_words = content_words(f"{report_title} {report_text[:1500]}")
-    claim_score = len(claim_words & report_words) / len(claim_words) if claim_words else 0.0
-    age_days = max(0.0, denial_time - report_time) / 86400.0
-    time_score = max(0.0, 1.0 - age_days / 14.0)
-    confidence = 0.35 * entity_score + 0.5 * claim_score + 0.15 * time_score
-    reason = (
-        f"shared entities: {', '.join(sorted(shared)[:6]) or 'none'}; claim overlap "
-        f"{claim_score:.0%}; {age_days:.1f} days earlier"
+    return denial_side(denial_ctx, denial_time).score(
+        report_title, report_text, report_ctx, report_time
     )
-    return Scored(round(confidence, 3), reason)
+
+
+@dataclass(frozen=True)
+class DenialSide:
+    """What `score_denial_link` needs of the denial, worked out once for all its candidates."""
+
+    time: float
+    entities: frozenset[str]
+    claim_words: frozenset[str]
+
+    def score(
+        self,
+        report_title: str,
+        report_text: str,
+        report_ctx: StoryContext | None,
+        report_time: float,
+    ) -> Scored:
+        """`score_denial_link` of this denial and one report."""
+        return self.score_report(
+            report_side(report_title, report_text, entity_keys(report_ctx), report_time)
+        )
+
+    def score_report(self, report: ReportSide) -> Scored:
+        """`score_denial_link` of this denial and a report's side of the score."""
+        denial_time, report_time = self.time, report.time
+        if report_time > denial_time + 3600 or denial_time - report_time > DENIAL_WINDOW:
+            return Scored(0.0, "outside the window")
+        shared = self.entities & report.entities
+        entity_score = overlap(self.entities, report.entities)
+        claim_words = self.claim_words
+        claim_score = len(claim_words & report.words) / len(claim_words) if claim_words else 0.0
+        age_days = max(0.0, denial_time - report_time) / 86400.0
+        time_score = max(0.0, 1.0 - age_days / 14.0)
+        confidence = 0.35 * entity_score + 0.5 * claim_score + 0.15 * time_score
+        reason = (
+            f"shared entities: {', '.join(sorted(shared)[:6]) or 'none'}; claim overlap "
+            f"{claim_score:.0%}; {age_days:.1f} days earlier"
+        )
+        return Scored(round(confidence, 3), reason)
+
+
+@dataclass(frozen=True)
+class ReportSide:
+    """What `score_denial_link` needs of a report, worked out once for all the denials."""
+
+    time: float
+    entities: frozenset[str]  # its entity keys, or its headline's words when it names none
+    words: frozenset[str]  # the content words of its headline and the start of its text
+
+
+def report_side(title: str, text: str, keys: AbstractSet[str], when: float) -> ReportSide:
+    """A report's side of the score, from its entity keys (`entity_keys` of its context)."""
+    return ReportSide(
+        when,
+        frozenset(keys) if keys else content_words(title),
+        content_words(f"{title} {text[:1500]}"),
+    )
+
+
+def denial_side(denial_ctx: StoryContext, denial_time: float) -> DenialSide:
+    denial = denial_ctx.denial
+    return DenialSide(
+        denial_time,
+        frozenset(entity_keys(denial_ctx)),
+        content_words(" ".join([denial.claim or "", *denial.evidence[:1]])),
+    )
+
+
+_NOTHING_IN_COMMON = Scored(0.0, "too little in common")
 
 
 def score_same_event(
@@ -184,8 +274,10 @@ def score_same_event_keys(
     """`score_same_event` on the stories' entity keys (outlets left out), as the linker
     reads them from the store."""
     shared = a_entities & b_entities
+    if not shared:  # most candidates of a common key: the headlines need no comparing
+        return _NOTHING_IN_COMMON
     title_score = jaccard(content_words(a_title), content_words(b_title))
-    if not shared or (len(shared) < 2 and title_score < SAME_EVENT_TITLE_ALONE):
+    if len(shared) < 2 and title_score < SAME_EVENT_TITLE_ALONE:
         return Scored(0.0, "too little in common")
     confidence = 0.5 * overlap(a_entities, b_entities) + 0.5 * min(1.0, title_score * 2.5)
     reason = f"shared entities: {', '.join(sorted(shared)[:6])}; headline overlap {title_score:.0%}"

@@ -24,12 +24,18 @@ from bot.context.links import (
     SAME_EVENT_THRESHOLD,
     SAME_EVENT_WINDOW,
     WIRE_COPY_THRESHOLD,
+    DenialSide,
+    ReportSide,
+    bands_of,
+    cached_key,
+    content_words,
+    denial_side,
     entity_keys,
     jaccard,
     minhash_bands,
-    score_denial_link,
+    report_side,
     score_same_event_keys,
-    shingles,
+    word_shingles,
 )
 from bot.context.outlets import OutletRegistry
 from bot.models import Entry, OutletCard, Story, StoryContext, StoryDraft, StoryLink
@@ -45,6 +51,9 @@ FEED_TEXT_BUDGET = 300_000
 FEED_TIME_BUDGET = 2.0  # seconds
 SMALL_TEXT_CHARS = 1_000  # what an item gets once the text budget is spent
 LEAD_CHARS = 300  # what an item gets once the time budget is spent: about its lead
+
+# A candidate report of a denial: (outlet id, is a denial, its side of the denial score).
+ReportInfo = tuple[str | None, bool, ReportSide]
 
 # (context, LSH bands, the context as stored JSON): serialised in the worker, off the loop.
 Enrichment = tuple[StoryContext | None, tuple[int, ...], str | None]
@@ -106,6 +115,7 @@ GROUP_SPAN = 6 * 3600.0  # stories within this span of each other share their ke
 RECENT_SLACK = 3600.0  # how far past the group's newest story "most recent" reaches
 ENTITY_LIMIT = 20  # entity candidates scored per story, most shared keys first
 INFO_CACHE = 10_000  # candidates' titles and keys kept between batches
+GRAMS_CACHE = 1_500  # stories' word shingles kept (about 10 KB each)
 
 
 def _groups(stories: Sequence[Story]) -> list[list[Story]]:
@@ -143,6 +153,13 @@ class ContextEngine:
         self._urgent: dict[int, None] = {}
         self._pending: dict[int, None] = {}
         self._info: dict[int, CandidateInfo] = {}  # candidates seen lately (FIFO)
+        # (outlet, word shingles) of stories compared lately (FIFO): a wire copy's candidates
+        # are mostly the batch's own stories and the ones just before.
+        self._grams: dict[int, tuple[str | None, set[str]]] = {}
+        self._report_info: dict[int, ReportInfo] = {}  # denials' candidates seen lately (FIFO)
+        # (denied outlet, side of the score) of denials seen lately (FIFO); a denial is not
+        # revised into another (a revision's denial keeps its story id: dropped on revision)
+        self._denial_sides: dict[int, tuple[str | None, DenialSide]] = {}
         self._lock = asyncio.Lock()  # one linking pass at a time
         self._looping = False  # run() is linking as stories are stored
         # A one-off poll links its stories while its other feeds are still being polled
@@ -194,9 +211,12 @@ class ContextEngine:
                 self._urgent[story_id] = None
             else:
                 self._pending[story_id] = None
-        for draft in revised:  # its title and entities may have changed
+        for draft in revised:  # its title, text and entities may have changed
             if draft.existing_id is not None:
                 self._info.pop(draft.existing_id, None)
+                self._grams.pop(draft.existing_id, None)
+                self._report_info.pop(draft.existing_id, None)
+                self._denial_sides.pop(draft.existing_id, None)
         self._wake.set()
         if not self._looping and len(self._urgent) + len(self._pending) >= EARLY_LINK:
             if self._early is not None and self._early.done():
@@ -297,7 +317,8 @@ class ContextEngine:
                 missing.append(s)
         texts = [f"{s.title}\n{s.text}" for s in missing]
         if self.pool is None or len(texts) < 50:
-            computed = [minhash_bands(t) for t in texts]
+            # the shingles are kept: the wire-copy comparison that follows needs them too
+            computed = [bands_of(self._grams_of(s)) for s in missing]
         else:
             loop = asyncio.get_running_loop()
             half = (len(texts) + 1) // 2
@@ -366,25 +387,30 @@ class ContextEngine:
         denial = ctx.denial
         when = _time(story)
         keys = sorted(entity_keys(ctx, skip_kinds=("outlet",)))
-        candidates = await self.store.entity_candidates(
+        ranked = await self.store.entity_candidate_ids(
             keys,
-            since=when - DENIAL_WINDOW,
-            until=when + 3600,
+            (when - DENIAL_WINDOW, when + 3600),
             exclude=story.id,
             outlet_id=denial.denied_outlet_id,
-            other_than_outlet=None if denial.denied_outlet_id else story.outlet_id,
         )
+        reports = await self._reports([i for i, _shared in ranked])
+        # without a denied outlet, the denial's own outlet's stories are left out
+        other_than = None if denial.denied_outlet_id else story.outlet_id
+        candidates = [
+            (i, reports[i])
+            for i, _shared in ranked
+            if i in reports and (other_than is None or reports[i][0] != other_than)
+        ][:50]
         threshold = DENIAL_THRESHOLD if denial.denied_outlet_id else DENIAL_THRESHOLD + 0.15
         best: list[StoryLink] = []
-        for report, _shared in candidates:
-            if report.context is not None and report.context.denial.is_denial:
+        side = denial_side(ctx, when)
+        for report_id, (_outlet, is_denial, report) in candidates:
+            if is_denial:
                 continue  # a denial does not deny another denial
-            scored = score_denial_link(
-                ctx, when, report.title, report.text, report.context, _time(report)
-            )
+            scored = side.score_report(report)
             if scored.confidence >= threshold:
                 best.append(
-                    StoryLink(story.id, report.id, "denies", scored.confidence, scored.reason)
+                    StoryLink(story.id, report_id, "denies", scored.confidence, scored.reason)
                 )
         best.sort(key=lambda lk: -lk.confidence)
         return best[:3]
@@ -395,37 +421,36 @@ class ContextEngine:
         if not stories:
             return {}
         whens = {s.id: _time(s) for s in stories}
-        denials = await self.store.denials_naming_outlets(
+        denials = await self.store.denial_rows(
             [s.outlet_id for s in stories if s.outlet_id],
             since=min(whens.values()) - 3600,
             until=max(whens.values()) + DENIAL_WINDOW,
         )
+        # Each denial's side of the score once (kept for the next batches), filed under the
+        # outlet it names, newest first
+        by_outlet: dict[str | None, list[tuple[int, DenialSide]]] = {}
+        for denial_id, data, when in denials:
+            known = self._denial_sides.get(denial_id)
+            if known is None:
+                known = (data.get("denial") or {}).get("denied_outlet_id"), _side_of(data, when)
+                self._denial_sides[denial_id] = known
+            by_outlet.setdefault(known[0], []).append((denial_id, known[1]))
+        while len(self._denial_sides) > INFO_CACHE:
+            self._denial_sides.pop(next(iter(self._denial_sides)))
         out: dict[int, list[StoryLink]] = {}
         for story in stories:
             when = whens[story.id]
             mine = [
-                d
-                for d in denials
-                if d.context is not None
-                and d.context.denial.denied_outlet_id == story.outlet_id
-                and when - 3600 <= _time(d) <= when + DENIAL_WINDOW
+                (d, side)
+                for d, side in by_outlet.get(story.outlet_id, ())
+                if when - 3600 <= side.time <= when + DENIAL_WINDOW
             ][:50]
             links = []
-            for denial_story in mine:
-                assert denial_story.context is not None
-                scored = score_denial_link(
-                    denial_story.context,
-                    _time(denial_story),
-                    story.title,
-                    story.text,
-                    story.context,
-                    when,
-                )
+            for denial_id, side in mine:
+                scored = side.score(story.title, story.text, story.context, when)
                 if scored.confidence >= DENIAL_THRESHOLD:
                     links.append(
-                        StoryLink(
-                            denial_story.id, story.id, "denies", scored.confidence, scored.reason
-                        )
+                        StoryLink(denial_id, story.id, "denies", scored.confidence, scored.reason)
                     )
             if links:
                 out[story.id] = links
@@ -450,21 +475,23 @@ class ContextEngine:
             near[story.id] = [
                 i for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], -kv[0]))[:20]
             ]
-        wanted = sorted({i for ids in near.values() for i in ids})
-        texts = {o.id: o for o in await self.store.stories_by_ids(wanted)} if wanted else {}
-        grams: dict[int, set[bytes]] = {}
+        wanted = {i for ids in near.values() for i in ids}
+        grams = {i: self._grams[i] for i in wanted if i in self._grams}
+        if len(grams) < len(wanted):
+            read = await self.store.story_texts(sorted(wanted - grams.keys()))
+            for i, (title, text, outlet) in read.items():
+                grams[i] = (outlet, word_shingles(f"{title}\n{text}"))
+                self._keep_grams(i, *grams[i])
         for story in group:
             if not near[story.id]:
                 continue
-            mine = shingles(f"{story.title}\n{story.text}")
+            mine = self._grams_of(story)
             for other_id in near[story.id]:
-                other = texts.get(other_id)
+                other = grams.get(other_id)
                 if other is None:
-                    continue
-                if other_id not in grams:
-                    grams[other_id] = shingles(f"{other.title}\n{other.text}")
-                similarity = jaccard(mine, grams[other_id])
-                if similarity >= WIRE_COPY_THRESHOLD and other.outlet_id != story.outlet_id:
+                    continue  # deleted meanwhile
+                similarity = jaccard(mine, other[1])
+                if similarity >= WIRE_COPY_THRESHOLD and other[0] != story.outlet_id:
                     found[story.id][other_id] = StoryLink(
                         story.id,
                         other_id,
@@ -528,6 +555,37 @@ class ContextEngine:
             out[story.id] = sorted(links.values(), key=lambda lk: -lk.confidence)[:10]
         return out
 
+    async def _reports(self, ids: Sequence[int]) -> dict[int, ReportInfo]:
+        """(outlet, is a denial, side of the denial score) of candidate reports: denials of
+        one outlet share most of their candidates, so each is read and worked out once."""
+        missing = [i for i in ids if i not in self._report_info]
+        for i, (title, text, outlet, data, when) in (
+            await self.store.report_rows(missing) if missing else {}
+        ).items():
+            keys: set[str] = set()
+            denial = False
+            if data is not None:
+                keys = {cached_key(e["name"]) for e in data.get("entities") or () if e.get("name")}
+                denial = bool((data.get("denial") or {}).get("is_denial"))
+            self._report_info[i] = (outlet, denial, report_side(title, text, keys, when))
+        found = {i: self._report_info[i] for i in ids if i in self._report_info}
+        while len(self._report_info) > INFO_CACHE:
+            self._report_info.pop(next(iter(self._report_info)))
+        return found
+
+    def _grams_of(self, story: Story) -> set[str]:
+        """The story's word shingles, computed once while it is among the recent ones."""
+        known = self._grams.get(story.id)
+        if known is None:
+            known = (story.outlet_id, word_shingles(f"{story.title}\n{story.text}"))
+            self._keep_grams(story.id, *known)
+        return known[1]
+
+    def _keep_grams(self, story_id: int, outlet_id: str | None, grams: set[str]) -> None:
+        self._grams[story_id] = (outlet_id, grams)
+        while len(self._grams) > GRAMS_CACHE:
+            self._grams.pop(next(iter(self._grams)))
+
     def _remember(self, story: Story) -> None:
         ctx = story.context
         self._info[story.id] = (
@@ -567,6 +625,14 @@ class ContextEngine:
                 current[member] = cluster
                 updates[member] = cluster
         await self.store.set_clusters(updates)
+
+
+def _side_of(data: dict[str, Any], when: float) -> DenialSide:
+    """`denial_side` of a denial's context as stored (JSON), without building the context."""
+    denial = data.get("denial") or {}
+    keys = frozenset(cached_key(e["name"]) for e in data.get("entities") or () if e.get("name"))
+    claim = " ".join([denial.get("claim") or "", *(denial.get("evidence") or ())[:1]])
+    return DenialSide(when, keys, content_words(claim))
 
 
 def _is_denial(story: Story) -> bool:

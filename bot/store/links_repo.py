@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from bot.models import Story, StoryLink, entity_key
 from bot.store.base import Row, chunks, marks, now
@@ -16,6 +18,7 @@ from bot.store.stories_repo import (
     _STORY_COLUMNS,
     StoriesRepo,
     _story,
+    _ts,
     band_tokens,
     entity_lookup_keys,
 )
@@ -36,6 +39,18 @@ EntityRow = tuple[int, float]
 # What the linker needs of a candidate for a same-event score: (title, outlet id, entity
 # keys other than outlets, is a denial (None: the story has no context), cluster id).
 CandidateInfo = tuple[str, str | None, frozenset[str], bool | None, int | None]
+
+
+# What scoring a story as a denial's report reads: (title, text, outlet id, context as stored
+# (parsed JSON), publication time as `Story` gives it).
+ReportRow = tuple[str, str, str | None, dict[str, Any] | None, float]
+
+
+def _story_time(published: float | None, fetched: float | None) -> float:
+    """min(published or fetched, fetched) as the linker takes it of a `Story`."""
+    when = _ts(published) or _ts(fetched) or datetime.now(UTC)
+    got = _ts(fetched) or datetime.now(UTC)
+    return min(when.timestamp(), got.timestamp())
 
 
 class LinksRepo(StoriesRepo):
@@ -102,51 +117,56 @@ class LinksRepo(StoriesRepo):
     async def candidate_info(self, ids: Sequence[int]) -> dict[int, CandidateInfo]:
         """Title, outlet, entity keys (not outlets), denial flag and cluster of stories."""
         found: dict[int, CandidateInfo] = {}
-        for part in chunks(sorted(set(ids))):
-            rows = await self._fetchall(
-                "SELECT id, title, outlet_id, context, cluster_id FROM stories WHERE id IN "
-                f"{marks(len(part))}",
-                part,
-            )
-            for r in rows:
-                data = json.loads(r[3]) if r[3] else None
-                keys: frozenset[str] = frozenset()
-                denial: bool | None = None
-                if data is not None:
-                    keys = frozenset(
-                        entity_key(e["name"])
-                        for e in data.get("entities") or ()
-                        if e.get("kind") != "outlet" and e.get("name")
-                    )
-                    denial = bool((data.get("denial") or {}).get("is_denial"))
-                found[int(r[0])] = (r[1], r[2], keys, denial, r[4])
+        for r in await self._by_ids("id, title, outlet_id, context, cluster_id", ids):
+            data = json.loads(r[3]) if r[3] else None
+            keys: frozenset[str] = frozenset()
+            denial: bool | None = None
+            if data is not None:
+                keys = frozenset(
+                    entity_key(e["name"])
+                    for e in data.get("entities") or ()
+                    if e.get("kind") != "outlet" and e.get("name")
+                )
+                denial = bool((data.get("denial") or {}).get("is_denial"))
+            found[int(r[0])] = (r[1], r[2], keys, denial, r[4])
         return found
+
+    async def _by_ids(self, columns: str, ids: Sequence[int]) -> list[Row]:
+        """`columns` of the stories with these ids (in no order), many ids a statement."""
+        rows: list[Row] = []
+        for part in chunks(sorted(set(ids))):
+            rows += await self._fetchall(
+                f"SELECT {columns} FROM stories WHERE id IN {marks(len(part))}", part
+            )
+        return rows
+
+    async def story_texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str, str | None]]:
+        """(title, text, outlet id) of stories: what a wire-copy comparison reads (their
+        context is not parsed)."""
+        rows = await self._by_ids("id, title, text, outlet_id", ids)
+        return {int(r[0]): (r[1], r[2], r[3]) for r in rows}
 
     async def cluster_ids(self, ids: Sequence[int]) -> dict[int, int | None]:
         """The cluster of each story (None: in none yet)."""
-        found: dict[int, int | None] = {}
-        for part in chunks(sorted(set(ids))):
-            rows = await self._fetchall(
-                f"SELECT id, cluster_id FROM stories WHERE id IN {marks(len(part))}",
-                part,
-            )
-            found.update((int(r[0]), r[1]) for r in rows)
-        return found
+        return {int(r[0]): r[1] for r in await self._by_ids("id, cluster_id", ids)}
 
-    async def denials_naming_outlets(
+    async def denial_rows(
         self, outlet_ids: Sequence[str], *, since: float, until: float, limit: int = 1000
-    ) -> list[Story]:
-        """Denials in a window naming any of these outlets as denied, newest first."""
+    ) -> list[tuple[int, dict[str, Any], float]]:
+        """Denials in a window naming any of these outlets as denied, newest first: (story id,
+        context as stored (parsed JSON), publication time as `Story` gives it), what the
+        linker scores a report against."""
         unique = sorted(set(outlet_ids))
         if not unique:
             return []
         rows = await self._fetchall(
-            f"SELECT {_STORY_COLUMNS} FROM denials d JOIN stories s ON s.id = d.story_id "
+            "SELECT s.id, s.context, s.published, s.fetched FROM denials d "
+            "JOIN stories s ON s.id = d.story_id "
             f"WHERE d.denied_outlet_id IN {marks(len(unique))} "
             "AND s.sort_time BETWEEN ? AND ? ORDER BY s.sort_time DESC, s.id DESC LIMIT ?",
             [*unique, since, until, limit],
         )
-        return [_story(r) for r in rows]
+        return [(int(r[0]), json.loads(r[1]), _story_time(r[2], r[3])) for r in rows if r[1]]
 
     async def set_clusters(self, clusters: Mapping[int, int]) -> None:
         """Story id → cluster id, in one transaction."""
@@ -172,10 +192,44 @@ class LinksRepo(StoriesRepo):
     ) -> list[tuple[Story, int]]:
         """Stories in a time window sharing entity keys, most shared first: (story, shared).
 
+        The stories of `entity_candidate_ids`, read in full."""
+        ranked = await self.entity_candidate_ids(
+            entity_keys,
+            (since, until),
+            exclude=exclude,
+            outlet_id=outlet_id,
+            limit=limit,
+            scan=scan,
+        )
+        shared = dict(ranked)
+        stories = [
+            s
+            for s in await self.stories_by_ids(list(shared))
+            if outlet_id is not None
+            or other_than_outlet is None
+            or s.outlet_id != other_than_outlet
+        ]
+        return [(s, shared[s.id]) for s in stories][:limit]
+
+    async def entity_candidate_ids(
+        self,
+        entity_keys: Sequence[str],
+        window: tuple[float, float],
+        *,
+        exclude: int,
+        outlet_id: str | None = None,
+        limit: int = 50,
+        scan: int = 300,
+    ) -> list[tuple[int, int]]:
+        """(story id, shared keys) of stories in a `window` (since, until) sharing entity
+        keys, most shared first: `limit` of them with an outlet, 4 × `limit` without (for the
+        caller to leave an outlet out).
+
         Bounded: with an outlet, its `scan` most recent stories in the window (the (outlet,
         time) index) are counted; without, each key's `scan` most recent rows in the window
         (the (entity, time) index). A key or an outlet with thousands of stories in the
         window costs `scan` rows, not thousands."""
+        since, until = window
         keys = sorted({k for k in entity_keys if k})[:50]
         if not keys:
             return []
@@ -190,8 +244,7 @@ class LinksRepo(StoriesRepo):
                 ") AS c WHERE shared > 0 ORDER BY shared DESC, sort_time DESC LIMIT ?",
                 [*keys, outlet_id, since, until, exclude, scan, limit],
             )
-            by_id = {int(r[0]): int(r[1]) for r in counted}
-            return [(s, by_id[s.id]) for s in await self.stories_by_ids(list(by_id))]
+            return [(int(r[0]), int(r[1])) for r in counted]
         one = (
             "SELECT * FROM (SELECT story_id FROM story_entities WHERE key = ? "
             "AND sort_time BETWEEN ? AND ? AND story_id != ? "
@@ -206,13 +259,22 @@ class LinksRepo(StoriesRepo):
             + ") AS u GROUP BY story_id ORDER BY shared DESC, story_id DESC LIMIT ?",
             [*params, limit * 4],
         )
-        shared = {int(r["story_id"]): int(r["shared"]) for r in ranked}
-        stories = [
-            s
-            for s in await self.stories_by_ids(list(shared))
-            if other_than_outlet is None or s.outlet_id != other_than_outlet
-        ]
-        return [(s, shared[s.id]) for s in stories][:limit]
+        return [(int(r["story_id"]), int(r["shared"])) for r in ranked]
+
+    async def report_rows(self, ids: Sequence[int]) -> dict[int, ReportRow]:
+        """What scoring stories as a denial's report reads of them: title, text, outlet,
+        context (parsed JSON, None without) and publication time."""
+        rows = await self._by_ids("id, title, text, outlet_id, context, published, fetched", ids)
+        return {
+            int(r[0]): (
+                r[1],
+                r[2],
+                r[3],
+                json.loads(r[4]) if r[4] else None,
+                _story_time(r[5], r[6]),
+            )
+            for r in rows
+        }
 
     async def band_candidates(
         self, bands: Sequence[int], *, exclude: int, limit: int = 20

@@ -6,13 +6,15 @@ story is stored, and links are read back from the store.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.app import Pipeline
-from bot.context.links import minhash_bands, score_same_event
+from bot.context.links import minhash_bands, score_same_event, shingles, words
 from bot.context.pipeline import analyze_batch
 from tests.fakes.feed_server import FeedServer
 
@@ -218,3 +220,20 @@ def test_same_event_needs_shared_entities_and_similar_headlines() -> None:
         ).confidence
         == 0.0
     )
+
+
+def test_words_fold_accents_and_marks_as_decomposing_each_character_does() -> None:
+    # The linker's fast fold (one translate table) against the definition: NFKD, then every
+    # combining mark dropped, then lower case; on real text of the captured feeds and on
+    # marks written apart from their letter.
+    def reference(text: str) -> list[str]:
+        decomposed = unicodedata.normalize("NFKD", text)
+        kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return re.findall(r"\w+", kept.lower())
+
+    texts = [p.read_text(errors="replace") for p in sorted(FEEDS.glob("*.xml"))]
+    texts += ["Café “Ñandú” São Paulo", "Ростех и Йемен ёлка", "e\u0301te\u0301 fi\ufb01n ①", ""]
+    for text in texts:
+        assert words(text) == reference(text)
+    assert words("Ростех и Йемен") == ["ростех", "и", "иемен"]
+    assert shingles("Café “Ñandú” São Paulo") == {b"cafe nandu sao", b"nandu sao paulo"}
