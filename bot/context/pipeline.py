@@ -114,8 +114,14 @@ BAND_ROWS = 32  # newest stories read per LSH band
 GROUP_SPAN = 6 * 3600.0  # stories within this span of each other share their key reads
 RECENT_SLACK = 3600.0  # how far past the group's newest story "most recent" reaches
 ENTITY_LIMIT = 20  # entity candidates scored per story, most shared keys first
-INFO_CACHE = 10_000  # candidates' titles and keys kept between batches
-GRAMS_CACHE = 1_500  # stories' word shingles kept (about 10 KB each)
+INFO_CACHE = 10_000  # candidates' titles and keys kept between batches (about 1.4 KB each)
+# Reports' and denials' sides of the denial score kept between batches (a report's about 4 KB:
+# its headline's and lead's words); fewer than candidates, as only denials read them
+SIDES_CACHE = 2_000
+# Word shingles kept, counted in shingles (about 110 bytes each: ~5.5 MB): bounded by size,
+# not by stories, since a full-text story holds 30 times a feed item's (newsbot run's memory
+# floor, #13)
+GRAMS_BUDGET = 50_000
 
 
 def _groups(stories: Sequence[Story]) -> list[list[Story]]:
@@ -156,6 +162,7 @@ class ContextEngine:
         # (outlet, word shingles) of stories compared lately (FIFO): a wire copy's candidates
         # are mostly the batch's own stories and the ones just before.
         self._grams: dict[int, tuple[str | None, set[str]]] = {}
+        self._grams_held = 0  # shingles in self._grams
         self._report_info: dict[int, ReportInfo] = {}  # denials' candidates seen lately (FIFO)
         # (denied outlet, side of the score) of denials seen lately (FIFO); a denial is not
         # revised into another (a revision's denial keeps its story id: dropped on revision)
@@ -214,7 +221,7 @@ class ContextEngine:
         for draft in revised:  # its title, text and entities may have changed
             if draft.existing_id is not None:
                 self._info.pop(draft.existing_id, None)
-                self._grams.pop(draft.existing_id, None)
+                self._drop_grams(draft.existing_id)
                 self._report_info.pop(draft.existing_id, None)
                 self._denial_sides.pop(draft.existing_id, None)
         self._wake.set()
@@ -435,7 +442,7 @@ class ContextEngine:
                 known = (data.get("denial") or {}).get("denied_outlet_id"), _side_of(data, when)
                 self._denial_sides[denial_id] = known
             by_outlet.setdefault(known[0], []).append((denial_id, known[1]))
-        while len(self._denial_sides) > INFO_CACHE:
+        while len(self._denial_sides) > SIDES_CACHE:
             self._denial_sides.pop(next(iter(self._denial_sides)))
         out: dict[int, list[StoryLink]] = {}
         for story in stories:
@@ -569,7 +576,7 @@ class ContextEngine:
                 denial = bool((data.get("denial") or {}).get("is_denial"))
             self._report_info[i] = (outlet, denial, report_side(title, text, keys, when))
         found = {i: self._report_info[i] for i in ids if i in self._report_info}
-        while len(self._report_info) > INFO_CACHE:
+        while len(self._report_info) > SIDES_CACHE:
             self._report_info.pop(next(iter(self._report_info)))
         return found
 
@@ -582,9 +589,21 @@ class ContextEngine:
         return known[1]
 
     def _keep_grams(self, story_id: int, outlet_id: str | None, grams: set[str]) -> None:
+        self._drop_grams(story_id)
         self._grams[story_id] = (outlet_id, grams)
-        while len(self._grams) > GRAMS_CACHE:
-            self._grams.pop(next(iter(self._grams)))
+        self._grams_held += len(grams)
+        while self._grams_held > GRAMS_BUDGET and len(self._grams) > 1:
+            self._drop_grams(next(iter(self._grams)))
+
+    @property
+    def cached_shingles(self) -> int:
+        """Word shingles the linker holds between batches (bounded by GRAMS_BUDGET)."""
+        return self._grams_held
+
+    def _drop_grams(self, story_id: int) -> None:
+        dropped = self._grams.pop(story_id, None)
+        if dropped is not None:
+            self._grams_held -= len(dropped[1])
 
     def _remember(self, story: Story) -> None:
         ctx = story.context

@@ -8,6 +8,7 @@ a backlog an earlier run left, and the bot's linker takes the backlog afterwards
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from bot.app import Pipeline
 from bot.context.links import minhash_bands
 from bot.context.outlets import OutletRegistry
-from bot.context.pipeline import KEY_ROWS, LINK_BATCH, ContextEngine
+from bot.context.pipeline import GRAMS_BUDGET, KEY_ROWS, LINK_BATCH, ContextEngine
 from bot.models import Entity, Entry, Story, StoryContext, StoryDraft, StoryLink
 from bot.store import Store
 from tests.fakes.feed_server import FeedServer
@@ -213,5 +214,54 @@ async def test_the_bot_links_alert_worthy_stories_before_a_first_poll_baseline(
         assert news_id not in left_after_first_batch  # linked first, alone
         assert left_after_first_batch == set(baseline_ids)
         assert await store.unlinked_stories(10_000) == []  # run() links the rest at its stop
+    finally:
+        await store.close()
+
+
+SEED_WORDS = (FEEDS.parent / "seed_radiohc.txt").read_text().split()  # a real article's words
+TOPICS = [
+    ("Lithium", "Chile"),
+    ("Harvest", "Kenya"),
+    ("Election", "Peru"),
+    ("Pipeline", "Norway"),
+    ("Earthquake", "Japan"),
+    ("Strike", "France"),
+    ("Drought", "Spain"),
+    ("Budget", "Canada"),
+    ("Summit", "Ghana"),
+    ("Flood", "Bangladesh"),
+    ("Tariff", "Mexico"),
+    ("Vaccine", "India"),
+]
+
+
+async def test_long_wire_copies_link_while_the_shingles_kept_stay_within_their_budget(
+    db_target: str, tmp_path: Path
+) -> None:
+    # Full-text articles hold ~30 times a feed item's shingles: the linker's cache is bounded by
+    # shingles, not by stories, so `newsbot run`'s memory stays flat (#13) and links still hold.
+    rng = random.Random(7)
+    words = SEED_WORDS
+    articles = [" ".join(rng.choice(words) for _ in range(1_500)) for _ in range(12)]
+    drafts = []
+    for n in range(48):  # every article carried by four outlets
+        topic = TOPICS[n % 12]  # distinct headlines and entities: only the text is shared
+        d = draft(n, f"{topic[0]} report", [topic[1]], outlet=f"o{n // 12}", minutes=n)
+        entry = d.entry.__class__(**{**d.entry.__dict__, "text": articles[n % 12]})
+        text_bands = minhash_bands(f"{d.entry.title}\n{articles[n % 12]}")
+        drafts.append(d.__class__(**{**d.__dict__, "entry": entry, "bands": text_bands}))
+    store = await Store.open(db_target)
+    try:
+        ids = await store.write_stories(drafts, [], linked=False)
+        stories = {s.id: s for s in await store.latest(100)}
+        ordered = [stories[i] for i in ids]
+        bands = {s.id: minhash_bands(f"{s.title}\n{s.text}") for s in ordered}
+        engine = ContextEngine(store, OutletRegistry.default(), None)
+        together = await engine.links_batch(ordered, bands)
+        assert 0 < engine.cached_shingles <= GRAMS_BUDGET
+        for n, story in enumerate(ordered[12:], start=12):  # each has an earlier copy
+            siblings = {ids[m] for m in range(48) if m % 12 == n % 12 and m != n}
+            linked = {lk.to_story for lk in together[story.id] if lk.kind == "same_story"}
+            assert linked and linked <= siblings, (n, siblings, linked)
     finally:
         await store.close()
