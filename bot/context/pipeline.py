@@ -596,6 +596,11 @@ class ContextEngine:
             self._drop_grams(next(iter(self._grams)))
 
     @property
+    def waiting(self) -> frozenset[int]:
+        """Stories this process stored and has not linked yet (alert-worthy ones and others)."""
+        return frozenset(self._urgent) | frozenset(self._pending)
+
+    @property
     def cached_shingles(self) -> int:
         """Word shingles the linker holds between batches (bounded by GRAMS_BUDGET)."""
         return self._grams_held

@@ -19,7 +19,7 @@ from bot.app import Pipeline
 from bot.context.links import minhash_bands
 from bot.context.outlets import OutletRegistry
 from bot.context.pipeline import GRAMS_BUDGET, KEY_ROWS, LINK_BATCH, ContextEngine
-from bot.models import Entity, Entry, Story, StoryContext, StoryDraft, StoryLink
+from bot.models import Entity, Entry, StoryContext, StoryDraft, StoryLink
 from bot.store import Store
 from tests.fakes.feed_server import FeedServer
 
@@ -198,19 +198,21 @@ async def test_the_bot_links_alert_worthy_stories_before_a_first_poll_baseline(
         news = draft(9000, "Codelco signs lithium deal", ["Codelco"], outlet="x", minutes=900)
         [news_id] = await store.write_stories([news], [], linked=False)
         stop = asyncio.Event()
-        first: list[asyncio.Task[list[Story]]] = []
+        first: list[frozenset[int]] = []
 
         def linked() -> None:  # the senders are woken after each batch: what is linked now?
             if not first:
-                first.append(asyncio.ensure_future(store.unlinked_stories(10_000)))
+                # read while the callback runs: run() links the rest once stop is set
+                first.append(engine.waiting)
                 stop.set()
 
         engine = ContextEngine(store, OutletRegistry.default(), None, on_linked=linked)
         await engine.on_stored(list(zip(baseline_ids, baseline, strict=True)), [])
         await engine.on_stored([(news_id, news)], [])
+        assert engine.waiting == {news_id, *baseline_ids}
         await engine.run(stop)
 
-        left_after_first_batch = {s.id for s in await first[0]}
+        left_after_first_batch = first[0]
         assert news_id not in left_after_first_batch  # linked first, alone
         assert left_after_first_batch == set(baseline_ids)
         assert await store.unlinked_stories(10_000) == []  # run() links the rest at its stop
