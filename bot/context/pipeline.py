@@ -442,8 +442,7 @@ class ContextEngine:
                 known = (data.get("denial") or {}).get("denied_outlet_id"), _side_of(data, when)
                 self._denial_sides[denial_id] = known
             by_outlet.setdefault(known[0], []).append((denial_id, known[1]))
-        while len(self._denial_sides) > SIDES_CACHE:
-            self._denial_sides.pop(next(iter(self._denial_sides)))
+        _trim(self._denial_sides, SIDES_CACHE)
         out: dict[int, list[StoryLink]] = {}
         for story in stories:
             when = whens[story.id]
@@ -576,8 +575,7 @@ class ContextEngine:
                 denial = bool((data.get("denial") or {}).get("is_denial"))
             self._report_info[i] = (outlet, denial, report_side(title, text, keys, when))
         found = {i: self._report_info[i] for i in ids if i in self._report_info}
-        while len(self._report_info) > SIDES_CACHE:
-            self._report_info.pop(next(iter(self._report_info)))
+        _trim(self._report_info, SIDES_CACHE)
         return found
 
     def _grams_of(self, story: Story) -> set[str]:
@@ -625,8 +623,7 @@ class ContextEngine:
         if missing:
             self._info.update(await self.store.candidate_info(missing))
         found = {i: self._info[i] for i in ids if i in self._info}
-        while len(self._info) > INFO_CACHE:
-            self._info.pop(next(iter(self._info)))
+        _trim(self._info, INFO_CACHE)
         return found
 
     async def _join_clusters(
@@ -649,6 +646,12 @@ class ContextEngine:
                 current[member] = cluster
                 updates[member] = cluster
         await self.store.set_clusters(updates)
+
+
+def _trim(cache: dict[int, Any], limit: int) -> None:
+    """Drop a FIFO cache's oldest entries until it holds at most `limit`."""
+    while len(cache) > limit:
+        cache.pop(next(iter(cache)))
 
 
 def _side_of(data: dict[str, Any], when: float) -> DenialSide:
