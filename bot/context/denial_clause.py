@@ -82,6 +82,7 @@ class _Grammar:
     refute: re.Pattern[str]
     reject: re.Pattern[str]
     naming: re.Pattern[str]
+    naming_claim: re.Pattern[str] | None
     falsity: re.Pattern[str]
     claim: re.Pattern[str]
     accusation: re.Pattern[str]
@@ -96,6 +97,7 @@ def _grammar(lang: str) -> _Grammar:
     lex = LEXICONS[lang]
     screen = "|".join(
         (lex.deny_verbs, lex.refute_verbs, lex.object_verbs, lex.falsity, r"denials?")
+        + ((lex.naming_claim,) if lex.naming_claim else ())
     )
     return _Grammar(
         lex=lex,
@@ -107,6 +109,7 @@ def _grammar(lang: str) -> _Grammar:
         refute=_rx(lex.refute_verbs),
         reject=_rx(lex.object_verbs),
         naming=_rx(lex.naming_verbs),
+        naming_claim=_rx(lex.naming_claim) if lex.naming_claim else None,
         falsity=_rx(lex.falsity),
         claim=_rx(lex.claim_nouns),
         accusation=_rx(lex.accusation_nouns),
@@ -163,10 +166,12 @@ _EN_PRONOUN_OBJECT = re.compile(r"^(?:it|this|them|any|everything|all\s+of|all)\
 _SPEAKER_COLON = re.compile(r"^\W*(?P<who>[^:\"]{2,60}?):\s+(?P<rest>.+)$")
 _TRAILING_SPEAKER = re.compile(
     r"(?P<rest>.+?)(?:,|\s[-–—]+)\s*(?P<who>[^,\"]{2,60}?)\s+(?:says?|said|tells|told|insists|"
-    r"claims|suggests|dijo|afirma|afirmó|asegura|aseguró|заявил\w*|сообщил\w*)\W*$"
+    r"claims|suggests|dijo|dice|dicen|afirma|afirmó|afirman|asegura|aseguró|aseguran|заявил\w*|"
+    r"сообщил\w*)\W*$"
     r"|(?P<rest2>.+?):\s*(?P<who2>(?:[A-Z][\w.'’-]*\s*){1,3})$"
     # the speech verb first, as Spanish and Russian write it: "…, заявил Песков", "…, dijo X"
-    r"|(?P<rest3>.+?)(?:,|\s[-–—]+)\s*(?:dijo|afirm[óa]|asegur[óa]|señal[óa]|declar[óa]|"
+    r"|(?P<rest3>.+?)(?:,|\s[-–—]+)\s*(?:dijo|dice|dicen|afirm(?:[óa]|an)|asegur(?:[óa]|an)|"
+    r"señal(?:[óa]|an)|declar[óa]|"
     r"заявил\w*|сообщил\w*|сказал\w*|подчеркнул\w*|отметил\w*)\s+(?P<who3>[^,\"]{2,60}?)\W*$",
     re.I,
 )
@@ -235,19 +240,37 @@ _NEG_COPULA = re.compile(
     r"|\bnot\s+(?:a|an|the|in|among|found|true|real)\b",
     re.I,
 )
+# Levin's verbs of misconduct as accusations name them (to take bribes, steal, lie, hide, leak,
+# spy, threaten, pressure, finance illegally, embezzle, bribe, harass, assault, abuse, plagiarise,
+# deceive, manipulate, order, authorise) and of knowing, in the tenses of a reported past:
+# preterite, imperfect, perfect ("no cobró", "no cobraba", "no ha cobrado").
+_ES_WRONGDOING = (
+    r"(?:(?:se\s+)?(?:l[eoa]s?|me|nos)\s+)?(?:(?:ha|han|he|hemos|había|habían)\s+)?"
+    r"(?:(?:cobr|rob|ocult|filtr|espi|amenaz|presion|malvers|soborn|acos|plagi|engañ|manipul|"
+    r"orden|autoriz|desvi|financi|falsific|amañ|pact|negoci|abus)"
+    r"(?:ó|aron|é|amos|aba|aban|ado|ada|ados|adas)"
+    r"|(?:mint|agred)(?:ió|ieron|í|imos|ía|ían)|mentido|agredido"
+    r"|recib(?:ió|ieron|í|imos|ía|ían|ido)\s+(?:ningún\s+|ning[úu]n\s+)?(?:dinero|sobornos?|"
+    r"comisiones|pagos|regalos|dádivas)"
+    r"|sab(?:ía|ían|íamos)\s+nada)\b"
+)
 # "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии". A reported
 # "no" is a denial only when it negates what a claim asserts: an event ("no hubo fraude"), an
 # identity ("no fue un atentado"), an involvement ("no participó", "no tiene nada que ver"); a
 # bare auxiliary is ordinary reported speech ("asegura que no está de acuerdo", "dice que no ha
 # recibido la carta", "afirma que no tiene prisa").
 _SAYS_NOT_INVOLVED = re.compile(
-    r"\bque\s+(?:\w+\s+){0,4}?no\s+(?:(?:fue|fueron|era|eran)\s+(?:un|una|el|la|los|las)\s|"
+    r"\bque\s+(?:[\"']?\w+[\"']?\s+){0,4}?[\"']?(?:no|nunca|jam[áa]s)\s+(?:(?:fue|fueron|era|eran)\s+(?:un|una|el|la|los|las)\s|"
     r"(?:es|son|fue|era)\s+(?:culpables?|responsables?|ciert[oa]|verdad|real(?:es)?)\b|"
     r"hubo|ha\s+habido|existe|existen|existi[óo]|particip\w+|"
     r"(?:tiene|tienen|tuvo|tuvieron|ha\s+tenido)\s+(?:nada\s+que\s+ver|(?:ninguna\s+)?relaci[óo]n|"
     r"(?:ning[úu]n\s+)?v[íi]nculos?|responsabilidad)|"
     r"(?:est[áa]|están|estuvo|estaba|ha\s+estado)\s+(?:implicad|involucrad|vinculad|relacionad|"
-    r"detr[áa]s)\w*)"
+    r"detr[áa]s)\w*|" + _ES_WRONGDOING + r")"
+    # an accusation's act denied by its subject (misconduct, in a past tense: "asegura que no
+    # cobró comisiones", "que nunca ha pagado sobornos"), and knowledge of it ("que no sabía
+    # nada", "que desconocía"); a future or present ("que no pagará la deuda") is a plan
+    r"|\bque\s+(?:\w+\s+){0,4}?desconoc(?:ía|ían|íamos)\b"
     r"|\bчто\s+(?:\w+\s+){0,3}?не\s+(?:причаст|виновн|участвова|имеет\s+отношени|имел\w*\s+"
     r"отношени|связан|было|был|была|были)\w*",
     re.IGNORECASE,
@@ -325,8 +348,31 @@ _ES_DEATH_CONTEXT = re.compile(
 # sabotaje") or a status a rumour gives ("no está detenido", "no es responsable", "no está
 # contaminada"), not an opinion ("no es favorito", "no está preocupado").
 _ES_NEG_IDENTITY = re.compile(
-    r"(?:un|una|el|la|los|las)\s|(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
+    # an article opens an identity ("no fue un sabotaje"), not a comparison or a rank ("no es el
+    # mismo", "no es un buen momento", "no es la favorita")
+    r"(?:un|una|el|la|los|las)\s(?!(?:mism[oa]s?|buen[oa]?s?|mal[oa]?s?|mejor(?:es)?|peor(?:es)?|"
+    r"favorit[oa]s?|únic[oa]s?|primer[oa]?|últim[oa]s?|momento|hora|gran(?:des)?)\b)|(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
     r"implicad|involucrad|vinculad|responsable|culpable|ciert|verdad|real\b|fals|obra\s+de)",
+    re.IGNORECASE,
+)
+# The speaker's own negated past after a colon, the Spanish "WH: We didn't threaten …":
+# 'Ayuso: "No he cobrado nunca comisiones"', 'Illa responde: "Nunca he negociado con …"',
+# 'El club: "No fuimos nosotros"', 'X: "No tengo nada que ver"'. A perfect or a first-person
+# "ser" answers what someone said happened; a plan, a refusal or an inability is no answer
+# ('"No voy a dimitir"', '"No he podido dormir"').
+_ES_COLON_NEGATES = re.compile(
+    r":\s+[\"']?(?:(?:yo|nosotros|nosotras)\s+)?(?:no|nunca|jam[áa]s)\s+(?:(?:me|nos|l[eoa]s?|se)\s+)?"
+    r"(?:(?:he|hemos)\s+(?:nunca\s+|jam[áa]s\s+)?(?!podido|querido|decidido|pensado|terminado|"
+    r"acabado|empezado|comenzado|tenido\s+tiempo|dormido)\w+(?:ado|ido|to|cho|so)\b"
+    r"|(?:fui|fuimos)\s+(?:yo|nosotros|nosotras)\b|(?:soy|somos)\s+(?:culpables?|responsables?|"
+    r"corrupt[oa]s?|espías?|agentes?)\b|(?:tengo|tenemos)\s+nada\s+que\s+ver)",
+    re.IGNORECASE,
+)
+# The same in Russian, an involvement denied after a colon: "Лавров: Россия не имеет отношения
+# к взрывам", "Песков: Кремль не причастен к …".
+_RU_COLON_NOT_INVOLVED = re.compile(
+    r":\s+(?:[\"']?\w+\s+){0,3}?не\s+(?:причаст\w*|виновн\w*|(?:имеет|имеют|имел\w*)\s+"
+    r"(?:никакого\s+)?отношени[яю]|связан\w*\s+с|участвова\w+\s+в)",
     re.IGNORECASE,
 )
 _ES_SPEECH_EVENT = re.compile(
@@ -553,8 +599,12 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
     ):
         return True
     if g.lex.lang != "en":
+        own = _ES_COLON_NEGATES if g.lex.lang == "es" else _RU_COLON_NOT_INVOLVED
         return bool(
-            _ALIVE.search(text) or _LEADING_NO.search(text) or _SAYS_NOT_INVOLVED.search(text)
+            _ALIVE.search(text)
+            or _LEADING_NO.search(text)
+            or _SAYS_NOT_INVOLVED.search(text)
+            or (":" in text and own.search(text))
         )
     return bool(
         _LEADING_NO.search(text)
@@ -594,8 +644,11 @@ def _deny(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Clau
         if _in_relative_clause(masked, m):
             continue
         subject = _before(masked, m.start())
-        after = _after(masked, m.end())
-        raw_after = masked[m.end() :].lstrip()
+        end = m.end()
+        if adverb := _MANNER_ADVERB.match(masked, end):
+            end = adverb.end()  # "niega categóricamente que …", "denies flatly that …"
+        after = _after(masked, end)
+        raw_after = masked[end:].lstrip()
         passive = g.lex.lang == "en" and _PASSIVE_BEFORE.search(masked[: m.start()])
         if passive or (g.lex.lang == "en" and not subject and m.group(0).lower() == "denied"):
             # "X was denied bail": only "the report was denied (by …)" is a denial.
@@ -642,7 +695,13 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             claim = None  # "slams social media for speculation": the cause, not the object
         # "descartan que sea más grave": ruling out a possibility is an assessment, not a
         # denial; "descartan los rumores" (a claim object) is one
-        that = g.complementizer.match(after) and not m.group(0).lower().startswith("descart")
+        that = g.complementizer.match(after) and (
+            not m.group(0).lower().startswith("descart")
+            # "descarta que haya habido sabotaje, como apuntaban las informaciones": ruling a
+            # claim out answers it; ruling out a possibility alone is an assessment
+            or _has_claim(g, masked, 60) is not None
+            or _ES_RUMOUR_CONTEXT.search(masked) is not None
+        )
         if that and g.lex.lang == "es" and not _ES_STATIVE_THAT.match(after):
             # "rechaza que haya fraude" denies a state of affairs; "rechaza que se cierre el
             # hospital", "rechaza que el Gobierno suba los impuestos" oppose an action
@@ -666,6 +725,14 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
     return None
 
 
+# A manner adverb between a deny verb and its object, with the quote that may close on it
+# ('Irán "niega categóricamente" que …', "denies flatly that", "категорически отрицает"
+# needs none: the adverb stands before).
+_MANNER_ADVERB = re.compile(
+    r"\s+(?:[^\W\d_]+mente|flatly|firmly|strongly|categorically|vehemently|emphatically|"
+    r"рез?ко|категорически|решительно)[\"']?(?=\s)",
+    re.IGNORECASE,
+)
 _FOR_CAUSE = re.compile(r"\bfor\b", re.I)
 # The complement of a Spanish rejection that denies rather than opposes: a state, an existence
 # or a finished event ("que haya fraude", "que sea cierto", "que existan presiones", "que
@@ -707,6 +774,10 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             continue  # "calls for", "calls on": other verbs
         span = " ".join(_words(_after(masked, m.end()) or after, 10))
         f = g.falsity.search(span)
+        if f is None and g.naming_claim is not None and _has_claim(g, span, 10):
+            # "назвало провокацией сообщения о …": a provocation said of a report; said of
+            # anything else ("назвал провокацией учения") it is a protest, not a denial
+            f = g.naming_claim.search(span)
         if f is None:
             continue
         if g.lex.lang == "es" and not _es_naming_frame(g, span, f):
@@ -811,7 +882,8 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         es_copula = g.lex.lang == "es" and (
             word.startswith(("es ", "son ")) or _ES_COPULA_BEFORE.search(before) is not None
         )
-        if g.lex.lang == "es" and not quoted and not es_copula and _ES_RELATIVE.match(after):
+        verbal = word.startswith(_VERBAL_FALSITY)
+        if g.lex.lang == "es" and not (quoted or es_copula or verbal) and _ES_RELATIVE.match(after):
             continue  # "mentiras que matan", "bulos que circulan": a noun phrase, a topic
         claim_subject = _has_claim(g, " ".join(last[-9:]), 9) is not None
         rules = (
@@ -825,6 +897,14 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             before.strip() in {'"', "'"}
             and _QUOTE_THEN_SPEAKER.match(after) is not None
             and word.startswith((*_VERBAL_FALSITY, "es ", "son ")),
+            # '"Es mentira", responde el ministro', '"Todo es un montaje": …': a copula verdict
+            # that is the whole quote, its speaker after it
+            quote_first := (
+                quote_verdict
+                and es_copula
+                and _QUOTE_THEN_SPEAKER.match(after) is not None
+                and _ES_STRICT.fullmatch(word) is not None
+            ),
             # "the reports are untrue", "данные … не соответствуют действительности"
             claim_subject and (predicative or word.startswith(_VERBAL_FALSITY)),
             # "Кремль не считает достоверными данные …": a verbal falsity before its claim
@@ -861,8 +941,24 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             headline and re.search(r"\ban?\s+$", before) is not None and not after.strip(" .!'\""),
         )
         if any(rules):
+            if quote_first and speaker is None:
+                # the speaker is after the quote, not the words inside it before the verdict
+                who = _ES_SPEAKER_AFTER_QUOTE.match(after)
+                cue = m.group(0).strip()
+                return ClauseDenial("falsity", cue, "", after, who.group("who") if who else None)
             return _at("falsity", m, masked, speaker)
     return None
+
+
+# '"Es mentira", responde el ministro sobre …': who speaks after a quote, without the speech
+# verb and what follows the speaker
+_ES_SPEAKER_AFTER_QUOTE = re.compile(
+    r"\s*[\"']\s*[:,—–-]\s*(?:(?:responde|responden|respondió|dice|dicen|dijo|afirma|afirmó|"
+    r"asegura|aseguró|replica|replicó|sostiene|señala|señaló|insiste|aclara|aclaró)\s+)?"
+    r"(?P<who>[^,;:]{2,60}?)(?=\s+(?:sobre|ante|a|al|en|tras|por|con|responde|dice|dijo|afirma|"
+    r"asegura|replica)\b|[,;:]|$)",
+    re.IGNORECASE,
+)
 
 
 _NOT_A_NOUN = frozenset(
@@ -895,6 +991,12 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         for applies, rx in ((True, _LEADING_NO), (attributed, _SAYS_NOT_INVOLVED)):
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
+        colon = speaker is not None and _SPEAKER_COLON.match(masked) is not None
+        own = _ES_COLON_NEGATES if g.lex.lang == "es" else _RU_COLON_NOT_INVOLVED
+        if colon and (found := own.search(masked)):
+            return ClauseDenial(
+                "negation", found.group(0).strip(), "", masked[found.end() :], speaker
+            )
         trailing = speaker is not None and _TRAILING_SPEAKER.match(masked) is not None
         spanish = (
             (_ES_VERDICT, _ES_EXPOSED, _ES_NEGATED_EVENT, _ES_NO_EVIDENCE)

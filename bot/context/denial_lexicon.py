@@ -25,6 +25,8 @@ falsity predicate about one):
 - `traps`: a denial word that is not a denial ("did not deny", "no desmiente").
 - `not_deniers`: subjects whose rejection is another kind of news (courts dismiss claims,
   parliaments reject bills).
+- `naming_claim`: words that are a falsity verdict only as a naming verb's complement with a
+  claim noun as its object ("назвало провокацией сообщения о …").
 - `claim_blockers`: words that turn a claim noun into another sense ("insurance claim",
   "reclamación", "иск").
 
@@ -67,6 +69,9 @@ class Lexicon:
     unnamed: str
     # Negation particle(s).
     negation: str
+    # Words that call a claim false only when a naming verb applies them to a claim noun
+    # ("назвало провокацией сообщения"; "назвал провокацией учения" is a protest).
+    naming_claim: str = ""
 
 
 EN = Lexicon(
@@ -186,7 +191,11 @@ ES = Lexicon(
         r"relaci(?:ón|ones)|nexos?|involucramiento|culpa|hechos|haber|tener|estar|ser|"
         r"acusaci(?:ón|ones)|informaci(?:ón|ones)|versi(?:ón|ones)|rumor(?:es)?|planes|"
         r"intenci(?:ón|ones)|señalamientos?|especulaci(?:ón|ones)|afirmaci(?:ón|ones)|"
-        r"noticias?|informes?|reportes?|supuest[oa]s?|presunt[oa]s?"
+        r"noticias?|informes?|reportes?|supuest[oa]s?|presunt[oa]s?|"
+        # what an accusation says happened: "niega la existencia de …", "niega cualquier
+        # contacto con …", "niega irregularidades", and the idiom "niega la mayor"
+        r"existencia|contactos?|irregularidad(?:es)?|delitos?|fraude|corrupci[óo]n|espionaje|"
+        r"acoso|abusos?|agresi(?:ón|ones)|sobornos?|mayor(?=\s*$)"
     ),
     falsity=(
         r"(?:no\s+es|no\s+son|no\s+era|no\s+fue)\s+(?:cierto|cierta|verdad)|es\s+falso|"
@@ -196,7 +205,7 @@ ES = Lexicon(
         r"calumnias?|difamaci(?:ón|ones)|desinformaci(?:ón|ones)|"
         r"(?:no\s+tiene|no\s+tienen|nada\s+tiene|nada\s+tienen)\s+(?:nada\s+)?que\s+ver\s+con\s+la\s+"
         r"realidad|no\s+se\s+corresponden?\s+con\s+la\s+realidad|invent(?:o|os|ado|ada|adas|ados)|"
-        r"patrañas?|absurd[oa]s?|disparates?|montaje|erróne[oa]s?"
+        r"patrañas?|absurd[oa]s?|disparates?|montaje|erróne[oa]s?|una\s+fantas[íi]a"
     ),
     naming_verbs=(
         r"tach(?:a|an|ó|aron|ar)|calific(?:a|an|ó|aron|ar)|tild(?:a|an|ó|aron|ar)|"
@@ -237,7 +246,11 @@ ES = Lexicon(
     attribution=(
         r"dijo|dice|dicen|afirm(?:ó|a|an|aron)|declar(?:ó|a|an|aron)|asegur(?:ó|a|an|aron)|"
         r"señal(?:ó|a|an|aron)|indic(?:ó|a|an|aron)|sostuvo|sostiene|expres(?:ó|a)|"
-        r"manifest(?:ó|a)|según|subray(?:ó|a)|enfatiz(?:ó|a)|insisti(?:ó|eron)"
+        r"manifest(?:ó|a)|según|subray(?:ó|a)|enfatiz(?:ó|a)|insisti(?:ó|eron)|"
+        # the verbs of answering a claim: "aclara que …", "responde que …", "replica: …"
+        r"aclar(?:a|an|ó|aron)|respond(?:e|en|ió|ieron)|replic(?:a|an|ó|aron)|"
+        r"puntualiz(?:a|an|ó|aron)|precis(?:a|an|ó|aron)|reiter(?:a|an|ó|aron)|"
+        r"insist(?:e|en)|jur(?:a|an|ó|aron)"
     ),
     media=r"medios|prensa|periódicos?|diarios?|cadenas?",
     unnamed=r"fuentes?\s+(?:anónimas?|no\s+identificadas?|cercanas?)|una\s+fuente",
@@ -276,18 +289,21 @@ RU = Lexicon(
         r"беспочвенн\w*|необоснованн\w*|безосновательн\w*|абсурд\w*|бред\w*|чуш\w*|"
         r"утк(?:а|ой|у)|неправда|не\s+соответствуют\s+истине|не\s+соответствует\s+истине|"
         r"фальшивк\w*|сфабрикован\w*|домысл\w*|"
-        r"не\s+счита\w+\s+(?:\w+\s+)?(?:достоверн|правдив|соответствующ|обоснованн)\w*"
+        r"не\s+счита\w+\s+(?:\w+\s+)?(?:достоверн|правдив|соответствующ|обоснованн)\w*|"
+        # a report "is not confirmed" (passive): an official's verdict on it, not the hedge
+        # "не подтвердил" (he did not confirm); the grammar needs the claim as its subject
+        r"не\s+(?:подтвержда(?:ется|ются|лась|лись|лось)|подтвердил(?:ась|ись|ось))"
     ),
     naming_verbs=(
-        r"назва(?:л|ла|ли|ть)|называ(?:ет|ют|л|ла|ли)|охарактеризова\w+|квалифицирова\w+|"
+        r"назва(?:л|ла|ли|ло|ть)|называ(?:ет|ют|л|ла|ли|ло)|охарактеризова\w+|квалифицирова\w+|"
         r"расценил\w*|улич(?:ил|ила|или|ило|ить|ает|ают|ён|ена|ены)"
     ),
     hedges=(
         r"не\s+стал[аи]?\s+(?:это\s+)?комментировать|отказал(?:ся|ась|ись)\s+(?:от\s+)?"
         r"(?:комментари\w+|комментировать)|воздержал(?:ся|ась|ись)\s+от\s+комментари\w+|"
         r"ни\s+подтвердил\w*,?\s+ни\s+опроверг\w*|не\s+подтвердил\w*\s+и\s+не\s+опроверг\w*|"
-        r"не\s+(?:удалось|смогли?)\s+подтвердить|пока\s+не\s+(?:под)?тверд\w+|"
-        r"не\s+подтвердил\w*|не\s+подтвержда\w+|не\s+прокомментировал\w*|без\s+комментари\w+"
+        r"не\s+(?:удалось|смогли?)\s+подтвердить|пока\s+не\s+(?:под)?твер(?:д|жд)\w+|"
+        r"не\s+подтвердил(?!ась|ись|ось)\w*|не\s+подтвержда(?!ется|ются|лась|лись|лось)\w+|не\s+прокомментировал\w*|без\s+комментари\w+"
     ),
     traps=(
         r"не\s+(?:стал[аи]?\s+)?(?:опроверг\w*|отрица\w*|отверг\w*)|нельзя\s+отрицать|"
@@ -307,6 +323,7 @@ RU = Lexicon(
     media=r"сми|медиа|пресс\w*|газет\w*|издани\w*",
     unnamed=r"источник\w*|анонимн\w*|неназванн\w*",
     negation=r"не|никогда",
+    naming_claim=r"провокаци(?:ей|ями|я|ю|и)",
 )
 
 LEXICONS: dict[str, Lexicon] = {lex.lang: lex for lex in (EN, ES, RU)}
