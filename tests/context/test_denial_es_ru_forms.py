@@ -1,0 +1,130 @@
+"""Spanish and Russian denial forms added by task es14, each with the near misses it must refuse.
+
+Owns the checks for: "no es verdad que"; a whole-quote verdict before its speaker ('"Es
+mentira", responde …'); the speaker's own negated past after a colon ('X: «No he cobrado …»');
+a reported negation of an accused act or of knowledge ("asegura que no cobró comisiones", "que no
+sabía nada"); "descarta que" only with a claim in view; what an accusation says happened as a
+deny object ("niega la existencia de …", "niega cualquier contacto"); a manner adverb between a
+deny verb and its object; Russian neuter "назвало", "провокация" said of a report only, an
+involvement denied after a colon, and "информация не подтверждается" (passive) apart from the
+hedge "не подтвердил". Every case was written for its rule (none is copied from an evaluation
+set); a wrong DENIAL costs more than a missed one, so each rule has negatives that stay 0.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.context.analyze import analyze
+from bot.models import Denial
+
+
+def _denial(title: str, text: str = "") -> Denial:
+    return analyze(title, text).denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Moncloa: no es verdad que la ministra vaya a dimitir",
+        "No es verdad que el Gobierno vaya a subir el IVA, dice la portavoz",
+        '"Es mentira", responde el consejero sobre el viaje a Andorra',
+        "La diputada: «No he cobrado nunca comisiones de ninguna empresa»",
+        'El seleccionador responde: "Nunca he negociado con otra federación"',
+        'El alcalde: "No tengo nada que ver con los contratos de mi cuñado"',
+        "El concejal asegura que no cobró comisiones por la obra",
+        "La exministra asegura que no sabía nada de los pagos",
+        "El empresario jura que nunca ha recibido dinero de la constructora",
+        "El Gobierno descarta que haya habido sabotaje, como apuntaban las informaciones",
+        "La Casa Real niega la existencia de una cuenta en Suiza",
+        "El partido niega cualquier contacto con la trama",
+        'Perú "niega categóricamente" que su embajador se haya reunido con el magnate',
+        "El entrenador niega agresión alguna en el vestuario, según su abogado",
+        "La huelga indefinida no es real, pero el malestar sí, dicen los sindicatos",
+    ],
+)
+def test_spanish_forms_are_denials(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a plan, a refusal or an inability after a colon is no answer to a claim
+        "La alcaldesa: «No voy a dimitir»",
+        "El portero: «No he podido dormir en toda la noche»",
+        "El entrenador: «No somos favoritos»",
+        # a plan in the future, an ordinary negated receipt
+        "El presidente asegura que no pagará la deuda externa",
+        "El ministro dice que no ha recibido la carta del sindicato",
+        # ruling out a possibility, or a plan, with no claim in view
+        "El Gobierno descarta que haya habido sabotaje en el apagón",
+        "El Gobierno descarta subir impuestos",
+        "La Fiscalía descarta que haya terceros implicados en el crimen",
+        # other senses of negar, with an adverb too
+        "El Gobierno niega rotundamente la entrada al barco",
+        "EEUU niega la visa al presidente",
+        # an opinion, a comparison or a rank with a speaker after it
+        "El Madrid no es el mismo, dicen los aficionados",
+        "El mercado no es un buen lugar para invertir, dicen los analistas",
+        # a falsity word about a thing, not a claim
+        "La novela es una fantasía sobre dragones",
+    ],
+)
+def test_spanish_near_misses_stay_zero(title: str) -> None:
+    assert not _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Минобороны назвало вбросом публикацию британской газеты",
+        "Посольство назвало провокацией сообщения о шпионаже",
+        "Лавров: Россия не имеет отношения к взрывам на газопроводе",
+        "Песков: Кремль не причастен к отравлению",
+        "Информация о гибели генерала не подтверждается, заявили в Минобороны",
+        "Сообщения о взрыве на заводе не подтвердились",
+    ],
+)
+def test_russian_forms_are_denials(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a provocation said of anything but a report is a protest
+        "Захарова назвала провокацией учения НАТО",
+        # the hedges: he did not confirm, it is not yet confirmed
+        "Песков не подтвердил информацию о встрече",
+        "Информация о жертвах пока не подтверждается",
+        # a result not confirmed, no report in view
+        "Диагноз не подтвердился",
+        # other senses
+        "Госдума отклонила законопроект о запрете",
+        "Украинцу отказали во въезде в Польшу",
+        "Песков: Путин не планирует встречу с Зеленским",
+    ],
+)
+def test_russian_near_misses_stay_zero(title: str) -> None:
+    assert not _denial(title).is_denial
+
+
+def test_the_speaker_after_a_quoted_verdict_is_the_denier() -> None:
+    d = _denial('"Es mentira", responde el ministro sobre el viaje')
+    assert [x.name for x in d.deniers] == ["El ministro"]
+
+
+def test_a_colon_speaker_is_the_denier_of_their_own_negation() -> None:
+    assert [x.name for x in _denial("Лавров: Россия не имеет отношения к взрывам").deniers] == [
+        "Лавров"
+    ]
+    assert [x.name for x in _denial("La diputada Ruiz: «No he cobrado comisiones»").deniers] == [
+        "Ruiz"
+    ]
+
+
+def test_the_author_of_a_report_called_a_plant_is_the_denied_outlet() -> None:
+    d = _denial("Минобороны назвало вбросом публикацию The Telegraph")
+    assert d.is_denial
+    assert d.denied_outlet == "The Telegraph"
