@@ -32,7 +32,14 @@ from typing import Literal
 from bot.context.denial_lexicon import LEXICONS, Lexicon
 from bot.context.prescreen import WordKeys
 
-__all__ = ["ClauseDenial", "DenialKind", "attribution_span", "find_denial", "screen"]
+__all__ = [
+    "ClauseDenial",
+    "DenialKind",
+    "answered_claim",
+    "attribution_span",
+    "find_denial",
+    "screen",
+]
 
 DenialKind = Literal["deny", "refute", "reject", "naming", "falsity", "negation"]
 
@@ -589,6 +596,64 @@ def find_denial(
     return None
 
 
+# A lead that names a claim going round ("La información circula por una cadena de WhatsApp…",
+# "se ha empezado a compartir un video…", "…, al responder a reportes sobre…"): the news is the
+# answer to it. Not a topic word ("bulos", "desinformación"), which ordinary news also holds.
+_ES_LEAD_CLAIM = re.compile(
+    r"\b(?:circula(?:n|ba|ban|ndo)?|se\s+(?:ha|han)\s+(?:empezado\s+a\s+)?(?:compartido|"
+    r"compartir|difundido|difundir|viralizado|viralizar)|se\s+viraliz\w+|viralizad[oa]s?|"
+    r"cadenas?\s+de\s+whatsapp|al\s+responder\s+a\s+(?:los\s+|las\s+)?(?:reportes|informaciones|"
+    r"rumores|versiones|acusaciones|señalamientos))\b",
+    re.IGNORECASE,
+)
+# The headline's negated predicate (any verb: "no matan", "no ha inhabilitado", "no se
+# declarará"), not "not yet", "not only", "there is no", a slogan ("no a la guerra") or a
+# question.
+_ES_HEAD_NEGATED = re.compile(
+    r"(?<!aún\s)(?<!aun\s)(?<!todavía\s)(?<!todavia\s)(?<!\w)(?:no|nunca|jamás)\s+"
+    r"(?!(?:solo|sólo|hay|habrá|más|a|al|tan|muy|todo|todos|todas|siempre|ya|sin|es\s+(?:fácil|"
+    r"posible|necesari[oa]|suficiente))\b)(?:(?:se|lo|la|le|les|los|las|me|nos)\s+)?[^\W\d_]{2,}",
+    re.IGNORECASE,
+)
+
+
+def answered_claim(headline: str, lead: str, lang: str | None) -> ClauseDenial | None:
+    """A headline's negation that answers the claim its lead says is going round.
+
+    "Los termómetros infrarrojos no matan las neuronas" over "se ha empezado a compartir un
+    video titulado…"; "X no se declarará culpable, afirma su abogado" over "…al responder a
+    reportes sobre…". Spanish only: the other languages' headlines carry their own markers
+    ("No, …", "X is alive"). The verdict's speaker is the headline's, else the outlet's own."""
+    if lang != "es" or "?" in headline or not _ES_LEAD_CLAIM.search(lead):
+        return None
+    text = " ".join(_straight(headline).split())
+    g = _grammar("es")
+    masked = _mask(_mask(text, g.hedges), g.traps)
+    found = _ES_HEAD_NEGATED.search(masked)
+    if found is None:
+        return None
+    speaker, _rest = _speaker_of(masked)
+    rest = masked[found.end() :].strip()
+    return ClauseDenial("negation", found.group(0), "", rest, speaker, masked)
+
+
+_RU_FAKES_ABOUT = re.compile(r"фейк(?:и|ов|ах|ам|ами)\s+(?:о|об|про)\s", re.IGNORECASE)
+_RU_REMOVES = re.compile(
+    r"(?<!\w)(?:удал|заблокир|разоблач|выяв)\w*\s+(?:[^\W\d_]+\s+)?$", re.IGNORECASE
+)
+# A correction verb reporting a negated state or event: "El Gobierno aclara a Trump que
+# «España no es un país BRICS»", "La empresa puntualiza que no hubo despidos". Clarifying,
+# specifying and retorting answer something said; a rank or a comparison stays an opinion.
+_ES_CORRECTS = re.compile(
+    r"\b(?:aclar|puntualiz|matiz|replic)(?:a|an|ó|aron)\s+(?:a\s+(?:[^\W\d_]+\s+){1,4}?)?que\s+"
+    r"(?:[\"']?[^\W\d_]+[\"']?\s+){0,4}?[\"']?(?:no|nunca)\s+(?:(?:es|son|fue|fueron|era|eran)\s+"
+    r"(?:(?:un|una|el|la|los|las)\s(?!(?:mism[oa]s?|buen[oa]?s?|mal[oa]?s?|mejor(?:es)?|peor(?:es)?|"
+    r"favorit[oa]s?|únic[oa]s?|primer[oa]?|últim[oa]s?|momento|hora)\b)|ciert[oa]|verdad)|hubo|"
+    r"ha\s+habido|existe|existen|existi[óo])",
+    re.IGNORECASE,
+)
+
+
 def _negation_screen(text: str, g: _Grammar) -> bool:
     if g.lex.lang == "es" and (
         _ES_VERDICT.search(text)
@@ -605,6 +670,7 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
             or _LEADING_NO.search(text)
             or _SAYS_NOT_INVOLVED.search(text)
             or (":" in text and own.search(text))
+            or (g.lex.lang == "es" and _ES_CORRECTS.search(text))
         )
     return bool(
         _LEADING_NO.search(text)
@@ -867,6 +933,16 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         last = _words(before, 60)
         if g.deny.search(" ".join(last[-4:])):
             continue  # "denies hoax claims": denying the debunk supports the claim
+        if (
+            g.lex.lang == "ru"
+            and headline
+            and _RU_FAKES_ABOUT.match(masked, m.start()) is not None
+            and _RU_REMOVES.search(before) is not None
+        ):
+            # "Twitter удалил фейки о комендантском часе": removing or exposing "fakes about"
+            # something calls the claims about it fake; "закон о фейках", "штраф за фейки"
+            # (the law, the prosecution) have no such verb before them
+            return _at("falsity", m, masked, speaker)
         claim_after = _has_claim(g, after, 2)
         if not claim_after and _attributive(after):
             continue  # "fake goods", "false alarm": the word describes a thing, not a claim
@@ -988,7 +1064,11 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         return _at("negation", alive, masked, speaker)
     if g.lex.lang != "en":
         attributed = speaker is not None or g.attribution.search(masked) is not None
-        for applies, rx in ((True, _LEADING_NO), (attributed, _SAYS_NOT_INVOLVED)):
+        for applies, rx in (
+            (True, _LEADING_NO),
+            (attributed, _SAYS_NOT_INVOLVED),
+            (g.lex.lang == "es", _ES_CORRECTS),
+        ):
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
         colon = speaker is not None and _SPEAKER_COLON.match(masked) is not None

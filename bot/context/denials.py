@@ -17,7 +17,13 @@ import re
 from dataclasses import dataclass, field
 
 from bot.context.cues import EN, CueSet, compile_cues
-from bot.context.denial_clause import ClauseDenial, attribution_span, find_denial, screen
+from bot.context.denial_clause import (
+    ClauseDenial,
+    answered_claim,
+    attribution_span,
+    find_denial,
+    screen,
+)
 from bot.context.entities import (
     _CAP,
     _POSSESSIVE_ORG_RE,
@@ -251,6 +257,9 @@ def detect_denial(
     head = find_denial(title, lang) if title else None
     lead = _lead(sentences)
     lead_hit = find_denial(lead[1], lang, headline=False) if lead else None
+    if head is None and lead_hit is None and lead is not None and title:
+        # a negated headline over a lead that names the claim going round answers that claim
+        head = answered_claim(title, lead[1], lang)
     if head is None and lead_hit is None:
         if not screen(text, lang):
             return NO_DENIAL, hedges
