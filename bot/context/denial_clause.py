@@ -251,10 +251,18 @@ _NEG_COPULA = re.compile(
 # spy, threaten, pressure, finance illegally, embezzle, bribe, harass, assault, abuse, plagiarise,
 # deceive, manipulate, order, authorise) and of knowing, in the tenses of a reported past:
 # preterite, imperfect, perfect ("no cobró", "no cobraba", "no ha cobrado").
+_ES_WRONG_AR = (
+    r"(?:cobr|rob|ocult|filtr|espi|amenaz|presion|malvers|soborn|acos|plagi|engañ|manipul|"
+    r"orden|autoriz|desvi|financi|falsific|amañ|pact|negoci|abus)"
+)
+# the perfect participles alone, for the first person after a colon ("No he cobrado …")
+_ES_WRONGDOING_PERFECT = (
+    rf"(?:{_ES_WRONG_AR}ado\b|mentido\b|agredido\b|recibido\s+(?:ningún\s+|ning[úu]n\s+)?"
+    r"(?:dinero|sobornos?|comisiones|pagos|regalos|dádivas)\b)"
+)
 _ES_WRONGDOING = (
     r"(?:(?:se\s+)?(?:l[eoa]s?|me|nos)\s+)?(?:(?:ha|han|he|hemos|había|habían)\s+)?"
-    r"(?:(?:cobr|rob|ocult|filtr|espi|amenaz|presion|malvers|soborn|acos|plagi|engañ|manipul|"
-    r"orden|autoriz|desvi|financi|falsific|amañ|pact|negoci|abus)"
+    rf"(?:{_ES_WRONG_AR}"
     r"(?:ó|aron|é|amos|aba|aban|ado|ada|ados|adas)"
     r"|(?:mint|agred)(?:ió|ieron|í|imos|ía|ían)|mentido|agredido"
     r"|recib(?:ió|ieron|í|imos|ía|ían|ido)\s+(?:ningún\s+|ning[úu]n\s+)?(?:dinero|sobornos?|"
@@ -362,15 +370,16 @@ _ES_NEG_IDENTITY = re.compile(
     r"implicad|involucrad|vinculad|responsable|culpable|ciert|verdad|real\b|fals|obra\s+de)",
     re.IGNORECASE,
 )
-# The speaker's own negated past after a colon, the Spanish "WH: We didn't threaten …":
-# 'Ayuso: "No he cobrado nunca comisiones"', 'Illa responde: "Nunca he negociado con …"',
-# 'El club: "No fuimos nosotros"', 'X: "No tengo nada que ver"'. A perfect or a first-person
-# "ser" answers what someone said happened; a plan, a refusal or an inability is no answer
-# ('"No voy a dimitir"', '"No he podido dormir"').
+# The speaker's own denial after a colon, the Spanish "WH: We didn't threaten …": an accused
+# act negated ('Ayuso: "No he cobrado nunca comisiones"', 'Illa responde: "Nunca he negociado
+# con …"'), or 'X: "No fuimos nosotros"', '"No soy culpable"', '"No tengo nada que ver"'. Any
+# other negated perfect is ordinary speech ('"No he jugado bien"', '"Nunca he visto tanta
+# pobreza"'), and a plan or a refusal no answer ('"No voy a dimitir"').
 _ES_COLON_NEGATES = re.compile(
-    r":\s+[\"']?(?:(?:yo|nosotros|nosotras)\s+)?(?:no|nunca|jam[áa]s)\s+(?:(?:me|nos|l[eoa]s?|se)\s+)?"
-    r"(?:(?:he|hemos)\s+(?:nunca\s+|jam[áa]s\s+)?(?!podido|querido|decidido|pensado|terminado|"
-    r"acabado|empezado|comenzado|tenido\s+tiempo|dormido)\w+(?:ado|ido|to|cho|so)\b"
+    r":\s+[\"']?(?:(?:yo|nosotros|nosotras)\s+)?(?:no|nunca|jam[áa]s)\s+(?:"
+    r"(?:(?:me|nos|l[eoa]s?|se)\s+)?(?:he|hemos)\s+(?:nunca\s+|jam[áa]s\s+)?"
+    + _ES_WRONGDOING_PERFECT
+    + r"|(?:he|hemos)\s+dicho\s+(?:eso|esto|nada|que)\b"
     r"|(?:fui|fuimos)\s+(?:yo|nosotros|nosotras)\b|(?:soy|somos)\s+(?:culpables?|responsables?|"
     r"corrupt[oa]s?|espías?|agentes?)\b|(?:tengo|tenemos)\s+nada\s+que\s+ver)",
     re.IGNORECASE,
@@ -379,7 +388,7 @@ _ES_COLON_NEGATES = re.compile(
 # к взрывам", "Песков: Кремль не причастен к …".
 _RU_COLON_NOT_INVOLVED = re.compile(
     r":\s+(?:[\"']?\w+\s+){0,3}?не\s+(?:причаст\w*|виновн\w*|(?:имеет|имеют|имел\w*)\s+"
-    r"(?:никакого\s+)?отношени[яю]|связан\w*\s+с|участвова\w+\s+в)",
+    r"(?:никакого\s+)?отношени[яю]|связан\w*\s+с)",
     re.IGNORECASE,
 )
 _ES_SPEECH_EVENT = re.compile(
@@ -600,10 +609,15 @@ def find_denial(
 # "se ha empezado a compartir un video…", "…, al responder a reportes sobre…"): the news is the
 # answer to it. Not a topic word ("bulos", "desinformación"), which ordinary news also holds.
 _ES_LEAD_CLAIM = re.compile(
+    # spreading, in a medium or as a message ("circula por WhatsApp", "se ha empezado a
+    # compartir … un video"): not traffic that "circula con normalidad"
     r"\b(?:circula(?:n|ba|ban|ndo)?|se\s+(?:ha|han)\s+(?:empezado\s+a\s+)?(?:compartido|"
-    r"compartir|difundido|difundir|viralizado|viralizar)|se\s+viraliz\w+|viralizad[oa]s?|"
-    r"cadenas?\s+de\s+whatsapp|al\s+responder\s+a\s+(?:los\s+|las\s+)?(?:reportes|informaciones|"
-    r"rumores|versiones|acusaciones|señalamientos))\b",
+    r"compartir|difundido|difundir|viralizado|viralizar)|se\s+viraliz\w+|viralizad[oa]s?)\s+"
+    r"(?:\S+\s+){0,12}?(?:(?:las\s+)?redes|whatsapp|facebook|twitter|internet|tiktok|telegram|"
+    r"instagram|youtube|v[íi]deos?|mensajes?|im[áa]gen(?:es)?|audios?|fotos?|publicaci\w+|"
+    r"cadenas?|textos?|noticias?|informaci\w+|rumor(?:es)?)\b"
+    r"|\b(?:cadenas?\s+de\s+whatsapp|al\s+responder\s+a\s+(?:los\s+|las\s+)?(?:reportes|"
+    r"informaciones|rumores|versiones|acusaciones|señalamientos))\b",
     re.IGNORECASE,
 )
 # The headline's negated predicate (any verb: "no matan", "no ha inhabilitado", "no se
@@ -918,7 +932,11 @@ _ES_STRICT = re.compile(
 _ES_RELATIVE = re.compile(r"\s*que\s", re.IGNORECASE)
 # Words that judge rather than deny ("es absurdo cerrar el hospital", "una decisión errónea"):
 # said of a claim they dismiss it, said alone they are an opinion.
-_ES_EVALUATIVE = re.compile(r"absurd[oa]s?|disparates?|erróne[oa]s?|invent[oa]s?", re.IGNORECASE)
+_ES_EVALUATIVE = re.compile(
+    r"absurd[oa]s?|disparates?|erróne[oa]s?|invent[oa]s?|una\s+fantas[íi]a", re.IGNORECASE
+)
+# "eso / esto es …": the demonstrative stands for what was said
+_ES_THAT_IS = re.compile(r"\b(?:eso|esto|ello)\s+(?:es|era|fue|sería)\s+$", re.IGNORECASE)
 _QUOTE_THEN_SPEAKER = re.compile(r"\s*[\"']\s*[:,—–-]\s*\w")
 # Falsity words that carry their own copula ("isn't real", "never happened").
 _COPULA_FALSITY = ("isn't", "aren't", "wasn't", "weren't", "not real", "never happened", "didn't")
@@ -961,7 +979,9 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         verbal = word.startswith(_VERBAL_FALSITY)
         if g.lex.lang == "es" and not (quoted or es_copula or verbal) and _ES_RELATIVE.match(after):
             continue  # "mentiras que matan", "bulos que circulan": a noun phrase, a topic
-        claim_subject = _has_claim(g, " ".join(last[-9:]), 9) is not None
+        claim_subject = _has_claim(g, " ".join(last[-9:]), 9) is not None or (
+            g.lex.lang == "es" and _ES_THAT_IS.search(before) is not None
+        )
         rules = (
             # "El video de Maduro es falso", "La foto es un montaje": a verdict on its subject
             es_copula
