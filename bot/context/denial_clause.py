@@ -274,8 +274,16 @@ _ES_WRONGDOING = (
 # identity ("no fue un atentado"), an involvement ("no participó", "no tiene nada que ver"); a
 # bare auxiliary is ordinary reported speech ("asegura que no está de acuerdo", "dice que no ha
 # recibido la carta", "afirma que no tiene prisa").
+# An article opening an identity ("no fue un sabotaje", "no es un país BRICS"), not a
+# comparison or a rank ("no es el mismo", "no fue un buen momento", "no es la favorita").
+_ES_IDENTITY_ARTICLE = (
+    r"(?:un|una|el|la|los|las)\s(?!(?:mism[oa]s?|buen[oa]?s?|mal[oa]?s?|mejor(?:es)?|peor(?:es)?|"
+    r"favorit[oa]s?|únic[oa]s?|primer[oa]?|últim[oa]s?|momento|hora|gran(?:des)?)\b)"
+)
 _SAYS_NOT_INVOLVED = re.compile(
-    r"\bque\s+(?:[\"']?\w+[\"']?\s+){0,4}?[\"']?(?:no|nunca|jam[áa]s)\s+(?:(?:fue|fueron|era|eran)\s+(?:un|una|el|la|los|las)\s|"
+    r"\bque\s+(?:[\"']?\w+[\"']?\s+){0,4}?[\"']?(?:no|nunca|jam[áa]s)\s+(?:(?:fue|fueron|era|eran)\s+"
+    + _ES_IDENTITY_ARTICLE
+    + r"|"
     r"(?:es|son|fue|era)\s+(?:culpables?|responsables?|ciert[oa]|verdad|real(?:es)?)\b|"
     r"hubo|ha\s+habido|existe|existen|existi[óo]|particip\w+|"
     r"(?:tiene|tienen|tuvo|tuvieron|ha\s+tenido)\s+(?:nada\s+que\s+ver|(?:ninguna\s+)?relaci[óo]n|"
@@ -363,10 +371,7 @@ _ES_DEATH_CONTEXT = re.compile(
 # sabotaje") or a status a rumour gives ("no está detenido", "no es responsable", "no está
 # contaminada"), not an opinion ("no es favorito", "no está preocupado").
 _ES_NEG_IDENTITY = re.compile(
-    # an article opens an identity ("no fue un sabotaje"), not a comparison or a rank ("no es el
-    # mismo", "no es un buen momento", "no es la favorita")
-    r"(?:un|una|el|la|los|las)\s(?!(?:mism[oa]s?|buen[oa]?s?|mal[oa]?s?|mejor(?:es)?|peor(?:es)?|"
-    r"favorit[oa]s?|únic[oa]s?|primer[oa]?|últim[oa]s?|momento|hora|gran(?:des)?)\b)|(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
+    _ES_IDENTITY_ARTICLE + r"|(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
     r"implicad|involucrad|vinculad|responsable|culpable|ciert|verdad|real\b|fals|obra\s+de)",
     re.IGNORECASE,
 )
@@ -388,7 +393,7 @@ _ES_COLON_NEGATES = re.compile(
 # к взрывам", "Песков: Кремль не причастен к …".
 _RU_COLON_NOT_INVOLVED = re.compile(
     r":\s+(?:[\"']?\w+\s+){0,3}?не\s+(?:причаст\w*|виновн\w*|(?:имеет|имеют|имел\w*)\s+"
-    r"(?:никакого\s+)?отношени[яю]|связан\w*\s+с)",
+    r"(?:никакого\s+)?отношени[яю])",
     re.IGNORECASE,
 )
 _ES_SPEECH_EVENT = re.compile(
@@ -661,8 +666,7 @@ _RU_REMOVES = re.compile(
 _ES_CORRECTS = re.compile(
     r"\b(?:aclar|puntualiz|matiz|replic)(?:a|an|ó|aron)\s+(?:a\s+(?:[^\W\d_]+\s+){1,4}?)?que\s+"
     r"(?:[\"']?[^\W\d_]+[\"']?\s+){0,4}?[\"']?(?:no|nunca)\s+(?:(?:es|son|fue|fueron|era|eran)\s+"
-    r"(?:(?:un|una|el|la|los|las)\s(?!(?:mism[oa]s?|buen[oa]?s?|mal[oa]?s?|mejor(?:es)?|peor(?:es)?|"
-    r"favorit[oa]s?|únic[oa]s?|primer[oa]?|últim[oa]s?|momento|hora)\b)|ciert[oa]|verdad)|hubo|"
+    r"(?:" + _ES_IDENTITY_ARTICLE + r"|ciert[oa]|verdad)|hubo|"
     r"ha\s+habido|existe|existen|existi[óo])",
     re.IGNORECASE,
 )
@@ -854,10 +858,12 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             continue  # "calls for", "calls on": other verbs
         span = " ".join(_words(_after(masked, m.end()) or after, 10))
         f = g.falsity.search(span)
-        if f is None and g.naming_claim is not None and _has_claim(g, span, 10):
+        report = _has_claim(g, span, 10) if g.naming_claim is not None else None
+        if f is None and report is not None and not _RU_STATEMENT.match(report.group(0)):
             # "назвало провокацией сообщения о …": a provocation said of a report; said of
-            # anything else ("назвал провокацией учения") it is a protest, not a denial
-            f = g.naming_claim.search(span)
+            # anything else ("назвал провокацией учения") it is a protest, not a denial, and so
+            # it is of a statement or a demand ("назвал провокацией заявление НАТО о …")
+            f = g.naming_claim.search(span) if g.naming_claim is not None else None
         if f is None:
             continue
         if g.lex.lang == "es" and not _es_naming_frame(g, span, f):
@@ -869,6 +875,7 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
     return None
 
 
+_RU_STATEMENT = re.compile(r"заявлени|претензи|доклад", re.IGNORECASE)
 # Words that may follow a predicative adjective ("califica de falsas las denuncias") without
 # making it attributive ("facturas falsas", "falsos positivos", "falsa alarma").
 _ES_NOT_A_HEAD = frozenset(
