@@ -307,7 +307,11 @@ def detect_denial(
 
     outlet_name, outlet_id = _object_outlet(hits, resolver, publisher)
     if outlet_name is None:
-        outlet_name, outlet_id = _denied_outlet(title, sentences, evidence, resolver, publisher)
+        # the deniers are never the author of what they deny ("TASS says reports … are false")
+        speaking = frozenset(name_key(d.name) for d in deniers)
+        outlet_name, outlet_id = _denied_outlet(
+            title, sentences, evidence, resolver, publisher, speaking
+        )
     if outlet_name is None and any(_REPORT_OBJECT.search(h.obj[:60]) for h in hits):
         outlet_name = "media reports"  # a report without a named author is the media's
     deniers = [
@@ -503,7 +507,8 @@ def _capitalised_denier(chunk: str, english: bool = False) -> Denier | None:
         after = after[:-1]  # the clause's own verb: "OIC warns fabricated claims …"
     if english and any(not _EN_BEFORE_VERB.match(w) and not w[:1].isupper() for w in after):
         return None
-    while run and run[0].lower() in {"de", "del", "la", "el", "the", "в", "во"}:
+    # an article is no name: "Los expertos dicen…" has no capitalised denier, not "Los"
+    while run and run[0].lower() in {"de", "del", "la", "el", "los", "las", "the", "в", "во"}:
         run.pop(0)
     if not run or len(run) > 5:
         return None
@@ -721,6 +726,7 @@ def _denied_outlet(
     evidence: list[str],
     resolver: OutletResolver | None,
     publisher: OutletCard | None,
+    speaking: frozenset[str] = frozenset(),
 ) -> tuple[str | None, str | None]:
     scores: dict[str, tuple[int, int, str, str | None]] = {}  # key → score, first, name, id
     evidence_set = set(evidence)
@@ -736,6 +742,8 @@ def _denied_outlet(
             seen.add(key)
             if publisher is not None and (oid == publisher.id or name == publisher.name):
                 continue
+            if name_key(name) in speaking or name_key(re.sub(r"^The\s+", "", name)) in speaking:
+                continue  # a denier, not the author of the denied report
             bare = re.escape(re.sub(r"^The\s+", "", name))
             if re.search(_INTERVIEWED + bare, sentence, re.IGNORECASE):
                 continue  # the outlet a speaker talked to, not the author of a denied report
