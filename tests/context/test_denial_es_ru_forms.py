@@ -205,3 +205,19 @@ def test_the_verdict_over_a_rumour_lead_is_the_speaker_s_never_the_negated_subje
     assert [x.name for x in _denial(title, lead).deniers] == ["Su abogado"]
     title, lead = ANSWERED[1]  # no speaker and no publisher known: nobody is made up
     assert _denial(title, lead).deniers == ()
+
+
+def test_an_outlet_that_denies_is_never_the_denied_outlet() -> None:
+    # the registry's outlet as the speaker: "TASS says reports … are false" denies nobody's
+    # report by TASS
+    d = analyze("TASS says reports of an attack on the bridge are false", "").denial
+    assert [x.name for x in d.deniers] == ["TASS"]
+    assert d.denied_outlet is None
+
+
+def test_an_article_alone_is_no_denier_name() -> None:
+    d = _denial(
+        "El Gobierno cree que la ley acabará con el paro. Los expertos dicen que eso es mentira"
+    )
+    assert d.is_denial
+    assert "Los" not in [x.name for x in d.deniers]
