@@ -408,6 +408,7 @@ def _clause_denier(
     # "Navalny's mom calls for justice as Russia rejects …": the denier is the subject of the
     # clause that holds the predicate, after the last subordinating conjunction
     subject = _SUBORDINATE_BEFORE.sub("", subject)
+    subject = _INTERVIEW_IN_SUBJECT.sub("", subject)  # "Песков в интервью РИА Новости"
     span = attribution_span(subject, lang) if hit.kind in {"falsity", "negation"} else None
     if span is not None and subject[: span[0]].strip():
         subject = subject[: span[0]]
@@ -531,9 +532,12 @@ def _object_outlet(
     person or a government ("Trump's claims", "accusations by Kyiv", "acusaciones de EEUU")."""
     for hit in hits:
         found = _outlet_mentions([hit.obj], resolver)[0]
+        talked_to = _quote_sources([hit.obj], resolver) if found else set()
         for name, oid in found:
             if publisher is not None and (oid == publisher.id or name == publisher.name):
                 continue
+            if (oid or name_key(re.sub(r"^The\s+", "", name))) in talked_to:
+                continue  # "desmintió en declaraciones a El País las informaciones …"
             return name, oid
     for hit in hits:
         m = _CLAIM_AUTHOR.search(hit.obj)
@@ -680,7 +684,10 @@ def _add_denier(deniers: list[Denier], d: Denier | None) -> None:
 
 _REPORTING = re.compile(
     r"\b(?:reported|reports|report|claimed|claims|alleged|wrote|said|story|article|according\s+"
-    r"to|citing|cited|published)\b",
+    r"to|citing|cited|published"
+    # the same in Spanish and Russian: "El País publica que …", "Bloomberg сообщил о …"
+    r"|publica|publicó|informa|informó|revela|reveló|reporta|reportó|difundió|"
+    r"сообщил\w*|сообщает|сообщают|пишет|пишут|написал\w*|опубликова\w*|утвержда\w*)\b",
     re.IGNORECASE,
 )
 _REPORT_VERB = re.compile(
@@ -692,11 +699,52 @@ _REPORT_VERB = re.compile(
 _INTERVIEWED = (
     r"(?:told|telling|said\s+to|interview\s+with|speaking\s+to|speaking\s+with)\s+(?:the\s+)?"
 )
+# The outlet a speaker talked to, in any of the three languages, right before its name: "told
+# Reuters", "dijo a EFE", "en declaraciones a El País", "заявил ТАСС", "в интервью РИА Новости".
+# A speech verb with the outlet after it takes the outlet as its addressee (Russian dative,
+# Spanish "a"); one with the outlet before it ("Bloomberg сообщил") has it as its subject.
+_QUOTE_SOURCE_BEFORE = re.compile(
+    r"(?:\b(?:told|telling|said\s+to|interview\s+with|speaking\s+to|speaking\s+with)\s+(?:the\s+)?"
+    r"|\b(?:dijo|declaró|aseguró|afirmó|explicó|contó|confirmó|señaló|indicó|reveló|detalló)\s+a\s+"
+    r"(?:la\s+|el\s+|los\s+)?(?:(?:agencia|cadena|diario|periódico|emisora|radio)\s+)?"
+    r"|\b(?:declaraciones|entrevista|conversación)\s+(?:a|con)\s+(?:la\s+|el\s+)?"
+    r"(?:(?:agencia|cadena|diario|periódico|emisora|radio)\s+)?"
+    r"|(?<!\w)(?:заяви\w*|сказа\w*|рассказа\w*|сообщи\w*|поясни\w*|подтверди\w*|призна\w*|"
+    r"отмети\w*|интервью|беседе\s+с)\s+(?:агентству\s+|изданию\s+|газете\s+|телеканалу\s+)?)"
+    r"[\"'«]?$",
+    re.IGNORECASE,
+)
+# The same phrase and what follows it in a subject ("Песков в интервью РИА Новости"): the
+# speaker is before it.
+_INTERVIEW_IN_SUBJECT = re.compile(
+    r"\s+(?:in\s+an\s+interview\s+with|told|en\s+(?:declaraciones|una\s+entrevista|entrevista)\s+"
+    r"(?:a|con)|в\s+интервью|в\s+беседе\s+с)\s.*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _quote_sources(texts: list[str], resolver: OutletResolver | None) -> set[str]:
+    """Keys of the outlets a speaker talked to in `texts` (see `_QUOTE_SOURCE_BEFORE`)."""
+    out: set[str] = set()
+    for text in texts:
+        for start, name, oid in _outlet_spans(text, resolver):
+            if _QUOTE_SOURCE_BEFORE.search(text[max(0, start - 60) : start]):
+                out.add(oid or name_key(re.sub(r"^The\s+", "", name)))
+    return out
+
+
 _FALLBACK_OUTLETS_RE = re.compile(
     r"(?<!\w)(?:"
     + "|".join(re.escape(n) for n in sorted(FALLBACK_OUTLETS, key=len, reverse=True))
     + r")(?!\w)"
 )
+
+
+def _outlet_spans(text: str, resolver: OutletResolver | None) -> list[tuple[int, str, str | None]]:
+    """(start, name, id) of every outlet named in `text`: the registry's, else a short list."""
+    if resolver is not None:
+        return [(s, card.name, card.id) for s, _e, card in resolver.find_in_text(text)]
+    return [(m.start(), m.group(0), None) for m in _FALLBACK_OUTLETS_RE.finditer(text)]
 
 
 def _outlet_mentions(
@@ -709,13 +757,8 @@ def _outlet_mentions(
     for t in texts:
         starts.append(pos)
         pos += len(t) + 1
-    found: list[tuple[int, str, str | None]] = []
-    if resolver is not None:
-        found = [(s, card.name, card.id) for s, _e, card in resolver.find_in_text(joined)]
-    else:
-        found = [(m.start(), m.group(0), None) for m in _FALLBACK_OUTLETS_RE.finditer(joined)]
     out: list[list[tuple[str, str | None]]] = [[] for _ in texts]
-    for start, name, oid in found:
+    for start, name, oid in _outlet_spans(joined, resolver):
         out[bisect.bisect_right(starts, start) - 1].append((name, oid))
     return out
 
@@ -731,6 +774,7 @@ def _denied_outlet(
     scores: dict[str, tuple[int, int, str, str | None]] = {}  # key → score, first, name, id
     evidence_set = set(evidence)
     texts = [title, *sentences]
+    talked_to = _quote_sources(texts[:4], resolver)
     for i, (sentence, mentions) in enumerate(
         zip(texts, _outlet_mentions(texts, resolver), strict=True)
     ):
@@ -744,6 +788,8 @@ def _denied_outlet(
                 continue
             if name_key(name) in speaking or name_key(re.sub(r"^The\s+", "", name)) in speaking:
                 continue  # a denier, not the author of the denied report
+            if key in talked_to:
+                continue  # the outlet a speaker talked to ("заявил ТАСС", "dijo a EFE")
             bare = re.escape(re.sub(r"^The\s+", "", name))
             if re.search(_INTERVIEWED + bare, sentence, re.IGNORECASE):
                 continue  # the outlet a speaker talked to, not the author of a denied report
