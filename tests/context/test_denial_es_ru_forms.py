@@ -19,6 +19,7 @@ from __future__ import annotations
 import pytest
 
 from bot.context.analyze import analyze
+from bot.context.outlets import OutletRegistry
 from bot.models import Denial
 
 
@@ -221,3 +222,60 @@ def test_an_article_alone_is_no_denier_name() -> None:
     )
     assert d.is_denial
     assert "Los" not in [x.name for x in d.deniers]
+
+
+@pytest.fixture(scope="module")
+def full_registry() -> OutletRegistry:
+    # the shipped registry: EFE, El País, RIA Novosti and the rest, as the bot resolves them
+    return OutletRegistry.default()
+
+
+@pytest.mark.parametrize(
+    ("title", "lead", "denier", "denied"),
+    [
+        # the outlet a speaker talked to is the quote's source, not the denied report's author
+        (
+            "Песков заявил ТАСС, что сообщения о переговорах не соответствуют действительности",
+            "",
+            "Песков",
+            None,
+        ),
+        ("Песков в интервью РИА Новости опроверг сообщения о переговорах", "", "Песков", None),
+        (
+            "El ministro dijo a EFE que las informaciones sobre su dimisión son falsas",
+            "",
+            None,
+            None,
+        ),
+        (
+            "El ministro desmintió en declaraciones a El País las informaciones sobre su dimisión",
+            "",
+            "El ministro",
+            None,
+        ),
+        # the outlet whose report the lead denies, named as the headline's reporter
+        (
+            "El País publica que el ministro dimitirá",
+            "El ministro desmintió la información este martes. Más texto.",
+            "El ministro",
+            "El País",
+        ),
+        (
+            "The Wall Street Journal сообщил о переговорах",
+            "В Кремле опровергли эту информацию. Далее текст.",
+            "Кремль",
+            "The Wall Street Journal",
+        ),
+    ],
+)
+def test_the_denied_outlet_is_the_report_s_author_never_the_quote_s_source(
+    full_registry: OutletRegistry, title: str, lead: str, denier: str | None, denied: str | None
+) -> None:
+    d = analyze(title, lead, resolver=full_registry).denial
+    assert d.is_denial
+    if denied is None:
+        assert d.denied_outlet in {None, "media reports"}
+    else:
+        assert d.denied_outlet == denied
+    if denier is not None:
+        assert [x.name for x in d.deniers] == [denier]
