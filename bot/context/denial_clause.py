@@ -868,6 +868,8 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             continue
         if g.lex.lang == "es" and not _es_naming_frame(g, span, f):
             continue
+        if _ES_ANSWER_VERB.match(m.group(0)) and not _ES_OF_WHOM.match(span, f.end()):
+            continue  # "responde a la desinformación con una campaña": a topic, no one's claim
         subject = _before(masked, m.start())
         if _subject_is_institution(g, subject):
             continue
@@ -875,6 +877,10 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
     return None
 
 
+# Answering what one calls lies is a denial of someone's lies about something: "responde a las
+# mentiras de Rubio", "… a las noticias falsas sobre el hospital".
+_ES_ANSWER_VERB = re.compile(r"(?:respond|replic|contest)", re.IGNORECASE)
+_ES_OF_WHOM = re.compile(r"\s+(?:de|del|sobre|contra|acerca\s+de|que)\s", re.IGNORECASE)
 _RU_STATEMENT = re.compile(r"заявлени|претензи|доклад", re.IGNORECASE)
 # Words that may follow a predicative adjective ("califica de falsas las denuncias") without
 # making it attributive ("facturas falsas", "falsos positivos", "falsa alarma").

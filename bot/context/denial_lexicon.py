@@ -178,7 +178,7 @@ ES = Lexicon(
         r"descart(?:a|an|ó|aron|ar)|cuestion(?:a|an|ó|aron|ar)|contradic(?:e|en)|contradijo|"
         r"sal(?:e|en|ió|ieron)\s+al\s+paso\s+de|"
         r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra|"
-        r"desmont(?:a|an|ó|aron|ar)|desautoriz(?:a|an|ó|aron|ar)"
+        r"desmont(?:a|an|ó|aron|ar)|desautoriz(?:a|an|ó|aron|ar)|ech(?:a|an|ó|aron)\s+por\s+tierra"
     ),
     claim_nouns=(
         r"informaci(?:ón|ones)|informes?|reportes?|reportajes?|versi(?:ón|ones)|acusaci(?:ón|ones)|"
@@ -210,7 +210,9 @@ ES = Lexicon(
     naming_verbs=(
         r"tach(?:a|an|ó|aron|ar)|calific(?:a|an|ó|aron|ar)|tild(?:a|an|ó|aron|ar)|"
         r"llam(?:a|an|ó|aron)|denunci(?:a|an|ó|aron)|consider(?:a|an|ó|aron)|acus(?:a|an|ó|aron)|"
-        r"desestim(?:a|an|ó|aron)\s+como"
+        r"desestim(?:a|an|ó|aron)\s+como|"
+        # answering what one calls lies: "responde a las mentiras de …", "replica a las calumnias"
+        r"respond(?:e|en|ió|ieron)\s+a|replic(?:a|an|ó|aron)\s+a|contest(?:a|an|ó|aron)\s+a"
     ),
     hedges=(
         r"(?:ni|no)\s+(?:confirm[óa]|confirmaron|confirman|confirmó)\s+ni\s+(?:desminti[óo]|"
@@ -267,7 +269,9 @@ RU = Lexicon(
     object_verbs=(
         r"отверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут)?|"
         r"отрица(?:ет|ют|л|ла|ли|ть)|"
-        r"оспари(?:ва)?(?:ет|ют|л|ла|ли|ть)|оспорил\w*|высмея(?:л|ла|ли|ть|ет|ют|ло)"
+        r"оспари(?:ва)?(?:ет|ют|л|ла|ли|ть)|оспорил\w*|высмея(?:л|ла|ли|ть|ет|ют|ло)|"
+        # отмести ("to sweep aside"): "Небензя отмёл обвинения"
+        r"отм[её]л(?:а|и|о)?|отмета(?:ет|ют|л|ла|ли)|отмести"
     ),
     claim_nouns=(
         r"сообщени\w*|информаци\w*|данн(?:ые|ых|ым|ыми)|публикаци\w*|стать(?:я|ю|и|ей|ям|ях)|"
