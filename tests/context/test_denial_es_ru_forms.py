@@ -49,6 +49,10 @@ def _denial(title: str, text: str = "") -> Denial:
         "Los economistas dicen que eso es una fantasía",
         "El Gobierno aclara a Bruselas que «España no es un paraíso fiscal»",
         "La empresa puntualiza que no hubo despidos en la planta",
+        # answering what one calls lies, and "echar por tierra" a claim
+        "La cancillería responde a las mentiras del senador",
+        "El alcalde replica a las calumnias sobre el contrato",
+        "El canciller echa por tierra las acusaciones de Washington",
     ],
 )
 def test_spanish_forms_are_denials(title: str) -> None:
@@ -86,6 +90,11 @@ def test_spanish_forms_are_denials(title: str) -> None:
         "El entrenador aclara que no es el mejor momento del equipo",
         "El exjugador asegura que nunca fue un buen momento para fichar",
         "El director dice que no fue una buena temporada",
+        # answering criticism, questions, or disinformation as a topic
+        "El Gobierno responde a las críticas de la oposición",
+        "El ministro responde a las preguntas sobre el bulo",
+        "El Gobierno responde a la desinformación con una campaña escolar",
+        "El equipo echa por tierra sus opciones de título",
         "La consejera aclara que no subirá las tasas",
     ],
 )
@@ -102,6 +111,7 @@ def test_spanish_near_misses_stay_zero(title: str) -> None:
         "Песков: Кремль не причастен к отравлению",
         "Информация о гибели генерала не подтверждается, заявили в Минобороны",
         "Сообщения о взрыве на заводе не подтвердились",
+        "Постпред отмёл обвинения в адрес России",
         "Соцсеть удалила фейки о закрытии школ в регионе",
     ],
 )
@@ -127,6 +137,9 @@ def test_russian_forms_are_denials(title: str) -> None:
         "Украинцу отказали во въезде в Польшу",
         "Песков: Путин не планирует встречу с Зеленским",
         "Тренер: команда не участвовала в турнире",
+        # отмести a proposal, and "отметил" (noted) is another verb
+        "Министр отмел предложение оппозиции",
+        "Губернатор отметил успехи региона",
         # the law and the prosecution about "fakes" are other news
         "Госдума приняла закон о фейках об армии",
         "Блогера оштрафовали за фейки о армии",
