@@ -52,3 +52,36 @@ def test_bands_are_the_same_in_another_process() -> None:
     code = f"from bot.context.links import minhash_bands; print(list(minhash_bands({text!r})))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(list(minhash_bands(text)))
+
+
+def _reference(shingles: set[bytes], num_perm: int, seed: int) -> tuple[int, ...]:
+    """The definition, one shingle at a time: `signature` computes it faster, and stored
+    bands depend on every value staying the same."""
+    from hashlib import blake2b
+
+    width = (1 << 64) // num_perm + 1
+    bins = [1 << 64] * num_perm
+    for s in shingles:
+        h = int.from_bytes(
+            blake2b(s, digest_size=8, key=seed.to_bytes(8, "little")).digest(), "little"
+        )
+        b, v = divmod(h, width)
+        bins[b] = min(bins[b], v)
+    out = list(bins)
+    for j in range(num_perm):
+        t = 1
+        while out[j] == 1 << 64 and bins[(j + t) % num_perm] == 1 << 64:
+            t += 1
+        if bins[j] == 1 << 64:
+            out[j] = bins[(j + t) % num_perm] + t * width
+    return tuple(out)
+
+
+def test_signature_is_the_definition_on_small_and_large_sets() -> None:
+    # Small sets leave most bins empty (densified); large ones fill every bin.
+    rng = random.Random(11)
+    for size in (1, 2, 3, 5, 8, 24, 60, 150, 600):
+        for seed in (0, 7, 99):
+            grams = {f"w{rng.random()} x y".encode() for _ in range(size)}
+            for num_perm in (24, 64):
+                assert signature(grams, num_perm, seed) == _reference(grams, num_perm, seed)
