@@ -259,11 +259,20 @@ _LOWER = "a-zß-öø-ÿ"
 # Vladimir, O'Neill, Jean-Luc, Díaz-Canel
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}'’\-]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)*"
 _NAME_WORD_RE = re.compile(_NAME_WORD)
-_CAPITAL = re.compile(rf"[{_UPPER}]")  # a span opens with one, after no word character
-_SPAN_NOT_AFTER = "’'"
 _PERSON_NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_NAME_WORD}){{1,2}}"
 _SPAN = re.compile(
     rf"(?<![\w’'])(?:{_CAP})(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
+    rf"(?=\s+[{_UPPER}]))?\s+(?:{_CAP}))*"
+)
+
+# `_SPAN` written to open with its capital: `re` then skips in C to the capitals (a pattern
+# opening with a lookbehind is tried at every position). The lookbehind follows the capital
+# (the two characters before the end of the capital: none of `[\w’']` just before it), and
+# the alternatives of `_CAP` go on after it; "U.S." and a single capital only after A-Z.
+_CAP_REST = r"(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w’'\-]*[\w]|(?<=[A-Z]))"
+_SPAN_AT_CAPITALS = re.compile(
+    rf"[{_UPPER}](?<![\w’'].){_CAP_REST}"
+    rf"(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
     rf"(?=\s+[{_UPPER}]))?\s+(?:{_CAP}))*"
 )
 
@@ -319,10 +328,12 @@ _POSSESSIVE_UNITS = frozenset(
 )  # fmt: skip
 
 
-def _role_matches(sentence: str) -> list[re.Match[str]]:
+def _role_matches(sentence: str, lowered: list[str] | None = None) -> list[re.Match[str]]:
     """`_ROLE_RE.finditer(sentence)`, tried only at the word starts that can open one (the
-    few words before a role noun) instead of at every position."""
-    lowered = _TOKEN.findall(sentence.lower())
+    few words before a role noun) instead of at every position. `lowered` is
+    `_TOKEN.findall(sentence.lower())` when the caller has it."""
+    if lowered is None:
+        lowered = _TOKEN.findall(sentence.lower())
     if _ROLE_FIRST.isdisjoint(lowered):
         return []
     tokens = list(_TOKEN.finditer(sentence))
@@ -687,7 +698,11 @@ def extract_entities(
     outlet_keys = {k for k, f in found.items.items() if f.kind == "outlet"}
 
     for sentence in sentences:
-        _role_people(sentence, found, persons)
+        # The lower-cased sentence's words screen both the role titles and the apposition
+        # nouns: a word that lower-cases to an apposition noun is a word of the lower-cased
+        # sentence too (no character that is not \w lower-cases to one that is).
+        lowered = _TOKEN.findall(sentence.lower())
+        _role_people(sentence, found, persons, lowered)
         words = frozenset(_TOKEN.findall(sentence))
         if not _HONORIFIC_WORDS.isdisjoint(words):
             for m in _HONORIFIC_RE.finditer(sentence):
@@ -695,7 +710,7 @@ def extract_entities(
         if ("'s" in sentence or "’s" in sentence) and not _POSSESSIVE_UNITS.isdisjoint(words):
             for m in _POSSESSIVE_ORG_RE.finditer(sentence):
                 _add_org(m.group("org"), found, outlet_keys)
-        if not _APPOSITION_WORDS.isdisjoint(w.lower() for w in words):
+        if not _APPOSITION_WORDS.isdisjoint(lowered):
             for m in _APPOSITION_ORG_RE.finditer(sentence):
                 _add_org(m.group("org"), found, outlet_keys)
     for sentence in sentences:
@@ -723,8 +738,10 @@ def _outlets_in(text: str, resolver: OutletResolver | None) -> list[str]:
     return names
 
 
-def _role_people(sentence: str, found: _Collector, persons: dict[str, str]) -> None:
-    for m in _role_matches(sentence):
+def _role_people(
+    sentence: str, found: _Collector, persons: dict[str, str], lowered: list[str] | None = None
+) -> None:
+    for m in _role_matches(sentence, lowered):
         name = m.group("name")
         if place_name(name) or name in KNOWN_ORGS or name.split()[0] in DEMONYMS:
             continue
@@ -757,21 +774,8 @@ def _add_org(org: str, found: _Collector, outlet_keys: set[str]) -> None:
 
 
 def _capital_spans(sentence: str) -> list[tuple[int, str]]:
-    """`_SPAN.finditer(sentence)` as (start, span), tried only at capitals that open a word
-    (every span starts with one) instead of at every position."""
-    spans: list[tuple[int, str]] = []
-    pos = 0
-    for cap in _CAPITAL.finditer(sentence):
-        start = cap.start()
-        if start < pos or (start and sentence[start - 1] in _SPAN_NOT_AFTER):
-            continue
-        if start and _is_w(sentence[start - 1]):
-            continue
-        m = _SPAN.match(sentence, start)
-        if m is not None:
-            spans.append((start, m.group(0)))
-            pos = m.end()
-    return spans
+    """`_SPAN.finditer(sentence)` as (start, span), by `_SPAN_AT_CAPITALS`."""
+    return [(m.start(), m.group(0)) for m in _SPAN_AT_CAPITALS.finditer(sentence)]
 
 
 def _gazetteer_only(item: tuple[int, str]) -> list[tuple[str, str]]:
