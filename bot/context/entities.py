@@ -778,8 +778,15 @@ def _capital_spans(sentence: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _SPAN_AT_CAPITALS.finditer(sentence)]
 
 
-def _gazetteer_only(item: tuple[int, str]) -> list[tuple[str, str]]:
-    _start, span = item
+def _gazetteer_only(item: tuple[int, str]) -> tuple[tuple[str, str], ...]:
+    return _gazetteer_parts(item[1])
+
+
+@lru_cache(maxsize=16384)
+def _gazetteer_parts(span: str) -> tuple[tuple[str, str], ...]:
+    """The places and known organisations a span is made of ("Moscow and Caracas"), longest
+    first; cached: spans repeat across stories ("The", "President"), the tables do not
+    change."""
     out: list[tuple[str, str]] = []
     words = span.replace("'s", "").replace("’s", "").split()
     i = 0
@@ -797,7 +804,7 @@ def _gazetteer_only(item: tuple[int, str]) -> list[tuple[str, str]]:
                 break
         else:
             i += 1
-    return out
+    return tuple(out)
 
 
 def _spans(
@@ -807,12 +814,13 @@ def _spans(
     outlet_keys: set[str],
     doc: _Doc,
 ) -> None:
+    non_name = doc.non_name
     for start, raw in _capital_spans(sentence):
         end = start + len(raw)
         span = normalise_name(raw)
         words = span.split()
         # Sentence-initial or function words are not part of names ("The", "Citing", "But").
-        while words and words[0].lower() in doc.non_name:
+        while words and words[0].lower() in non_name:
             words = words[1:]
         if not words:
             continue
@@ -852,7 +860,7 @@ def _spans(
         ):
             found.add(span, "org")
             continue
-        if 2 <= len(words) <= 5 and _is_person_name(words):
+        if 2 <= len(words) <= 5 and _is_person_name(tuple(words)):
             tail = sentence[end:]
             role = _role_before_es(sentence, end - len(raw)) if doc.spanish else None
             says = doc.says.match(tail)
@@ -878,8 +886,10 @@ _NOT_FIRST_NAMES = frozenset(
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "da", "van", "von", "der", "bin"})
 
 
-def _is_person_name(words: list[str]) -> bool:
-    """Two or three name words, with particles between them ("Juan Ramón de la Fuente")."""
+@lru_cache(maxsize=16384)
+def _is_person_name(words: tuple[str, ...]) -> bool:
+    """Two or three name words, with particles between them ("Juan Ramón de la Fuente");
+    cached: a story names its people several times, and the tables do not change."""
     names = [w for w in words if w not in _NAME_PARTICLES]
     return (
         2 <= len(names) <= 4
