@@ -39,10 +39,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_store
 import common
 
-from bot.context.analyze import analyze
+from bot.context.analyze import MAX_TEXT_CHARS, analyze
+from bot.context.denials import detect_denial
+from bot.context.entities import extract_entities
+from bot.context.language import detect_language
 from bot.context.links import minhash_bands
 from bot.context.outlets import OutletRegistry
 from bot.context.pipeline import ContextEngine, analyze_batch
+from bot.context.summary import summarize
+from bot.ingest.parse import parse_feed
 from bot.models import NO_DENIAL, Entity, Entry, StoryContext, StoryDraft
 from bot.store import Store
 
@@ -225,6 +230,73 @@ def callgrind_work(corpus: common.Corpus) -> None:
     for work in (seeded, plain, feed_items):
         functools.reduce(work, [0, 1])
     print(f"counted: 3 seed articles, 3 ordinary articles, {len(items)} feed items")
+
+
+def worker_items(corpus: common.Corpus, feeds: int = 10) -> list[list[Any]]:
+    """What `analyze_batch` gets in the poller's workers for the first poll: `feeds` bench
+    feeds of 30 items (`common.rss_body`), parsed by `parse_feed`."""
+    out: list[list[Any]] = []
+    for f in range(feeds):
+        parsed = parse_feed(common.rss_body(corpus, 1, f, 0, 30), f"http://127.0.0.1/f/{f}.xml")
+        out.append(
+            [
+                (e.title, e.text or e.summary, e.canonical_url or e.link, None, e.language)
+                for e in parsed.entries
+            ]
+        )
+    return out
+
+
+def callgrind_stages(corpus: common.Corpus) -> None:
+    """The stages of `analyze_batch` on the items of 10 bench feeds (300), each inside its own
+    functools.reduce call, for instruction counts per stage (command as in `callgrind_work`,
+    with `--callgrind-stages`; the dumps in order: language, entities, bands, summary,
+    denial, the whole analyze_batch). The items are analysed once first (models, caches)."""
+    feeds = worker_items(corpus)
+    items = [(t, x[:MAX_TEXT_CHARS], u, lang) for feed in feeds for t, x, u, _o, lang in feed]
+    registry = OutletRegistry.default()
+    for feed in feeds:
+        analyze_batch(feed)
+    langs = [detect_language(t, x, declared=lang) for t, x, _u, lang in items]
+    cards = [registry.by_domain(u) if u else None for _t, _x, u, _l in items]
+    denials = [
+        detect_denial(t, x, registry, publisher=c, lang=g)[0]
+        for (t, x, _u, _l), c, g in zip(items, cards, langs, strict=True)
+    ]
+
+    def language(_a: int, _b: int) -> int:
+        for t, x, _u, lang in items:
+            detect_language(t, x, declared=lang)
+        return 0
+
+    def entities(_a: int, _b: int) -> int:
+        for (t, x, _u, _l), g in zip(items, langs, strict=True):
+            extract_entities(t, x, registry, lang=g)
+        return 0
+
+    def bands(_a: int, _b: int) -> int:
+        for t, x, _u, _l in items:
+            minhash_bands(f"{t}\n{x}")
+        return 0
+
+    def summaries(_a: int, _b: int) -> int:
+        for (t, x, _u, _l), d in zip(items, denials, strict=True):
+            summarize(t, x, d)
+        return 0
+
+    def denial(_a: int, _b: int) -> int:
+        for (t, x, _u, _l), c, g in zip(items, cards, langs, strict=True):
+            detect_denial(t, x, registry, publisher=c, lang=g)
+        return 0
+
+    def batch(_a: int, _b: int) -> int:
+        for feed in feeds:
+            analyze_batch(feed)
+        return 0
+
+    for work in (language, entities, bands, summaries, denial, batch):
+        functools.reduce(work, [0, 1])
+    print(f"counted: {len(items)} feed items; language, entities, bands, summary, denial, batch")
 
 
 # ------------------------------------------------------------------------- linking
@@ -540,7 +612,15 @@ def main() -> None:
         action="store_true",
         help="only the analyze workloads, for instruction counts under callgrind",
     )
+    parser.add_argument(
+        "--callgrind-stages",
+        action="store_true",
+        help="only the stages of analyze_batch on bench feed items, for callgrind",
+    )
     args = parser.parse_args()
+    if args.callgrind_stages:
+        callgrind_stages(common.load_corpus())
+        return
     if args.callgrind_work:
         callgrind_work(common.load_corpus())
         return
