@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -326,15 +327,16 @@ _POSSESSIVE_UNITS = frozenset(
     {"press", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "statement", "board",
      "management", "chief", "CEO", "headquarters", "shares", "staff", "employees"}
 )  # fmt: skip
+# The same, lower-cased: the screens read the lower-cased sentence's words.
+_HONORIFIC_LOWER = frozenset(w.lower() for w in _HONORIFIC_WORDS)
+_POSSESSIVE_LOWER = frozenset(w.lower() for w in _POSSESSIVE_UNITS)
 
 
-def _role_matches(sentence: str, lowered: list[str] | None = None) -> list[re.Match[str]]:
+def _role_matches(sentence: str, lowered: AbstractSet[str] | None = None) -> list[re.Match[str]]:
     """`_ROLE_RE.finditer(sentence)`, tried only at the word starts that can open one (the
     few words before a role noun) instead of at every position. `lowered` is
-    `_TOKEN.findall(sentence.lower())` when the caller has it."""
-    if lowered is None:
-        lowered = _TOKEN.findall(sentence.lower())
-    if _ROLE_FIRST.isdisjoint(lowered):
+    the words of `sentence.lower()` when the caller has them."""
+    if _ROLE_FIRST.isdisjoint(_TOKEN.findall(sentence.lower()) if lowered is None else lowered):
         return []
     tokens = list(_TOKEN.finditer(sentence))
     words = [m.group().lower() for m in tokens]
@@ -698,16 +700,16 @@ def extract_entities(
     outlet_keys = {k for k, f in found.items.items() if f.kind == "outlet"}
 
     for sentence in sentences:
-        # The lower-cased sentence's words screen both the role titles and the apposition
-        # nouns: a word that lower-cases to an apposition noun is a word of the lower-cased
-        # sentence too (no character that is not \w lower-cases to one that is).
-        lowered = _TOKEN.findall(sentence.lower())
+        # The lower-cased sentence's words screen every pattern: a word of the sentence
+        # lower-cased is a word of the lower-cased sentence (no character that is not \w
+        # lower-cases to one that is), so the screens on the sentence's own words below
+        # pass only if these do (and a pattern that cannot match finds nothing anyway).
+        lowered = frozenset(_TOKEN.findall(sentence.lower()))
         _role_people(sentence, found, persons, lowered)
-        words = frozenset(_TOKEN.findall(sentence))
-        if not _HONORIFIC_WORDS.isdisjoint(words):
+        if not _HONORIFIC_LOWER.isdisjoint(lowered):
             for m in _HONORIFIC_RE.finditer(sentence):
                 _add_person(m.group("name"), None, found, persons)
-        if ("'s" in sentence or "’s" in sentence) and not _POSSESSIVE_UNITS.isdisjoint(words):
+        if ("'s" in sentence or "’s" in sentence) and not _POSSESSIVE_LOWER.isdisjoint(lowered):
             for m in _POSSESSIVE_ORG_RE.finditer(sentence):
                 _add_org(m.group("org"), found, outlet_keys)
         if not _APPOSITION_WORDS.isdisjoint(lowered):
@@ -739,7 +741,10 @@ def _outlets_in(text: str, resolver: OutletResolver | None) -> list[str]:
 
 
 def _role_people(
-    sentence: str, found: _Collector, persons: dict[str, str], lowered: list[str] | None = None
+    sentence: str,
+    found: _Collector,
+    persons: dict[str, str],
+    lowered: AbstractSet[str] | None = None,
 ) -> None:
     for m in _role_matches(sentence, lowered):
         name = m.group("name")
@@ -807,6 +812,45 @@ def _gazetteer_parts(span: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+# What `_spans` does with a span once the story's own state (its outlets, the entities and
+# people found so far) has had its say.
+_PLACE, _ORG, _SKIP, _ADD_ORG, _REST = range(5)
+_SpanInfo = tuple[str, tuple[str, ...], str, int, str | None, bool, bool]
+
+
+@lru_cache(maxsize=8192)
+def _span_info(raw: str, spanish: bool) -> _SpanInfo | None:
+    """Everything `_spans` reads off a raw span alone, cached (spans repeat across stories
+    and the tables do not change): the span without its function words, its words, its key,
+    the action its gazetteer class decides, that action's name, and for the rest whether it
+    is an acronym and whether it reads as a person's name. None: nothing is left of it."""
+    words = normalise_name(raw).split()
+    non_name = _NON_NAME_WORDS_ES if spanish else _NON_NAME_WORDS
+    # Sentence-initial or function words are not part of names ("The", "Citing", "But").
+    while words and words[0].lower() in non_name:
+        words = words[1:]
+    if not words:
+        return None
+    span = " ".join(words)
+    action, name = _REST, None
+    place = place_name(span) or (
+        place_name(span.title()) if span.isupper() and len(span) > 3 else None
+    )  # "MOSCOW" outside a dateline
+    if place:
+        action, name = _PLACE, place
+    elif span in KNOWN_ORGS:
+        action, name = _ORG, KNOWN_ORGS[span]
+    elif span in DEMONYMS or (words[0] in DEMONYMS and len(words) == 1):
+        action = _SKIP
+    elif len(words) >= 2 and words[-1] in ORG_SUFFIXES and words[0] not in DEMONYMS:
+        action = _ADD_ORG
+    elif spanish and len(words) >= 2 and words[0] in _ORG_HEADS_ES:
+        action = _ADD_ORG  # "Ministerio de Relaciones Exteriores"
+    acronym = bool(_ACRONYM_RE.fullmatch(span)) and span not in _NOT_ACRONYMS
+    person = 2 <= len(words) <= 5 and _is_person_name(tuple(words))
+    return span, tuple(words), name_key(span), action, name, acronym, person
+
+
 def _spans(
     sentence: str,
     found: _Collector,
@@ -814,66 +858,51 @@ def _spans(
     outlet_keys: set[str],
     doc: _Doc,
 ) -> None:
-    non_name = doc.non_name
+    spanish = doc.spanish
     for start, raw in _capital_spans(sentence):
-        end = start + len(raw)
-        span = normalise_name(raw)
-        words = span.split()
-        # Sentence-initial or function words are not part of names ("The", "Citing", "But").
-        while words and words[0].lower() in non_name:
-            words = words[1:]
-        if not words:
+        info = _span_info(raw, spanish)
+        if info is None:
             continue
-        span = " ".join(words)
-        key = name_key(span)
+        span, words, key, action, name, acronym, person = info
         if key in outlet_keys or found.has(span):
             continue
         if words[-1] in persons and len(words) == 1:
             continue  # surname of a known person
-        place = place_name(span) or (
-            place_name(span.title()) if span.isupper() and len(span) > 3 else None
-        )  # "MOSCOW" outside a dateline
-        if place:
-            found.add(place, "place")
+        if action in (_PLACE, _ORG):
+            found.add(name or span, "place" if action == _PLACE else "org")
             continue
-        if span in KNOWN_ORGS:
-            found.add(KNOWN_ORGS[span], "org")
+        if action == _SKIP:
             continue
-        if span in DEMONYMS or (words[0] in DEMONYMS and len(words) == 1):
-            continue
-        if len(words) >= 2 and words[-1] in ORG_SUFFIXES and words[0] not in DEMONYMS:
+        if action == _ADD_ORG:
             _add_org(span, found, outlet_keys)
             continue
-        if doc.spanish and len(words) >= 2 and words[0] in _ORG_HEADS_ES:
-            _add_org(span, found, outlet_keys)  # "Ministerio de Relaciones Exteriores"
-            continue
         if words[-1] in persons and persons[words[-1]].endswith(" ".join(words[-2:])):
-            for sub in _gazetteer_only((start, span)):  # "Caracas Vladimir Zaemsky"
+            for sub in _gazetteer_parts(span):  # "Caracas Vladimir Zaemsky"
                 found.add(*sub)
             continue
+        end = start + len(raw)
         in_parens = start > 0 and sentence[start - 1] == "(" and sentence[end:][:1] == ")"
         if (
-            _ACRONYM_RE.fullmatch(span)
-            and span not in _NOT_ACRONYMS
+            acronym
             and not sentence.isupper()
             and not in_parens  # "(RHC)": a source credit or an abbreviation being defined
         ):
             found.add(span, "org")
             continue
-        if 2 <= len(words) <= 5 and _is_person_name(tuple(words)):
+        if person:
             tail = sentence[end:]
-            role = _role_before_es(sentence, end - len(raw)) if doc.spanish else None
+            role = _role_before_es(sentence, start) if spanish else None
             says = doc.says.match(tail)
             # Named again by surname is weaker evidence; for a span opening the sentence, whose
             # first word may be any capitalised word ("Defending Olympic champion"), the
             # surname alone must say something too.
-            opening = not sentence[: end - len(raw)].strip(" \"'“‘(—–-")
-            if role or says or doc.named_again(words, saying=opening):
+            opening = not sentence[:start].strip(" \"'“‘(—–-")
+            if role or says or doc.named_again(list(words), saying=opening):
                 _add_person(span, role, found, persons)
             continue
         # Multi-word spans made only of gazetteer parts ("Moscow and Caracas") handled above;
         # anything else is unknown: left out for precision.
-        for sub in _gazetteer_only((start, span)):
+        for sub in _gazetteer_parts(span):
             found.add(*sub)
 
 
