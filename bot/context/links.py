@@ -52,16 +52,30 @@ your i me my mr mrs ms new news report reports reported according told tells ami
 )
 
 
-class _CombiningMarks(dict[int, int | None]):
-    """`str.translate` table deleting combining marks: each code point is looked up once.
+class _CombiningMarks:
+    """Deletes combining marks from text; each character is classified once per process.
 
-    Filled as text meets new characters (a few hundred in practice), so folding costs one C
-    pass instead of a Python call per character (the linker folds every candidate's text)."""
+    Most non-ASCII text has no mark left after NFKD (curly quotes, dashes): the set of its
+    characters (one C pass) shows it and the text is kept as it is. Text with marks loses
+    them in one `re.sub` over the marks met so far (at most a few hundred characters)."""
 
-    def __missing__(self, code: int) -> int | None:
-        value = None if unicodedata.combining(chr(code)) else code
-        self[code] = value
-        return value
+    def __init__(self) -> None:
+        self.plain: set[str] = set()  # characters met that are no combining mark
+        self.marks: set[str] = set()  # combining marks met
+        self.pattern = re.compile("(?!)")  # the marks in `marks`
+
+    def drop(self, text: str) -> str:
+        chars = set(text)
+        new = chars.difference(self.plain, self.marks)
+        if new:
+            marks = {ch for ch in new if unicodedata.combining(ch)}
+            self.plain |= new - marks
+            if marks:
+                self.marks |= marks
+                self.pattern = re.compile("[" + "".join(map(re.escape, sorted(self.marks))) + "]")
+        if self.marks.isdisjoint(chars):
+            return text
+        return self.pattern.sub("", text)
 
 
 _MARKS = _CombiningMarks()
@@ -74,7 +88,7 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     if text.isascii():  # accents and curly quotes decomposed to plain letters
         return text.lower()
-    return text.translate(_MARKS).lower()
+    return _MARKS.drop(text).lower()
 
 
 def words(text: str) -> list[str]:

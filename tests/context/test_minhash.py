@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 
@@ -85,3 +86,28 @@ def test_signature_is_the_definition_on_small_and_large_sets() -> None:
             grams = {f"w{rng.random()} x y".encode() for _ in range(size)}
             for num_perm in (24, 64):
                 assert signature(grams, num_perm, seed) == _reference(grams, num_perm, seed)
+
+
+def test_shingle_words_drop_marks_whatever_the_process_met_before() -> None:
+    # The fold learns characters as texts arrive: a mark met first, a text with none after
+    # it, a new mark later, and the first again must each fold as decomposing them does.
+    import unicodedata
+
+    from bot.context.links import words
+
+    def reference(text: str) -> list[str]:
+        kept = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
+        return re.findall(r"\w+", kept.lower())
+
+    texts = [
+        "“Ñandú” ‘quotes’ — only",
+        "Curly “quotes” — and no marks",
+        "Ελληνικά: ἀλήθεια, Tiếng Việt: Nguyễn, ZALGO z\u0336a\u0337",
+        "e\u20dd enclosed, Ångström, Đà Nẵng, ﬁ ligature ①",
+        "“Ñandú” again",
+        "",
+    ]
+    for text in texts:
+        assert words(text) == reference(text), text
