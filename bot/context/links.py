@@ -40,6 +40,7 @@ BANDS = 8
 ROWS = NUM_PERM // BANDS
 SHINGLE = 3
 _SEED = 7  # fixed: bands must be comparable across processes and restarts
+_MIN_SHINGLES = 4  # fewer: too short to say two texts are copies (no bands)
 
 _STOP = frozenset(
     """
@@ -80,6 +81,7 @@ class _CombiningMarks:
 
 _MARKS = _CombiningMarks()
 _WORD = re.compile(r"\w+")
+_WORD_BYTES = re.compile(rb"\w+")
 
 
 def _fold(text: str) -> str:
@@ -133,12 +135,25 @@ def shingles(text: str) -> set[bytes]:
 
 def minhash_bands(text: str) -> tuple[int, ...]:
     """LSH band keys (band number in the top bits) of the text's MinHash signature."""
-    return bands_of(word_shingles(text))
+    # `bands_of(word_shingles(text))`, with the shingles built as bytes from the words'
+    # bytes (the signature hashes bytes): ASCII text is split once as bytes, where `\w` is
+    # the same as in str.
+    folded = _fold(text)
+    if folded.isascii():
+        tokens = _WORD_BYTES.findall(folded.encode())
+    else:
+        tokens = [w.encode() for w in _WORD.findall(folded)]
+    if len(tokens) < SHINGLE:
+        return ()  # one shingle at most: too short (`bands_of`)
+    grams = {b" ".join(g) for g in zip(tokens, tokens[1:], tokens[2:], strict=False)}
+    if len(grams) < _MIN_SHINGLES:
+        return ()
+    return _bands(signature(grams, NUM_PERM, _SEED))
 
 
 def bands_of(grams: AbstractSet[str]) -> tuple[int, ...]:
     """`minhash_bands` of a text's `word_shingles` (when they are at hand already)."""
-    if len(grams) < 4:  # too short to say two texts are copies
+    if len(grams) < _MIN_SHINGLES:
         return ()
     return _bands(signature([g.encode() for g in grams], NUM_PERM, _SEED))
 

@@ -111,3 +111,15 @@ def test_shingle_words_drop_marks_whatever_the_process_met_before() -> None:
     ]
     for text in texts:
         assert words(text) == reference(text), text
+
+
+def test_bands_of_a_text_are_the_bands_of_its_word_shingles() -> None:
+    # minhash_bands builds its shingles as bytes; bands_of takes the linker's str shingles.
+    from bot.context.links import bands_of, word_shingles
+
+    texts = ["", "one", "one two", "a b c", "a b c d", "a b c d e", "a b c a b c a b c"]
+    texts += ["Café “Ñandú” São Paulo et Ελληνικά ἀλήθεια, Ростех и Йемен ёлка", "x_y 9 ①"]
+    texts += [" ".join(f"w{i % k}" for i in range(200)) for k in (3, 5, 50)]
+    for text in texts:
+        assert minhash_bands(text) == bands_of(word_shingles(text)), text
+    assert len(minhash_bands("a b c d e f")) == BANDS
