@@ -82,6 +82,7 @@ class _CombiningMarks:
 _MARKS = _CombiningMarks()
 _WORD = re.compile(r"\w+")
 _WORD_BYTES = re.compile(rb"\w+")
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character outside ASCII
 
 
 def _fold(text: str) -> str:
@@ -136,10 +137,12 @@ def shingles(text: str) -> set[bytes]:
 def minhash_bands(text: str) -> tuple[int, ...]:
     """LSH band keys (band number in the top bits) of the text's MinHash signature."""
     # `bands_of(word_shingles(text))`, with the shingles built as bytes from the words'
-    # bytes (the signature hashes bytes): ASCII text is split once as bytes, where `\w` is
-    # the same as in str.
+    # bytes (the signature hashes bytes): text whose word characters are all ASCII is split
+    # once as bytes, where `\w` is the same as in str for them.
     folded = _fold(text)
-    if folded.isascii():
+    if folded.isascii() or not _NON_ASCII_WORD.search(folded):
+        # Other characters are no word characters, nor are their UTF-8 bytes (all ≥ 0x80)
+        # in a bytes pattern: they part words alike ("it’s", "—").
         tokens = _WORD_BYTES.findall(folded.encode())
     else:
         tokens = [w.encode() for w in _WORD.findall(folded)]

@@ -64,3 +64,22 @@ def test_outlet_mentions_after_a_gap_are_the_pattern_s_mentions() -> None:
             assert matcher._regex is not None
             want = [m.span() for m in matcher._regex.finditer(text)]
             assert matcher._mentions(text) == want, text
+
+
+def test_translit_fold_of_ascii_names_is_the_full_fold() -> None:
+    # fold skips dropping marks and recomposing when NFKD leaves ASCII: the same result.
+    import unicodedata
+
+    from bot.context import translit
+
+    def reference(text: str) -> str:
+        text = text.replace("ё", "е").replace("Ё", "Е").translate(translit._SIGNS)
+        decomposed = unicodedata.normalize("NFKD", text)
+        kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or ch == "\u0306")
+        kept = unicodedata.normalize("NFC", kept).casefold()
+        return " ".join(translit._WORD.findall(kept.replace("'", "").replace("’", "")))
+
+    names = ["Rostec", "O'Neill", "Díaz-Canel", "Ростех", "Йемен", "Ёлка", "ﬁnal", "①", ""]
+    names += ["Straße", "İstanbul", "Ǆemal", "Mañana", "Подъезд", "U.S.", "Gazprom’s"]
+    for name in names:
+        assert translit.fold.__wrapped__(name) == reference(name), name
