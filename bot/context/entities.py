@@ -544,11 +544,21 @@ class _Collector:
             del self.items[key]
 
 
+# The module's small patterns, compiled once (`re.sub(str, …)` looks its cache up per call).
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_LEADING_THE = re.compile(r"^the\s+")
+_NON_WORDS = re.compile(r"[^\w]+")
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_ROLE_ES_STOP = re.compile(r"[.;:()]")
+_RU_HEAD = re.compile(r"[\s«»\"'“”„(\[—–-]*")
+_RU_GAP_STOP = re.compile(r"[.;:()«»\"]")
+
+
 @lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Collapse spaces, strip possessive "'s", quotes and a leading "the"."""
     name = " ".join(name.split()).strip(" \"'“”‘’,.;:")
-    name = re.sub(r"['’]s?$", "", name)
+    name = _POSSESSIVE_END.sub("", name)
     return name
 
 
@@ -556,8 +566,8 @@ def normalise_name(name: str) -> str:
 def name_key(name: str) -> str:
     """Dedup key: case-folded, no leading article, no punctuation."""
     key = name.casefold()
-    key = re.sub(r"^the\s+", "", key)
-    return re.sub(r"[^\w]+", " ", key).strip()
+    key = _LEADING_THE.sub("", key)
+    return _NON_WORDS.sub(" ", key).strip()
 
 
 @lru_cache(maxsize=65536)
@@ -578,7 +588,7 @@ def place_name(span: str) -> str | None:
 
 def is_title_case(text: str) -> bool:
     """Headlines in Title Case capitalise every word; don't read names off them."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    words = [w for w in _TITLE_WORD.findall(text) if len(w) > 3]
     if len(words) < 3:
         return False
     caps = sum(1 for w in words if w[0].isupper())
@@ -942,7 +952,7 @@ def _role_before_es(sentence: str, start: int) -> str | None:
     if last is None:
         return None
     role = before[last.start() :].strip(" ,")
-    if len(role.split()) > 6 or re.search(r"[.;:()]", role):
+    if len(role.split()) > 6 or _ROLE_ES_STOP.search(role):
         return None
     return role
 
@@ -973,7 +983,7 @@ def _extract_ru(title: str, text: str, resolver: OutletResolver | None) -> tuple
 
 def _ru_spans(sentence: str, found: _Collector, resolver: OutletResolver | None) -> None:
     words = list(_RU_WORD.finditer(sentence))
-    head = re.match(r"[\s«»\"'“”„(\[—–-]*", sentence)
+    head = _RU_HEAD.match(sentence)
     first_at = head.end() if head else 0
     i = 0
     while i < len(words):
@@ -1033,7 +1043,7 @@ def _role_before_ru(sentence: str, start: int) -> str | None:
     before = sentence[max(0, start - 90) : start]
     for m in _ROLE_RU.finditer(before):
         gap = before[m.end() :]
-        if "," in gap.rstrip(" ,") or re.search(r"[.;:()«»\"]", gap):
+        if "," in gap.rstrip(" ,") or _RU_GAP_STOP.search(gap):
             continue
         words = _RU_GAP_WORD.findall(gap)
         if len(words) > 5:
