@@ -29,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -245,6 +246,47 @@ def worker_items(corpus: common.Corpus, feeds: int = 10) -> list[list[Any]]:
             ]
         )
     return out
+
+
+def stage_times(corpus: common.Corpus, reps: int = 3) -> None:
+    """Thread CPU per item of `analyze_batch` on 1,800 bench feed items (60 feeds) in its
+    first pass (one other feed analysed before: models loaded, caches warm but not with
+    these items, as in a first poll) and its second, then of each stage alone (the best of
+    `reps` passes, so with warm caches)."""
+    *feeds, warm = worker_items(corpus, 61)
+    items = [(t, x[:MAX_TEXT_CHARS], u, lang) for feed in feeds for t, x, u, _o, lang in feed]
+    n = len(items)
+    registry = OutletRegistry.default()
+    analyze_batch(warm)
+
+    def batches() -> None:
+        for feed in feeds:
+            analyze_batch(feed)
+
+    def cpu(work: Callable[[], object]) -> float:
+        start = time.thread_time()
+        work()
+        return (time.thread_time() - start) / n * 1000
+
+    rows = [["analyze_batch, first pass", f"{cpu(batches):.3f}"]]
+    rows.append(["analyze_batch, second pass", f"{cpu(batches):.3f}"])
+    langs = [detect_language(t, x, declared=lang) for t, x, _u, lang in items]
+    cards = [registry.by_domain(u) if u else None for _t, _x, u, _l in items]
+    pairs = [(t, x, g, c) for (t, x, _, _), g, c in zip(items, langs, cards, strict=True)]
+    reg = registry
+    denials = [detect_denial(t, x, reg, publisher=c, lang=g)[0] for t, x, g, c in pairs]
+    texts = [(t, x, d) for (t, x, _, _), d in zip(items, denials, strict=True)]
+    stages: dict[str, Callable[[], object]] = {
+        "language": lambda: [detect_language(t, x, declared=lang) for t, x, _, lang in items],
+        "entities": lambda: [extract_entities(t, x, reg, lang=g) for t, x, g, _ in pairs],
+        "bands": lambda: [minhash_bands(f"{t}\n{x}") for t, x, _, _ in items],
+        "summary": lambda: [summarize(t, x, d) for t, x, d in texts],
+        "denial": lambda: [detect_denial(t, x, reg, publisher=c, lang=g) for t, x, g, c in pairs],
+    }  # fmt: skip
+    for name, work in stages.items():
+        rows.append([name, f"{min(cpu(work) for _ in range(reps)):.3f}"])
+    print(f"{n} bench feed items, thread CPU")
+    print(common.table(["stage", "ms per item"], rows))
 
 
 def callgrind_stages(corpus: common.Corpus) -> None:
@@ -624,7 +666,15 @@ def main() -> None:
         action="store_true",
         help="only the stages of analyze_batch on bench feed items, for callgrind",
     )
+    parser.add_argument(
+        "--stage-times",
+        action="store_true",
+        help="only analyze_batch and its stages' CPU per bench feed item",
+    )
     args = parser.parse_args()
+    if args.stage_times:
+        stage_times(common.load_corpus())
+        return
     if args.callgrind_stages:
         callgrind_stages(common.load_corpus())
         return
