@@ -29,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -39,10 +40,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_store
 import common
 
-from bot.context.analyze import analyze
+from bot.context.analyze import MAX_TEXT_CHARS, analyze
+from bot.context.denials import detect_denial
+from bot.context.entities import extract_entities
+from bot.context.language import detect_language
 from bot.context.links import minhash_bands
 from bot.context.outlets import OutletRegistry
 from bot.context.pipeline import ContextEngine, analyze_batch
+from bot.context.summary import summarize
+from bot.ingest.parse import parse_feed
 from bot.models import NO_DENIAL, Entity, Entry, StoryContext, StoryDraft
 from bot.store import Store
 
@@ -225,6 +231,121 @@ def callgrind_work(corpus: common.Corpus) -> None:
     for work in (seeded, plain, feed_items):
         functools.reduce(work, [0, 1])
     print(f"counted: 3 seed articles, 3 ordinary articles, {len(items)} feed items")
+
+
+def worker_items(corpus: common.Corpus, feeds: int = 10) -> list[list[Any]]:
+    """What `analyze_batch` gets in the poller's workers for the first poll: `feeds` bench
+    feeds of 30 items (`common.rss_body`), parsed by `parse_feed`."""
+    out: list[list[Any]] = []
+    for f in range(feeds):
+        parsed = parse_feed(common.rss_body(corpus, 1, f, 0, 30), f"http://127.0.0.1/f/{f}.xml")
+        out.append(
+            [
+                (e.title, e.text or e.summary, e.canonical_url or e.link, None, e.language)
+                for e in parsed.entries
+            ]
+        )
+    return out
+
+
+def stage_times(corpus: common.Corpus, reps: int = 3) -> None:
+    """Thread CPU per item of `analyze_batch` on 1,800 bench feed items (60 feeds) in its
+    first pass (one other feed analysed before: models loaded, caches warm but not with
+    these items, as in a first poll) and its second, then of each stage alone (the best of
+    `reps` passes, so with warm caches)."""
+    *feeds, warm = worker_items(corpus, 61)
+    items = [(t, x[:MAX_TEXT_CHARS], u, lang) for feed in feeds for t, x, u, _o, lang in feed]
+    n = len(items)
+    registry = OutletRegistry.default()
+    analyze_batch(warm)
+
+    def batches() -> None:
+        for feed in feeds:
+            analyze_batch(feed)
+
+    def cpu(work: Callable[[], object]) -> float:
+        start = time.thread_time()
+        work()
+        return (time.thread_time() - start) / n * 1000
+
+    rows = [["analyze_batch, first pass", f"{cpu(batches):.3f}"]]
+    rows.append(["analyze_batch, second pass", f"{cpu(batches):.3f}"])
+    langs = [detect_language(t, x, declared=lang) for t, x, _u, lang in items]
+    cards = [registry.by_domain(u) if u else None for _t, _x, u, _l in items]
+    pairs = [(t, x, g, c) for (t, x, _, _), g, c in zip(items, langs, cards, strict=True)]
+    reg = registry
+    denials = [detect_denial(t, x, reg, publisher=c, lang=g)[0] for t, x, g, c in pairs]
+    texts = [(t, x, d) for (t, x, _, _), d in zip(items, denials, strict=True)]
+    stages: dict[str, Callable[[], object]] = {
+        "language": lambda: [detect_language(t, x, declared=lang) for t, x, _, lang in items],
+        "entities": lambda: [extract_entities(t, x, reg, lang=g) for t, x, g, _ in pairs],
+        "bands": lambda: [minhash_bands(f"{t}\n{x}") for t, x, _, _ in items],
+        "summary": lambda: [summarize(t, x, d) for t, x, d in texts],
+        "denial": lambda: [detect_denial(t, x, reg, publisher=c, lang=g) for t, x, g, c in pairs],
+    }  # fmt: skip
+    for name, work in stages.items():
+        rows.append([name, f"{min(cpu(work) for _ in range(reps)):.3f}"])
+    print(f"{n} bench feed items, thread CPU")
+    print(common.table(["stage", "ms per item"], rows))
+
+
+def callgrind_stages(corpus: common.Corpus) -> None:
+    """The stages of `analyze_batch` on bench feed items, each inside its own functools.reduce
+    call, for instruction counts per stage (command as in `callgrind_work`, with
+    `--callgrind-stages`; the dumps in order: the whole analyze_batch, language, entities,
+    bands, summary, denial). Each stage gets 5 feeds (150 items) of its own, after one other
+    feed was analysed (models loaded, the caches warm as in a running worker, but not with
+    the items counted: a first poll sees each item once)."""
+    *feeds, warm = worker_items(corpus, 31)
+    registry = OutletRegistry.default()
+    analyze_batch(warm)
+    sets = [[item for feed in feeds[k : k + 5] for item in feed] for k in range(0, 30, 5)]
+
+    def batch(_a: int, _b: int) -> int:
+        # One item a call: under valgrind a whole feed would pass analyze_batch's time budget
+        # (FEED_TIME_BUDGET of wall-clock time), and the items past it are cut to their lead.
+        for item in sets[0]:
+            analyze_batch([item])
+        return 0
+
+    def language(_a: int, _b: int) -> int:
+        for t, x, _u, _o, lang in sets[1]:
+            detect_language(t, x[:MAX_TEXT_CHARS], declared=lang)
+        return 0
+
+    def entities(_a: int, _b: int) -> int:
+        for (t, x, _u, _o, _l), g in zip(sets[2], langs[2], strict=True):
+            extract_entities(t, x[:MAX_TEXT_CHARS], registry, lang=g)
+        return 0
+
+    def bands(_a: int, _b: int) -> int:
+        for t, x, _u, _o, _l in sets[3]:
+            minhash_bands(f"{t}\n{x[:MAX_TEXT_CHARS]}")
+        return 0
+
+    def summaries(_a: int, _b: int) -> int:
+        for (t, x, _u, _o, _l), d in zip(sets[4], denials, strict=True):
+            summarize(t, x[:MAX_TEXT_CHARS], d)
+        return 0
+
+    def denial(_a: int, _b: int) -> int:
+        for (t, x, u, _o, _l), g in zip(sets[5], langs[5], strict=True):
+            card = registry.by_domain(u) if u else None
+            detect_denial(t, x[:MAX_TEXT_CHARS], registry, publisher=card, lang=g)
+        return 0
+
+    # What each stage gets from the stages before it, worked out outside the counted calls.
+    langs = [
+        [detect_language(t, x[:MAX_TEXT_CHARS], declared=lang) for t, x, _u, _o, lang in items]
+        for items in sets
+    ]
+    denials = [
+        detect_denial(t, x[:MAX_TEXT_CHARS], registry, lang=g)[0]
+        for (t, x, _u, _o, _l), g in zip(sets[4], langs[4], strict=True)
+    ]
+    for work in (batch, language, entities, bands, summaries, denial):
+        functools.reduce(work, [0, 1])
+    print("counted: 150 feed items a stage; batch, language, entities, bands, summary, denial")
 
 
 # ------------------------------------------------------------------------- linking
@@ -540,7 +661,23 @@ def main() -> None:
         action="store_true",
         help="only the analyze workloads, for instruction counts under callgrind",
     )
+    parser.add_argument(
+        "--callgrind-stages",
+        action="store_true",
+        help="only the stages of analyze_batch on bench feed items, for callgrind",
+    )
+    parser.add_argument(
+        "--stage-times",
+        action="store_true",
+        help="only analyze_batch and its stages' CPU per bench feed item",
+    )
     args = parser.parse_args()
+    if args.stage_times:
+        stage_times(common.load_corpus())
+        return
+    if args.callgrind_stages:
+        callgrind_stages(common.load_corpus())
+        return
     if args.callgrind_work:
         callgrind_work(common.load_corpus())
         return

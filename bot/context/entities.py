@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -259,11 +260,20 @@ _LOWER = "a-zß-öø-ÿ"
 # Vladimir, O'Neill, Jean-Luc, Díaz-Canel
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}'’\-]*[{_LOWER}](?:-[{_UPPER}][{_LOWER}]+)*"
 _NAME_WORD_RE = re.compile(_NAME_WORD)
-_CAPITAL = re.compile(rf"[{_UPPER}]")  # a span opens with one, after no word character
-_SPAN_NOT_AFTER = "’'"
 _PERSON_NAME = rf"{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_NAME_WORD}){{1,2}}"
 _SPAN = re.compile(
     rf"(?<![\w’'])(?:{_CAP})(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
+    rf"(?=\s+[{_UPPER}]))?\s+(?:{_CAP}))*"
+)
+
+# `_SPAN` written to open with its capital: `re` then skips in C to the capitals (a pattern
+# opening with a lookbehind is tried at every position). The lookbehind follows the capital
+# (the two characters before the end of the capital: none of `[\w’']` just before it), and
+# the alternatives of `_CAP` go on after it; "U.S." and a single capital only after A-Z.
+_CAP_REST = r"(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w’'\-]*[\w]|(?<=[A-Z]))"
+_SPAN_AT_CAPITALS = re.compile(
+    rf"[{_UPPER}](?<![\w’'].){_CAP_REST}"
+    rf"(?:(?:(?:\s+(?:of|de|del|da|al|bin|van|von|der|la|las|los|le|du|y)){{1,2}}"
     rf"(?=\s+[{_UPPER}]))?\s+(?:{_CAP}))*"
 )
 
@@ -317,13 +327,16 @@ _POSSESSIVE_UNITS = frozenset(
     {"press", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "statement", "board",
      "management", "chief", "CEO", "headquarters", "shares", "staff", "employees"}
 )  # fmt: skip
+# The same, lower-cased: the screens read the lower-cased sentence's words.
+_HONORIFIC_LOWER = frozenset(w.lower() for w in _HONORIFIC_WORDS)
+_POSSESSIVE_LOWER = frozenset(w.lower() for w in _POSSESSIVE_UNITS)
 
 
-def _role_matches(sentence: str) -> list[re.Match[str]]:
+def _role_matches(sentence: str, lowered: AbstractSet[str] | None = None) -> list[re.Match[str]]:
     """`_ROLE_RE.finditer(sentence)`, tried only at the word starts that can open one (the
-    few words before a role noun) instead of at every position."""
-    lowered = _TOKEN.findall(sentence.lower())
-    if _ROLE_FIRST.isdisjoint(lowered):
+    few words before a role noun) instead of at every position. `lowered` is
+    the words of `sentence.lower()` when the caller has them."""
+    if _ROLE_FIRST.isdisjoint(_TOKEN.findall(sentence.lower()) if lowered is None else lowered):
         return []
     tokens = list(_TOKEN.finditer(sentence))
     words = [m.group().lower() for m in tokens]
@@ -531,11 +544,21 @@ class _Collector:
             del self.items[key]
 
 
+# The module's small patterns, compiled once (`re.sub(str, …)` looks its cache up per call).
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_LEADING_THE = re.compile(r"^the\s+")
+_NON_WORDS = re.compile(r"[^\w]+")
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_ROLE_ES_STOP = re.compile(r"[.;:()]")
+_RU_HEAD = re.compile(r"[\s«»\"'“”„(\[—–-]*")
+_RU_GAP_STOP = re.compile(r"[.;:()«»\"]")
+
+
 @lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Collapse spaces, strip possessive "'s", quotes and a leading "the"."""
     name = " ".join(name.split()).strip(" \"'“”‘’,.;:")
-    name = re.sub(r"['’]s?$", "", name)
+    name = _POSSESSIVE_END.sub("", name)
     return name
 
 
@@ -543,8 +566,8 @@ def normalise_name(name: str) -> str:
 def name_key(name: str) -> str:
     """Dedup key: case-folded, no leading article, no punctuation."""
     key = name.casefold()
-    key = re.sub(r"^the\s+", "", key)
-    return re.sub(r"[^\w]+", " ", key).strip()
+    key = _LEADING_THE.sub("", key)
+    return _NON_WORDS.sub(" ", key).strip()
 
 
 @lru_cache(maxsize=65536)
@@ -565,7 +588,7 @@ def place_name(span: str) -> str | None:
 
 def is_title_case(text: str) -> bool:
     """Headlines in Title Case capitalise every word; don't read names off them."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    words = [w for w in _TITLE_WORD.findall(text) if len(w) > 3]
     if len(words) < 3:
         return False
     caps = sum(1 for w in words if w[0].isupper())
@@ -687,15 +710,19 @@ def extract_entities(
     outlet_keys = {k for k, f in found.items.items() if f.kind == "outlet"}
 
     for sentence in sentences:
-        _role_people(sentence, found, persons)
-        words = frozenset(_TOKEN.findall(sentence))
-        if not _HONORIFIC_WORDS.isdisjoint(words):
+        # The lower-cased sentence's words screen every pattern: a word of the sentence
+        # lower-cased is a word of the lower-cased sentence (no character that is not \w
+        # lower-cases to one that is), so the screens on the sentence's own words below
+        # pass only if these do (and a pattern that cannot match finds nothing anyway).
+        lowered = frozenset(_TOKEN.findall(sentence.lower()))
+        _role_people(sentence, found, persons, lowered)
+        if not _HONORIFIC_LOWER.isdisjoint(lowered):
             for m in _HONORIFIC_RE.finditer(sentence):
                 _add_person(m.group("name"), None, found, persons)
-        if ("'s" in sentence or "’s" in sentence) and not _POSSESSIVE_UNITS.isdisjoint(words):
+        if ("'s" in sentence or "’s" in sentence) and not _POSSESSIVE_LOWER.isdisjoint(lowered):
             for m in _POSSESSIVE_ORG_RE.finditer(sentence):
                 _add_org(m.group("org"), found, outlet_keys)
-        if not _APPOSITION_WORDS.isdisjoint(w.lower() for w in words):
+        if not _APPOSITION_WORDS.isdisjoint(lowered):
             for m in _APPOSITION_ORG_RE.finditer(sentence):
                 _add_org(m.group("org"), found, outlet_keys)
     for sentence in sentences:
@@ -723,8 +750,13 @@ def _outlets_in(text: str, resolver: OutletResolver | None) -> list[str]:
     return names
 
 
-def _role_people(sentence: str, found: _Collector, persons: dict[str, str]) -> None:
-    for m in _role_matches(sentence):
+def _role_people(
+    sentence: str,
+    found: _Collector,
+    persons: dict[str, str],
+    lowered: AbstractSet[str] | None = None,
+) -> None:
+    for m in _role_matches(sentence, lowered):
         name = m.group("name")
         if place_name(name) or name in KNOWN_ORGS or name.split()[0] in DEMONYMS:
             continue
@@ -757,25 +789,19 @@ def _add_org(org: str, found: _Collector, outlet_keys: set[str]) -> None:
 
 
 def _capital_spans(sentence: str) -> list[tuple[int, str]]:
-    """`_SPAN.finditer(sentence)` as (start, span), tried only at capitals that open a word
-    (every span starts with one) instead of at every position."""
-    spans: list[tuple[int, str]] = []
-    pos = 0
-    for cap in _CAPITAL.finditer(sentence):
-        start = cap.start()
-        if start < pos or (start and sentence[start - 1] in _SPAN_NOT_AFTER):
-            continue
-        if start and _is_w(sentence[start - 1]):
-            continue
-        m = _SPAN.match(sentence, start)
-        if m is not None:
-            spans.append((start, m.group(0)))
-            pos = m.end()
-    return spans
+    """`_SPAN.finditer(sentence)` as (start, span), by `_SPAN_AT_CAPITALS`."""
+    return [(m.start(), m.group(0)) for m in _SPAN_AT_CAPITALS.finditer(sentence)]
 
 
-def _gazetteer_only(item: tuple[int, str]) -> list[tuple[str, str]]:
-    _start, span = item
+def _gazetteer_only(item: tuple[int, str]) -> tuple[tuple[str, str], ...]:
+    return _gazetteer_parts(item[1])
+
+
+@lru_cache(maxsize=16384)
+def _gazetteer_parts(span: str) -> tuple[tuple[str, str], ...]:
+    """The places and known organisations a span is made of ("Moscow and Caracas"), longest
+    first; cached: spans repeat across stories ("The", "President"), the tables do not
+    change."""
     out: list[tuple[str, str]] = []
     words = span.replace("'s", "").replace("’s", "").split()
     i = 0
@@ -793,7 +819,46 @@ def _gazetteer_only(item: tuple[int, str]) -> list[tuple[str, str]]:
                 break
         else:
             i += 1
-    return out
+    return tuple(out)
+
+
+# What `_spans` does with a span once the story's own state (its outlets, the entities and
+# people found so far) has had its say.
+_PLACE, _ORG, _SKIP, _ADD_ORG, _REST = range(5)
+_SpanInfo = tuple[str, tuple[str, ...], str, int, str | None, bool, bool]
+
+
+@lru_cache(maxsize=8192)
+def _span_info(raw: str, spanish: bool) -> _SpanInfo | None:
+    """Everything `_spans` reads off a raw span alone, cached (spans repeat across stories
+    and the tables do not change): the span without its function words, its words, its key,
+    the action its gazetteer class decides, that action's name, and for the rest whether it
+    is an acronym and whether it reads as a person's name. None: nothing is left of it."""
+    words = normalise_name(raw).split()
+    non_name = _NON_NAME_WORDS_ES if spanish else _NON_NAME_WORDS
+    # Sentence-initial or function words are not part of names ("The", "Citing", "But").
+    while words and words[0].lower() in non_name:
+        words = words[1:]
+    if not words:
+        return None
+    span = " ".join(words)
+    action, name = _REST, None
+    place = place_name(span) or (
+        place_name(span.title()) if span.isupper() and len(span) > 3 else None
+    )  # "MOSCOW" outside a dateline
+    if place:
+        action, name = _PLACE, place
+    elif span in KNOWN_ORGS:
+        action, name = _ORG, KNOWN_ORGS[span]
+    elif span in DEMONYMS or (words[0] in DEMONYMS and len(words) == 1):
+        action = _SKIP
+    elif len(words) >= 2 and words[-1] in ORG_SUFFIXES and words[0] not in DEMONYMS:
+        action = _ADD_ORG
+    elif spanish and len(words) >= 2 and words[0] in _ORG_HEADS_ES:
+        action = _ADD_ORG  # "Ministerio de Relaciones Exteriores"
+    acronym = bool(_ACRONYM_RE.fullmatch(span)) and span not in _NOT_ACRONYMS
+    person = 2 <= len(words) <= 5 and _is_person_name(tuple(words))
+    return span, tuple(words), name_key(span), action, name, acronym, person
 
 
 def _spans(
@@ -803,65 +868,51 @@ def _spans(
     outlet_keys: set[str],
     doc: _Doc,
 ) -> None:
+    spanish = doc.spanish
     for start, raw in _capital_spans(sentence):
-        end = start + len(raw)
-        span = normalise_name(raw)
-        words = span.split()
-        # Sentence-initial or function words are not part of names ("The", "Citing", "But").
-        while words and words[0].lower() in doc.non_name:
-            words = words[1:]
-        if not words:
+        info = _span_info(raw, spanish)
+        if info is None:
             continue
-        span = " ".join(words)
-        key = name_key(span)
+        span, words, key, action, name, acronym, person = info
         if key in outlet_keys or found.has(span):
             continue
         if words[-1] in persons and len(words) == 1:
             continue  # surname of a known person
-        place = place_name(span) or (
-            place_name(span.title()) if span.isupper() and len(span) > 3 else None
-        )  # "MOSCOW" outside a dateline
-        if place:
-            found.add(place, "place")
+        if action in (_PLACE, _ORG):
+            found.add(name or span, "place" if action == _PLACE else "org")
             continue
-        if span in KNOWN_ORGS:
-            found.add(KNOWN_ORGS[span], "org")
+        if action == _SKIP:
             continue
-        if span in DEMONYMS or (words[0] in DEMONYMS and len(words) == 1):
-            continue
-        if len(words) >= 2 and words[-1] in ORG_SUFFIXES and words[0] not in DEMONYMS:
+        if action == _ADD_ORG:
             _add_org(span, found, outlet_keys)
             continue
-        if doc.spanish and len(words) >= 2 and words[0] in _ORG_HEADS_ES:
-            _add_org(span, found, outlet_keys)  # "Ministerio de Relaciones Exteriores"
-            continue
         if words[-1] in persons and persons[words[-1]].endswith(" ".join(words[-2:])):
-            for sub in _gazetteer_only((start, span)):  # "Caracas Vladimir Zaemsky"
+            for sub in _gazetteer_parts(span):  # "Caracas Vladimir Zaemsky"
                 found.add(*sub)
             continue
+        end = start + len(raw)
         in_parens = start > 0 and sentence[start - 1] == "(" and sentence[end:][:1] == ")"
         if (
-            _ACRONYM_RE.fullmatch(span)
-            and span not in _NOT_ACRONYMS
+            acronym
             and not sentence.isupper()
             and not in_parens  # "(RHC)": a source credit or an abbreviation being defined
         ):
             found.add(span, "org")
             continue
-        if 2 <= len(words) <= 5 and _is_person_name(words):
+        if person:
             tail = sentence[end:]
-            role = _role_before_es(sentence, end - len(raw)) if doc.spanish else None
+            role = _role_before_es(sentence, start) if spanish else None
             says = doc.says.match(tail)
             # Named again by surname is weaker evidence; for a span opening the sentence, whose
             # first word may be any capitalised word ("Defending Olympic champion"), the
             # surname alone must say something too.
-            opening = not sentence[: end - len(raw)].strip(" \"'“‘(—–-")
-            if role or says or doc.named_again(words, saying=opening):
+            opening = not sentence[:start].strip(" \"'“‘(—–-")
+            if role or says or doc.named_again(list(words), saying=opening):
                 _add_person(span, role, found, persons)
             continue
         # Multi-word spans made only of gazetteer parts ("Moscow and Caracas") handled above;
         # anything else is unknown: left out for precision.
-        for sub in _gazetteer_only((start, span)):
+        for sub in _gazetteer_parts(span):
             found.add(*sub)
 
 
@@ -874,8 +925,10 @@ _NOT_FIRST_NAMES = frozenset(
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "da", "van", "von", "der", "bin"})
 
 
-def _is_person_name(words: list[str]) -> bool:
-    """Two or three name words, with particles between them ("Juan Ramón de la Fuente")."""
+@lru_cache(maxsize=16384)
+def _is_person_name(words: tuple[str, ...]) -> bool:
+    """Two or three name words, with particles between them ("Juan Ramón de la Fuente");
+    cached: a story names its people several times, and the tables do not change."""
     names = [w for w in words if w not in _NAME_PARTICLES]
     return (
         2 <= len(names) <= 4
@@ -899,7 +952,7 @@ def _role_before_es(sentence: str, start: int) -> str | None:
     if last is None:
         return None
     role = before[last.start() :].strip(" ,")
-    if len(role.split()) > 6 or re.search(r"[.;:()]", role):
+    if len(role.split()) > 6 or _ROLE_ES_STOP.search(role):
         return None
     return role
 
@@ -930,7 +983,7 @@ def _extract_ru(title: str, text: str, resolver: OutletResolver | None) -> tuple
 
 def _ru_spans(sentence: str, found: _Collector, resolver: OutletResolver | None) -> None:
     words = list(_RU_WORD.finditer(sentence))
-    head = re.match(r"[\s«»\"'“”„(\[—–-]*", sentence)
+    head = _RU_HEAD.match(sentence)
     first_at = head.end() if head else 0
     i = 0
     while i < len(words):
@@ -990,7 +1043,7 @@ def _role_before_ru(sentence: str, start: int) -> str | None:
     before = sentence[max(0, start - 90) : start]
     for m in _ROLE_RU.finditer(before):
         gap = before[m.end() :]
-        if "," in gap.rstrip(" ,") or re.search(r"[.;:()«»\"]", gap):
+        if "," in gap.rstrip(" ,") or _RU_GAP_STOP.search(gap):
             continue
         words = _RU_GAP_WORD.findall(gap)
         if len(words) > 5:

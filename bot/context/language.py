@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.resources import as_file, files
+from operator import itemgetter
 from typing import Any
 
 __all__ = ["detect_language"]
@@ -52,7 +53,7 @@ def detect_language(title: str, text: str = "", *, declared: str | None = None) 
         return declared
     lang, score = _predict(sample)
     words = _WORDS.findall(sample)
-    if 2 * sum(w[:1].isupper() for w in words) >= len(words):
+    if 2 * sum(map(str.isupper, map(itemgetter(0), words))) >= len(words):
         # A Title Case headline reads to the model like names ("Army Denies Reports of Coup
         # Plot" → es); its lower-cased form is scored too and the surer answer kept.
         lower = _predict(sample.lower())

@@ -40,6 +40,7 @@ BANDS = 8
 ROWS = NUM_PERM // BANDS
 SHINGLE = 3
 _SEED = 7  # fixed: bands must be comparable across processes and restarts
+_MIN_SHINGLES = 4  # fewer: too short to say two texts are copies (no bands)
 
 _STOP = frozenset(
     """
@@ -52,20 +53,36 @@ your i me my mr mrs ms new news report reports reported according told tells ami
 )
 
 
-class _CombiningMarks(dict[int, int | None]):
-    """`str.translate` table deleting combining marks: each code point is looked up once.
+class _CombiningMarks:
+    """Deletes combining marks from text; each character is classified once per process.
 
-    Filled as text meets new characters (a few hundred in practice), so folding costs one C
-    pass instead of a Python call per character (the linker folds every candidate's text)."""
+    Most non-ASCII text has no mark left after NFKD (curly quotes, dashes): the set of its
+    characters (one C pass) shows it and the text is kept as it is. Text with marks loses
+    them in one `re.sub` over the marks met so far (at most a few hundred characters)."""
 
-    def __missing__(self, code: int) -> int | None:
-        value = None if unicodedata.combining(chr(code)) else code
-        self[code] = value
-        return value
+    def __init__(self) -> None:
+        self.plain: set[str] = set()  # characters met that are no combining mark
+        self.marks: set[str] = set()  # combining marks met
+        self.pattern = re.compile("(?!)")  # the marks in `marks`
+
+    def drop(self, text: str) -> str:
+        chars = set(text)
+        new = chars.difference(self.plain, self.marks)
+        if new:
+            marks = {ch for ch in new if unicodedata.combining(ch)}
+            self.plain |= new - marks
+            if marks:
+                self.marks |= marks
+                self.pattern = re.compile("[" + "".join(map(re.escape, sorted(self.marks))) + "]")
+        if self.marks.isdisjoint(chars):
+            return text
+        return self.pattern.sub("", text)
 
 
 _MARKS = _CombiningMarks()
 _WORD = re.compile(r"\w+")
+_WORD_BYTES = re.compile(rb"\w+")
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character outside ASCII
 
 
 def _fold(text: str) -> str:
@@ -74,7 +91,7 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     if text.isascii():  # accents and curly quotes decomposed to plain letters
         return text.lower()
-    return text.translate(_MARKS).lower()
+    return _MARKS.drop(text).lower()
 
 
 def words(text: str) -> list[str]:
@@ -119,12 +136,27 @@ def shingles(text: str) -> set[bytes]:
 
 def minhash_bands(text: str) -> tuple[int, ...]:
     """LSH band keys (band number in the top bits) of the text's MinHash signature."""
-    return bands_of(word_shingles(text))
+    # `bands_of(word_shingles(text))`, with the shingles built as bytes from the words'
+    # bytes (the signature hashes bytes): text whose word characters are all ASCII is split
+    # once as bytes, where `\w` is the same as in str for them.
+    folded = _fold(text)
+    if folded.isascii() or not _NON_ASCII_WORD.search(folded):
+        # Other characters are no word characters, nor are their UTF-8 bytes (all ≥ 0x80)
+        # in a bytes pattern: they part words alike ("it’s", "—").
+        tokens = _WORD_BYTES.findall(folded.encode())
+    else:
+        tokens = [w.encode() for w in _WORD.findall(folded)]
+    if len(tokens) < SHINGLE:
+        return ()  # one shingle at most: too short (`bands_of`)
+    grams = {b" ".join(g) for g in zip(tokens, tokens[1:], tokens[2:], strict=False)}
+    if len(grams) < _MIN_SHINGLES:
+        return ()
+    return _bands(signature(grams, NUM_PERM, _SEED))
 
 
 def bands_of(grams: AbstractSet[str]) -> tuple[int, ...]:
     """`minhash_bands` of a text's `word_shingles` (when they are at hand already)."""
-    if len(grams) < 4:  # too short to say two texts are copies
+    if len(grams) < _MIN_SHINGLES:
         return ()
     return _bands(signature([g.encode() for g in grams], NUM_PERM, _SEED))
 

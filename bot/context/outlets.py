@@ -130,6 +130,7 @@ def _looks_like_domain(text: str) -> bool:
 _THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE_RE = re.compile(r"(?:['’]s|s['’])$", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
+_WORD_START = re.compile(r"\w")
 _LOOSE_RE = re.compile(r"[\W_]+")
 
 
@@ -279,13 +280,21 @@ class _TextMatcher:
         words = set(self._insensitive) | {w.lower() for w in self._exact}
         pattern = _trie_pattern(sorted(words))
         self._regex = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)") if words else None
+        # The same after the character before the mention, which is then no word character:
+        # a pattern opening with a character class is tried only where the class matches
+        # (re skips to them in C), one opening with a lookbehind at every position. Names
+        # that open with a word character only (the packaged ones all do); else `_regex`.
+        self._after_gap = (
+            re.compile(rf"\W((?:{pattern}))(?!\w)")
+            if words and all(_WORD_START.match(w) for w in words)
+            else None
+        )
 
     def find(self, text: str) -> list[tuple[int, int, OutletCard]]:
         if self._regex is None:
             return []
         found: list[tuple[int, int, OutletCard]] = []
-        for match in self._regex.finditer(_lower_same_length(text)):
-            start, end = match.span()
+        for start, end in self._mentions(_lower_same_length(text)):
             surface = _surface(text[start:end])
             entry = self._exact.get(surface)
             if entry is None:
@@ -295,6 +304,20 @@ class _TextMatcher:
                     continue
             found.append((start, end, entry[0]))
         return found
+
+    def _mentions(self, lowered: str) -> list[tuple[int, int]]:
+        """The spans of `self._regex.finditer(lowered)`."""
+        assert self._regex is not None
+        if self._after_gap is None:
+            return [m.span() for m in self._regex.finditer(lowered)]
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        first = self._regex.match(lowered)  # a mention opening the text has nothing before it
+        if first is not None:
+            spans.append(first.span())
+            pos = first.end()
+        spans += [m.span(1) for m in self._after_gap.finditer(lowered, pos)]
+        return spans
 
 
 # ---------------------------------------------------------------- registry

@@ -16,11 +16,13 @@ _URL = re.compile(r"^<?(?:https?://|www\.)\S+>?$")
 _DATELINE = re.compile(r"^[A-Z][\w .'-]{1,40},\s+\w+\.?\s+\d{1,2}\s+\([^)]{1,20}\)\s*[-—–]+\s*")
 
 
-def _usable(sentence: str, title: str) -> bool:
+def _usable(sentence: str, folded_title: str) -> bool:
+    """A sentence worth quoting: four words or more, no bare URL, not the headline again
+    (`folded_title`: the headline stripped of markup and case-folded)."""
     s = sentence.strip("#*_>- ")
     if not s or _URL.match(s) or len(s.split()) < 4:
         return False
-    return s.casefold() != title.strip("#*_ ").casefold()
+    return s.casefold() != folded_title
 
 
 def _clip(sentence: str, max_chars: int) -> str:
@@ -36,7 +38,8 @@ def summarize(
     title: str, text: str, denial: Denial, *, max_sentences: int = 2, max_chars: int = 320
 ) -> str:
     """Up to `max_sentences` whole sentences of `text` (≤ `max_chars`), denial evidence first."""
-    sentences = [s.strip("#*_ ") for s in split_sentences(text) if _usable(s, title)]
+    folded_title = title.strip("#*_ ").casefold()
+    sentences = [s.strip("#*_ ") for s in split_sentences(text) if _usable(s, folded_title)]
     if not sentences or max_sentences < 1 or max_chars < 1:
         return ""
     chosen: list[int] = []

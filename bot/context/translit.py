@@ -51,9 +51,12 @@ def fold(text: str) -> str:
     text = text.replace("ё", "е").replace("Ё", "Е")
     text = text.translate(_SIGNS)
     decomposed = unicodedata.normalize("NFKD", text)
-    # Recompose й (и + breve): it is a different letter, not an accented и.
-    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or ch == "\u0306")
-    kept = unicodedata.normalize("NFC", kept).casefold()
+    if decomposed.isascii():  # no marks to drop, nothing to recompose (most names)
+        kept = decomposed.casefold()
+    else:
+        # Recompose й (и + breve): it is a different letter, not an accented и.
+        kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or ch == "\u0306")
+        kept = unicodedata.normalize("NFC", kept).casefold()
     return " ".join(_WORD.findall(kept.replace("'", "").replace("’", "")))
 
 
