@@ -144,7 +144,7 @@ async def test_recent_window_first_then_wider(db_target: str) -> None:
         hits = await store.search("routine", limit=3)
         assert [h.story.title for h in hits] == ["Story 5009", "Story 5008", "Story 5007"]
         # Prefixes follow the same rules (PostgreSQL reads them another way in the first window).
-        for prefix in ("routi*", "rou*"):  # (PostgreSQL: by its first four letters; fewer)
+        for prefix in ("routi*", "rou*"):  # (PostgreSQL: the first window's stories tested)
             hits = await store.search(prefix, limit=3)
             assert [h.story.title for h in hits] == ["Story 5009", "Story 5008", "Story 5007"]
         assert [h.story.title for h in await store.search("lithi*", limit=5)] == [
