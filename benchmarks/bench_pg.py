@@ -1,14 +1,18 @@
 """The store on PostgreSQL beside SQLite, in the same run: ingest with context rows, lookups.
 
-    python benchmarks/bench_pg.py [--stories 100000] [--postgres URL] [--json out.json]
+    python benchmarks/bench_pg.py [--stories 100000] [--writers-stories 20000] [--postgres URL]
+        [--json out.json]
 
 The same generated stories as bench_store.py (real titles and sentences, 2–5 real entities,
 a StoryContext, 5 % denials, 16 MinHash bands each) go through `Store.write_stories` in
 batches of 1,000 into a fresh SQLite file and into a fresh schema of the PostgreSQL database
 at `--postgres` (default: $NEWSBOT_TEST_POSTGRES or postgresql://postgres@127.0.0.1:5432/test;
 the schema is dropped afterwards), then poller-sized batches of 30, then `Store.search`
-p50/p99 per query class. SQLite is the baseline. Floors (issue #17): PostgreSQL ingest
-≥ 10,000 stories/s in batches; lookup p99 ≤ 10 ms at 1,000,000 stories.
+p50/p99 per query class; then `--writers-stories` pre-made stories into fresh schemas by one
+writer and by two at once (two stores, one connection each, as two workers write: the server
+work of one connection runs on one core), with the client's and the backends' CPU per story
+(from /proc: the server must be on this machine). SQLite is the baseline. Floors (issue #17):
+PostgreSQL ingest ≥ 10,000 stories/s in batches; lookup p99 ≤ 10 ms at 1,000,000 stories.
 """
 
 from __future__ import annotations
