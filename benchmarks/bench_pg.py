@@ -1,14 +1,18 @@
 """The store on PostgreSQL beside SQLite, in the same run: ingest with context rows, lookups.
 
-    python benchmarks/bench_pg.py [--stories 100000] [--postgres URL] [--json out.json]
+    python benchmarks/bench_pg.py [--stories 100000] [--writers-stories 20000] [--postgres URL]
+        [--json out.json]
 
 The same generated stories as bench_store.py (real titles and sentences, 2–5 real entities,
 a StoryContext, 5 % denials, 16 MinHash bands each) go through `Store.write_stories` in
 batches of 1,000 into a fresh SQLite file and into a fresh schema of the PostgreSQL database
 at `--postgres` (default: $NEWSBOT_TEST_POSTGRES or postgresql://postgres@127.0.0.1:5432/test;
 the schema is dropped afterwards), then poller-sized batches of 30, then `Store.search`
-p50/p99 per query class. SQLite is the baseline. Floors (issue #17): PostgreSQL ingest
-≥ 10,000 stories/s in batches; lookup p99 ≤ 10 ms at 1,000,000 stories.
+p50/p99 per query class; then `--writers-stories` pre-made stories into fresh schemas by one
+writer and by two at once (two stores, one connection each, as two workers write: the server
+work of one connection runs on one core), with the client's and the backends' CPU per story
+(from /proc: the server must be on this machine). SQLite is the baseline. Floors (issue #17):
+PostgreSQL ingest ≥ 10,000 stories/s in batches; lookup p99 ≤ 10 ms at 1,000,000 stories.
 """
 
 from __future__ import annotations
@@ -36,6 +40,64 @@ from bot.store import Store
 
 INGEST_FLOOR = 10_000.0
 P99_FLOOR_MS = 10.0
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of server backends so far, from /proc (same machine)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / _TICK
+
+
+async def writers_ingest(
+    url: str, admin: asyncpg.Connection, batches: list[list[Any]], writers: int
+) -> dict[str, Any]:
+    """The pre-made `batches` (1,000 stories each) into a fresh schema through `writers`
+    stores at once (one connection each, as `writers` workers would), batch k by writer k mod
+    writers: wall time, client CPU and the backends' CPU (from /proc) per story."""
+    schema = f"bench_w{writers}_{uuid.uuid4().hex[:8]}"
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    target = common.schema_url(url, schema)
+    stores = [await Store.open(target) for _ in range(writers)]
+    try:
+        # the first batch of each writer opens its connection and session (not timed); the
+        # same stories are timed whatever the number of writers
+        for n, store in enumerate(stores):
+            await store.write_stories(batches[n], [])
+        timed = batches[2:]
+        pids = [
+            int(r["pid"])
+            for r in await admin.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'newsbot' "
+                "AND datname = current_database()"
+            )
+        ]
+        server0, client0, wall0 = backend_cpu_s(pids), time.process_time(), time.perf_counter()
+
+        async def write(k: int) -> None:
+            for batch in timed[k::writers]:
+                await stores[k].write_stories(batch, [])
+
+        await asyncio.gather(*(write(k) for k in range(writers)))
+        wall = time.perf_counter() - wall0
+        client = time.process_time() - client0
+        server = backend_cpu_s(pids) - server0
+    finally:
+        for store in stores:
+            await store.close()
+        await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    stories = sum(len(b) for b in timed)
+    return {
+        "writers": writers,
+        "stories": stories,
+        "per_s": stories / wall,
+        "client_us": client / stories * 1e6,
+        "server_us": server / stories * 1e6,
+        "backends": len(pids),
+    }
 
 
 async def one_backend(target: str, gen: Generator, args: argparse.Namespace) -> dict[str, Any]:
@@ -76,6 +138,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         results["postgresql"]["db_bytes"] = int(size or 0)
         results["sqlite"]["db_bytes"] = folder_size(folder)
+        if args.writers_stories:
+            # one writer, then two at once, on the same pre-made stories (generation untimed)
+            made = args.writers_stories + 2_000
+            batches = [gen.drafts(k, 1_000, made, True) for k in range(0, made, 1_000)]
+            results["writers"] = []
+            for writers in (1, 2, 1, 2):
+                print(f"== PostgreSQL, {writers} writer(s) at once", flush=True)
+                results["writers"].append(
+                    await writers_ingest(args.postgres, admin, batches, writers)
+                )
     finally:
         await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         await admin.close()
@@ -91,6 +163,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--small", type=int, default=6_000)
     parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument(
+        "--writers-stories",
+        type=int,
+        default=20_000,
+        help="then this many stories into fresh schemas by 1 and by 2 writers at once (0: skip)",
+    )
     common.add_postgres_option(parser)
     parser.add_argument("--json")
     args = parser.parse_args()
@@ -140,6 +218,19 @@ def main() -> None:
         )
     )
     pg = r["postgresql"]
+    if r.get("writers"):
+        print()
+        print(
+            common.table(
+                ["writers at once", "stories", "ingest /s", "client CPU µs/story",
+                 "server CPU µs/story", "backends"],
+                [
+                    [w["writers"], w["stories"], f"{w['per_s']:,.0f}", f"{w['client_us']:.0f}",
+                     f"{w['server_us']:.0f}", w["backends"]]
+                    for w in r["writers"]
+                ],
+            )
+        )  # fmt: skip
     print()
     before, after = (
         " ".join(f"{x:.1f}" for x in r["load_average"][k]) for k in ("before", "after")

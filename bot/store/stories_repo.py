@@ -55,64 +55,59 @@ _WINDOWS_PG = (
 )
 
 
-# The first letters of a prefix's forms as the search vectors hold them ('~serv'), ORed; NULL
-# when a form (a stem) is shorter than that.
-_PREFIX_LETTERS = 4
-_PREFIX_PG = (
-    "f AS MATERIALIZED (SELECT ARRAY[lower(unaccent(?))] || ts_lexize('english_stem', "
-    "unaccent(?)) || ts_lexize('spanish_stem', unaccent(?)) || ts_lexize('russian_stem', "
-    "unaccent(?)) AS forms), "
-    "c AS MATERIALIZED (SELECT CASE WHEN (SELECT bool_or(length(x) < "
-    f"{_PREFIX_LETTERS}) FROM unnest(forms) AS x) THEN NULL ELSE (SELECT string_agg(DISTINCT "
-    f"quote_literal('~' || left(x, {_PREFIX_LETTERS})), ' | ') FROM unnest(forms) AS x)"
-    "::tsquery END AS letters FROM f), "
-)
-
-
-def _window_hits(n: int, where: str, floor: str, *, letters: bool = False) -> str:
-    """The CTE of window `n`: its matches ranked, the best `?` of them; a window after the
-    first runs only when the one before it came up short (`go{n}`, an InitPlan the executor
-    evaluates once: when false, the window's index is never read)."""
-    gate = f"(SELECT go FROM g{n}) AND " if n > 1 else ""
-    # one GIN lookup for the four configurations (an OR of four @@ was four); `id + 0`: the
-    # tags bound the ids already, and a bitmap of the primary key (which the planner would
-    # AND in) costs a row per id of the window
+def _window_hits(n: int, match: str, floor: str, *, test: str = "") -> str:
+    """The CTEs of window `n`: `m{n}`, the tsquery its GIN lookup asks (`match`, made once),
+    and `h{n}`, its matches ranked, the best `?` of them (`test`: a condition each match must
+    pass besides). A window after the first runs only when the one before it came up short
+    (`go{n}`, an InitPlan the executor evaluates once: when false, `m{n}` is empty and the
+    window's index is never read)."""
+    gate = f" WHERE (SELECT go FROM g{n})" if n > 1 else ""
+    # The tsquery is a materialized row, not an expression of the scan: the bitmap heap scan
+    # rechecks every row of a phrase (GIN cannot test word positions), and an expression is
+    # evaluated again in each recheck (a wider window's tags, newsbot_window_tags, took ~37
+    # us per rechecked row: 6 of a two-word phrase's 10 ms at 300,000 stories). One GIN
+    # lookup for the four configurations (an OR of four @@ was four); `id + 0`: the tags
+    # bound the ids already, and a bitmap of the primary key (which the planner would AND
+    # in) costs a row per id of the window.
     return (
+        f"m{n} AS MATERIALIZED (SELECT {match} AS m FROM q, w{gate}), "
         f"h{n} AS MATERIALIZED (SELECT {n} AS k, st.id, "
         "-ts_rank('{0.1, 0.3, 0.6, 1.0}', st.search, q.q) AS rank "
-        f"FROM story_search st, q, w{', c' if letters else ''} WHERE {gate}{where} "
+        f"FROM story_search st, q, w, m{n} WHERE st.search @@ m{n}.m{test} "
         f"AND st.id + 0 > {floor} ORDER BY rank, st.id DESC LIMIT ?), "
     )
 
 
-def _search_pg_sql(first_where: str, *, letters: bool = False) -> str:
+def _search_pg_sql(first_match: str, *, test: str = "") -> str:
     """A PostgreSQL lookup, one statement: the query in the four search configurations; the
-    matches of the first window (`first_where`) ranked; the next window only while the
-    window before it held fewer matches than asked and did not reach the oldest story; the
-    widest window's best stories with their headlines. Always one row at least: story columns
-    NULL when nothing matched. `letters` adds a prefix's first letters (`c.letters`)."""
+    matches of the first window (`first_match`, a tsquery; `test`, a further condition on
+    each) ranked; the next window only while the window before it held fewer matches than
+    asked and did not reach the oldest story; the widest window's best stories with their
+    headlines. Always one row at least: story columns NULL when nothing matched."""
     return (
         "WITH "
         + _WINDOWS_PG
-        + (_PREFIX_PG if letters else "")
-        + "q AS MATERIALIZED (SELECT to_tsquery('simple', unaccent(?)) || "
-        "to_tsquery('english', unaccent(?)) || to_tsquery('spanish', unaccent(?)) || "
-        "to_tsquery('russian', unaccent(?)) AS q), "
-        + _window_hits(1, first_where, "w.floor", letters=letters)
+        + "q0 AS MATERIALIZED (SELECT ARRAY[to_tsquery('simple', unaccent(?)), "
+        "to_tsquery('english', unaccent(?)), to_tsquery('spanish', unaccent(?)), "
+        "to_tsquery('russian', unaccent(?))] AS forms), "
+        # q: the query in the four configurations, ORed, as ranks and headlines weigh it; d:
+        # the same matches as an OR of its distinct forms, for the GIN lookups and the tests
+        # (the configurations mostly make one form: 'iranian' <-> 'nuclear' three times of
+        # four, and each rechecked or tested story evaluated every copy)
+        "q AS MATERIALIZED (SELECT forms[1] || forms[2] || forms[3] || forms[4] AS q, "
+        "coalesce((SELECT string_agg(DISTINCT '(' || x::text || ')', ' | ') FROM unnest(forms) "
+        "AS x WHERE x::text <> ''), '')::tsquery AS d FROM q0), "
+        + _window_hits(1, first_match, "w.floor", test=test)
         + "g2 AS MATERIALIZED (SELECT w.floor > 0 AND (SELECT count(*) FROM h1) < ? AS go "
         "FROM w), "
         # (a wider window's tags are made only when it runs: 0.1 ms each)
-        + _window_hits(
-            2, "st.search @@ coalesce(q.q && newsbot_window_tags(w.floor2, w.top), q.q)", "w.floor2"
-        )
+        + _window_hits(2, "coalesce(q.d && newsbot_window_tags(w.floor2, w.top), q.d)", "w.floor2")
         + "g3 AS MATERIALIZED (SELECT (SELECT go FROM g2) AND w.floor2 > 0 AND "
         "(SELECT count(*) FROM h2) < ? AS go FROM w), "
-        + _window_hits(
-            3, "st.search @@ coalesce(q.q && newsbot_window_tags(w.floor3, w.top), q.q)", "w.floor3"
-        )
+        + _window_hits(3, "coalesce(q.d && newsbot_window_tags(w.floor3, w.top), q.d)", "w.floor3")
         + "g4 AS MATERIALIZED (SELECT (SELECT go FROM g3) AND w.floor3 > 0 AND "
         "(SELECT count(*) FROM h3) < ? AS go FROM w), "
-        + _window_hits(4, "st.search @@ q.q", "0")
+        + _window_hits(4, "q.d", "0")
         # the widest window that ran
         + "hits AS (SELECT * FROM h1 UNION ALL SELECT * FROM h2 UNION ALL SELECT * FROM h3 "
         "UNION ALL SELECT * FROM h4), "
@@ -124,6 +119,31 @@ def _search_pg_sql(first_where: str, *, letters: bool = False) -> str:
         "stories s ON s.id = hits.id LEFT JOIN outlets o ON o.id = s.outlet_id, q "
         "ORDER BY hits.rank, hits.id DESC"
     )
+
+
+def search_pg_statement(query: str, limit: int) -> tuple[str, tuple[Any, ...]] | None:
+    """`StoriesRepo.search`'s one PostgreSQL statement for `query` and its parameters, or None
+    when the query holds no word."""
+    text = ts_query(query)
+    if text is None:
+        return None
+    prefixes = [t.alternatives[0][0] for t in parse_query(query)[0] if t.prefix]
+    first = _SEARCH_WINDOWS[0]
+    assert first is not None
+    # One statement, one round trip, whichever window the lookup ends in.
+    if prefixes:
+        # a prefix's first window: its stories by the window's tags, each one tested (GIN
+        # gathers every posting of every word a prefix starts before it can intersect them
+        # with the tags; the vectors' first letters that did this in the index cost ingest
+        # more than they saved here, migration 006)
+        match, test = "w.tags", " AND ts_match_vq(st.search, q.d)"
+    else:
+        match, test = "q.d && w.tags", ""
+    windows = [w for w in _SEARCH_WINDOWS[1:] if w is not None]
+    return _search_pg_sql(match, test=test), (
+        first, first, windows[0], windows[1],
+        text, text, text, text, limit, limit, limit, limit, limit, limit, limit,
+    )  # fmt: skip
 
 
 def entity_lookup_keys(key: str) -> list[str]:
@@ -655,32 +675,10 @@ class StoriesRepo(StoreBase):
         A prefix is the exception: GIN collects every posting of every word it starts before
         it can intersect, so in the first window a prefix reads the window's stories along
         the tags and tests each one instead. Headlines are made for the shown hits only."""
-        text = ts_query(query)
-        if text is None:
+        statement = search_pg_statement(query, limit)
+        if statement is None:
             return []
-        prefixes = [t.alternatives[0][0] for t in parse_query(query)[0] if t.prefix]
-        first = _SEARCH_WINDOWS[0]
-        assert first is not None
-        # One statement, one round trip, whichever window the lookup ends in.
-        if not prefixes:
-            where, extra = "st.search @@ (q.q && w.tags)", []
-        elif prefixes[0].isalnum() and len(prefixes[0]) >= _PREFIX_LETTERS:
-            # the stories of the window with a word of the prefix's first four letters (as
-            # written or stemmed as the query's configurations stem it), then tested; a stem
-            # shorter than four letters leaves only the window's tags
-            where, extra = (
-                "st.search @@ (w.tags && coalesce(c.letters, w.tags)) "
-                "AND ts_match_vq(st.search, q.q)",
-                [prefixes[0]] * 4,
-            )
-        else:  # a short prefix: the window's stories, tested
-            where, extra = "st.search @@ w.tags AND ts_match_vq(st.search, q.q)", []
-        windows = [w for w in _SEARCH_WINDOWS[1:] if w is not None]
-        rows = await self._fetchall(
-            _search_pg_sql(where, letters=bool(extra)),
-            (first, first, windows[0], windows[1], *extra,
-             text, text, text, text, limit, limit, limit, limit, limit, limit, limit),
-        )  # fmt: skip
+        rows = await self._fetchall(*statement)
         rows = [r for r in rows if r["id"] is not None]
         return [
             SearchHit(

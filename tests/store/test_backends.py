@@ -356,6 +356,15 @@ async def test_a_write_that_loses_a_deadlock_is_tried_again(
         await store.close()
 
 
+# Migration 006 undone: the search vector of 005 with its first letters, the stored vectors
+# recomputed with them (schema 5 as shipped).
+_SCHEMA_5 = next(sql for n, _, sql in migrations("postgresql") if n == 5)
+SCHEMA_6_UNDONE = (
+    _SCHEMA_5[_SCHEMA_5.index("CREATE FUNCTION newsbot_first_letters(") :]
+    + "UPDATE story_search t SET search = newsbot_search_vector(s.id, s.language, s.title, "
+    "s.entity_names, s.summary) FROM stories s WHERE s.id = t.id; "
+    "DELETE FROM newsbot_schema WHERE version >= 6"
+)
 # Migration 005 undone: the wider windows' tags made by the client again, the search vector
 # as 003 made it.
 _SCHEMA_3 = next(sql for n, _, sql in migrations("postgresql") if n == 3)
@@ -400,6 +409,7 @@ async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str)
     # back to schema 2 as it was shipped: its trigger kept the search column
     ids, conn = await two_stories_at_an_older_schema(
         pg_target,
+        SCHEMA_6_UNDONE,
         SCHEMA_5_UNDONE,
         SCHEMA_4_UNDONE,
         "DROP INDEX stories_search; ALTER TABLE stories DROP COLUMN search; "
@@ -422,7 +432,7 @@ async def test_a_database_at_schema_2_migrates_its_search_column(pg_target: str)
         await conn.close()
     store = await Store.open(pg_target)
     try:
-        assert store.applied_migrations == [3, 4, 5]
+        assert store.applied_migrations == [3, 4, 5, 6]
         assert [h.story.id for h in await store.search("lithium")] == [ids[0]]
         (hit,) = await store.search("copper")
         assert hit.story.id == ids[1] and "[Copper]" in hit.snippet
@@ -442,14 +452,16 @@ async def test_a_database_at_schema_3_moves_its_vectors_to_the_search_table(
 ) -> None:
     """Stories of schema 3 (the generated column) are found and revised after 004, and a
     story stored after it gets its vector from the INSERT's trigger."""
-    ids, conn = await two_stories_at_an_older_schema(pg_target, SCHEMA_5_UNDONE, SCHEMA_4_UNDONE)
+    ids, conn = await two_stories_at_an_older_schema(
+        pg_target, SCHEMA_6_UNDONE, SCHEMA_5_UNDONE, SCHEMA_4_UNDONE
+    )
     try:
         assert await conn.fetchval("SELECT count(*) FROM stories WHERE search @@ 'lithium'") == 1
     finally:
         await conn.close()
     store = await Store.open(pg_target)
     try:
-        assert store.applied_migrations == [4, 5]
+        assert store.applied_migrations == [4, 5, 6]
         column = await store._fetchall(
             "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
             "AND table_name = 'stories' AND column_name = 'search'"
@@ -469,5 +481,39 @@ async def test_a_database_at_schema_3_moves_its_vectors_to_the_search_table(
             "SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM story_search)"
         )
         assert counts is not None and tuple(counts) == (3, 3)
+    finally:
+        await store.close()
+
+
+async def test_a_database_at_schema_5_loses_the_first_letters_and_finds_prefixes(
+    pg_target: str,
+) -> None:
+    """After 006 the stored vectors hold their words and id-range tags but no first-letter
+    entries ('~lith'), are the vectors a new write makes, and prefixes still find them in
+    the first window (tested one by one) and in the wider ones."""
+    ids, conn = await two_stories_at_an_older_schema(pg_target, SCHEMA_6_UNDONE)
+    try:
+        letters = "SELECT count(*) FROM story_search WHERE search @@ '''~lith'''::tsquery"
+        assert await conn.fetchval(letters) == 1
+    finally:
+        await conn.close()
+    store = await Store.open(pg_target)
+    try:
+        assert store.applied_migrations == [6]
+        rows = await store._fetchall(
+            "SELECT t.id, t.search = newsbot_search_vector(s.id, s.language, s.title, "
+            "s.entity_names, s.summary) AS same, t.search::text AS search FROM story_search t "
+            "JOIN stories s ON s.id = t.id ORDER BY t.id"
+        )
+        assert [r["id"] for r in rows] == ids and all(r["same"] for r in rows)
+        assert all("'~" not in r["search"] and "'#0:0'" in r["search"] for r in rows)
+        assert "'lithium':1A" in rows[0]["search"]
+        for prefix in ("lith*", "lithi*", "li*", "copp*"):
+            hits = await store.search(prefix)
+            assert [h.story.id for h in hits] == [ids[0] if prefix[0] == "l" else ids[1]]
+        assert await store.search("lithx*") == []
+        # the GIN index was made again on the new table: a word is found through it
+        found = await store._fetchall("SELECT id FROM story_search WHERE search @@ 'copper'")
+        assert [r[0] for r in found] == [ids[1]]
     finally:
         await store.close()

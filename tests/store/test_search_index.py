@@ -15,15 +15,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.models import Entry, FeedConfig, StoryDraft
 from bot.store import Store
 from bot.store.base import migrations
+from bot.store.pg_engine import pg_sql
 from bot.store.sqlite_engine import _split_sql
 from bot.store.stories_repo import (
     SEARCH_SHARD_SIZE,
     band_tokens,
+    search_pg_statement,
     search_shard,
 )
 
@@ -141,7 +144,7 @@ async def test_recent_window_first_then_wider(db_target: str) -> None:
         hits = await store.search("routine", limit=3)
         assert [h.story.title for h in hits] == ["Story 5009", "Story 5008", "Story 5007"]
         # Prefixes follow the same rules (PostgreSQL reads them another way in the first window).
-        for prefix in ("routi*", "rou*"):  # (PostgreSQL: by its first four letters; fewer)
+        for prefix in ("routi*", "rou*"):  # (PostgreSQL: the first window's stories tested)
             hits = await store.search(prefix, limit=3)
             assert [h.story.title for h in hits] == ["Story 5009", "Story 5008", "Story 5007"]
         assert [h.story.title for h in await store.search("lithi*", limit=5)] == [
@@ -360,5 +363,37 @@ async def test_window_tags_cover_the_window_and_little_else(pg_target: str) -> N
             assert len(tags.split(" | ")) <= 9 * 2 * 2 + 10
         empty = await store._fetchone("SELECT newsbot_window_tags(?, ?) IS NULL", (5, 5))
         assert empty is not None and empty[0] is True
+    finally:
+        await store.close()
+
+
+async def test_a_widening_phrase_makes_each_windows_tags_once(pg_target: str) -> None:
+    """A phrase's matches are rechecked row by row (GIN cannot test word positions): the
+    wider window's tags (newsbot_window_tags) must be made once for the window, not again
+    in each row's recheck, which cost a two-word phrase most of its time (#17)."""
+    store = await Store.open(pg_target)
+    try:
+        await store.write_stories([draft(1, "Nuclear talks with Iran resume")], [])
+        # 5,009 newer stories with both words, never side by side: every one is rechecked
+        await store.write_stories(
+            [draft(n, f"Talks {n} on Iran", "nuclear news") for n in range(2, 5_011)], []
+        )
+        hits = await store.search('"nuclear talks"', limit=5)
+        assert [h.story.title for h in hits] == ["Nuclear talks with Iran resume"]
+        statement = search_pg_statement('"nuclear talks"', 5)
+        assert statement is not None
+        conn = await asyncpg.connect(pg_target, server_settings={"jit": "off"})
+        try:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL track_functions = 'pl'")
+                rows = await conn.fetch(pg_sql(statement[0]), *statement[1])
+                calls = await conn.fetchval(
+                    "SELECT sum(calls) FROM pg_stat_xact_user_functions "
+                    "WHERE funcname = 'newsbot_window_tags'"
+                )
+        finally:
+            await conn.close()
+        assert [r["title"] for r in rows] == ["Nuclear talks with Iran resume"]
+        assert calls == 1  # the second window's; the lookup ends there (it reaches id 1)
     finally:
         await store.close()
