@@ -171,6 +171,18 @@ _TRAILING_SPEAKER = re.compile(
     re.I,
 )
 _EMPHATIC_NOT = re.compile(r"\bNOT\b")
+# Speakers whose statements are findings, not a party's answer to a claim about itself.
+_FINDING_SPEAKER = re.compile(
+    r"\b(?:coroners?|inquests?|inquir(?:y|ies)|investigat\w+|probes?|panels?|audits?|auditors?|"
+    r"reviews?|studies|study|researchers|scientists|experts|report|tribunals?)\b",
+    re.IGNORECASE,
+)
+# A negation inside a goal or a wish: "to ensure X is not repeated", "hopes it was not …".
+_VOLITION_BEFORE = re.compile(
+    r"\b(?:ensure|ensuring|make\s+sure|so\s+that|to\s+prevent|hopes?|hoped|wants?|must|"
+    r"should|needs?\s+to|need)\b",
+    re.IGNORECASE,
+)
 _QUESTION_TAIL = re.compile(
     r"^\W*(?:probably|likely|definitely|almost\s+certainly)?\s*not\W*$", re.IGNORECASE
 )
@@ -183,7 +195,7 @@ _LEADING_NO = re.compile(
 )
 _ALIVE = re.compile(
     r"(?<!\w)(?:(?:is|are|am|'s|'m|'re)\s+(?:still\s+|actually\s+|very\s+much\s+)?(?:alive|"
-    r"not\s+dead)|not\s+dead|alive\s+and\s+\w+|está\s+viv[oa]|sigue\s+viv[oa]|жив(?:а|ы)?\s+и\s+"
+    r"not\s+dead|in\s+(?:good|perfect|excellent|fine)\s+health)|not\s+dead|alive\s+and\s+\w+|está\s+viv[oa]|sigue\s+viv[oa]|жив(?:а|ы)?\s+и\s+"
     r"здоров\w*|(?:что\s+)?(?:он|она|они)\s+жив(?:а|ы)?)(?!\w)",
     re.I,
 )
@@ -248,10 +260,7 @@ _NEG_COPULA = re.compile(
     r"necessary|good|bad|safe|easy|possible|convinced|impressed|surprised|capable|qualified|"
     r"competent|fair|right|wrong|acceptable|enough)\b)"
     r"|\bnot\s+(?:a|an|the|in|among|found|true|real)\b"
-    # a negated auxiliary only before what a claim asserts happened ("X did not kill Y, Z
-    # says"), not before any action ("… did not follow instructions: Coroner" is a finding)
-    r"|\b(?:(?:did|has|have|had)\s*(?:not|n't)|didn't|hasn't|haven't|hadn't)\s+"
-    r"(?:been\s+|ever\s+|actually\s+){0,2}" + _CLAIMED_EVENT + r"\b",
+    r"|\b(?:(?:did|has|have|had)\s*(?:not|n't)|didn't|hasn't|haven't|hadn't)\b",
     re.I,
 )
 # "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии". A reported
@@ -380,7 +389,8 @@ _BARE_NOT = re.compile(r"\bnot\b|n't\b|\bnever\b", re.I)
 _COLON_NO = re.compile(r":\s+no\s+[a-z]+", re.I)
 _NOT_INVOLVED = re.compile(
     r"\b(?:not|n't|never|no)\s+(?:been\s+)?(?:behind|responsible|involved|linked|connected|to\s+blame|"
-    r"part\s+of|the\s+source|(?:any\s+)?(?:role|involvement|links?|connection))\b",
+    r"part\s+of|the\s+source|(?:any\s+)?(?:role|involvement|links?|connection)|aimed\s+at|"
+    r"directed\s+at|targeted\s+at|(?:the\s+|a\s+)?target\s+of)\b",
     re.I,
 )
 _DENIAL_NOUN = re.compile(
@@ -444,6 +454,8 @@ def _has_claim(g: _Grammar, span: str, within: int) -> re.Match[str] | None:
         return None
     window = " ".join(words)
     m = g.claim.search(window)
+    if m is not None and g.lex.lang == "en" and re.search(r"\bto\s+$", window[: m.start()]):
+        m = g.claim.search(window, m.end())  # "an effort to claim the sea": a verb, not a claim
     if m is None:
         return None
     if g.blockers.search(window[: m.start()] + " " + window[m.start() : m.end() + 30]):
@@ -1013,6 +1025,9 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         return _at("negation", neg, masked, speaker)
     attributed = speaker is not None or g.attribution.search(masked) is not None
     trailing = speaker is not None and _TRAILING_SPEAKER.match(masked) is not None
+    # an inquiry's or a coroner's negative is a finding ("… did not follow instructions:
+    # Coroner"); a party's own is a counter-claim ("… did not hear the call, Meta says")
+    finding = speaker is not None and _FINDING_SPEAKER.search(speaker) is not None
     candidates = (
         (attributed, _NOT_PREDICATE),  # "Mexico says missing students not found in graves"
         (trailing, _NEG_COPULA),  # "Woman … is not al-Baghdadi's wife, Iraq says"
@@ -1026,6 +1041,8 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
     )
     for applies, rx in candidates:
         if applies and (found := rx.search(masked)):
+            if rx is _NEG_COPULA and (finding or _VOLITION_BEFORE.search(masked[: found.start()])):
+                continue  # "… to ensure the attack is not repeated: Omar": a goal, not a claim
             return _at("negation", found, masked, speaker)
     if not _WH_HEADLINE.match(masked) and (reduced := _reduced_negated(masked)):
         if masked.lstrip()[:1] in {'"', "'"} and len(_words(masked[: reduced.start()], 4)) > 3:

@@ -94,12 +94,13 @@ EN = Lexicon(
         r"(?:conspiracy\s+)?theor(?:y|ies)|news|insinuations?|charges?\s+that|version\s+of\s+events|"
         r"accounts?\s+of|(?:the|a|this|new|latest|[\w-]+'s)\s+stud(?:y|ies)|findings|figures|"
         r"estimates|statistics|characteri[sz]ations?|"
-        r"portrayals?|depictions?|buzz|gossip|talk\s+of|hype|myths?"
+        r"portrayals?|depictions?|buzz|gossip|talk\s+of|hype|myths?|misconceptions?"
     ),
     accusation_nouns=(
         r"involvement|wrongdoing|responsibility|role|links?|ties|knowledge|complicity|"
         r"culpability|plans?|planning|reports?|claims?|allegations?|accusations?|rumou?rs?|"
-        r"speculation|suggestions?|stor(?:y|ies)|any\s+(?:part|role|link|involvement|plans?)"
+        r"speculation|suggestions?|stor(?:y|ies)|any\s+(?:part|role|link|involvement|plans?)|"
+        r"(?:the\s+)?existence"
     ),
     falsity=(
         r"not\s+true|untrue|false(?:ly)?|fake(?:\s+news)?|faked|(?:is|are|was|were)n't\s+real|"
@@ -111,7 +112,8 @@ EN = Lexicon(
         r"(?:has|have|had)\s+(?:absolutely\s+)?nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|"
         r"not\s+the\s+case|no\s+truth|a\s+(?:complete\s+|total\s+)?fabrication|slanderous|"
         r"nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|unproven|unsubstantiated|"
-        r"not\s+proven|(?<=of\s)lying|(?<=of\s)spreading\s+(?:lies|falsehoods)"
+        r"not\s+proven|(?<=of\s)lying|(?<=of\s)spreading\s+(?:lies|falsehoods)|misleading|"
+        r"not\s+credible"
     ),
     naming_verbs=(
         r"call(?:s|ed|ing)?|label(?:s|ed|led|ling)?|brand(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
@@ -149,7 +151,7 @@ EN = Lexicon(
     claim_blockers=(
         r"insurance|medical|asylum|benefits?|compensation|disability|pension|tax|damages|injury|"
         r"wage|patent|land|territorial|warranty|refund|expense|legal|lawsuit|class[-\s]action|"
-        r"title|unemployment|injury|accident|workers'?|welfare|ownership|sovereignty"
+        r"title|unemployment|injury|accident|workers'?|welfare|ownership|sovereignty|maritime"
     ),
     complementizer=r"that",
     attribution=(

@@ -54,6 +54,19 @@ CASES = [
     # a reduced negation deep inside a quoted headline is the quote's comparison
     ("'He barged on to the field... and the captain not banned'", "", False),
     ("Michelle Obama not blurred out on Saudi TV", "", True),
+    # a party's own negative answers a claim; an inquiry's is a finding
+    ("Crew did not hear the radio call to assist the boat, company says", "", True),
+    ("Pilot had not checked the fuel gauge, inquiry says", "", False),
+    # a negation inside a goal is not a counter-claim
+    ("Leaders must work together to ensure the attack is not repeated: Governor", "", False),
+    # a claim noun after "to" is a verb
+    ("US slams China's new reserve as an effort to claim the sea", "", False),
+    # health answers a rumour; "not aimed at" answers a suspicion; "misleading" judges a report
+    ("Leader is in perfect health, ministry says", "", True),
+    ("Defence pact is not aimed at any other country, Turkey says", "", True),
+    ("ICE chief calls the AP report on body cameras misleading", "", True),
+    ("China denies existence of trade talks with US", "", True),
+    ("Company fined for misleading adverts", "", False),
 ]
 
 
