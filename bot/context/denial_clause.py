@@ -183,6 +183,18 @@ _TRAILING_SPEAKER = re.compile(
     re.I,
 )
 _EMPHATIC_NOT = re.compile(r"\bNOT\b")
+# Speakers whose statements are findings, not a party's answer to a claim about itself.
+_FINDING_SPEAKER = re.compile(
+    r"\b(?:coroners?|inquests?|inquir(?:y|ies)|investigat\w+|probes?|panels?|audits?|auditors?|"
+    r"reviews?|studies|study|researchers|scientists|experts|report|tribunals?)\b",
+    re.IGNORECASE,
+)
+# A negation inside a goal or a wish: "to ensure X is not repeated", "hopes it was not …".
+_VOLITION_BEFORE = re.compile(
+    r"\b(?:ensure|ensuring|make\s+sure|so\s+that|to\s+prevent|hopes?|hoped|wants?|must|"
+    r"should|needs?\s+to|need)\b",
+    re.IGNORECASE,
+)
 _QUESTION_TAIL = re.compile(
     r"^\W*(?:probably|likely|definitely|almost\s+certainly)?\s*not\W*$", re.IGNORECASE
 )
@@ -195,7 +207,7 @@ _LEADING_NO = re.compile(
 )
 _ALIVE = re.compile(
     r"(?<!\w)(?:(?:is|are|am|'s|'m|'re)\s+(?:still\s+|actually\s+|very\s+much\s+)?(?:alive|"
-    r"not\s+dead)|not\s+dead|alive\s+and\s+\w+|está\s+viv[oa]|sigue\s+viv[oa]|жив(?:а|ы)?\s+и\s+"
+    r"not\s+dead|in\s+(?:good|perfect|excellent|fine)\s+health)|not\s+dead|alive\s+and\s+\w+|está\s+viv[oa]|sigue\s+viv[oa]|жив(?:а|ы)?\s+и\s+"
     r"здоров\w*|(?:что\s+)?(?:он|она|они)\s+жив(?:а|ы)?)(?!\w)",
     re.I,
 )
@@ -241,10 +253,26 @@ _NEG_STATE = re.compile(
     r"\b(?:did|has|have|had|was|were|is|are)\s*(?:not|n't)\b(?!\s+(?:yet|only|just|enough|over))"
     r"|\bisn't\b|\baren't\b|\bwasn't\b|\bweren't\b|\bnever\b|\bNOT\b",
 )
+# What a claim asserts happened, negated in a counter-claim ("Banksy wasn't arrested", "X did
+# not kill Y, Z says").
+_CLAIMED_EVENT = (
+    r"(?:arrested|killed|dead|die|died|captured|kidnapped|abducted|stolen|steal|say|said|tell|told|"
+    r"send|sent|post|posted|write|written|wrote|adopt|adopted|marry|married|pregnant|ban|banned|"
+    r"fire|fired|sack|sacked|resign|resigned|quit|blur|blurred|censored|hack|hacked|sell|sold|"
+    r"buy|bought|cancel|cancell?ed|beheaded|executed|detained|jailed|found|tricked|caught|"
+    r"threaten|threatened|invade|invaded|attack|attacked|cross|crossed|join|joined|leave|left|"
+    r"fly|flew|make|made|exist|existed)"
+)
 _NEG_COPULA = re.compile(
-    r"\b(?:is|are|was|were|did|has|have|had)\s*(?:not|n't)\b(?!\s+(?:yet|only|just|enough|over|"
-    r"expected|likely|ready|sure|clear|able))|\b(?:isn't|aren't|wasn't|weren't|didn't|hasn't)\b"
-    r"|\bnot\s+(?:a|an|the|in|among|found|true|real)\b",
+    # not before an adjective of attitude or assessment: "X is not aware of…, Y says" is an
+    # opinion about X, not the denial of a claim about X
+    r"\b(?:(?:is|are|was|were)\s*(?:not|n't)|isn't|aren't|wasn't|weren't)\b(?!\s+(?:yet|only|"
+    r"just|enough|over|expected|likely|ready|sure|clear|able|aware|happy|interested|afraid|"
+    r"worried|concerned|satisfied|willing|keen|serious|fit|eligible|welcome|allowed|needed|"
+    r"necessary|good|bad|safe|easy|possible|convinced|impressed|surprised|capable|qualified|"
+    r"competent|fair|right|wrong|acceptable|enough)\b)"
+    r"|\bnot\s+(?:a|an|the|in|among|found|true|real)\b"
+    r"|\b(?:(?:did|has|have|had)\s*(?:not|n't)|didn't|hasn't|haven't|hadn't)\b",
     re.I,
 )
 # Levin's verbs of misconduct as accusations name them (to take bribes, steal, lie, hide, leak,
@@ -405,12 +433,8 @@ _ES_SPEECH_EVENT = re.compile(
 _NEGATED_EVENT = re.compile(
     r"(?<!but\s)(?<!and\s)(?<!but\sshe\s)(?<!but\she\s)\b(?:(?:was|were|has|have|had|did|is|are)\s*(?:not|n't)|wasn't|weren't|hasn't|haven't|"
     r"didn't|isn't|aren't|never)\s+(?:been\s+|actually\s+|really\s+|personally\s+){0,2}"
-    r"(?:arrested|killed|dead|die|died|captured|kidnapped|abducted|stolen|steal|say|said|tell|told|"
-    r"send|sent|post|posted|write|written|wrote|adopt|adopted|marry|married|pregnant|ban|banned|"
-    r"fire|fired|sack|sacked|resign|resigned|quit|blur|blurred|censored|hack|hacked|sell|sold|"
-    r"buy|bought|cancel|cancell?ed|beheaded|executed|detained|jailed|found|tricked|caught|"
-    r"threaten|threatened|invade|invaded|attack|attacked|cross|crossed|join|joined|leave|left|"
-    r"fly|flew|make|made|exist|existed)\b",
+    + _CLAIMED_EVENT
+    + r"\b",
     re.IGNORECASE,
 )
 # The same in a headline's reduced passive, without its auxiliary: "Michelle Obama Not Blurred
@@ -432,7 +456,8 @@ _BARE_NOT = re.compile(r"\bnot\b|n't\b|\bnever\b", re.I)
 _COLON_NO = re.compile(r":\s+no\s+[a-z]+", re.I)
 _NOT_INVOLVED = re.compile(
     r"\b(?:not|n't|never|no)\s+(?:been\s+)?(?:behind|responsible|involved|linked|connected|to\s+blame|"
-    r"part\s+of|the\s+source|(?:any\s+)?(?:role|involvement|links?|connection))\b",
+    r"part\s+of|the\s+source|(?:any\s+)?(?:role|involvement|links?|connection)|aimed\s+at|"
+    r"directed\s+at|targeted\s+at|(?:the\s+|a\s+)?target\s+of)\b",
     re.I,
 )
 _DENIAL_NOUN = re.compile(
@@ -496,6 +521,8 @@ def _has_claim(g: _Grammar, span: str, within: int) -> re.Match[str] | None:
         return None
     window = " ".join(words)
     m = g.claim.search(window)
+    if m is not None and g.lex.lang == "en" and re.search(r"\bto\s+$", window[: m.start()]):
+        m = g.claim.search(window, m.end())  # "an effort to claim the sea": a verb, not a claim
     if m is None:
         return None
     if g.blockers.search(window[: m.start()] + " " + window[m.start() : m.end() + 30]):
@@ -758,8 +785,22 @@ def _deny(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Clau
         subject = _before(masked, m.start())
         if re.search(r"\bconfirm", masked, re.I):
             continue
-        return ClauseDenial("deny", m.group(0).strip(), subject, _after(masked, m.end()), speaker)
+        after = _after(masked, m.end())
+        if m.group(0).lower().endswith(" of") and not _denial_of_a_claim(g, after):
+            continue  # "denial of an urgent hearing", "denial of service": another sense
+        return ClauseDenial("deny", m.group(0).strip(), subject, after, speaker)
     return None
+
+
+def _denial_of_a_claim(g: _Grammar, after: str) -> bool:
+    """Is what follows "denial of" a claim ("of the reports", "of any involvement", "of having
+    met him"), not a thing refused ("of an urgent hearing", "of bail")?"""
+    head = " ".join(_words(after, 4))
+    if _GERUND.match(head) or re.match(r"(?:having|being)\b", head, re.I):
+        return True
+    if g.accusation.search(" ".join(_words(after, 3))) and not g.blockers.search(head):
+        return True
+    return _has_claim(g, after, 4) is not None
 
 
 def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
@@ -770,7 +811,9 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         if _subject_is_institution(g, subject):
             continue
         after = _after(masked, m.end())
-        claim = _has_claim(g, after, 7)
+        # one dispels fears and doubts as often as myths: the claim must head the object
+        # ("dispels the myth that…"), not sit inside it ("dispelling skepticism of its claims")
+        claim = _has_claim(g, after, 3 if m.group(0).lower().startswith("dispel") else 7)
         if (
             claim is not None
             and g.lex.lang == "en"
@@ -870,6 +913,8 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             continue
         if _ES_ANSWER_VERB.match(m.group(0)) and not _ES_OF_WHOM.match(span, f.end()):
             continue  # "responde a la desinformación con una campaña": a topic, no one's claim
+        if g.lex.lang == "en" and not _en_naming_frame(g, span, f):
+            continue
         subject = _before(masked, m.start())
         if _subject_is_institution(g, subject):
             continue
@@ -893,6 +938,29 @@ _ES_FALSITY_NOUN = re.compile(
     r"montaje|fake(?:\s+news)?|noticias\s+falsas",
     re.IGNORECASE,
 )
+
+
+# Words that end the noun phrase after an English falsity word: "calls the reports false and
+# …", "brands it a lie as …", "slams 'nonsense' claims of …".
+_EN_NP_END = frozenset(
+    "and or but as after amid over from by with in on at of for to about that which who while "
+    "because since says said is are was were".split()
+)
+
+
+def _en_naming_frame(g: _Grammar, span: str, f: re.Match[str]) -> bool:
+    """Is the falsity word in an English naming verb's span its verdict on a claim?
+
+    Yes as the predicative complement ("calls the report false", "brands it a lie") or as the
+    adjective of a claim ("slams 'false' reports", "calls 'nonsense' claims"); not as the
+    adjective of another thing ("slams 'nonsense' US nuclear demands": demands are not a claim
+    that can be false)."""
+    phrase: list[str] = []
+    for word in _words(span[f.end() :], 6):
+        if word.lower() in _EN_NP_END:
+            break
+        phrase.append(word)
+    return not phrase or any(g.claim.fullmatch(w) for w in phrase)
 
 
 def _es_naming_frame(g: _Grammar, span: str, f: re.Match[str]) -> bool:
@@ -979,6 +1047,8 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             continue  # "fake goods", "false alarm": the word describes a thing, not a claim
         if _subject_is_institution(g, _before(masked, m.start())):
             continue
+        if g.lex.lang == "en" and _SANCTIONED_FOR.search(before):
+            continue  # "peer investigated over 'erroneous' claims": a case about false claims
         word = m.group(0).lower()
         predicative = _COPULA.search(before) is not None or before.rstrip().endswith(('"', "'"))
         quoted = before.count('"') % 2 == 1
@@ -995,6 +1065,15 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         claim_subject = _has_claim(g, " ".join(last[-9:]), 9) is not None or (
             g.lex.lang == "es" and _ES_THAT_IS.search(before) is not None
         )
+        if (
+            g.lex.lang == "en"
+            and _EN_EVALUATIVE.fullmatch(word)
+            and not (claim_subject or claim_after or quote_verdict)
+            and before.strip() not in {'"', "'"}
+            and not _ARTIFACTS.search(" ".join(last[-9:]))  # "the viral video is bullshit"
+            and not g.complementizer.match(after.lstrip())  # "It's rubbish that he refused"
+        ):
+            continue  # "the answer was marked incorrect", "the probe is more garbage": opinions
         rules = (
             # "El video de Maduro es falso", "La foto es un montaje": a verdict on its subject
             es_copula
@@ -1066,6 +1145,22 @@ _ES_SPEAKER_AFTER_QUOTE = re.compile(
     r"asegura|aseguró|replica|replicó|sostiene|señala|señaló|insiste|aclara|aclaró)\s+)?"
     r"(?P<who>[^,;:]{2,60}?)(?=\s+(?:sobre|ante|a|al|en|tras|por|con|responde|dice|dijo|afirma|"
     r"asegura|replica)\b|[,;:]|$)",
+    re.IGNORECASE,
+)
+# An official action taken over false claims ("investigated over 'erroneous' expense claims",
+# "fined for false advertising claims", "charged over fake reports") reports a case against
+# their author, not a denial of them.
+_SANCTIONED_FOR = re.compile(
+    r"\b(?:investigat|prob|fin|charg|sue|sued|suing|jail|arrest|suspend|sack|punish|sentenc|"
+    r"convict|expel|prosecut|indict|censur|sanction|penalis|penaliz)\w*\s+(?:\S+\s+){0,4}?"
+    r"(?:over|for)\s+(?:his|her|their|its|the|a|an)?\s*[\"'‘“]?\s*$",
+    re.IGNORECASE,
+)
+# English falsity words that also judge things other than claims (an answer is incorrect, a
+# policy absurd): a verdict on a claim only with the claim in view or as the quote's verdict.
+_EN_EVALUATIVE = re.compile(
+    r"incorrect|inaccurate|erroneous|nonsense|rubbish|absurd|ridiculous|crazy|garbage|"
+    r"bullshit|hogwash|laughable|preposterous",
     re.IGNORECASE,
 )
 
@@ -1143,6 +1238,9 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         return _at("negation", neg, masked, speaker)
     attributed = speaker is not None or g.attribution.search(masked) is not None
     trailing = speaker is not None and _TRAILING_SPEAKER.match(masked) is not None
+    # an inquiry's or a coroner's negative is a finding ("… did not follow instructions:
+    # Coroner"); a party's own is a counter-claim ("… did not hear the call, Meta says")
+    finding = speaker is not None and _FINDING_SPEAKER.search(speaker) is not None
     candidates = (
         (attributed, _NOT_PREDICATE),  # "Mexico says missing students not found in graves"
         (trailing, _NEG_COPULA),  # "Woman … is not al-Baghdadi's wife, Iraq says"
@@ -1156,8 +1254,12 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
     )
     for applies, rx in candidates:
         if applies and (found := rx.search(masked)):
+            if rx is _NEG_COPULA and (finding or _VOLITION_BEFORE.search(masked[: found.start()])):
+                continue  # "… to ensure the attack is not repeated: Omar": a goal, not a claim
             return _at("negation", found, masked, speaker)
     if not _WH_HEADLINE.match(masked) and (reduced := _reduced_negated(masked)):
+        if masked.lstrip()[:1] in {'"', "'"} and len(_words(masked[: reduced.start()], 4)) > 3:
+            return None  # "'… Kohli not banned'": a comparison inside someone's quote
         return _at("negation", reduced, masked, speaker)
     return None
 

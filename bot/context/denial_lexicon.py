@@ -83,14 +83,14 @@ EN = Lexicon(
     ),
     object_verbs=(
         r"reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|disput(?:e|es|ed|ing)|contradict(?:s|ed|ing)?"
-        r"|push(?:es|ed)?\s+back\s+(?:on|against)|hit(?:s|ting)?\s+back\s+at"
+        r"|push(?:es|ed)?\s+back\s+(?:on|against)"
         r"|brush(?:es|ed)?\s+(?:off|aside)|shoot(?:s)?\s+down|shot\s+down|knock(?:s|ed)?\s+down"
         r"|quash(?:es|ed)?|scotch(?:es|ed)?|slap(?:s|ped)?\s+down|rubbish(?:es|ed)"
         r"|pour(?:s|ed)?\s+cold\s+water\s+on|laugh(?:s|ed|ing)?\s+off|shrug(?:s|ged)?\s+off"
         r"|wav(?:e|es|ed)\s+(?:off|away)|swat(?:s|ted)?\s+(?:down|away)"
         r"|counter(?:s|ed)?|challeng(?:e|es|ed)|rebuff(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?"
         r"|cast(?:s|ing)?\s+doubts?\s+on|doubt(?:s|ed)?|question(?:s|ed)"
-        r"|retract(?:s|ed|ing)?|shut(?:s|ting)?\s+down"
+        r"|retract(?:s|ed|ing)?|shut(?:s|ting)?\s+down|dispel(?:s|led|ling)?"
         r"|kill(?:s|ed)?(?=\s+(?:\S+\s+){0,3}?(?:rumou?rs?|reports?|speculation|stor(?:y|ies)))|put(?:s)?\s+to\s+rest|laid\s+to\s+rest|quell(?:s|ed)?|squash(?:es|ed)?"
     ),
     claim_nouns=(
@@ -99,12 +99,13 @@ EN = Lexicon(
         r"(?:conspiracy\s+)?theor(?:y|ies)|news|insinuations?|charges?\s+that|version\s+of\s+events|"
         r"accounts?\s+of|(?:the|a|this|new|latest|[\w-]+'s)\s+stud(?:y|ies)|findings|figures|"
         r"estimates|statistics|characteri[sz]ations?|"
-        r"portrayals?|depictions?|buzz|gossip|talk\s+of|hype"
+        r"portrayals?|depictions?|buzz|gossip|talk\s+of|hype|myths?|misconceptions?"
     ),
     accusation_nouns=(
         r"involvement|wrongdoing|responsibility|role|links?|ties|knowledge|complicity|"
         r"culpability|plans?|planning|reports?|claims?|allegations?|accusations?|rumou?rs?|"
-        r"speculation|suggestions?|stor(?:y|ies)|any\s+(?:part|role|link|involvement|plans?)"
+        r"speculation|suggestions?|stor(?:y|ies)|any\s+(?:part|role|link|involvement|plans?)|"
+        r"(?:the\s+)?existence"
     ),
     falsity=(
         r"not\s+true|untrue|false(?:ly)?|fake(?:\s+news)?|faked|(?:is|are|was|were)n't\s+real|"
@@ -116,12 +117,15 @@ EN = Lexicon(
         r"(?:has|have|had)\s+(?:absolutely\s+)?nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|"
         r"not\s+the\s+case|no\s+truth|a\s+(?:complete\s+|total\s+)?fabrication|slanderous|"
         r"nothing\s+to\s+do\s+with\s+(?:reality|the\s+truth)|unproven|unsubstantiated|"
-        r"not\s+proven|(?<=of\s)lying|(?<=of\s)spreading\s+(?:lies|falsehoods)"
+        r"not\s+proven|(?<=of\s)lying|(?<=of\s)spreading\s+(?:lies|falsehoods)|misleading|"
+        r"not\s+credible"
     ),
     naming_verbs=(
         r"call(?:s|ed|ing)?|label(?:s|ed|led|ling)?|brand(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
         r"describ(?:e|es|ed|ing)|term(?:s|ed)?|slam(?:s|med)?|blast(?:s|ed)?|decr(?:y|ies|ied)|"
         r"accus(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|dub(?:s|bed)?|derid(?:e|es|ed)"
+        # a rebuke is a denial only with its verdict: "hits back at 'untrue' allegations"
+        r"|hit(?:s|ting)?\s+back\s+at"
     ),
     hedges=(
         r"declin(?:e|es|ed|ing)\s+to\s+(?:comment|confirm|say|discuss)\w*"
@@ -136,7 +140,7 @@ EN = Lexicon(
     traps=(
         r"(?:did|does|do|has|have|had|was|were|is|would|will|could)\s*(?:not|n't)\s+"
         r"(?:\w+ly\s+)?den(?:y|ied|ying)"
-        r"|(?:not|never|no\s+longer)\s+den(?:y|ies|ying|ied)|refus(?:e|es|ed)\s+to\s+deny"
+        r"|(?:not|never|no\s+longer)\s+den(?:y|ies|ying|ied)|no\s+denying|refus(?:e|es|ed)\s+to\s+deny"
         r"|stop(?:s|ped)?\s+short\s+of\s+denying|no\s+denial|fail(?:s|ed)?\s+to\s+deny"
         r"|(?:can|could)\s*(?:not|n't)\s+(?:be\s+)?den(?:y|ied)|undeniabl[ey]|no\s+one\s+denies"
         r"|(?:not|n't|never|no)\s+(?:\w+\s+)?(?:a\s+)?(?:hoax|fake|lie|fabricat\w*|bogus|made\s+up)"
@@ -152,7 +156,7 @@ EN = Lexicon(
     claim_blockers=(
         r"insurance|medical|asylum|benefits?|compensation|disability|pension|tax|damages|injury|"
         r"wage|patent|land|territorial|warranty|refund|expense|legal|lawsuit|class[-\s]action|"
-        r"title|unemployment|injury|accident|workers'?|welfare|ownership|sovereignty"
+        r"title|unemployment|injury|accident|workers'?|welfare|ownership|sovereignty|maritime"
     ),
     complementizer=r"that",
     attribution=(
