@@ -30,7 +30,13 @@ FEED_COLUMNS = ["feed", "link", "title", "summary", "lang", "label", "denier", "
 HEADLINE_COLUMNS = ["headline", "lead", "label", "denier", "denied", "note"]
 HEADLINE_FILES = ["en_headlines.csv", "es_headlines.csv", "ru_headlines.csv"]
 REAL_COLUMNS = ["source", *FEED_COLUMNS[1:]]
-REAL_FILES = {"es_real_items.csv": "es", "ru_real_items.csv": "ru", "es_feed_headlines.csv": "es"}
+REAL_FILES = {
+    "es_real_items.csv": "es",
+    "ru_real_items.csv": "ru",
+    "es_feed_headlines.csv": "es",
+    "es_fresh2_headlines.csv": "es",
+    "ru_fresh2_headlines.csv": "ru",
+}
 # Byte copies in tests/data/feeds (see its PROVENANCE.md) of feeds in the labelled corpus.
 COPIES = {
     "bbc_world.xml": "bbc/ffp-1796df62c4a287cc.xml",
