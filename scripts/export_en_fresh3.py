@@ -7,10 +7,11 @@ into CSV rows for hand labelling (issue #12, task label14en3):
 - `valueinfomaker-lab/worldnews-archive`: a daily world-news briefing site whose foreign pages
   (`docs/YYYY-MM-DD-foreign.html`, 2026-07-12 .. 2026-08-05) list 40 world / politics / economy
   stories a day from English-language outlets (The Hindu, the Guardian, SCMP, Al Jazeera,
-  Straits Times, El País América, BBC, France 24, DW, ...). Each item carries the outlet's own
+  Straits Times, BBC, France 24, DW, ...). Each item carries the outlet's own
   English headline (`<div class="orig">`, or the title itself when it was not translated);
   the summary beside it is a Korean machine summary, not the outlet's text, so `summary` is
-  left empty. The Korean domestic pages are not used (by file, never by reading them).
+  left empty. The Korean domestic pages are not used (by file, never by reading them), nor
+  the items of El País América, whose headlines are Spanish.
 - `sarafarajnasardi/global-news-rss-scraper`: one whole RSS snapshot (`global_news.csv`,
   2025-05-28) of ~60 world news feeds (CBC, BBC, Guardian, Japan Times, Global Times, TASS, RT,
   Yonhap, Jerusalem Post, News24, ...) with the feed's own description as `summary`.
@@ -58,8 +59,9 @@ ARCHIVE_COMMIT = "088701f20b64e6cc2ae7a28a5565918583f53747"
 SCRAPER_REPO = "sarafarajnasardi/global-news-rss-scraper"
 SCRAPER_COMMIT = "f6547a1f6f49d3c502ff79de2afb094768b5e05d"
 SCRAPER_PATH = "global_news.csv"
-# Outlets whose feed in the snapshot is not English: dropped by outlet, not by item.
-NOT_ENGLISH = frozenset({"NHK World"})
+# Outlets that publish in another language, dropped by outlet, never by item: NHK World's
+# feed in the snapshot is Japanese, El País América's headlines in the archive are Spanish.
+NOT_ENGLISH = frozenset({"NHK World", "El País América"})
 
 ARTICLE = re.compile(r'<article class="item".*?</article>', re.S)
 ORIG = re.compile(r'<div class="orig">(.*?)</div>', re.S)
@@ -117,6 +119,8 @@ def archive_rows(mirrors: Path) -> Iterator[dict[str, str]]:
             raw_title = orig.group(1) if orig else anchor.group(2)
             press = PRESS.search(item)
             outlet = html_to_line(press.group(1)) if press else ""
+            if outlet in NOT_ENGLISH:
+                continue
             yield {
                 "source": f"{ARCHIVE_REPO} {page} @ {ARCHIVE_COMMIT[:12]} ({outlet})",
                 "link": html.unescape(anchor.group(1)),
