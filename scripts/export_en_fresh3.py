@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Export the blind English evaluation set `tests/data/denials/en_fresh3_headlines.csv`.
 
-This script owns one step: turning two whole files committed to public GitHub repositories
+This script owns one step: turning whole files committed to public GitHub repositories
 into CSV rows for hand labelling (issue #12, task label14en3):
 
 - `valueinfomaker-lab/worldnews-archive`: a daily world-news briefing site whose foreign pages
@@ -15,6 +15,12 @@ into CSV rows for hand labelling (issue #12, task label14en3):
 - `sarafarajnasardi/global-news-rss-scraper`: one whole RSS snapshot (`global_news.csv`,
   2025-05-28) of ~60 world news feeds (CBC, BBC, Guardian, Japan Times, Global Times, TASS, RT,
   Yonhap, Jerusalem Post, News24, ...) with the feed's own description as `summary`.
+- `elanthus/news-briefing` (MIT): the first four daily corpora its fetcher committed
+  (`corpus-2026-08-08.json` .. `-11.json`), each every item of the last 24 hours of its RSS
+  feeds (capped by count per feed and category, not by content); the news sections
+  `us_politics`, `us_news` and `world` are used (The Hill, CBS, NPR, PBS, Axios, Politico,
+  the Guardian US, BBC World, Al Jazeera, ...), the `ai_tech` and `dev_community` sections
+  (Reddit, Hacker News, tech blogs) are not. `summary` is the feed description it kept.
 
 Every entry of every file is read. Left out, never by reading the item: rows of outlets that do
 not publish in English (NHK World's feed here is Japanese), and any title (case and spacing
@@ -38,6 +44,7 @@ import argparse
 import csv
 import html
 import io
+import json
 import random
 import re
 import subprocess
@@ -59,6 +66,15 @@ ARCHIVE_COMMIT = "088701f20b64e6cc2ae7a28a5565918583f53747"
 SCRAPER_REPO = "sarafarajnasardi/global-news-rss-scraper"
 SCRAPER_COMMIT = "f6547a1f6f49d3c502ff79de2afb094768b5e05d"
 SCRAPER_PATH = "global_news.csv"
+BRIEFING_REPO = "elanthus/news-briefing"
+# The first four daily corpora, by date (2026-08-08 .. 11); the later ones stay unread.
+BRIEFING_FILES = (
+    ("58a5d580c17e05d3e6e3385ad2b3a656c23eb19f", "fixtures/corpus-2026-08-08.json"),
+    ("31e599de3d5ebf89f7a7667ee8bc8fe9b1525f27", "fixtures/corpus-2026-08-09.json"),
+    ("31e599de3d5ebf89f7a7667ee8bc8fe9b1525f27", "docs/runs/2026-08-10/corpus-2026-08-10.json"),
+    ("31e599de3d5ebf89f7a7667ee8bc8fe9b1525f27", "fixtures/corpus-2026-08-11.json"),
+)
+BRIEFING_SECTIONS = ("us_politics", "us_news", "world")
 # Outlets that publish in another language, dropped by outlet, never by item: NHK World's
 # feed in the snapshot is Japanese, El País América's headlines in the archive are Spanish.
 NOT_ENGLISH = frozenset({"NHK World", "El País América"})
@@ -145,6 +161,22 @@ def scraper_rows(mirrors: Path) -> Iterator[dict[str, str]]:
         }
 
 
+def briefing_rows(mirrors: Path) -> Iterator[dict[str, str]]:
+    """Every item of the news sections of each corpus, in the corpus's own order."""
+    for commit, path in BRIEFING_FILES:
+        corpus = json.loads(git_show(mirrors, BRIEFING_REPO, commit, path))
+        for section in BRIEFING_SECTIONS:
+            for item in corpus["categories"].get(section, []):
+                yield {
+                    "source": (
+                        f"{BRIEFING_REPO} {path} @ {commit[:12]} ({section}; {item['source']})"
+                    ),
+                    "link": item["url"],
+                    "title": html_to_line(item["title"]),
+                    "summary": cut(html_to_line(item.get("summary") or "", 4000)),
+                }
+
+
 def known_titles(paths: list[Path]) -> set[str]:
     seen: set[str] = set()
     for path in paths:
@@ -156,7 +188,7 @@ def known_titles(paths: list[Path]) -> set[str]:
 def export_rows(mirrors: Path, exclude: list[Path]) -> list[dict[str, str]]:
     seen = known_titles(exclude)
     rows: list[dict[str, str]] = []
-    for row in [*archive_rows(mirrors), *scraper_rows(mirrors)]:
+    for row in [*archive_rows(mirrors), *scraper_rows(mirrors), *briefing_rows(mirrors)]:
         key = norm(row["title"])
         if not key or key in seen:
             continue
