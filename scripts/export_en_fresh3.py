@@ -181,7 +181,11 @@ def known_titles(paths: list[Path]) -> set[str]:
     seen: set[str] = set()
     for path in paths:
         with path.open(newline="", encoding="utf-8") as handle:
-            seen.update(norm(row.get("title", "")) for row in csv.DictReader(handle))
+            # Feed sets name the column `title`, the constructed sets `headline`.
+            seen.update(
+                norm(row.get("title") or row.get("headline") or "")
+                for row in csv.DictReader(handle)
+            )
     return seen
 
 
