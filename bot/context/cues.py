@@ -565,8 +565,13 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 @lru_cache(maxsize=4096)
 def _words_of(text: str) -> frozenset[str]:
-    """The words of a text, lower-cased: one tokenisation per sentence for every cue set."""
-    return frozenset(_WORD.findall(text.lower().replace("’", "'")))
+    """The words of a text, lower-cased: one tokenisation per sentence for every cue set.
+
+    A word with an apostrophe also gives its parts: a cue pattern matches "accused" in
+    "accused's" and "wrong" in "wrong’The" (an apostrophe is no word character to it)."""
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    parts = [part for word in words if "'" in word for part in word.split("'")]
+    return frozenset(words + parts)
 
 
 _KEYABLE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*\*?|[^\W\d_]+\*[\w*]*")
