@@ -211,6 +211,10 @@ _ALIVE = re.compile(
     r"здоров\w*|(?:что\s+)?(?:он|она|они)\s+жив(?:а|ы)?)(?!\w)",
     re.I,
 )
+_PROOF_BEFORE = re.compile(
+    r"\b(?:prove|proves|proving|proof|show|shows|showing|whether|if)\s+(?:that\s+)?(?:\S+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _SAYS_SAFE = re.compile(
     r"\bsays?\s+(?:s?he|they|it)(?:'s|\s+is|\s+are|'re)\s+(?:\w+\s+)?(?:safe|fine)\b"
     r"|\bI(?:'m|\s+am)\s+(?:safe|fine|alive)\b",
@@ -489,7 +493,11 @@ _SPEAKER_NEGATES = re.compile(
     r"(?:^|:\s+)(?:I|we|it|he|she|they)\s+(?:did|has|have|had|was|were)\s*"
     r"(?:not|n't)\s+(?:actually\s+|ever\s+)?(?!(?:yet|only|just|been\s+able)\b)\w+"
     r"|\b(?:says?|insists?|maintains?)\s+(?:that\s+)?(?:[\w'’-]+\s+){1,6}?(?:(?:is|are|was|were|did|has|have)\s*(?:not|n't)"
-    r"|not\s+\w+(?:ing|ed))\b(?!\s+(?:yet|only|just|enough|over|expected|likely|ready|sure|clear))",
+    r"|not\s+\w+(?:ing|ed))\b(?!\s+(?:yet|only|just|enough|over|expected|likely|ready|sure|clear|"
+    # an assessment or advice, not a counter-claim: "says the decision wasn't 'black or
+    # white'", "says the shot isn't recommended for children"
+    r"recommended|advised|required|needed|necessary|mandatory|appropriate|safe|easy|"
+    r"[\"'‘“])\b|\s+[\"'‘“])",
     re.I,
 )
 _COPULA = re.compile(
@@ -1188,6 +1196,8 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
     alive = _ALIVE.search(masked) or (g.lex.lang == "en" and _SAYS_SAFE.search(masked))
     if alive and g.lex.lang == "es" and not _ES_DEATH_CONTEXT.search(masked):
         alive = None
+    if alive and _PROOF_BEFORE.search(masked[: alive.start()]):
+        alive = None  # "pushed to prove she is alive": a demand for proof, not the answer
     if alive:
         return _at("negation", alive, masked, speaker)
     if g.lex.lang != "en":

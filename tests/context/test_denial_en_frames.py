@@ -67,6 +67,12 @@ CASES = [
     ("ICE chief calls the AP report on body cameras misleading", "", True),
     ("China denies existence of trade talks with US", "", True),
     ("Company fined for misleading adverts", "", False),
+    # advice and an assessment are not counter-claims; a demand for proof is not the answer
+    ("Health secretary says the vaccine isn't recommended for healthy children", "", False),
+    ("Senator says his decision wasn't 'black or white'", "", False),
+    ("Ministry says the minister was not arrested", "", True),
+    ("Aid group visits leader after army pushed to prove she is alive", "", False),
+    ("Leader is alive and well, spokesman says", "", True),
 ]
 
 
