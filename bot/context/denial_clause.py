@@ -200,7 +200,7 @@ _QUESTION_TAIL = re.compile(
 )
 _ANSWER_HOAX = re.compile(r"\b(?:hoax|fake|false|untrue|not\s+true|bogus)\b", re.I)
 _LEADING_NO = re.compile(
-    r"(?:^|[:?.]\s*)\W*(?:no|nope|not\s+so|not\s+true|false|нет)\s*[,.!:;—–-]+\s*\w"
+    r"(?:^|[:?.]\s*)\W*(?:no(?!\.\s*\d)|nope|not\s+so|not\s+true|false|нет)\s*[,.!:;—–-]+\s*\w"
     r"|[:—–]\s*(?:not\s+true|false|untrue|nope|no|no,?\s+(?:s?he|it|they)\s+(?:was|is|did|does)\s*n't)\W*$"
     r"|\bno\s+(?:s?he|it|they)\s+(?:wasn't|isn't|didn't|hasn't)\W*$",
     re.I,
@@ -211,6 +211,7 @@ _ALIVE = re.compile(
     r"здоров\w*|(?:что\s+)?(?:он|она|они)\s+жив(?:а|ы)?)(?!\w)",
     re.I,
 )
+_PERSON_PRONOUNS = frozenset("i he she they we you who".split())
 _PROOF_BEFORE = re.compile(
     r"\b(?:prove|proves|proving|proof|show|shows|showing|whether|if)\s+(?:that\s+)?(?:\S+\s+){0,2}$",
     re.IGNORECASE,
@@ -262,8 +263,8 @@ _NEG_STATE = re.compile(
 _CLAIMED_EVENT = (
     r"(?:arrested|killed|dead|die|died|captured|kidnapped|abducted|stolen|steal|say|said|tell|told|"
     r"send|sent|post|posted|write|written|wrote|adopt|adopted|marry|married|pregnant|ban|banned|"
-    r"fire|fired|sack|sacked|resign|resigned|quit|blur|blurred|censored|hack|hacked|sell|sold|"
-    r"buy|bought|cancel|cancell?ed|beheaded|executed|detained|jailed|found|tricked|caught|"
+    r"fire|fired|sack|sacked|resign|resigned|quit|blur|blurred|censored|hack|hacked|sell|sold(?!\s+on\b|\W*$)|"
+    r"buy|bought(?!\s+(?:it|on)\b)|cancel|cancell?ed|beheaded|executed|detained|jailed|found|tricked|caught|"
     r"threaten|threatened|invade|invaded|attack|attacked|cross|crossed|join|joined|leave|left|"
     r"fly|flew|make|made|exist|existed)"
 )
@@ -493,10 +494,11 @@ _SPEAKER_NEGATES = re.compile(
     r"(?:^|:\s+)(?:I|we|it|he|she|they)\s+(?:did|has|have|had|was|were)\s*"
     r"(?:not|n't)\s+(?:actually\s+|ever\s+)?(?!(?:yet|only|just|been\s+able)\b)\w+"
     r"|\b(?:says?|insists?|maintains?)\s+(?:that\s+)?(?:[\w'’-]+\s+){1,6}?(?:(?:is|are|was|were|did|has|have)\s*(?:not|n't)"
-    r"|not\s+\w+(?:ing|ed))\b(?!\s+(?:yet|only|just|enough|over|expected|likely|ready|sure|clear|"
+    r"|not\s+\w+ed)\b(?!\s+(?:yet|only|just|enough|over|expected|likely|ready|sure|clear|"
     # an assessment or advice, not a counter-claim: "says the decision wasn't 'black or
     # white'", "says the shot isn't recommended for children"
-    r"recommended|advised|required|needed|necessary|mandatory|appropriate|safe|easy|"
+    r"recommended|advised|required|needed|necessary|mandatory|appropriate|safe|easy|for|"
+    r"negotiable|an\s+option|on\s+the\s+table|\w+ing|"
     r"[\"'‘“])\b|\s+[\"'‘“])",
     re.I,
 )
@@ -556,7 +558,7 @@ _RU_PARTICIPLE = re.compile(r"\w+(?:ющ|вш)(?:ий|ая|ее|ие|его|ем
 # "…, although the attacker denied it was a hate crime", "a pesar de que el agresor rechazó que
 # …", "aunque el club niega …", "хотя в Кремле это отрицают".
 _CONCESSIVE_BEFORE = re.compile(
-    r"(?:\b(?:although|though|even\s+though|aunque|si\s+bien|mientras\s+que|"
+    r"(?:\b(?:although|though|even\s+though|despite|in\s+spite\s+of|aunque|si\s+bien|mientras\s+que|"
     r"a\s+pesar\s+de\s+que|pese\s+a\s+que)|(?<!\w)хотя)\s+(?:[^\W_][\w'’.-]*\s+){0,5}$",
     re.IGNORECASE,
 )
@@ -818,7 +820,13 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         subject = _before(masked, m.start())
         if _subject_is_institution(g, subject):
             continue
+        if g.lex.lang == "en" and _NOUN_BEFORE.search(masked[: m.start()]):
+            continue  # "amid global challenges", "addressing challenges": the noun, not the verb
         after = _after(masked, m.end())
+        if g.lex.lang == "en":
+            # the object ends where another clause starts: "rejects the MoU extension as US
+            # claims control of Hormuz"
+            after = _EN_CLAUSE_START.split(after, maxsplit=1)[0]
         # one dispels fears and doubts as often as myths: the claim must head the object
         # ("dispels the myth that…"), not sit inside it ("dispelling skepticism of its claims")
         claim = _has_claim(g, after, 3 if m.group(0).lower().startswith("dispel") else 7)
@@ -869,6 +877,16 @@ _MANNER_ADVERB = re.compile(
     re.IGNORECASE,
 )
 _FOR_CAUSE = re.compile(r"\bfor\b", re.I)
+# Words after which an English verb form in -s is a noun: "global challenges", "the questions".
+_NOUN_BEFORE = re.compile(
+    r"(?<![\w'’])(?:the|a|an|its|their|his|her|our|your|these|those|such|many|new|global|major|key|"
+    r"legal|big|main|serious|several|other|some|any|amid|of|with|facing|faces|face|addressing|"
+    r"tackling|economic|security|political|no|more|fresh|growing)\s+$",
+    re.IGNORECASE,
+)
+_EN_CLAUSE_START = re.compile(
+    r"\s(?:as|while|when|because|since|but|although|though|whereas)\s", re.I
+)
 # The complement of a Spanish rejection that denies rather than opposes: a state, an existence
 # or a finished event ("que haya fraude", "que sea cierto", "que existan presiones", "que
 # hubiera irregularidades", "que el piloto estuviera ebrio"), within the first words after "que".
@@ -923,6 +941,8 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             continue  # "responde a la desinformación con una campaña": a topic, no one's claim
         if g.lex.lang == "en" and not _en_naming_frame(g, span, f):
             continue
+        if _CONCESSIVE_BEFORE.search(masked[: m.start()]):
+            continue  # "despite having decried mail-in voting with false claims": background
         subject = _before(masked, m.start())
         if _subject_is_institution(g, subject):
             continue
@@ -1055,6 +1075,8 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
             continue  # "fake goods", "false alarm": the word describes a thing, not a claim
         if _subject_is_institution(g, _before(masked, m.start())):
             continue
+        if _CONCESSIVE_BEFORE.search(before) or _AMID_BEFORE.search(before):
+            continue  # "despite / amid his unfounded claims of fraud": the background
         if g.lex.lang == "en" and _SANCTIONED_FOR.search(before):
             continue  # "peer investigated over 'erroneous' claims": a case about false claims
         word = m.group(0).lower()
@@ -1173,6 +1195,10 @@ _EN_EVALUATIVE = re.compile(
 )
 
 
+# "amid his unfounded claims that …": a falsity word in the circumstances of the news
+_AMID_BEFORE = re.compile(r"\bamid\s+(?:[^\W_][\w'’.-]*\s+){0,2}$", re.IGNORECASE)
+
+
 _NOT_A_NOUN = frozenset(
     "and or but nor who that which it this is are was were update updated could might may will "
     "would says say "
@@ -1197,7 +1223,11 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
     if alive and g.lex.lang == "es" and not _ES_DEATH_CONTEXT.search(masked):
         alive = None
     if alive and _PROOF_BEFORE.search(masked[: alive.start()]):
-        alive = None  # "pushed to prove she is alive": a demand for proof, not the answer
+        alive = None
+    prev = _words(masked[: alive.start()], 60)[-1:] if alive else []
+    thing = bool(prev) and prev[0][:1].islower() and prev[0].lower() not in _PERSON_PRONOUNS
+    if alive and g.lex.lang == "en" and thing:
+        alive = None  # "'woke is not dead'": a thing, not a person answering a rumour
     if alive:
         return _at("negation", alive, masked, speaker)
     if g.lex.lang != "en":

@@ -99,7 +99,8 @@ EN = Lexicon(
         r"(?:conspiracy\s+)?theor(?:y|ies)|news|insinuations?|charges?\s+that|version\s+of\s+events|"
         r"accounts?\s+of|(?:the|a|this|new|latest|[\w-]+'s)\s+stud(?:y|ies)|findings|figures|"
         r"estimates|statistics|characteri[sz]ations?|"
-        r"portrayals?|depictions?|buzz|gossip|talk\s+of|hype|myths?|misconceptions?"
+        r"portrayals?|depictions?|buzz|gossip|talk\s+of|hype|myths?|misconceptions?|smears?|"
+        r"slanders?|distortions?"
     ),
     accusation_nouns=(
         r"involvement|wrongdoing|responsibility|role|links?|ties|knowledge|complicity|"

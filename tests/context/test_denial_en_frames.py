@@ -73,6 +73,21 @@ CASES = [
     ("Ministry says the minister was not arrested", "", True),
     ("Aid group visits leader after army pushed to prove she is alive", "", False),
     ("Leader is alive and well, spokesman says", "", True),
+    # background: a falsity word after "despite" or "amid"; an object ends at a new clause
+    (
+        "Senator voted by mail",
+        "He did so amid his unfounded claims that mail-in voting is fraud.",
+        False,
+    ),
+    ("China blasts 'unfounded smears' over the election", "", True),
+    ("Leader rejects treaty extension as rival claims control of the strait", "", False),
+    ("Leader rejects the rival's claims of control over the strait", "", True),
+    # nouns, rankings, idioms and positions
+    ("Journalists captured uplifting stories amid global challenges", "", False),
+    ("No. 1 Indiana routs No. 9 Alabama", "", False),
+    ("Voters say they are not dismissing the candidates", "", False),
+    ("Major powers aren't sold", "", False),
+    ("Prime minister says Canada isn't for sale", "", False),
 ]
 
 
