@@ -39,7 +39,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
-from bot.app import Pipeline
+from bot.app import Pipeline, loop_factory
+from bot.app import run as app_run
 from bot.ingest.fetch import FetchLimits
 from bot.ingest.parse import parse_feed
 from bot.ingest.poller import Poller
@@ -478,6 +479,9 @@ def main() -> None:
 
     info = common.machine_info()
     print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['ram']}, Python {info['python']}")
+    # the loop bot.app.run gives newsbot's commands (uvloop where installed; NEWSBOT_LOOP=asyncio)
+    info["event_loop"] = loop_factory().__module__
+    print(f"event loop: {info['event_loop']}")
     default_limits = FetchLimits()
     print(
         f"feeds={args.feeds} items={args.items} per_host="
@@ -495,7 +499,7 @@ def main() -> None:
         )
         rows.append(naive)
         for config in configs:
-            rows.extend(asyncio.run(run_config(server, config, args)))
+            rows.extend(app_run(run_config(server, config, args)))
 
     print()
     print(
