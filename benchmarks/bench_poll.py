@@ -206,6 +206,45 @@ def parse_costs(count: int, items: int) -> list[dict[str, Any]]:
     return rows
 
 
+async def _fetch_rounds(urls: list[str], rounds: int) -> list[float]:
+    """Main-process CPU µs per 304 through the real Fetcher: the bodies once, then `rounds`
+    rounds of every URL with its ETag (the server answers 304 to all of them)."""
+    import ipaddress
+
+    from bot.ingest.fetch import Fetcher
+
+    etags: dict[str, str | None] = {}
+    costs = []
+    async with Fetcher(allow=[ipaddress.ip_network("127.0.0.0/8")]) as fetcher:
+        for n in range(rounds + 1):
+            cpu = time.process_time()
+            got = await asyncio.gather(*(fetcher.fetch(u, etag=etags.get(u)) for u in urls))
+            spent = time.process_time() - cpu
+            etags.update((r.url, r.etag) for r in got)
+            if n:
+                assert all(r.status == 304 for r in got), "expected 304 to every request"
+                costs.append(spent / len(urls) * 1e6)
+    return costs
+
+
+def fetch_cost(server: common.BenchFeedServer, feeds: int, rounds: int = 3) -> list[dict[str, Any]]:
+    """What a 304 costs the event loop on asyncio's loop and on uvloop, alternating (the
+    machine's speed drifts): the least of the rounds, in CPU µs of this process."""
+    import uvloop
+
+    urls = [server.url(i) for i in range(feeds)]
+    best: dict[str, float] = {}
+    for _ in range(2):
+        for name, factory in (
+            ("asyncio", asyncio.new_event_loop),
+            ("uvloop", uvloop.new_event_loop),
+        ):
+            with asyncio.Runner(loop_factory=factory) as runner:
+                costs = runner.run(_fetch_rounds(urls, rounds))
+            best[name] = min([best.get(name, float("inf")), *costs])
+    return [{"loop": name, "cpu_us_per_304": us} for name, us in best.items()]
+
+
 def _seed_body(args: tuple[int, int, int]) -> tuple[int, str, Any]:
     """Feed `i`'s first body as the server builds it, parsed by newsbot's parser (a worker)."""
     i, items, ttl = args
@@ -460,6 +499,12 @@ def main() -> None:
         help="store the first poll without context instead of timing it (for the steady "
         "state: with --full-rounds 0 --skip-five-new)",
     )
+    parser.add_argument(
+        "--fetch-cost",
+        action="store_true",
+        help="also measure the main process's CPU per 304 through Fetcher, asyncio's loop "
+        "against uvloop (a few seconds)",
+    )
     parser.add_argument("--json", help="write results here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args()
@@ -498,6 +543,9 @@ def main() -> None:
             f"  baseline: naive loop {naive['feeds_per_s']:.1f} feeds/s ({naive['seconds']:.1f} s)"
         )
         rows.append(naive)
+        fetch_costs = fetch_cost(server, args.feeds) if args.fetch_cost else []
+        for c in fetch_costs:
+            print(f"  a 304 through Fetcher on {c['loop']}: {c['cpu_us_per_304']:.0f} µs CPU")
         for config in configs:
             rows.extend(app_run(run_config(server, config, args)))
 
@@ -595,6 +643,7 @@ def main() -> None:
             "args": vars(args),
             "server": stats,
             "parse_costs": costs,
+            "fetch_costs": fetch_costs,
             "results": rows,
             "floors": floors,
         },
