@@ -39,7 +39,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
-from bot.app import Pipeline
+from bot.app import Pipeline, loop_factory
+from bot.app import run as app_run
 from bot.ingest.fetch import FetchLimits
 from bot.ingest.parse import parse_feed
 from bot.ingest.poller import Poller
@@ -203,6 +204,45 @@ def parse_costs(count: int, items: int) -> list[dict[str, Any]]:
         ms = best / count * 1000
         rows.append({"case": name, "cpu_ms_per_feed": ms, "feeds_per_s_one_core": 1000 / ms})
     return rows
+
+
+async def _fetch_rounds(urls: list[str], rounds: int) -> list[float]:
+    """Main-process CPU µs per 304 through the real Fetcher: the bodies once, then `rounds`
+    rounds of every URL with its ETag (the server answers 304 to all of them)."""
+    import ipaddress
+
+    from bot.ingest.fetch import Fetcher
+
+    etags: dict[str, str | None] = {}
+    costs = []
+    async with Fetcher(allow=[ipaddress.ip_network("127.0.0.0/8")]) as fetcher:
+        for n in range(rounds + 1):
+            cpu = time.process_time()
+            got = await asyncio.gather(*(fetcher.fetch(u, etag=etags.get(u)) for u in urls))
+            spent = time.process_time() - cpu
+            etags.update((r.url, r.etag) for r in got)
+            if n:
+                assert all(r.status == 304 for r in got), "expected 304 to every request"
+                costs.append(spent / len(urls) * 1e6)
+    return costs
+
+
+def fetch_cost(server: common.BenchFeedServer, feeds: int, rounds: int = 3) -> list[dict[str, Any]]:
+    """What a 304 costs the event loop on asyncio's loop and on uvloop, alternating (the
+    machine's speed drifts): the least of the rounds, in CPU µs of this process."""
+    import uvloop
+
+    urls = [server.url(i) for i in range(feeds)]
+    best: dict[str, float] = {}
+    for _ in range(2):
+        for name, factory in (
+            ("asyncio", asyncio.new_event_loop),
+            ("uvloop", uvloop.new_event_loop),
+        ):
+            with asyncio.Runner(loop_factory=factory) as runner:
+                costs = runner.run(_fetch_rounds(urls, rounds))
+            best[name] = min([best.get(name, float("inf")), *costs])
+    return [{"loop": name, "cpu_us_per_304": us} for name, us in best.items()]
 
 
 def _seed_body(args: tuple[int, int, int]) -> tuple[int, str, Any]:
@@ -459,6 +499,12 @@ def main() -> None:
         help="store the first poll without context instead of timing it (for the steady "
         "state: with --full-rounds 0 --skip-five-new)",
     )
+    parser.add_argument(
+        "--fetch-cost",
+        action="store_true",
+        help="also measure the main process's CPU per 304 through Fetcher, asyncio's loop "
+        "against uvloop (a few seconds)",
+    )
     parser.add_argument("--json", help="write results here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args()
@@ -478,6 +524,9 @@ def main() -> None:
 
     info = common.machine_info()
     print(f"machine: {info['nproc']} cores, {info['cpu']}, {info['ram']}, Python {info['python']}")
+    # the loop bot.app.run gives newsbot's commands (uvloop where installed; NEWSBOT_LOOP=asyncio)
+    info["event_loop"] = loop_factory().__module__
+    print(f"event loop: {info['event_loop']}")
     default_limits = FetchLimits()
     print(
         f"feeds={args.feeds} items={args.items} per_host="
@@ -494,8 +543,11 @@ def main() -> None:
             f"  baseline: naive loop {naive['feeds_per_s']:.1f} feeds/s ({naive['seconds']:.1f} s)"
         )
         rows.append(naive)
+        fetch_costs = fetch_cost(server, args.feeds) if args.fetch_cost else []
+        for c in fetch_costs:
+            print(f"  a 304 through Fetcher on {c['loop']}: {c['cpu_us_per_304']:.0f} µs CPU")
         for config in configs:
-            rows.extend(asyncio.run(run_config(server, config, args)))
+            rows.extend(app_run(run_config(server, config, args)))
 
     print()
     print(
@@ -591,6 +643,7 @@ def main() -> None:
             "args": vars(args),
             "server": stats,
             "parse_costs": costs,
+            "fetch_costs": fetch_costs,
             "results": rows,
             "floors": floors,
         },

@@ -17,14 +17,15 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 from aiohttp import web
 
@@ -56,6 +57,29 @@ CONSOLE_CHAT = "stdout"
 STOP_BUDGET = 5.0  # seconds a stop gives the running parts (polls, linking, sends)
 PLATFORM_STOP = 1.0  # seconds each platform client gets to close (its API may hang)
 FIRST_POLL_WITHIN = 30.0  # Poller.run spreads never-polled feeds' first polls over 30 s
+
+T = TypeVar("T")
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
+    """The event loop newsbot runs on: uvloop's where it is installed (libuv; its sockets,
+    timers and callbacks cost the poll's event loop less than asyncio's own), else asyncio's
+    (uvloop has no Windows build). `NEWSBOT_LOOP=asyncio` picks asyncio's loop anyway."""
+    if os.environ.get("NEWSBOT_LOOP", "").strip().lower() != "asyncio":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+            return factory
+    return asyncio.new_event_loop
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(main)` on newsbot's event loop (`loop_factory`): every command runs here."""
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+        return runner.run(main)
 
 
 def outlet_cards(outlets: Sequence[OutletConfig]) -> list[OutletCard]:

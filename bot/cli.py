@@ -13,7 +13,6 @@ What each command does lives in `bot.cli_commands`; to add one, add its parser i
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
 import os
@@ -23,6 +22,7 @@ from collections.abc import Sequence
 
 from bot import __version__, cli_db
 from bot import cli_commands as c
+from bot.app import run as run_async
 from bot.errors import ConfigError, ExitCode, NewsbotError, StoreError, exit_code_for
 from bot.observe import LineStream, configure_logging
 from bot.redact import redact
@@ -238,29 +238,29 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "demo":
             from bot.demo import run_demo
 
-            return asyncio.run(run_demo())
+            return run_async(run_demo())
         case "run":
             return c.run(settings)
         case "poll":
-            return asyncio.run(c.poll_once(settings, as_json=args.json))
+            return run_async(c.poll_once(settings, as_json=args.json))
         case "lookup":
-            return asyncio.run(c.lookup(settings, " ".join(args.query), args.limit, args.json))
+            return run_async(c.lookup(settings, " ".join(args.query), args.limit, args.json))
         case "stories":
-            return asyncio.run(c.stories(settings, args.latest, args.json))
+            return run_async(c.stories(settings, args.latest, args.json))
         case "status":
-            return asyncio.run(c.status(settings, args.json))
+            return run_async(c.status(settings, args.json))
         case "stats":
-            return asyncio.run(c.stats(settings, args.json))
+            return run_async(c.stats(settings, args.json))
         case "feeds" if args.feeds_command == "check":
             return c.feeds_check(args.file or settings.feeds)
         case "feeds":
-            return asyncio.run(c.feeds_list(settings, args.json))
+            return run_async(c.feeds_list(settings, args.json))
         case "db" if args.db_command == "migrate":
-            return asyncio.run(cli_db.migrate(settings.db))
+            return run_async(cli_db.migrate(settings.db))
         case "db":
-            return asyncio.run(cli_db.copy(args.source, args.target))
+            return run_async(cli_db.copy(args.source, args.target))
         case "discord":
-            return asyncio.run(c.discord_sync(settings))
+            return run_async(c.discord_sync(settings))
         case "outlet":
             return c.outlet(" ".join(args.query), args.json)
         case "analyze":

@@ -8,7 +8,6 @@ plus its parser and one `case` in `bot.cli`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import signal
@@ -21,6 +20,7 @@ from typing import Any, TextIO
 
 from bot.alerts.view import denial_sentence, unknown_outlet
 from bot.app import open_reader
+from bot.app import run as run_async
 from bot.errors import ConfigError, ExitCode
 from bot.ingest.poller import FeedOutcome
 from bot.models import FeedState, SearchHit, Story
@@ -73,7 +73,7 @@ def run(settings: Settings) -> int:
     from bot.app import run_bot
 
     logging.getLogger("bot").setLevel(logging.INFO)
-    asyncio.run(run_bot(settings))
+    run_async(run_bot(settings))
     return EXIT_OK
 
 

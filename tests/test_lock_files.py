@@ -18,7 +18,10 @@ def _pins(name: str) -> dict[str, str]:
     text = (ROOT / "requirements" / name).read_text(encoding="utf-8")
     pins = {}
     for m in re.finditer(
-        r"^([A-Za-z0-9_.-]+)==(\S+) \\\n(\s+--hash=sha256:[0-9a-f]{64}.*\n)+", text, re.M
+        # an environment marker may follow the pin (uvloop ; sys_platform != "win32")
+        r"^([A-Za-z0-9_.-]+)==(\S+)(?: ;[^\\\n]*)? \\\n(\s+--hash=sha256:[0-9a-f]{64}.*\n)+",
+        text,
+        re.M,
     ):
         pins[canonicalize_name(m.group(1))] = m.group(2)
     return pins

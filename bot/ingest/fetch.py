@@ -54,6 +54,7 @@ __all__ = [
 
 REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 CHUNK_SIZE: Final = 64 * 1024
+LITERAL_HOSTS_KEPT: Final = 10_000  # hosts whose literal-address check is remembered
 ACCEPT: Final = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -194,17 +195,21 @@ def _redact(url: str | URL) -> str:
     return str(url)
 
 
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _clean_header_value(value: str | None) -> str | None:
     """A header value safe to store and send back (latin-1, no control characters), or None."""
     if value is None:
         return None
     value = value.strip()
-    if not value or any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+    if not value or _CONTROL.search(value):
         return None
-    try:
-        value.encode("latin-1")
-    except UnicodeError:
-        return None
+    if not value.isascii():
+        try:
+            value.encode("latin-1")
+        except UnicodeError:
+            return None
     return value
 
 
@@ -312,6 +317,9 @@ class Fetcher:
         self._resolver: GuardedResolver | None = None
         self._global = asyncio.Semaphore(limits.concurrency)
         self._hosts: dict[str, _HostSlot] = {}
+        # What _check_literal_host found per host (the same hosts every poll: parsing each
+        # as an address was a tenth of a 304's cost in this module); "" = not refused
+        self._literal_hosts: dict[str, str] = {}
 
     @property
     def limits(self) -> FetchLimits:
@@ -453,16 +461,26 @@ class Fetcher:
     def _check_literal_host(self, url: URL, where: str) -> None:
         """IP-literal hosts never reach the resolver, so check them here."""
         host = (url.host or "").strip("[]")
+        verdict = self._literal_hosts.get(host)
+        if verdict is None:
+            verdict = self._literal_verdict(host)
+            if len(self._literal_hosts) >= LITERAL_HOSTS_KEPT:
+                self._literal_hosts.clear()
+            self._literal_hosts[host] = verdict
+        if verdict:
+            raise BlockedAddress(f"{where}: {verdict}")
+
+    def _literal_verdict(self, host: str) -> str:
+        """Why an IP-literal host is refused ("" when it is allowed or is a name)."""
         address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
         try:
             address = ipaddress.ip_address(host)
         except ValueError:
             address = _legacy_ipv4(host)
         if address is None:
-            return
+            return ""
         reason = is_forbidden_ip(address, self._allow)
-        if reason is not None:
-            raise BlockedAddress(f"{where}: address {address} is forbidden ({reason})")
+        return "" if reason is None else f"address {address} is forbidden ({reason})"
 
     @asynccontextmanager
     async def _host_slot(self, host: str) -> AsyncIterator[None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import socket
 import time
 import tracemalloc
@@ -393,6 +394,28 @@ async def test_ip_literal_variants_are_refused(
     with pytest.raises(BlockedAddress):
         await guarded.fetch(f"http://{host}:{local_server.port}/feed")
     assert local_server.requests == []
+
+
+@pytest.mark.timeout(10)
+async def test_a_literal_host_is_refused_every_time_and_named_for_each_url(
+    guarded: Fetcher, local_server: LocalServer
+) -> None:
+    # the literal-address verdict is remembered per host: it must still refuse, per URL
+    for path in ("/feed", "/other", "/feed"):
+        url = f"http://[::1]:{local_server.port}{path}"
+        with pytest.raises(BlockedAddress, match=re.escape(url) + r": address ::1 is forbidden"):
+            await guarded.fetch(url)
+    assert local_server.requests == []
+
+
+async def test_a_remembered_allowed_literal_host_keeps_fetching(
+    local_server: LocalServer,
+) -> None:
+    async with Fetcher(allow=LOOPBACK) as f:
+        first = await f.fetch(local_server.url("/feed"))
+        second = await f.fetch(local_server.url("/feed"))
+    assert (first.status, second.status) == (200, 200)
+    assert local_server.requests == ["/feed", "/feed"]
 
 
 @pytest.mark.timeout(10)
