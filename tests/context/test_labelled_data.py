@@ -39,6 +39,9 @@ REAL_FILES = {
     "en_fresh2_headlines.csv": "en",
     "en_fresh3_headlines.csv": "en",  # and one German podcast title of DW's English feed
     "en_fresh4_headlines.csv": "en",
+    "en_fresh5_headlines.csv": "en",
+    "es_fresh3_headlines.csv": "es",
+    "ru_fresh3_headlines.csv": "ru",
 }
 # Byte copies in tests/data/feeds (see its PROVENANCE.md) of feeds in the labelled corpus.
 COPIES = {
