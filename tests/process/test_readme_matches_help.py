@@ -109,5 +109,5 @@ def test_the_configuration_reference_lists_every_variable_help_lists() -> None:
         {"NEWSBOT_METRICS_PORT": "9464", "NEWSBOT_TELEGRAM_WEBHOOK_URL": "https://b.example/h"}
     )
     Settings.from_env(env)
-    read_elsewhere = {"NO_COLOR", "NEWSBOT_FAST_PARSE"}  # the README says which code reads them
+    read_elsewhere = {"NO_COLOR", "NEWSBOT_FAST_PARSE", "NEWSBOT_LOOP"}  # README: who reads them
     assert documented == listed == env.asked | read_elsewhere
