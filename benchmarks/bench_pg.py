@@ -8,11 +8,20 @@ a StoryContext, 5 % denials, 16 MinHash bands each) go through `Store.write_stor
 batches of 1,000 into a fresh SQLite file and into a fresh schema of the PostgreSQL database
 at `--postgres` (default: $NEWSBOT_TEST_POSTGRES or postgresql://postgres@127.0.0.1:5432/test;
 the schema is dropped afterwards), then poller-sized batches of 30, then `Store.search`
-p50/p99 per query class; then `--writers-stories` pre-made stories into fresh schemas by one
-writer and by two at once (two stores, one connection each, as two workers write: the server
-work of one connection runs on one core), with the client's and the backends' CPU per story
-(from /proc: the server must be on this machine). SQLite is the baseline. Floors (issue #17):
+p50/p99 per query class (`--reps` timed runs of each query, shuffled: 30 × 10 queries make
+300 samples, so a p99 is not just the slowest sample); then `--writers-stories` pre-made
+stories into fresh schemas by one writer and by two at once (two stores, one connection
+each, as two workers write: the server work of one connection runs on one core), with the
+client's and the backends' CPU per story (from /proc: the server must be on this machine).
+SQLite is the baseline. Floors (issue #17):
 PostgreSQL ingest ≥ 10,000 stories/s in batches; lookup p99 ≤ 10 ms at 1,000,000 stories.
+
+A bulk load of a million rows sets PostgreSQL's autovacuum going on every table it touched
+(the insert threshold), and its vacuum and analyze share the two cores with the lookups. A
+running bot at that size writes a few stories a second, so its lookups meet no such vacuum:
+before the lookups the benchmark waits (up to `--settle` seconds) until no autovacuum worker
+is busy in the schema, and reports how long it waited and whether one was still running when
+the lookups started and ended (`--settle 0`: measure at once, right after the load).
 """
 
 from __future__ import annotations
@@ -100,14 +109,48 @@ async def writers_ingest(
     }
 
 
-async def one_backend(target: str, gen: Generator, args: argparse.Namespace) -> dict[str, Any]:
+async def autovacuum_busy(admin: asyncpg.Connection, schema: str) -> int:
+    """Autovacuum workers now vacuuming or analysing a table of the benchmark's schema."""
+    return int(
+        await admin.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' "
+            "AND query LIKE $1",
+            f"autovacuum: %{schema}.%",
+        )
+    )
+
+
+async def settle(admin: asyncpg.Connection, schema: str, limit_s: float) -> dict[str, Any]:
+    """Wait until autovacuum has finished with the schema's tables (bounded: `limit_s`)."""
+    started = time.perf_counter()
+    quiet_in_a_row = 0
+    while time.perf_counter() - started < limit_s and quiet_in_a_row < 5:
+        # five quiet looks a second apart: a worker may start on the next table a moment later
+        quiet_in_a_row = quiet_in_a_row + 1 if await autovacuum_busy(admin, schema) == 0 else 0
+        await asyncio.sleep(1.0)
+    return {"waited_s": round(time.perf_counter() - started, 1), "limit_s": limit_s}
+
+
+async def one_backend(
+    target: str,
+    gen: Generator,
+    args: argparse.Namespace,
+    admin: asyncpg.Connection | None = None,
+    schema: str = "",
+) -> dict[str, Any]:
     store = await Store.open(target)
     try:
         started = time.process_time()
         result: dict[str, Any] = {"ingest": await ingest(store, gen, args)}
         result["client_cpu_s"] = time.process_time() - started
         queries = pick_queries(gen, random.Random(5))
+        if admin is not None:
+            if args.settle > 0:
+                result["settle"] = await settle(admin, schema, args.settle)
+            result["autovacuum_at_lookup_start"] = await autovacuum_busy(admin, schema)
         result["search"] = await measure_search(store, queries, args.reps)
+        if admin is not None:
+            result["autovacuum_at_lookup_end"] = await autovacuum_busy(admin, schema)
         result["small_batches"] = await small_batches(store, gen, args.small, args.stories)
     finally:
         await store.close()
@@ -130,7 +173,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         for name, target in (("sqlite", str(folder / "store.db")), ("postgresql", pg_url)):
             print(f"== {name}", flush=True)
-            results[name] = await one_backend(target, gen, args)
+            pg = name == "postgresql"
+            results[name] = await one_backend(
+                target, gen, args, admin if pg else None, schema if pg else ""
+            )
         size = await admin.fetchval(
             "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n "
             "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
@@ -162,7 +208,13 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--small", type=int, default=6_000)
-    parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=600.0,
+        help="wait up to this many seconds for autovacuum before the lookups (0: do not wait)",
+    )
     parser.add_argument(
         "--writers-stories",
         type=int,
@@ -218,6 +270,13 @@ def main() -> None:
         )
     )
     pg = r["postgresql"]
+    samples = pg["search"][0]["samples"]
+    waited = pg.get("settle", {}).get("waited_s", 0.0)
+    print(
+        f"PostgreSQL lookups: {samples} samples a class; waited {waited} s for autovacuum "
+        f"before them; autovacuum workers busy at their start / end: "
+        f"{pg['autovacuum_at_lookup_start']} / {pg['autovacuum_at_lookup_end']}"
+    )
     if r.get("writers"):
         print()
         print(
