@@ -39,7 +39,7 @@ FEEDS = [
     ("https.feeds.washingtonpost.comrssworld.itid.lk_inline_manual_36", "Washington Post world"),
     ("https.feeds.a.dj.comrssRSSWorldNews.xml", "WSJ world"),
     ("https.www.cbc.cawebfeedrssrss-topstories", "CBC top stories"),
-    ("http.feeds.abcnews.comabcnewstopstories", "ABC News (US) top stories"),
+    ("http.feeds.abcnews.comabcnewstopstories", "ABC News US top stories"),
     ("https.www.arabnews.comrss.xml", "Arab News"),
 ]
 
