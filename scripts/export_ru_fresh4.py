@@ -114,7 +114,7 @@ def main(out: str) -> None:
     rows = []
     for path, outlet in FEEDS:
         vers = versions(path)
-        for (commit, date), xml in zip(vers, blobs([f"{c}:{path}" for c, _ in vers])):
+        for (commit, date), xml in zip(vers, blobs([f"{c}:{path}" for c, _ in vers]), strict=True):
             for title, link, desc in items(xml):
                 key = norm(title)
                 if not key or key in seen or not CYR.search(title) or NON_RU.search(title):
@@ -126,7 +126,9 @@ def main(out: str) -> None:
                 rows.append([src, link, title, desc, "ru", "", "", "", ""])
     with open(out, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["source", "link", "title", "summary", "lang", "label", "denier", "denied", "note"])
+        w.writerow(
+            ["source", "link", "title", "summary", "lang", "label", "denier", "denied", "note"]
+        )
         w.writerows(rows)
     print(len(rows), "rows", file=sys.stderr)
 
