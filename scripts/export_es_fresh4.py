@@ -13,8 +13,9 @@ and takes every entry of each chosen file at every commit that changed it:
 Rows are in file order, then commit order (oldest first).  A row is dropped when its
 normalised title (lower case, runs of non-word characters collapsed) repeats an
 earlier row, or its first 50 characters (normalised, or as written) occur in a title
-of tests/data/denials/*.csv or anywhere in the files under /work/shared/feeds.  Summaries are cleaned of markup and cut to 600
-characters.  Labels are added by hand afterwards.
+of tests/data/denials/*.csv or anywhere in the files under /work/shared/feeds.
+Summaries are cleaned of markup and cut to 600 characters.  Labels are added by hand
+afterwards.
 
 Usage: python scripts/export_es_fresh4.py OUT.csv
 Standard library only; does not import bot.context.
@@ -86,16 +87,28 @@ def git_dir(repo: str) -> str:
 
 def commits(repo: str, path: str) -> list[tuple[str, str]]:
     out = subprocess.run(
-        ["git", "-C", git_dir(repo), "log", "--reverse", "--format=%H %ad",
-         "--date=short", "--", path],
-        check=True, capture_output=True, text=True,
+        [
+            "git",
+            "-C",
+            git_dir(repo),
+            "log",
+            "--reverse",
+            "--format=%H %ad",
+            "--date=short",
+            "--",
+            path,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return [tuple(line.split()) for line in out.splitlines() if line.strip()]  # type: ignore[misc]
 
 
 def show(repo: str, commit: str, path: str) -> bytes | None:
-    r = subprocess.run(["git", "-C", git_dir(repo), "show", f"{commit}:{path}"],
-                       capture_output=True)
+    r = subprocess.run(
+        ["git", "-C", git_dir(repo), "show", f"{commit}:{path}"], capture_output=True
+    )
     return r.stdout if r.returncode == 0 else None
 
 
@@ -147,10 +160,12 @@ def rows_albertbus():
             except ValueError:
                 continue
             for item in feed.get("items", []):
-                yield (f"{ALBERTBUS} {path} @ {commit[:12]} ({outlet}, committed {date})",
-                       (item.get("link") or item.get("id") or "").strip(),
-                       clean(item.get("title") or ""),
-                       clean(item.get("description") or ""))
+                yield (
+                    f"{ALBERTBUS} {path} @ {commit[:12]} ({outlet}, committed {date})",
+                    (item.get("link") or item.get("id") or "").strip(),
+                    clean(item.get("title") or ""),
+                    clean(item.get("description") or ""),
+                )
 
 
 def rows_uada():
@@ -161,10 +176,12 @@ def rows_uada():
                 continue
             root = ET.fromstring(data)
             for n in root.iter("noticia"):
-                yield (f"{UADA} {path} @ {commit[:12]} ({outlet}, committed {date})",
-                       (n.findtext("url") or "").strip(),
-                       clean(n.findtext("titulo") or ""),
-                       clean(n.findtext("texto") or ""))
+                yield (
+                    f"{UADA} {path} @ {commit[:12]} ({outlet}, committed {date})",
+                    (n.findtext("url") or "").strip(),
+                    clean(n.findtext("titulo") or ""),
+                    clean(n.findtext("texto") or ""),
+                )
 
 
 def rows_eitb():
@@ -175,8 +192,12 @@ def rows_eitb():
                 continue
             reader = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=";")
             for row in reader:
-                yield (f"{EITB} {path.strip()} @ {commit[:12]} ({outlet}, committed {date})",
-                       "", clean(row.get("titular") or ""), clean(row.get("descripcion") or ""))
+                yield (
+                    f"{EITB} {path.strip()} @ {commit[:12]} ({outlet}, committed {date})",
+                    "",
+                    clean(row.get("titular") or ""),
+                    clean(row.get("descripcion") or ""),
+                )
 
 
 def main(out: str) -> None:
@@ -184,7 +205,8 @@ def main(out: str) -> None:
     shared, shared_raw = shared_feed_text()
     seen: set[str] = set()
     kept = []
-    for source, link, title, summary in list(rows_albertbus()) + list(rows_uada()) + list(rows_eitb()):
+    rows = list(rows_albertbus()) + list(rows_uada()) + list(rows_eitb())
+    for source, link, title, summary in rows:
         key = norm(title)
         if not key or key in seen:
             continue
@@ -194,8 +216,9 @@ def main(out: str) -> None:
         kept.append([source, link, title, summary[:600], "es", "", "", "", ""])
     with open(out, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["source", "link", "title", "summary", "lang", "label", "denier",
-                    "denied", "note"])
+        w.writerow(
+            ["source", "link", "title", "summary", "lang", "label", "denier", "denied", "note"]
+        )
         w.writerows(kept)
     print(len(kept), "rows")
 
