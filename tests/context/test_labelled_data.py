@@ -42,6 +42,9 @@ REAL_FILES = {
     "en_fresh5_headlines.csv": "en",
     "es_fresh3_headlines.csv": "es",
     "ru_fresh3_headlines.csv": "ru",
+    "en_fresh6_headlines.csv": "en",
+    "es_fresh4_headlines.csv": "es",
+    "ru_fresh4_headlines.csv": "ru",
 }
 # Byte copies in tests/data/feeds (see its PROVENANCE.md) of feeds in the labelled corpus.
 COPIES = {
