@@ -13,7 +13,8 @@ reason it is not the report of a denial, by grammar and word sense, never by one
 - **a genre or a title**: "Women's Prize for Fiction", "science fiction", "fiction writer";
 - **a legal argument**: a rejection made in a court filing or a lawsuit, or of a claim that
   something is unconstitutional or unlawful (a litigant's argument, not a report called false);
-- **not a claim rejected**: a rejection of questions, concerns, calls or criticism ("dismissing
+- **not a claim rejected**: a claim to a title or a payment ("maritime claims have no basis",
+  "insurance claims"), a rejection of questions, concerns, calls or criticism ("dismissing
   questions about …"), a falsity word on fears or forecasts ("fears that AI … are ridiculous");
 - **in passing**: the denial in a relative clause on a claim or on the subject ("…, a claim that
   Hamas has disputed", "President, who has decried …", "previously called the accusations …");
@@ -120,12 +121,22 @@ _GENRE_AFTER = re.compile(
 )
 
 
+# a copula or a naming verb before it: "fiction" is said of something ("are science fiction")
+_PREDICATE_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|it's|that's|as|like|call(?:s|ed)?|brand(?:s|ed)|label(?:s|l?ed)|"
+    r"dismiss(?:es|ed)?)\s+(?:[\w'\"-]+\s+){0,2}$",
+    _I,
+)
+
+
 def _genre(found: ClauseDenial, before: str, after: str) -> bool:
     word = found.cue.lower()
     if not word.endswith("fiction") or word.startswith("pure"):
         return False
-    if re.search(r"\b(?:work|piece|figment)\s+of\s*$", before, _I):
-        return False  # "a work of fiction": the verdict, not the genre
+    if re.search(r"\b(?:work|piece|figment)\s+of\s*$", before, _I) or _PREDICATE_BEFORE.search(
+        before
+    ):
+        return False  # "a work of fiction", "reports … are science fiction": the verdict
     return bool(
         _GENRE.search(before) or _GENRE_AFTER.match(after) or (found.cue[:1].isupper() and before)
     )
@@ -143,6 +154,9 @@ _LITIGATION = re.compile(
 _LEGAL_CONTENT = re.compile(
     r"\b(?:unconstitutional|unlawful|illegal|violates?\s+the\s+constitution|ultra\s+vires)\b", _I
 )
+# the verbs a litigant answers a lawsuit with ("pushes back on claims that the law is
+# unconstitutional"); "rejects claims that the law is unconstitutional" stays a rejection
+_LAWSUIT_VERB = re.compile(r"push(?:es|ed)?\s+back|challeng|counter|contest", _I)
 _SOFT_REJECT = re.compile(
     r"push(?:es|ed)?\s+back|reject|disput|challeng|counter|rebut|contest|question", _I
 )
@@ -152,7 +166,7 @@ def _legal(found: ClauseDenial) -> str | None:
     if found.kind in {"reject", "refute"} and _SOFT_REJECT.match(found.cue):
         if _LITIGATION.search(found.subject) or _LITIGATION.search(found.obj[:80]):
             return "a legal argument in litigation, not a report called false"
-        if _LEGAL_CONTENT.search(found.obj[:120]):
+        if _LEGAL_CONTENT.search(found.obj[:120]) and _LAWSUIT_VERB.match(found.cue):
             return "a claim of law (unconstitutional, unlawful), not a claim of fact"
     return None
 
@@ -182,7 +196,20 @@ _EVALUATIVE = re.compile(
 )
 
 
+# A claim to a title or a payment, not an assertion: "China's maritime claims have no basis",
+# "rejects insurance claims".
+_TITLE_CLAIM = re.compile(
+    r"\b(?:maritime|territorial|sovereignty|land|border|insurance|tax|expense|expenses|patent|"
+    r"injury|compensation|benefits?|pension|damages|warranty|refund|asylum|disability)\s+"
+    r"claims?\b",
+    _I,
+)
+
+
 def _not_a_claim(found: ClauseDenial) -> str | None:
+    words = found.subject.split()[-5:] if found.kind == "falsity" else found.obj.split()[:4]
+    if _TITLE_CLAIM.search(" ".join(words)):
+        return "a claim to a title or a payment, not an assertion"
     if found.kind == "reject" and not re.match(r"quest|doubt", found.cue, _I):
         m = _OBJ_LEAD.match(found.obj)
         if m and m.group("head").lower() in _NOT_CLAIM_HEAD:
@@ -210,9 +237,19 @@ _BACKGROUND_ADVERB = re.compile(
 )
 
 
-def _in_passing(before: str, after: str) -> str | None:
-    tail = after.strip(" .,;:!\"'")
-    if _CLAIM_RELATIVE.search(before) and len(tail.split()) <= 3:
+_ADVERBIAL_TAIL = re.compile(
+    r"(?:strongly|vehemently|firmly|flatly|repeatedly|since|already|before|previously|"
+    r"at\s+the\s+time|in\s+court)?",
+    _I,
+)
+
+
+def _in_passing(found: ClauseDenial, before: str, after: str) -> str | None:
+    # the cue's own object is the gap: "…, a claim that Hamas has disputed." (not "reports that
+    # she had resigned were false", where the claim is the subject of a verdict)
+    tail = " ".join(after.strip(" .,;:!\"'").split()[:2])
+    gap = found.kind != "falsity" and _ADVERBIAL_TAIL.fullmatch(tail) is not None
+    if gap and _CLAIM_RELATIVE.search(before):
         return "a relative clause on a claim (in passing)"
     if _SUBJECT_RELATIVE.search(before):
         return "a relative clause on the subject (in passing)"
@@ -285,4 +322,4 @@ def other_sense(
         return "deny someone something (a victory, a place), not a claim"
     if _genre(found, before, after):
         return "fiction as a genre or a title"
-    return _legal(found) or _not_a_claim(found) or _in_passing(before, after)
+    return _legal(found) or _not_a_claim(found) or _in_passing(found, before, after)
