@@ -16,13 +16,17 @@ reason it is not the report of a denial, by grammar and word sense, never by one
 - **not a claim rejected**: a claim to a title or a payment ("maritime claims have no basis",
   "insurance claims"), a rejection of questions, concerns, calls or criticism ("dismissing
   questions about …"), a falsity word on fears or forecasts ("fears that AI … are ridiculous");
+- **not a counter-claim**: an excuse about intent ("says he did not mean to start it"), a pull
+  quote over a feature ("'It isn't canceled': Inside …"), life said of a thing ("'woke is not
+  dead'");
 - **in passing**: the denial in a relative clause on a claim or on the subject ("…, a claim that
   Hamas has disputed", "President, who has decried …", "previously called the accusations …");
 - **beyond the lead's first unit**: a feed that runs its standfirst, boilerplate ("Follow our …
   live blog", "Get our … emails") and first paragraph together without a full stop: the lead is
   the first sentence-like unit, and a cue after that boundary is not in it.
 
-English only for now (every rule reads English function words); other languages return None.
+English only for now (every rule reads English function words): Spanish and Russian return None;
+a language without a lexicon is read as English, as `find_denial` reads it.
 Pure and cheap: it runs only on the few clauses `find_denial` has already accepted.
 """
 
@@ -31,6 +35,7 @@ from __future__ import annotations
 import re
 
 from bot.context.denial_clause import ClauseDenial
+from bot.context.denial_lexicon import LEXICONS
 
 __all__ = ["lead_unit", "other_sense"]
 
@@ -258,6 +263,46 @@ def _in_passing(found: ClauseDenial, before: str, after: str) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- counter-claims that are not
+
+# "says he did not mean to start it": an excuse about intent concedes the act.
+_INTENT = re.compile(r"^\W*(?:mean|meant|intend|intended|want|wanted|plan|planned)\s+to\b", _I)
+# A pull quote over a feature or an analysis ("'It isn't canceled': Inside the White House
+# divisions on AI"): the quote names no one and answers no report.
+_FEATURE = re.compile(
+    r"^\W*(?:inside|how|why|what|when|where|who|meet|the\s+inside\s+story|a\s+look|behind)\b", _I
+)
+_PULL_QUOTE = re.compile(r"^\s*['\"](?P<quote>.{3,120}?)['\"]\s*[:|]\s*(?P<rest>.+)$")
+# "'woke is not dead'": life or death said of a thing, not a person answering a rumour.
+_LIFE = re.compile(r"\b(?:not\s+dead|alive)\b", _I)
+_PERSON_NOUNS = frozenset(
+    "i he she they we you who mother father son daughter wife husband brother sister child "
+    "children baby boy girl man woman star singer actor actress player leader president king "
+    "queen prince princess pope rapper boss founder ceo family dad mum mom grandmother "
+    "grandfather".split()
+)
+
+
+def _not_a_counter_claim(found: ClauseDenial, text: str, headline: bool) -> str | None:
+    if found.kind != "negation":
+        return None
+    if _INTENT.match(found.obj):
+        return "an excuse about intent, which concedes the act"
+    pull = _PULL_QUOTE.match(" ".join(text.replace("’", "'").replace("‘", "'").split()))
+    if (
+        headline
+        and pull
+        and found.cue in pull.group("quote")
+        and _FEATURE.match(pull.group("rest"))
+    ):
+        return "a pull quote over a feature, answering no report"
+    if _LIFE.search(found.cue):
+        prev = re.findall(r"[^\W\d_][\w-]*", found.subject)[-1:]
+        if prev and prev[0].islower() and prev[0].lower() not in _PERSON_NOUNS:
+            return "life or death said of a thing, not a person"
+    return None
+
+
 # ---------------------------------------------------------------- the lead's first unit
 
 # Boilerplate a feed runs into its summary ("Follow our Australia news live blog …", "Get our
@@ -309,7 +354,8 @@ def other_sense(
     """Why the candidate `found` in `text` (a headline, or a lead when `headline` is False) is
     another sense of its words, or None when it stands. `context` is the rest of the item the
     label reads (the lead under a headline, the headline over a lead)."""
-    if (lang or "en") != "en" or not found.clause:
+    if (lang in LEXICONS and lang != "en") or not found.clause:
+        # the grammar reads a language it has no lexicon for as English; so does this stage
         return None
     before, after = _split(found)
     if not headline:
@@ -322,4 +368,9 @@ def other_sense(
         return "deny someone something (a victory, a place), not a claim"
     if _genre(found, before, after):
         return "fiction as a genre or a title"
-    return _legal(found) or _not_a_claim(found) or _in_passing(found, before, after)
+    return (
+        _legal(found)
+        or _not_a_claim(found)
+        or _not_a_counter_claim(found, text, headline)
+        or _in_passing(found, before, after)
+    )
