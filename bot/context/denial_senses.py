@@ -90,7 +90,7 @@ _GRANTS = (
     r"access|entry|visa|bail|rights?|permission|passage|seat|hat-trick|clean\s+sheet|century"
 )
 _DITRANSITIVE = re.compile(
-    rf"^{_RECIPIENT}(?:(?:a|an|the|their|his|her|its|any|all|three|two|one|another|a\s+\w+)\s+"
+    rf"^(?P<recipient>{_RECIPIENT})(?:(?:a|an|the|their|his|her|its|any|all|three|two|one|another|a\s+\w+)\s+"
     rf"(?:[\w'-]+\s+){{0,2}}?(?P<thing>[\w'-]+)|(?:(?:first|late|famous|vital|crucial)\s+)?"
     rf"(?P<grant>{_GRANTS})\b)",
 )
@@ -105,8 +105,8 @@ def _ditransitive_deny(found: ClauseDenial) -> bool:
     if found.kind != "deny" or not re.fullmatch(r"den(?:y|ies|ied|ying)", found.cue, _I):
         return False
     m = _DITRANSITIVE.match(found.obj)
-    if m is None:
-        return False
+    if m is None or _CLAIMISH.search(m.group("recipient")):
+        return False  # "denies reports the minister resigned": the claim, not a recipient
     return m.group("grant") is not None or not _CLAIMISH.fullmatch(m.group("thing"))
 
 
@@ -178,11 +178,19 @@ def _legal(found: ClauseDenial) -> str | None:
 
 # ---------------------------------------------------------------- not a claim rejected
 
+# What a rejection's object is when it is not a claim: a question, a demand, an offer, a plan
+# (never "the idea that …", a content clause, which is a claim).
 _NOT_CLAIM_HEAD = frozenset(
-    "question questions concerns concern criticism criticisms calls call demands demand requests "
-    "request pressure fears fear worries worry warnings complaints appeals appeal offers offer "
-    "invitations invitation efforts attempts bids bid moves proposals proposal plans plan idea "
-    "ideas predictions forecasts".split()
+    "question questions criticism criticisms calls call demands demand requests request pressure "
+    "complaints appeals appeal offers offer invitations invitation bids bid proposals proposal "
+    "plans plan predictions forecasts".split()
+)
+# Fears are a forecast when they are of something or hold a modal ("fears that AI will …");
+# "concerns that the water was contaminated" are a claim about a fact.
+_FEARS = frozenset("fears fear worries worry concerns concern warnings".split())
+_FORECAST = re.compile(
+    r"^\W*(?:of|over|about|for)\b|\b(?:will|would|could|might|may|is\s+going\s+to|are\s+going\s+to)\b",
+    _I,
 )
 _OBJ_LEAD = re.compile(
     r"^(?:(?:the|a|an|his|her|their|its|any|all|these|those|such|growing|mounting|fresh|new|"
@@ -190,8 +198,8 @@ _OBJ_LEAD = re.compile(
     _I,
 )
 _FORECAST_SUBJECT = re.compile(
-    r"\b(?:fears?|worries|concerns?|predictions?|forecasts?|warnings?|prophec(?:y|ies))\s+"
-    r"(?:that|of|about|over)\b",
+    r"\b(?:fears?|worries|concerns?|predictions?|forecasts?|warnings?|prophec(?:y|ies))(?=\s+"
+    r"(?:that|of|about|over)\b)",
     _I,
 )
 _EVALUATIVE = re.compile(
@@ -217,10 +225,14 @@ def _not_a_claim(found: ClauseDenial) -> str | None:
         return "a claim to a title or a payment, not an assertion"
     if found.kind == "reject" and not re.match(r"quest|doubt", found.cue, _I):
         m = _OBJ_LEAD.match(found.obj)
-        if m and m.group("head").lower() in _NOT_CLAIM_HEAD:
-            return f"rejects {m.group('head').lower()}, not a claim or report"
+        head = m.group("head").lower() if m else ""
+        if head in _NOT_CLAIM_HEAD:
+            return f"rejects {head}, not a claim or report"
+        if head in _FEARS and m and _FORECAST.search(found.obj[m.end() : m.end() + 80]):
+            return f"rejects {head} of what may come, not a claim or report"
     evaluative = found.kind == "falsity" and _EVALUATIVE.fullmatch(found.cue)
-    if evaluative and _FORECAST_SUBJECT.search(found.subject):
+    fears = _FORECAST_SUBJECT.search(found.subject)
+    if evaluative and fears and _FORECAST.search(found.subject[fears.end() :]):
         return "a fear or a forecast called absurd, not a report"
     return None
 

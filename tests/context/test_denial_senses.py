@@ -124,6 +124,9 @@ SURVIVES = [
     ),
     ("Kremlin denies Reuters report of Putin illness", True),
     ("Club denies reports manager will be sacked", True),
+    # a claim noun before a determiner is the denied claim, not someone refused a thing
+    ("Club denies rumours the manager will be sacked", True),
+    ("The Kremlin denied claims the army had killed civilians.", False),
     ("Kremlin says reports of coup are science fiction", True),
     ("Putin says reports of his illness are fiction", True),
     ("Governor rejects claims that the new voting law is unconstitutional.", False),
