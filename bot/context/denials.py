@@ -24,6 +24,7 @@ from bot.context.denial_clause import (
     find_denial,
     screen,
 )
+from bot.context.denial_senses import other_sense
 from bot.context.entities import (
     _CAP,
     _POSSESSIVE_ORG_RE,
@@ -257,6 +258,11 @@ def detect_denial(
     head = find_denial(title, lang) if title else None
     lead = _lead(sentences)
     lead_hit = find_denial(lead[1], lang, headline=False) if lead else None
+    # the precision stage: a candidate that is another sense of its words is no label
+    if head is not None and other_sense(title, head, lang, context=lead[1] if lead else ""):
+        head = None
+    if lead_hit and lead and other_sense(lead[1], lead_hit, lang, headline=False, context=title):
+        lead_hit = None
     if head is None and lead_hit is None and lead is not None and title:
         # a negated headline over a lead that names the claim going round answers that claim
         head = answered_claim(title, lead[1], lang)
