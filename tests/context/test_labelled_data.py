@@ -45,6 +45,7 @@ REAL_FILES = {
     "en_fresh6_headlines.csv": "en",
     "es_fresh4_headlines.csv": "es",
     "ru_fresh4_headlines.csv": "ru",
+    "en_fresh7_headlines.csv": "en",
 }
 # Byte copies in tests/data/feeds (see its PROVENANCE.md) of feeds in the labelled corpus.
 COPIES = {
