@@ -429,6 +429,33 @@ _RU_COLON_NOT_INVOLVED = re.compile(
     r"(?:никакого\s+)?отношени[яю])",
     re.IGNORECASE,
 )
+# An involvement or an aim denied by the party it is said of, with its speaker in any position
+# of a Russian headline: after a comma or a dash ("…не имеют отношения к боям, заявил Фидан",
+# "…не вмешивается в процессы в Грузии — Путин"), before a colon, in an impersonal attribution
+# ("…, заявили в Белом доме"). The predicates are those of `_NOT_INVOLVED` in English (not
+# behind, not involved, not aimed at), the misconduct of interfering, and a
+# consideration ruled out ("не рассматривают возможность передачи…", "идея … не
+# рассматривается"), which answers reports that it is being considered. A plan or a wish
+# ("не планирует", "не намерен", "не собирается") is no answer: it is ordinary policy news;
+# "не связан с" and "не участвовал" are too wide ("погода не связана с аномалией", "команда не
+# участвовала в турнире").
+_RU_NOT_INVOLVED = re.compile(
+    r"(?<!\w)(?:никогда\s+)?не\s+(?:причаст\w*|винов(?:ен|н\w*)|вмешива\w*|вмешал\w*|"
+    r"направлен\w*\s+против|"
+    r"сто(?:ит|ят|ял|яла|яли)\s+за|(?:имеет|имеют|имел\w*)\s+(?:никакого\s+)?отношени[яю]\s+к|"
+    r"рассматрива(?:ет|ют|ли|л|ла)\s+(?:\w+\s+)?(?:возможност\w*|вариант\w*|иде[юяи]))(?!\w)"
+    # the passive with the consideration as its subject ("идея … не рассматривается"), not a
+    # court's case ("иск не рассматривается")
+    r"|(?<!\w)(?:возможност\w*|вариант\w*|иде[яи])\s[^,.;:]{0,80}?не\s+рассматрива"
+    r"(?:ется|ются|лась|лся|лись|лось)(?!\w)",
+    re.IGNORECASE,
+)
+# "… — Путин", "… – Песков": a Russian headline's speaker after a dash, no verb
+_RU_DASH_SPEAKER = re.compile(r"\s[—–-]+\s*(?:[А-ЯЁA-Z][\w.’'-]*\s*){1,3}\W*$")
+# "заявил, что …", "сообщили в МИД, что …": the speech verb that introduces the negation
+_RU_SAID_THAT = re.compile(
+    r"(?:заяви|сообщи|подчеркну|отмети|уточни|заверил|пояснил)\w*[^.]{0,60}?,?\s+что\s", re.I
+)
 _ES_SPEECH_EVENT = re.compile(
     r"(?:dijo|dicho|dijeron|declaró|escribió|escrito|publicó|publicado|tuiteó)\s+(?:que\b|\"|')",
     re.IGNORECASE,
@@ -725,6 +752,7 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
             or _LEADING_NO.search(text)
             or _SAYS_NOT_INVOLVED.search(text)
             or (":" in text and own.search(text))
+            or (g.lex.lang == "ru" and _RU_NOT_INVOLVED.search(text))
             or (g.lex.lang == "es" and _ES_CORRECTS.search(text))
         )
     return bool(
@@ -933,6 +961,8 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             # anything else ("назвал провокацией учения") it is a protest, not a denial, and so
             # it is of a statement or a demand ("назвал провокацией заявление НАТО о …")
             f = g.naming_claim.search(span) if g.naming_claim is not None else None
+        if f is None and g.lex.lang == "ru":
+            f = _RU_NAMED_RUMOUR.match(span)  # "назвал их слухами": the report is hearsay
         if f is None:
             continue
         if g.lex.lang == "es" and not _es_naming_frame(g, span, f):
@@ -954,6 +984,13 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
 # mentiras de Rubio", "… a las noticias falsas sobre el hospital".
 _ES_ANSWER_VERB = re.compile(r"(?:respond|replic|contest)", re.IGNORECASE)
 _ES_OF_WHOM = re.compile(r"\s+(?:de|del|sobre|contra|acerca\s+de|que)\s", re.IGNORECASE)
+# Calling what was reported "rumours" ("назвал их слухами", "назвала эти сообщения сплетнями")
+# dismisses it as hearsay: the instrumental after a naming verb, within its first words.
+_RU_NAMED_RUMOUR = re.compile(
+    # the plural only: the singular is also hearing ("назвал абсолютным слухом")
+    r"(?:[^\W\d_]+\s+){0,3}?(?:слухами|сплетнями)(?!\w)",
+    re.IGNORECASE,
+)
 _RU_STATEMENT = re.compile(r"заявлени|претензи|доклад", re.IGNORECASE)
 # Words that may follow a predicative adjective ("califica de falsas las denuncias") without
 # making it attributive ("facturas falsas", "falsos positivos", "falsa alarma").
@@ -1060,6 +1097,10 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         last = _words(before, 60)
         if g.deny.search(" ".join(last[-4:])):
             continue  # "denies hoax claims": denying the debunk supports the claim
+        if g.lex.lang == "ru" and last and _RU_PARTICIPLE.fullmatch(last[-1]):
+            # "дипломата, якобы указавшего ложные данные о себе": a participle is a relative
+            # clause, and the false data in it is what the news accuses someone of
+            continue
         if (
             g.lex.lang == "ru"
             and headline
@@ -1238,6 +1279,15 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
             (g.lex.lang == "es", _ES_CORRECTS),
         ):
             if applies and (found := rx.search(masked)):
+                return _at("negation", found, masked, speaker)
+        if g.lex.lang == "ru" and (found := _RU_NOT_INVOLVED.search(masked)):
+            before = masked[: found.start()]
+            if (
+                speaker is not None
+                or _RU_DASH_SPEAKER.search(masked) is not None
+                or _RU_SAID_THAT.search(before) is not None
+                or g.attribution.search(masked[found.end() :]) is not None
+            ) and not any(_RU_PARTICIPLE.fullmatch(w) for w in _words(before, 60)[-1:]):
                 return _at("negation", found, masked, speaker)
         colon = speaker is not None and _SPEAKER_COLON.match(masked) is not None
         own = _ES_COLON_NEGATES if g.lex.lang == "es" else _RU_COLON_NOT_INVOLVED
