@@ -327,6 +327,11 @@ _SAYS_NOT_INVOLVED = re.compile(
     # cobró comisiones", "que nunca ha pagado sobornos"), and knowledge of it ("que no sabía
     # nada", "que desconocía"); a future or present ("que no pagará la deuda") is a plan
     r"|\bque\s+(?:\w+\s+){0,4}?desconoc(?:ía|ían|íamos)\b"
+    # a finding of wrongdoing denied: "dice que no ha identificado corrupción", "que no
+    # detectó irregularidades"
+    r"|\bque\s+(?:\w+\s+){0,4}?(?:no|nunca)\s+(?:(?:ha|han|había|habían)\s+)?"
+    r"(?:identific|detect|encontr|hall)\w*\s+(?:ning[úu]n\w*\s+)?(?:(?:tipo|caso|indicio)s?\s+de\s+)?"
+    r"(?:corrupci[óo]n|irregularidad(?:es)?|fraudes?|delitos?|anomal[íi]as?|sobornos?)\b"
     r"|\bчто\s+(?:\w+\s+){0,3}?не\s+(?:причаст|виновн|участвова|имеет\s+отношени|имел\w*\s+"
     r"отношени|связан|было|был|была|были)\w*",
     re.IGNORECASE,
@@ -413,13 +418,27 @@ _ES_NEG_IDENTITY = re.compile(
 # con …"'), or 'X: "No fuimos nosotros"', '"No soy culpable"', '"No tengo nada que ver"'. Any
 # other negated perfect is ordinary speech ('"No he jugado bien"', '"Nunca he visto tanta
 # pobreza"'), and a plan or a refusal no answer ('"No voy a dimitir"').
-_ES_COLON_NEGATES = re.compile(
-    r":\s+[\"']?(?:(?:yo|nosotros|nosotras)\s+)?(?:no|nunca|jam[áa]s)\s+(?:"
+# The first person's own denial: an accused act in the perfect, or a public act a claim
+# attributes ("No he reconocido al Gobierno de …", "Nunca hemos firmado ese acuerdo"); "it was
+# not me"; an accused identity ("No somos delincuentes", "No soy un corrupto"); "I have
+# nothing to do with it".
+_ES_OWN_NEGATION = (
+    r"(?:(?:yo|nosotros|nosotras)\s+)?(?:no|nunca|jam[áa]s)\s+(?:"
     r"(?:(?:me|nos|l[eoa]s?|se)\s+)?(?:he|hemos)\s+(?:nunca\s+|jam[áa]s\s+)?"
-    + _ES_WRONGDOING_PERFECT
-    + r"|(?:he|hemos)\s+dicho\s+(?:eso|esto|nada|que)\b"
-    r"|(?:fui|fuimos)\s+(?:yo|nosotros|nosotras)\b|(?:soy|somos)\s+(?:culpables?|responsables?|"
-    r"corrupt[oa]s?|espías?|agentes?)\b|(?:tengo|tenemos)\s+nada\s+que\s+ver)",
+    r"(?:" + _ES_WRONGDOING_PERFECT + r"|(?:reconocid|firmad|apoyad|prometid|pedid)[oa]s?\b)"
+    r"|(?:he|hemos)\s+dicho\s+(?:eso|esto|nada|que)\b"
+    r"|(?:fui|fuimos)\s+(?:yo|nosotros|nosotras)\b|(?:soy|somos)\s+(?:(?:un|una|unos|unas)\s+)?"
+    r"(?:culpables?|responsables?|corrupt[oa]s?|espías?|agentes?|delincuentes?|criminales?|"
+    r"ladron(?:es|as)?|ladrón|terroristas?|asesin[oa]s?|narcos?|golpistas?|traidor(?:es|as?)?|"
+    r"mentiros[oa]s?|cómplices?|estafador(?:es|as?)?|racistas?|machistas?|fascistas?)\b"
+    r"|(?:tengo|tenemos)\s+nada\s+que\s+ver)"
+)
+_ES_COLON_NEGATES = re.compile(r":\s+[\"']?" + _ES_OWN_NEGATION, re.IGNORECASE)
+# The same quote first, its speaker after the colon: '"No somos delincuentes": Alcaldía de
+# …', '"Nunca he reconocido a ese Gobierno": Petro'. Not a slogan or an infinitive ('"No
+# hacer uso del voto secreto": …', '"No me llamo guapa": las pancartas …').
+_ES_QUOTE_FIRST_NEGATES = re.compile(
+    r"^\W*[\"']\s*" + _ES_OWN_NEGATION + r"[^\"']{0,120}[\"']\s*[:—–-]\s*(?=[^\W\d_])",
     re.IGNORECASE,
 )
 # The same in Russian, an involvement denied after a colon: "Лавров: Россия не имеет отношения
@@ -455,6 +474,19 @@ _RU_DASH_SPEAKER = re.compile(r"\s[—–-]+\s*(?:[А-ЯЁA-Z][\w.’'-]*\s*){1,
 # "заявил, что …", "сообщили в МИД, что …": the speech verb that introduces the negation
 _RU_SAID_THAT = re.compile(
     r"(?:заяви|сообщи|подчеркну|отмети|уточни|заверил|пояснил)\w*[^.]{0,60}?,?\s+что\s", re.I
+)
+# Insisting that one's own act or state is not so answers those who say it is: "Trias insiste
+# en que no tiene cuentas en el extranjero" (the insister is the negated verb's subject: no
+# other subject between "que" and "no"; "los vecinos insisten en que el agua no llega" is a
+# complaint). Not a plan, a modal or an opinion on timing ("insiste en que no subirá los
+# impuestos", "… no debería afectar", "… no es el momento").
+_ES_INSISTS_NOT = re.compile(
+    r"(?<!\w)insist(?:e|en|ió|ieron|ía|ían)\s+en\s+que\s+(?:(?:él|ella|ellos|ellas)\s+)?"
+    r"[\"']?(?:no|nunca|jam[áa]s)\s+"
+    r"(?:(?:se|lo|la|le|les|los|las|me|nos)\s+)?"
+    r"(?!(?:deb|pued|pod|quier|quis|va|van|vamos|voy|hay|habrá|será|serán|es\s+(?:el\s+)?momento)"
+    r"[^\W\d_]*\b)[^\W\d_]+(?<!rá)(?<!rán)(?<!ría)(?<!rían)(?<!ar)(?<!er)(?<!ir)(?!\w)",
+    re.IGNORECASE,
 )
 _ES_SPEECH_EVENT = re.compile(
     r"(?:dijo|dicho|dijeron|declaró|escribió|escrito|publicó|publicado|tuiteó)\s+(?:que\b|\"|')",
@@ -591,12 +623,20 @@ _CONCESSIVE_BEFORE = re.compile(
 )
 
 
+# A numbered list's headline is a noun phrase, its verb in a relative clause with no comma:
+# "Los 5 gráficos que cuestionan el informe", "Las 3 claves que desmienten …", "7 datos que …".
+_ES_LIST_RELATIVE = re.compile(
+    r"^\W*(?:(?:los|las|estos|estas)\s+)?\d+\s+(?:[^\W\d_]+\s+){1,3}que\s+$", re.IGNORECASE
+)
+
+
 def _in_relative_clause(masked: str, m: re.Match[str]) -> bool:
     before = masked[: m.start()]
     return bool(
         _RU_PARTICIPLE.fullmatch(m.group(0))
         or _RELATIVE_BEFORE.search(before)
         or _CONCESSIVE_BEFORE.search(before)
+        or _ES_LIST_RELATIVE.match(before)
     )
 
 
@@ -753,6 +793,8 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
             or _SAYS_NOT_INVOLVED.search(text)
             or (":" in text and own.search(text))
             or (g.lex.lang == "ru" and _RU_NOT_INVOLVED.search(text))
+            or (g.lex.lang == "es" and _ES_QUOTE_FIRST_NEGATES.match(text))
+            or (g.lex.lang == "es" and _ES_INSISTS_NOT.search(text))
             or (g.lex.lang == "es" and _ES_CORRECTS.search(text))
         )
     return bool(
@@ -846,7 +888,13 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         if _in_relative_clause(masked, m):
             continue
         subject = _before(masked, m.start())
-        if _subject_is_institution(g, subject):
+        if _subject_is_institution(g, subject) and not (
+            # a court rejects appeals and a parliament bills, but "la juez rechaza que el acoso
+            # fuera una broma" disputes a claim about what happened: a state of affairs
+            g.lex.lang == "es"
+            and m.group(0).lower().startswith(("rechaz", "neg", "niega"))
+            and _ES_STATIVE_THAT.match(_after(masked, m.end())) is not None
+        ):
             continue
         if g.lex.lang == "en" and _NOUN_BEFORE.search(masked[: m.start()]):
             continue  # "amid global challenges", "addressing challenges": the noun, not the verb
@@ -919,7 +967,7 @@ _EN_CLAUSE_START = re.compile(
 # or a finished event ("que haya fraude", "que sea cierto", "que existan presiones", "que
 # hubiera irregularidades", "que el piloto estuviera ebrio"), within the first words after "que".
 _ES_STATIVE_THAT = re.compile(
-    r"que\s+(?:[^\W\d_][\w.'’-]*\s+){0,4}?(?:no\s+)?(?:haya|hayan|hubiera|hubieran|hubiese|hubiesen|"
+    r"que\s+(?:[^\W\d_][\w.'’-]*\s+){0,6}?(?:no\s+)?(?:haya|hayan|hubiera|hubieran|hubiese|hubiesen|"
     r"hubo|ha\s+habido|sea|sean|fuera|fueran|fuese|fue|fueron|es|son|era|eran|exista|existan|"
     r"existiera|existe|existen|esté|estén|estuviera|estuvieran|está|están|tenga|tengan|tuviera|"
     r"tuvieran|tiene|tienen)\b",
@@ -1087,7 +1135,9 @@ _QUOTE_THEN_SPEAKER = re.compile(r"\s*[\"']\s*[:,—–-]\s*\w")
 # Falsity words that carry their own copula ("isn't real", "never happened").
 _COPULA_FALSITY = ("isn't", "aren't", "wasn't", "weren't", "not real", "never happened", "didn't")
 # Falsity words that are predicates by themselves ("not true", "has nothing to do with reality").
-_VERBAL_FALSITY = ("no ", "not ", "не ", "без", "sin ", "carec", "nothing", "has ", "have ")
+_VERBAL_FALSITY = (
+    "no ", "not ", "не ", "без", "sin ", "carec", "nothing", "has ", "have ", "лишен"
+)  # fmt: skip
 
 
 def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
@@ -1277,6 +1327,7 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
             (True, _LEADING_NO),
             (attributed, _SAYS_NOT_INVOLVED),
             (g.lex.lang == "es", _ES_CORRECTS),
+            (g.lex.lang == "es", _ES_INSISTS_NOT),
         ):
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
@@ -1289,6 +1340,12 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
                 or g.attribution.search(masked[found.end() :]) is not None
             ) and not any(_RU_PARTICIPLE.fullmatch(w) for w in _words(before, 60)[-1:]):
                 return _at("negation", found, masked, speaker)
+        if g.lex.lang == "es" and (found := _ES_QUOTE_FIRST_NEGATES.match(masked)):
+            close = masked.rfind('"', 0, found.end())
+            who = _ES_SPEAKER_AFTER_QUOTE.match(masked, close)
+            cue = found.group(0).strip(" \"':—–-")
+            rest = masked[found.end() :]
+            return ClauseDenial("negation", cue, "", rest, who.group("who") if who else speaker)
         colon = speaker is not None and _SPEAKER_COLON.match(masked) is not None
         own = _ES_COLON_NEGATES if g.lex.lang == "es" else _RU_COLON_NOT_INVOLVED
         if colon and (found := own.search(masked)):

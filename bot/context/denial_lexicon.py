@@ -183,7 +183,9 @@ ES = Lexicon(
         r"descart(?:a|an|ó|aron|ar)|cuestion(?:a|an|ó|aron|ar)|contradic(?:e|en)|contradijo|"
         r"sal(?:e|en|ió|ieron)\s+al\s+paso\s+de|"
         r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra|"
-        r"desmont(?:a|an|ó|aron|ar)|desautoriz(?:a|an|ó|aron|ar)|ech(?:a|an|ó|aron)\s+por\s+tierra"
+        r"desmont(?:a|an|ó|aron|ar)|desautoriz(?:a|an|ó|aron|ar)|ech(?:a|an|ó|aron)\s+por\s+tierra|"
+        # discrediting a claim ("desacredita las acusaciones"), not a person
+        r"desacredit(?:a|an|ó|aron|ar)"
     ),
     claim_nouns=(
         r"informaci(?:ón|ones)|informes?|reportes?|reportajes?|versi(?:ón|ones)|acusaci(?:ón|ones)|"
@@ -210,7 +212,7 @@ ES = Lexicon(
         r"calumnias?|difamaci(?:ón|ones)|desinformaci(?:ón|ones)|"
         r"(?:no\s+tiene|no\s+tienen|nada\s+tiene|nada\s+tienen)\s+(?:nada\s+)?que\s+ver\s+con\s+la\s+"
         r"realidad|no\s+se\s+corresponden?\s+con\s+la\s+realidad|invent(?:o|os|ado|ada|adas|ados)|"
-        r"patrañas?|absurd[oa]s?|disparates?|montaje|erróne[oa]s?|una\s+fantas[íi]a"
+        r"patrañas?|absurd[oa]s?|disparates?|montaje|erróne[oa]s?|una\s+fantas[íi]a|infundios?"
     ),
     naming_verbs=(
         r"tach(?:a|an|ó|aron|ar)|calific(?:a|an|ó|aron|ar)|tild(?:a|an|ó|aron|ar)|"
@@ -299,6 +301,9 @@ RU = Lexicon(
         r"утк(?:а|ой|у)|неправда|не\s+соответствуют\s+истине|не\s+соответствует\s+истине|"
         r"фальшивк\w*|сфабрикован\w*|домысл\w*|"
         r"не\s+счита\w+\s+(?:\w+\s+)?(?:достоверн|правдив|соответствующ|обоснованн)\w*|"
+        # "обвинения не имеют под собой оснований", "лишены всяких оснований"
+        r"не\s+(?:имеет|имеют|имело|имели|имел|имела)\s+под\s+собой\s+(?:никаких\s+|никакой\s+)?"
+        r"(?:оснований|основы|почвы)|лишен[аоы]?\s+(?:всяких\s+|каких-либо\s+|каких-либо\s+)?оснований|"
         # a report "is not confirmed" (passive): an official's verdict on it, not the hedge
         # "не подтвердил" (he did not confirm); the grammar needs the claim as its subject
         r"не\s+(?:подтвержда(?:ется|ются|лась|лись|лось)|подтвердил(?:ась|ись|ось))"

@@ -75,3 +75,70 @@ def test_the_trailing_speaker_is_the_denier() -> None:
     d = _denial("Турция не причастна к боям в Идлибе, заявил глава МИД Хакан Фидан")
     assert d.is_denial
     assert any("Фидан" in x.name for x in d.deniers), d.deniers
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # the first person's own denial, quote first and its speaker after the colon
+        '"No somos delincuentes": el sindicato de taxistas sobre la redada',
+        "«Nunca he firmado ese contrato»: el exalcalde ante la comisión",
+        '"No he reconocido a ese Gobierno": la canciller tras la cumbre',
+        'El concejal: "No soy un corrupto"',
+        # insisting that something is not so
+        "La ministra insiste en que no tiene acciones en la eléctrica",
+        "El club insistió en que nunca pagó al árbitro",
+        # a finding of wrongdoing denied
+        "La auditora dice que no ha detectado irregularidades en el contrato",
+        # a court disputing a claim about what happened, not rejecting an appeal
+        "La jueza rechaza que la agresión en el bar fuera solo una pelea",
+        # discrediting a claim, and "infundios"
+        "El alcalde desacredita las acusaciones de la oposición",
+        "El Gobierno tacha de infundios las informaciones sobre el rescate",
+    ],
+)
+def test_spanish_reported_forms_are_denials(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a slogan, an infinitive, an existential, the third person in a quote
+        '"No me llamo guapa": las pancartas del 8M',
+        '"No hacer uso del voto secreto": el presidente pide transparencia',
+        '"No hay diálogo con el Gobierno": los exportadores',
+        '"No juega por lesión": el entrenador sobre su delantero',
+        '"No he jugado bien": el tenista tras la derrota',
+        # a quote without its speaker after it
+        '"No somos delincuentes", gritaban los manifestantes en la plaza',
+        # insisting on a plan, a modal, an opinion on timing
+        "El ministro insiste en que no subirá los impuestos",
+        "La presidenta del banco insiste en que la tasa no debería afectar al crédito",
+        "El portavoz insiste en que no es el momento de hablar de pactos",
+        "Los vecinos insisten en que el agua no llega a los pisos altos",
+        # a finding of something else
+        "La policía dice que no ha encontrado a los desaparecidos",
+        # a court's other rejections stay other news
+        "La jueza rechaza el recurso de la defensa",
+        "El tribunal rechaza que se suspenda la obra",
+        # discrediting a person is no denial of a claim
+        "El presidente desacredita a los periodistas",
+        # a numbered list's relative clause: a noun phrase, no one speaks
+        "Los 5 gráficos que cuestionan el último informe sobre el paro",
+        "7 datos que desmienten lo que creías sobre el café",
+    ],
+)
+def test_spanish_reported_near_misses_stay_zero(title: str) -> None:
+    assert not _denial(title).is_denial
+
+
+def test_the_speaker_after_a_first_quote_is_the_denier() -> None:
+    d = _denial('"No somos delincuentes": Alcaldía de Ribera sobre los disparos')
+    assert any("Ribera" in x.name for x in d.deniers), d.deniers
+
+
+def test_a_russian_claim_called_groundless_is_a_denial() -> None:
+    assert _denial("Обвинения в адрес Минска не имеют под собой оснований, заявил посол").is_denial
+    assert _denial("Песков: сообщения о болезни президента лишены всяких оснований").is_denial
+    assert not _denial("Решение суда лишено оснований для обжалования, считают юристы").is_denial
