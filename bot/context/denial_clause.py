@@ -438,7 +438,12 @@ _ES_COLON_NEGATES = re.compile(r":\s+[\"']?" + _ES_OWN_NEGATION, re.IGNORECASE)
 # …', '"Nunca he reconocido a ese Gobierno": Petro'. Not a slogan or an infinitive ('"No
 # hacer uso del voto secreto": …', '"No me llamo guapa": las pancartas …').
 _ES_QUOTE_FIRST_NEGATES = re.compile(
-    r"^\W*[\"']\s*" + _ES_OWN_NEGATION + r"[^\"']{0,120}[\"']\s*[:—–-]\s*(?=[^\W\d_])",
+    r"^\W*[\"']\s*" + _ES_OWN_NEGATION + r"[^\"']{0,120}[\"']\s*(?:[:—–-]\s*(?=[^\W\d_])"
+    # or after a comma with a verb of saying or answering: '"No somos delincuentes", dice el
+    # alcalde', not '…, gritaban los manifestantes' (a slogan)
+    r"|,\s*(?=(?:dice|dicen|dijo|dijeron|afirma|afirman|afirmó|asegura|aseguran|aseguró|"
+    r"responde|responden|respondió|replica|replicó|insiste|insistió|sostiene|sostuvo|aclara|"
+    r"aclaró|declara|declaró|señala|señaló)\b))",
     re.IGNORECASE,
 )
 # The same in Russian, an involvement denied after a colon: "Лавров: Россия не имеет отношения
@@ -466,9 +471,36 @@ _RU_NOT_INVOLVED = re.compile(
     # the passive with the consideration as its subject ("идея … не рассматривается"), not a
     # court's case ("иск не рассматривается")
     r"|(?<!\w)(?:возможност\w*|вариант\w*|иде[яи])\s[^,.;:]{0,80}?не\s+рассматрива"
-    r"(?:ется|ются|лась|лся|лись|лось)(?!\w)",
+    r"(?:ется|ются|лась|лся|лись|лось)(?!\w)"
+    # the arms a claim says someone supplies, develops or uses ("Иран не поставляет дроны
+    # России", "Украина не разрабатывает ядерное оружие", "не применяли химическое оружие"),
+    # also as a plan denied ("не планирует поставлять …"); not a refusal in the future ("не
+    # будет поставлять"), which is a decision
+    r"|(?<!\w)не\s+(?:(?:планиру\w*|собира\w*|намерен\w*)\s+)?(?:поставля|постав(?:ил|ил[аио])\b|"
+    r"переда(?:ва|л|ёт|ет|ют)|разрабатыва|разработал|производ|примен|испытыва|испытал)\w*"
+    r"(?:\s+и\s+не\s+[^\W\d_]+)?\s+(?:[^\W\d_]+\s+){0,3}?"
+    r"(?:оружи|вооружени|ракет|боеприпас|дрон|беспилотник|снаряд)\w*",
     re.IGNORECASE,
 )
+# A negated quote with the answer to a claim after it: "«Украина не разрабатывает ядерное
+# оружие». МИД отреагировал на статью Times", '"No hemos ocultado nada": el club responde a
+# las informaciones de …'. Answering alone ("отреагировал на высадку", "responde a las
+# críticas") is no denial, nor a quote without a negation.
+_QUOTED_NEGATION = re.compile(r"\"[^\"]{0,160}?(?<!\w)(?:не|no|nunca)\s[^\"]{0,160}\"", re.I)
+_ANSWERS_A_CLAIM = {
+    "ru": re.compile(
+        r"(?<!\w)(?:отреагирова|ответи|откликнул|прокомментирова)\w*\s+на\s+(?:[^\W\d_]+\s+){0,2}?"
+        r"(?:сообщени|стать|публикаци|обвинени|слух|данн|информаци|материал|репортаж|расследовани)"
+        r"\w*",
+        re.IGNORECASE,
+    ),
+    "es": re.compile(
+        r"(?<!\w)(?:respond|replic|contest)\w*\s+a\s+(?:l[oa]s?\s+|el\s+|su\s+|sus\s+)?"
+        r"(?:[^\W\d_]+\s+)?(?:acusaci|informaci|señalamiento|rumor|versi|denuncias?\b|"
+        r"publicaci|reportaje|art[íi]culo|noticias?\b)\w*",
+        re.IGNORECASE,
+    ),
+}
 # "… — Путин", "… – Песков": a Russian headline's speaker after a dash, no verb
 _RU_DASH_SPEAKER = re.compile(r"\s[—–-]+\s*(?:[А-ЯЁA-Z][\w.’'-]*\s*){1,3}\W*$")
 # "заявил, что …", "сообщили в МИД, что …": the speech verb that introduces the negation
@@ -795,6 +827,7 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
             or (g.lex.lang == "ru" and _RU_NOT_INVOLVED.search(text))
             or (g.lex.lang == "es" and _ES_QUOTE_FIRST_NEGATES.match(text))
             or (g.lex.lang == "es" and _ES_INSISTS_NOT.search(text))
+            or (_ANSWERS_A_CLAIM[g.lex.lang].search(text) and _QUOTED_NEGATION.search(text))
             or (g.lex.lang == "es" and _ES_CORRECTS.search(text))
         )
     return bool(
@@ -1340,10 +1373,13 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
                 or g.attribution.search(masked[found.end() :]) is not None
             ) and not any(_RU_PARTICIPLE.fullmatch(w) for w in _words(before, 60)[-1:]):
                 return _at("negation", found, masked, speaker)
+        answer = _ANSWERS_A_CLAIM[g.lex.lang].search(masked)
+        if answer and _QUOTED_NEGATION.search(masked):
+            return _at("negation", answer, masked, speaker)
         if g.lex.lang == "es" and (found := _ES_QUOTE_FIRST_NEGATES.match(masked)):
             close = masked.rfind('"', 0, found.end())
             who = _ES_SPEAKER_AFTER_QUOTE.match(masked, close)
-            cue = found.group(0).strip(" \"':—–-")
+            cue = found.group(0).strip(" \"':,—–-")
             rest = masked[found.end() :]
             return ClauseDenial("negation", cue, "", rest, who.group("who") if who else speaker)
         colon = speaker is not None and _SPEAKER_COLON.match(masked) is not None

@@ -142,3 +142,41 @@ def test_a_russian_claim_called_groundless_is_a_denial() -> None:
     assert _denial("Обвинения в адрес Минска не имеют под собой оснований, заявил посол").is_denial
     assert _denial("Песков: сообщения о болезни президента лишены всяких оснований").is_denial
     assert not _denial("Решение суда лишено оснований для обжалования, считают юристы").is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # arms a claim says someone supplies, develops or uses, with a speaker
+        "Иран не поставляет беспилотники России, заявили в МИД республики",
+        "Сирия не применяла химическое оружие, заявил посол",
+        "Вашингтон не планирует передавать Киеву ракеты большой дальности, сообщили в Пентагоне",
+        # a negated quote and the answer to a claim after it
+        "«Мы не причастны к утечке». Компания отреагировала на публикацию The Guardian",
+        '"No hemos ocultado nada": el club responde a las informaciones sobre el fichaje',
+        # the first person's quote, then a comma and a verb of saying
+        '"No somos delincuentes", dice el alcalde de Ribera',
+        "«Nunca he cobrado comisiones», aseguró la exministra ante el juez",
+    ],
+)
+def test_arms_and_answered_quotes_are_denials(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a future refusal is a decision; arms news without a speaker is the outlet's own
+        "Германия не будет поставлять Taurus Украине, заявил Шольц",
+        "Армия не применяла тяжелое вооружение в ходе учений",
+        "Газпром не поставляет газ в Молдавию, сообщила компания",
+        # answering without a negated quote, or a negated quote without a claim answered
+        "Песков ответил на сообщения о болезни президента",
+        "Губернатор отреагировал на ДТП с сенатором",
+        "«Мы не сдадимся». Губернатор ответил на вопрос о наводнении",
+        '"No es el momento": el alcalde responde a las críticas por la obra',
+        "La ministra responde a las informaciones sobre su viaje",
+    ],
+)
+def test_arms_and_answered_quotes_near_misses_stay_zero(title: str) -> None:
+    assert not _denial(title).is_denial
