@@ -431,7 +431,11 @@ _ES_OWN_NEGATION = (
     r"(?:culpables?|responsables?|corrupt[oa]s?|espías?|agentes?|delincuentes?|criminales?|"
     r"ladron(?:es|as)?|ladrón|terroristas?|asesin[oa]s?|narcos?|golpistas?|traidor(?:es|as?)?|"
     r"mentiros[oa]s?|cómplices?|estafador(?:es|as?)?|racistas?|machistas?|fascistas?)\b"
-    r"|(?:tengo|tenemos)\s+nada\s+que\s+ver)"
+    r"|(?:tengo|tenemos)\s+nada\s+que\s+ver"
+    # the illicit property a claim says one owns: '"No tengo cuentas en Suiza"' (not a place
+    # one has been: '"Nunca he estado en un Mundial"' is a career)
+    r"|(?:tengo|tenemos)\s+(?:ninguna?\s+)?(?:cuentas?|propiedades|empresas?|sociedades|"
+    r"testaferros?)\b)"
 )
 _ES_COLON_NEGATES = re.compile(r":\s+[\"']?" + _ES_OWN_NEGATION, re.IGNORECASE)
 # The same quote first, its speaker after the colon: '"No somos delincuentes": Alcaldía de
@@ -479,14 +483,28 @@ _RU_NOT_INVOLVED = re.compile(
     r"|(?<!\w)не\s+(?:(?:планиру\w*|собира\w*|намерен\w*)\s+)?(?:поставля|постав(?:ил|ил[аио])\b|"
     r"переда(?:ва|л|ёт|ет|ют)|разрабатыва|разработал|производ|примен|испытыва|испытал)\w*"
     r"(?:\s+и\s+не\s+[^\W\d_]+)?\s+(?:[^\W\d_]+\s+){0,3}?"
-    r"(?:оружи|вооружени|ракет|боеприпас|дрон|беспилотник|снаряд)\w*",
+    r"(?:оружи|вооружени|ракет|боеприпас|дрон|беспилотник|снаряд)\w*"
+    # an attack a claim blames on someone, in the past ("Украина не атаковала АЭС, заявили в
+    # ВСУ", "не наносили ударов по …"), not a promise ("не нападет на НАТО")
+    r"|(?<!\w)не\s+(?:атаковал\w*|обстреливал\w*|обстрелял\w*|бомбил\w*|нанос(?:ил|ила|или)\s+"
+    r"(?:\w+\s+)?удар\w*|нанес(?:ла|ли)?\s+(?:\w+\s+)?удар\w*|нанёс\s+(?:\w+\s+)?удар\w*)"
+    # the events rumours are made of, as Spanish `_ES_NEGATED_EVENT` lists them: a resignation,
+    # a hospital stay, a death ("Шойгу не уходит в отставку, заявили в …"); not "никто не
+    # погиб" (a toll), nor "водитель не задержан, сообщили в полиции" (police news)
+    r"|(?<!никто\s)(?<!\w)не\s+(?:(?:уход(?:ит|ил|ила)|уш[её]л|ушла|подава(?:л|ла)|подал|подала|"
+    r"собира(?:ется|лся|лась)\s+уходить)\s+в\s+отставку|госпитализирован[аы]?|умер|умерла|"
+    r"погиб|погибла)(?!\w)",
     re.IGNORECASE,
 )
 # A negated quote with the answer to a claim after it: "«Украина не разрабатывает ядерное
 # оружие». МИД отреагировал на статью Times", '"No hemos ocultado nada": el club responde a
 # las informaciones de …'. Answering alone ("отреагировал на высадку", "responde a las
 # críticas") is no denial, nor a quote without a negation.
-_QUOTED_NEGATION = re.compile(r"\"[^\"]{0,160}?(?<!\w)(?:не|no|nunca)\s[^\"]{0,160}\"", re.I)
+_QUOTED_NEGATION = re.compile(
+    r"\"[^\"]{0,160}?(?<!\w)(?:не|no|nunca|это\s+ложь|это\s+неправда|это\s+фейк|"
+    r"(?:es|son)\s+(?:mentira|falso|falsa|un\s+bulo))(?!\w)[^\"]{0,160}\"",
+    re.I,
+)
 _ANSWERS_A_CLAIM = {
     "ru": re.compile(
         r"(?<!\w)(?:отреагирова|ответи|откликнул|прокомментирова)\w*\s+на\s+(?:[^\W\d_]+\s+){0,2}?"

@@ -180,3 +180,39 @@ def test_arms_and_answered_quotes_are_denials(title: str) -> None:
 )
 def test_arms_and_answered_quotes_near_misses_stay_zero(title: str) -> None:
     assert not _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # the nominative of the fleeting-vowel nouns, and the past imperfective of the verbs
+        "Слухи о болезни министра — вымысел, заявили в ведомстве",
+        "В Кремле опровергали информацию о переговорах",
+        "Министерство отрицало причастность к утечке",
+        # a quoted verdict with the answer to a claim
+        "«Это ложь»: посол ответил на обвинения Лондона",
+        # an attack denied in the past, a resignation and a death rumour answered
+        "Армения не обстреливала позиции соседей, заявили в Ереване",
+        "Министр не уходит в отставку, сообщили в правительстве",
+        # the first person's own denial, plural and singular
+        '"Negamos rotundamente las acusaciones", afirma el sindicato',
+        'El expresidente: "No tengo cuentas en Suiza"',
+    ],
+)
+def test_inflections_and_events_are_denials(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Никто не погиб при пожаре, сообщили в МЧС",
+        "Водитель не задержан, сообщили в полиции",
+        "Россия не нападет на НАТО, заявил Путин",
+        '"Nunca he estado en un Mundial": el portero debutante',
+        "Вымысел и реальность: выставка в Эрмитаже",
+        "Защитник, отрицающий вину, остался под арестом",
+    ],
+)
+def test_inflections_and_events_near_misses_stay_zero(title: str) -> None:
+    assert not _denial(title).is_denial
