@@ -198,6 +198,11 @@ _VOLITION_BEFORE = re.compile(
 _QUESTION_TAIL = re.compile(
     r"^\W*(?:probably|likely|definitely|almost\s+certainly)?\s*not\W*$", re.IGNORECASE
 )
+_ANSWERED_NO = re.compile(
+    r"(?<!\w)(?:ответил[аи]?|respondi[óo]|respondieron|contest[óo]|contestaron)\s*,?\s*"
+    r"(?:что\s+нет|que\s+no)\W*$",
+    re.IGNORECASE,
+)
 _ANSWER_HOAX = re.compile(r"\b(?:hoax|fake|false|untrue|not\s+true|bogus)\b", re.I)
 _LEADING_NO = re.compile(
     r"(?:^|[:?.]\s*)\W*(?:no(?!\.\s*\d)|nope|not\s+so|not\s+true|false|нет)\s*[,.!:;—–-]+\s*\w"
@@ -751,6 +756,10 @@ def find_denial(
         return None
     if after_question and headline and _QUESTION_TAIL.match(text):
         return ClauseDenial("negation", text.strip(), "", "")
+    if after_question and headline and (no := _ANSWERED_NO.search(text)):
+        # "«Мы воюем с Россией?» — спросили премьера. Он ответил, что нет": the asked claim
+        # answered no by the one it is put to
+        return ClauseDenial("negation", no.group(0), "", text)
     if after_question and headline and (hoax := _ANSWER_HOAX.search(text)):
         # "Willie Nelson dead? Viral hoax fools internet": the answer calls the claim false
         return ClauseDenial("negation", hoax.group(0), "", text)
@@ -845,6 +854,7 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
             or (g.lex.lang == "ru" and _RU_NOT_INVOLVED.search(text))
             or (g.lex.lang == "es" and _ES_QUOTE_FIRST_NEGATES.match(text))
             or (g.lex.lang == "es" and _ES_INSISTS_NOT.search(text))
+            or ("?" in text and _ANSWERED_NO.search(text))
             or (_ANSWERS_A_CLAIM[g.lex.lang].search(text) and _QUOTED_NEGATION.search(text))
             or (g.lex.lang == "es" and _ES_CORRECTS.search(text))
         )

@@ -185,8 +185,9 @@ ES = Lexicon(
         r"sal(?:e|en|ió|ieron)\s+al\s+paso\s+de|"
         r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra|"
         r"desmont(?:a|an|ó|aron|ar)|desautoriz(?:a|an|ó|aron|ar)|ech(?:a|an|ó|aron)\s+por\s+tierra|"
-        # discrediting a claim ("desacredita las acusaciones"), not a person
-        r"desacredit(?:a|an|ó|aron|ar)"
+        # discrediting a claim ("desacredita las acusaciones"), not a person; calling it into
+        # question ("pone en duda la versión oficial")
+        r"desacredit(?:a|an|ó|aron|ar)|(?:pone|ponen|puso|pusieron|poner)\s+en\s+duda"
     ),
     claim_nouns=(
         r"informaci(?:ón|ones)|informes?|reportes?|reportajes?|versi(?:ón|ones)|acusaci(?:ón|ones)|"
@@ -281,7 +282,10 @@ RU = Lexicon(
         r"отрица(?:ет|ют|л|ла|ли|ло|ть|ю|ем)|"
         r"оспари(?:ва)?(?:ет|ют|л|ла|ли|ть)|оспорил\w*|высмея(?:л|ла|ли|ть|ет|ют|ло)|"
         # отмести ("to sweep aside"): "Небензя отмёл обвинения"
-        r"отм[её]л(?:а|и|о)?|отмета(?:ет|ют|л|ла|ли)|отмести"
+        r"отм[её]л(?:а|и|о)?|отмета(?:ет|ют|л|ла|ли)|отмести|"
+        # calling a claim into question, active or passive ("поставил под сомнение данные …",
+        # "эта версия ставится под сомнение")
+        r"(?:постав(?:ил|ила|или|ило|ить)|став(?:ит|ят|ится|ятся|ил|или))\s+под\s+сомнение"
     ),
     claim_nouns=(
         r"сообщени\w*|информаци\w*|данн(?:ые|ых|ым|ыми)|публикаци\w*|"

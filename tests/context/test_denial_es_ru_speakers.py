@@ -216,3 +216,34 @@ def test_inflections_and_events_are_denials(title: str) -> None:
 )
 def test_inflections_and_events_near_misses_stay_zero(title: str) -> None:
     assert not _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # calling a claim into question
+        "El ministro pone en duda la versión de la policía",
+        "Версия о поджоге ставится под сомнение",
+        "Посол поставил под сомнение сообщения британской разведки",
+        # a question answered no by the one it was put to
+        "«Вы уходите из клуба?» — спросили тренера. Он ответил, что нет",
+        "¿Habrá rescate? El ministro respondió que no",
+    ],
+)
+def test_doubts_and_answers_are_denials(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a doubt about something that is not a claim
+        "El alcalde pone en duda la continuidad del proyecto",
+        "Эксперт поставил под сомнение эффективность вакцины",
+        # "no" with no question asked, or said of something else
+        "Он ответил, что нет смысла продолжать переговоры",
+        "¿Quién ganará? El técnico respondió que no lo sabe",
+    ],
+)
+def test_doubts_and_answers_near_misses_stay_zero(title: str) -> None:
+    assert not _denial(title).is_denial
