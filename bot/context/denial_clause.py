@@ -293,19 +293,31 @@ _ES_WRONG_AR = (
     r"(?:cobr|rob|ocult|filtr|espi|amenaz|presion|malvers|soborn|acos|plagi|engañ|manipul|"
     r"orden|autoriz|desvi|financi|falsific|amañ|pact|negoci|abus)"
 )
+# what one is accused of receiving: money ("ni un peso", "un solo euro"), bribes, gifts
+_ES_RECEIVED = (
+    r"(?:ningún\s+|ning[úu]n\s+|ni\s+)?(?:dinero|sobornos?|comisiones|pagos|regalos|dádivas|"
+    r"(?:un|un\s+solo)\s+(?:peso|centavo|euro|dólar|sol|bolívar))\b"
+)
 # the perfect participles alone, for the first person after a colon ("No he cobrado …")
 _ES_WRONGDOING_PERFECT = (
-    rf"(?:{_ES_WRONG_AR}ado\b|mentido\b|agredido\b|recibido\s+(?:ningún\s+|ning[úu]n\s+)?"
-    r"(?:dinero|sobornos?|comisiones|pagos|regalos|dádivas)\b)"
+    rf"(?:{_ES_WRONG_AR}ado\b|mentido\b|agredido\b|recibido\s+" + _ES_RECEIVED + r")"
+)
+# the first person's preterite of the same acts, as Latin American Spanish reports them ("No
+# recibí un peso", "Nunca ordené esa operación", "No amenacé a nadie"), with the spelling of
+# -zar/-car before -é; not the -ar plural, which is also the present ('"No cobramos nada"')
+_ES_WRONGDOING_PRETERITE_1 = (
+    r"(?:(?:me|nos|l[eoa]s?|se)\s+)?"
+    r"(?:(?:cobr|rob|ocult|filtr|espi|presion|malvers|soborn|acos|plagi|engañ|manipul|orden|desvi|"
+    r"financi|amañ|pact|negoci|abus)é|amenac[ée]|autoric[ée]|falsifiqu[ée]|"
+    r"ment[íi]|mentimos|agred[íi]|agredimos|"
+    r"recib(?:í|imos)\s+" + _ES_RECEIVED + r")(?!\w)"
 )
 _ES_WRONGDOING = (
     r"(?:(?:se\s+)?(?:l[eoa]s?|me|nos)\s+)?(?:(?:ha|han|he|hemos|había|habían)\s+)?"
     rf"(?:{_ES_WRONG_AR}"
     r"(?:ó|aron|é|amos|aba|aban|ado|ada|ados|adas)"
     r"|(?:mint|agred)(?:ió|ieron|í|imos|ía|ían)|mentido|agredido"
-    r"|recib(?:ió|ieron|í|imos|ía|ían|ido)\s+(?:ningún\s+|ning[úu]n\s+)?(?:dinero|sobornos?|"
-    r"comisiones|pagos|regalos|dádivas)"
-    r"|sab(?:ía|ían|íamos)\s+nada)\b"
+    r"|recib(?:ió|ieron|í|imos|ía|ían|ido)\s+" + _ES_RECEIVED + r"|sab(?:ía|ían|íamos)\s+nada)\b"
 )
 # "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии". A reported
 # "no" is a denial only when it negates what a claim asserts: an event ("no hubo fraude"), an
@@ -431,7 +443,7 @@ _ES_OWN_NEGATION = (
     r"(?:(?:yo|nosotros|nosotras)\s+)?(?:no|nunca|jam[áa]s)\s+(?:"
     r"(?:(?:me|nos|l[eoa]s?|se)\s+)?(?:he|hemos)\s+(?:nunca\s+|jam[áa]s\s+)?"
     r"(?:" + _ES_WRONGDOING_PERFECT + r"|(?:reconocid|firmad|apoyad|prometid|pedid)[oa]s?\b)"
-    r"|(?:he|hemos)\s+dicho\s+(?:eso|esto|nada|que)\b"
+    r"|" + _ES_WRONGDOING_PRETERITE_1 + r"|(?:he|hemos)\s+dicho\s+(?:eso|esto|nada|que)\b"
     r"|(?:fui|fuimos)\s+(?:yo|nosotros|nosotras)\b|(?:soy|somos)\s+(?:(?:un|una|unos|unas)\s+)?"
     r"(?:culpables?|responsables?|corrupt[oa]s?|espías?|agentes?|delincuentes?|criminales?|"
     r"ladron(?:es|as)?|ladrón|terroristas?|asesin[oa]s?|narcos?|golpistas?|traidor(?:es|as?)?|"

@@ -247,3 +247,31 @@ def test_doubts_and_answers_are_denials(title: str) -> None:
 )
 def test_doubts_and_answers_near_misses_stay_zero(title: str) -> None:
     assert not _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # the first person's preterite of an accused act, and money "ni un peso"
+        '"No recibí un peso": el exgerente de la campaña',
+        'El senador: "Nunca ordené esa operación"',
+        '"No amenacé a nadie", dice el alcalde',
+        "El exministro asegura que no recibió ni un peso de la constructora",
+    ],
+)
+def test_first_person_preterite_denials(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # the -ar plural is also the present: a price, not an accusation answered
+        '"No cobramos nada": los vecinos que reparan bicicletas',
+        # receiving something that is no bribe
+        '"No recibí la carta": el alcalde',
+        "El alcalde dice que no recibió la invitación",
+    ],
+)
+def test_first_person_preterite_near_misses_stay_zero(title: str) -> None:
+    assert not _denial(title).is_denial
