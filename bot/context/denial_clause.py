@@ -198,6 +198,11 @@ _VOLITION_BEFORE = re.compile(
 _QUESTION_TAIL = re.compile(
     r"^\W*(?:probably|likely|definitely|almost\s+certainly)?\s*not\W*$", re.IGNORECASE
 )
+# A Russian fact-check's verdict label before the claim, as `_KICKER` and `_ES_VERDICT`:
+# "Фейк: …", "Неправда: …", "Ложь: …"
+_RU_VERDICT = re.compile(
+    r"^\W*(?:фейк|неправда|ложь|это\s+фейк|вброс|дезинформация)\s*[:|]", re.IGNORECASE
+)
 _ANSWERED_NO = re.compile(
     r"(?<!\w)(?:ответил[аи]?|respondi[óo]|respondieron|contest[óo]|contestaron)\s*,?\s*"
     r"(?:что\s+нет|que\s+no)\W*$",
@@ -317,7 +322,11 @@ _ES_WRONGDOING = (
     rf"(?:{_ES_WRONG_AR}"
     r"(?:ó|aron|é|amos|aba|aban|ado|ada|ados|adas)"
     r"|(?:mint|agred)(?:ió|ieron|í|imos|ía|ían)|mentido|agredido"
-    r"|recib(?:ió|ieron|í|imos|ía|ían|ido)\s+" + _ES_RECEIVED + r"|sab(?:ía|ían|íamos)\s+nada)\b"
+    r"|recib(?:ió|ieron|í|imos|ía|ían|ido)\s+" + _ES_RECEIVED +
+    # "que no ha cometido ningún delito" (not "ningún error": an assessment)
+    r"|comet(?:ió|ieron|í|imos|ido)\s+(?:ning[úu]n\w*\s+)?(?:delitos?|irregularidad(?:es)?|"
+    r"ilegalidad(?:es)?|crímenes|crimen|fraudes?)"
+    r"|sab(?:ía|ían|íamos)\s+nada)\b"
 )
 # "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии". A reported
 # "no" is a denial only when it negates what a claim asserts: an event ("no hubo fraude"), an
@@ -425,11 +434,14 @@ _ES_DEATH_CONTEXT = re.compile(
 # A negated copula with its speaker answers a claim when it denies an identity ("no fue un
 # sabotaje") or a status a rumour gives ("no está detenido", "no es responsable", "no está
 # contaminada"), not an opinion ("no es favorito", "no está preocupado").
-_ES_NEG_IDENTITY = re.compile(
-    _ES_IDENTITY_ARTICLE + r"|(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
-    r"implicad|involucrad|vinculad|responsable|culpable|ciert|verdad|real\b|fals|obra\s+de)",
-    re.IGNORECASE,
+_ES_RUMOUR_STATUS = (
+    r"(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
+    r"implicad|involucrad|vinculad|responsable|culpable|ciert|verdad|real\b|fals|obra\s+de)"
 )
+_ES_NEG_IDENTITY = re.compile(_ES_IDENTITY_ARTICLE + r"|" + _ES_RUMOUR_STATUS, re.IGNORECASE)
+# After a colon speaker only the status a rumour gives counts ("Casa Blanca: Biden no está
+# enfermo"), not an identity ("Ministro: España no es un país rico" is an opinion).
+_ES_NEG_STATUS = re.compile(_ES_RUMOUR_STATUS, re.IGNORECASE)
 # The speaker's own denial after a colon, the Spanish "WH: We didn't threaten …": an accused
 # act negated ('Ayuso: "No he cobrado nunca comisiones"', 'Illa responde: "Nunca he negociado
 # con …"'), or 'X: "No fuimos nosotros"', '"No soy culpable"', '"No tengo nada que ver"'. Any
@@ -484,6 +496,10 @@ _RU_COLON_NOT_INVOLVED = re.compile(
 # ("не планирует", "не намерен", "не собирается") is no answer: it is ordinary policy news;
 # "не связан с" and "не участвовал" are too wide ("погода не связана с аномалией", "команда не
 # участвовала в турнире").
+_RU_CLAIMED_EVENT = (
+    r"(?:переговор|встреч|контакт|договор[её]нност|сделк|ультиматум|угроз|взрыв|атак|удар|"
+    r"нападени|звонк|разговор|приказ|давлени|вмешательств|слежк|утечк)"
+)
 _RU_NOT_INVOLVED = re.compile(
     r"(?<!\w)(?:никогда\s+)?не\s+(?:причаст\w*|винов(?:ен|н\w*)|вмешива\w*|вмешал\w*|"
     r"направлен\w*\s+против|"
@@ -510,7 +526,16 @@ _RU_NOT_INVOLVED = re.compile(
     # погиб" (a toll), nor "водитель не задержан, сообщили в полиции" (police news)
     r"|(?<!никто\s)(?<!\w)не\s+(?:(?:уход(?:ит|ил|ила)|уш[её]л|ушла|подава(?:л|ла)|подал|подала|"
     r"собира(?:ется|лся|лась)\s+уходить)\s+в\s+отставку|госпитализирован[аы]?|умер|умерла|"
-    r"погиб|погибла)(?!\w)",
+    r"погиб|погибла|болен|больна|болеет)(?!\w)"
+    # a crime or a violation a claim imputes ("не совершал никаких преступлений")
+    r"|(?<!\w)не\s+(?:совершал\w*|соверша(?:ет|ют)|совершил\w*)\s+(?:никаких\s+|никакого\s+)?"
+    r"(?:преступлени|правонарушени|нарушени|злоупотреблени)\w*"
+    # an event a claim reports that did not take place: "никаких переговоров не было", "не было
+    # никакой встречи"; not a state ("никаких изменений не было" is a forecast)
+    r"|(?<!\w)никак(?:их|ой|ого)\s+(?:[^\W\d_]+\s+)?" + _RU_CLAIMED_EVENT + r"\w*\s+"
+    r"(?:[^\W\d_]+\s+){0,4}?не\s+(?:было|велось|велись|проводилось|проводились|существует|"
+    r"существовало|существовал[аи]?)(?!\w)"
+    r"|(?<!\w)не\s+было\s+никак(?:их|ой|ого)\s+(?:[^\W\d_]+\s+)?" + _RU_CLAIMED_EVENT,
     re.IGNORECASE,
 )
 # A negated quote with the answer to a claim after it: "«Украина не разрабатывает ядерное
@@ -853,7 +878,10 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
         or _ES_EXPOSED.search(text)
         or _ES_NEGATED_EVENT.search(text)
         or _ES_NO_EVIDENCE.search(text)
-        or (_ES_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
+        or (
+            _ES_NEG_COPULA.search(text) is not None
+            and (_TRAILING_SPEAKER.match(text) is not None or ":" in text)
+        )
     ):
         return True
     if g.lex.lang != "en":
@@ -1404,6 +1432,8 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         ):
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
+        if g.lex.lang == "ru" and (found := _RU_VERDICT.match(masked)):
+            return ClauseDenial("negation", found.group(0).strip(" :|"), "", masked[found.end() :])
         if g.lex.lang == "ru" and (found := _RU_NOT_INVOLVED.search(masked)):
             before = masked[: found.start()]
             if (
@@ -1431,14 +1461,19 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         trailing = speaker is not None and _TRAILING_SPEAKER.match(masked) is not None
         spanish = (
             (_ES_VERDICT, _ES_EXPOSED, _ES_NEGATED_EVENT, _ES_NO_EVIDENCE)
-            + ((_ES_NEG_COPULA,) if trailing else ())
+            + ((_ES_NEG_COPULA,) if trailing or colon else ())
             if g.lex.lang == "es"
             else ()
         )
         for rx in spanish:
             if found := rx.search(masked):
                 if rx is _ES_NEG_COPULA and not (
-                    _ES_RUMOUR_CONTEXT.search(masked) or _ES_NEG_IDENTITY.match(masked, found.end())
+                    _ES_NEG_STATUS.match(masked, found.end())
+                    if colon and not trailing
+                    else (
+                        _ES_RUMOUR_CONTEXT.search(masked)
+                        or _ES_NEG_IDENTITY.match(masked, found.end())
+                    )
                 ):
                     continue  # "X no es favorito, dice Y": an opinion, no claim answered
                 if rx is _ES_NEGATED_EVENT and not (

@@ -275,3 +275,40 @@ def test_first_person_preterite_denials(title: str) -> None:
 )
 def test_first_person_preterite_near_misses_stay_zero(title: str) -> None:
     assert not _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a Russian fact-check's verdict label
+        "Фейк: губернатор купил виллу в Испании",
+        "Неправда: певица не уезжала из России",
+        # a crime imputed, denied
+        "Депутат заявил, что не совершал никаких преступлений",
+        "El senador aseguró que no ha cometido ningún delito",
+        # an event a claim reports that did not take place
+        "Песков: никакой встречи министров в Стамбуле не было",
+        "В МИД заявили, что не было никаких переговоров с Вашингтоном",
+        # the status a rumour gives, denied after a colon
+        "Кремль: министр не болен",
+        "La Casa Blanca: el presidente no está enfermo",
+    ],
+)
+def test_verdicts_crimes_and_events_are_denials(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Фейки: как их распознать в соцсетях",
+        "Фейк-ньюс: новый закон вступает в силу",
+        "Никаких изменений не было, сообщили синоптики",
+        "El delantero: «No cometí ningún error en el penalti»",
+        # an identity or an opinion after a colon is no rumour answered
+        "Ministro: España no es un país rico",
+        "El técnico: el equipo no está cansado",
+    ],
+)
+def test_verdicts_crimes_and_events_near_misses_stay_zero(title: str) -> None:
+    assert not _denial(title).is_denial
