@@ -580,6 +580,23 @@ _ES_INSISTS_NOT = re.compile(
     r"[^\W\d_]*\b)[^\W\d_]+(?<!rá)(?<!rán)(?<!ría)(?<!rían)(?<!ar)(?<!er)(?<!ir)(?!\w)",
     re.IGNORECASE,
 )
+# The Spanish main clause of the same, its speaker after a comma or before a colon: "Irán no
+# está detrás del ataque, afirma su canciller", "Maduro: Venezuela no financió…" is left out
+# (funding, ordering or authorising, said of another, is as often a complaint: "el Gobierno no
+# financió el proyecto, dice el alcalde"); only an involvement and the misconduct no one
+# complains of not having suffered (bribes, theft, spying, rigging, harassment, lies).
+_ES_NOT_INVOLVED = re.compile(
+    r"(?<!\w)(?:no|nunca|jam[áa]s)\s+(?:"
+    r"(?:est[áa]|están|estuvo|estuvieron|estaba|estaban|ha\s+estado|han\s+estado)\s+"
+    r"(?:detr[áa]s|implicad\w*|involucrad\w*|vinculad\w*)"
+    r"|(?:tiene|tienen|tuvo|tuvieron|ha\s+tenido|han\s+tenido)\s+(?:nada\s+que\s+ver|"
+    r"(?:ninguna\s+)?(?:relaci[óo]n|responsabilidad)\s+(?:con|en)|(?:ning[úu]n\s+)?v[íi]nculos?\s+con)"
+    r"|(?:(?:se\s+)?(?:l[eoa]s?|me|nos)\s+)?(?:(?:ha|han)\s+)?"
+    r"(?:(?:cobr|rob|soborn|espi|malvers|plagi|amañ|acos|falsific)(?:ó|aron|ado)|"
+    r"mint(?:ió|ieron)|mentido|agredi(?:ó|eron|do))"
+    r")(?!\w)",
+    re.IGNORECASE,
+)
 _ES_SPEECH_EVENT = re.compile(
     r"(?:dijo|dicho|dijeron|declaró|escribió|escrito|publicó|publicado|tuiteó)\s+(?:que\b|\"|')",
     re.IGNORECASE,
@@ -894,6 +911,7 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
             or (g.lex.lang == "ru" and _RU_NOT_INVOLVED.search(text))
             or (g.lex.lang == "es" and _ES_QUOTE_FIRST_NEGATES.match(text))
             or (g.lex.lang == "es" and _ES_INSISTS_NOT.search(text))
+            or (g.lex.lang == "es" and _ES_NOT_INVOLVED.search(text))
             or ("?" in text and _ANSWERED_NO.search(text))
             or (_ANSWERS_A_CLAIM[g.lex.lang].search(text) and _QUOTED_NEGATION.search(text))
             or (g.lex.lang == "es" and _ES_CORRECTS.search(text))
@@ -1432,6 +1450,9 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         ):
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
+        involved = _ES_NOT_INVOLVED.search(masked) if g.lex.lang == "es" and speaker else None
+        if involved and not _RELATIVE_BEFORE.search(masked[: involved.start()]):
+            return _at("negation", involved, masked, speaker)
         if g.lex.lang == "ru" and (found := _RU_VERDICT.match(masked)):
             return ClauseDenial("negation", found.group(0).strip(" :|"), "", masked[found.end() :])
         if g.lex.lang == "ru" and (found := _RU_NOT_INVOLVED.search(masked)):

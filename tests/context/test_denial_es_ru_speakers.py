@@ -312,3 +312,31 @@ def test_verdicts_crimes_and_events_are_denials(title: str) -> None:
 )
 def test_verdicts_crimes_and_events_near_misses_stay_zero(title: str) -> None:
     assert not _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Irán no está detrás del ataque al petrolero, afirma su canciller",
+        "El Gobierno no tiene nada que ver con el espionaje, dice el portavoz",
+        "Maduro: el Gobierno no está implicado en la trama",
+        "El alcalde no cobró comisiones, asegura su abogado",
+    ],
+)
+def test_spanish_main_clause_involvement_with_a_speaker_is_a_denial(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # taking part, funding, having no relation: too wide, or a complaint
+        "El equipo no participó en la Copa, dijo el técnico",
+        "El Gobierno no financió el proyecto, dice el alcalde",
+        # no speaker, and a relative clause
+        "Los vecinos no tienen nada que ver con el ruido",
+        "El ministro, que no está implicado en la trama, dimite por motivos de salud",
+    ],
+)
+def test_spanish_main_clause_involvement_near_misses_stay_zero(title: str) -> None:
+    assert not _denial(title).is_denial
