@@ -1469,10 +1469,10 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
             return _at("negation", answer, masked, speaker)
         if g.lex.lang == "es" and (found := _ES_QUOTE_FIRST_NEGATES.match(masked)):
             close = masked.rfind('"', 0, found.end())
-            who = _ES_SPEAKER_AFTER_QUOTE.match(masked, close)
+            quoted_by = _ES_SPEAKER_AFTER_QUOTE.match(masked, close)
             cue = found.group(0).strip(" \"':,—–-")
-            rest = masked[found.end() :]
-            return ClauseDenial("negation", cue, "", rest, who.group("who") if who else speaker)
+            by = quoted_by.group("who") if quoted_by else speaker
+            return ClauseDenial("negation", cue, "", masked[found.end() :], by)
         colon = speaker is not None and _SPEAKER_COLON.match(masked) is not None
         own = _ES_COLON_NEGATES if g.lex.lang == "es" else _RU_COLON_NOT_INVOLVED
         if colon and (found := own.search(masked)):
