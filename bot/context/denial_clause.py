@@ -889,6 +889,31 @@ _ES_CORRECTS = re.compile(
 )
 
 
+# The correction verbs before a negated rumour event or status: "El ministro aclara que no ha
+# dimitido", "La cantante aclara que no está embarazada" (the events and statuses of
+# `_ES_NEGATED_EVENT` and `_ES_RUMOUR_STATUS`); not a plan ("aclara que no habrá
+# confinamiento").
+_ES_CORRECTS_PREFIX = re.compile(
+    r"\b(?:aclar|puntualiz|matiz|replic)(?:a|an|ó|aron)\s+(?:a\s+(?:[^\W\d_]+\s+){1,4}?)?que\s+"
+    r"(?:[\"']?[^\W\d_]+[\"']?\s+){0,4}?[\"']?(?=(?:no|nunca)\s)",
+    re.IGNORECASE,
+)
+_ES_NEG_STATUS_COPULA = re.compile(
+    r"(?:no|nunca)\s+(?:est[áa]|están|estuvo|estaba|ha\s+estado|fue|ha\s+sido)\s+"
+    + _ES_RUMOUR_STATUS
+    + r"\w*",
+    re.IGNORECASE,
+)
+
+
+def _es_corrects_event(text: str) -> re.Match[str] | None:
+    for m in _ES_CORRECTS_PREFIX.finditer(text):
+        found = _ES_NEGATED_EVENT.match(text, m.end()) or _ES_NEG_STATUS_COPULA.match(text, m.end())
+        if found:
+            return found
+    return None
+
+
 def _negation_screen(text: str, g: _Grammar) -> bool:
     if g.lex.lang == "es" and (
         _ES_VERDICT.search(text)
@@ -912,6 +937,7 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
             or (g.lex.lang == "es" and _ES_QUOTE_FIRST_NEGATES.match(text))
             or (g.lex.lang == "es" and _ES_INSISTS_NOT.search(text))
             or (g.lex.lang == "es" and _ES_NOT_INVOLVED.search(text))
+            or (g.lex.lang == "es" and _es_corrects_event(text))
             or ("?" in text and _ANSWERED_NO.search(text))
             or (_ANSWERS_A_CLAIM[g.lex.lang].search(text) and _QUOTED_NEGATION.search(text))
             or (g.lex.lang == "es" and _ES_CORRECTS.search(text))
@@ -1450,6 +1476,8 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         ):
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
+        if g.lex.lang == "es" and (corrected := _es_corrects_event(masked)):
+            return _at("negation", corrected, masked, speaker)
         involved = _ES_NOT_INVOLVED.search(masked) if g.lex.lang == "es" and speaker else None
         if involved and not _RELATIVE_BEFORE.search(masked[: involved.start()]):
             return _at("negation", involved, masked, speaker)

@@ -340,3 +340,27 @@ def test_spanish_main_clause_involvement_with_a_speaker_is_a_denial(title: str) 
 )
 def test_spanish_main_clause_involvement_near_misses_stay_zero(title: str) -> None:
     assert not _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "El ministro aclara que no ha dimitido",
+        "La cantante aclara que no está embarazada",
+        "El presidente puntualizó que no está enfermo",
+    ],
+)
+def test_a_correction_of_a_rumoured_event_is_a_denial(title: str) -> None:
+    assert _denial(title).is_denial
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "El Gobierno aclara que no habrá confinamiento",
+        "La portavoz aclara que no dijo nada sobre el tema",
+        "El técnico aclara que no está contento con el arbitraje",
+    ],
+)
+def test_a_correction_of_a_plan_or_an_opinion_stays_zero(title: str) -> None:
+    assert not _denial(title).is_denial
