@@ -500,44 +500,69 @@ _RU_CLAIMED_EVENT = (
     r"(?:переговор|встреч|контакт|договор[её]нност|сделк|ультиматум|угроз|взрыв|атак|удар|"
     r"нападени|звонк|разговор|приказ|давлени|вмешательств|слежк|утечк)"
 )
-_RU_NOT_INVOLVED = re.compile(
-    r"(?<!\w)(?:никогда\s+)?не\s+(?:причаст\w*|винов(?:ен|н\w*)|вмешива\w*|вмешал\w*|"
+# One pattern per opening word ("не", "никак…", the consideration noun), so that `re` tries
+# few branches at each position of a text.
+_RU_NOT_INVOLVED_NE = re.compile(
+    r"(?<!\w)(?:никогда\s+)?не\s+(?:(?:причаст\w*|винов(?:ен|н\w*)|вмешива\w*|вмешал\w*|"
     r"направлен\w*\s+против|"
     r"сто(?:ит|ят|ял|яла|яли)\s+за|(?:имеет|имеют|имел\w*)\s+(?:никакого\s+)?отношени[яю]\s+к|"
     r"рассматрива(?:ет|ют|ли|л|ла)\s+(?:\w+\s+)?(?:возможност\w*|вариант\w*|иде[юяи]))(?!\w)"
-    # the passive with the consideration as its subject ("идея … не рассматривается"), not a
-    # court's case ("иск не рассматривается")
-    r"|(?<!\w)(?:возможност\w*|вариант\w*|иде[яи])\s[^,.;:]{0,80}?не\s+рассматрива"
-    r"(?:ется|ются|лась|лся|лись|лось)(?!\w)"
     # the arms a claim says someone supplies, develops or uses ("Иран не поставляет дроны
     # России", "Украина не разрабатывает ядерное оружие", "не применяли химическое оружие"),
     # also as a plan denied ("не планирует поставлять …"); not a refusal in the future ("не
     # будет поставлять"), which is a decision
-    r"|(?<!\w)не\s+(?:(?:планиру\w*|собира\w*|намерен\w*)\s+)?(?:поставля|постав(?:ил|ил[аио])\b|"
+    r"|(?:(?:планиру\w*|собира\w*|намерен\w*)\s+)?(?:поставля|постав(?:ил|ил[аио])\b|"
     r"переда(?:ва|л|ёт|ет|ют)|разрабатыва|разработал|производ|примен|испытыва|испытал)\w*"
     r"(?:\s+и\s+не\s+[^\W\d_]+)?\s+(?:[^\W\d_]+\s+){0,3}?"
     r"(?:оружи|вооружени|ракет|боеприпас|дрон|беспилотник|снаряд)\w*"
     # an attack a claim blames on someone, in the past ("Украина не атаковала АЭС, заявили в
     # ВСУ", "не наносили ударов по …"), not a promise ("не нападет на НАТО")
-    r"|(?<!\w)не\s+(?:атаковал\w*|обстреливал\w*|обстрелял\w*|бомбил\w*|нанос(?:ил|ила|или)\s+"
+    r"|(?:атаковал\w*|обстреливал\w*|обстрелял\w*|бомбил\w*|нанос(?:ил|ила|или)\s+"
     r"(?:\w+\s+)?удар\w*|нанес(?:ла|ли)?\s+(?:\w+\s+)?удар\w*|нанёс\s+(?:\w+\s+)?удар\w*)"
     # the events rumours are made of, as Spanish `_ES_NEGATED_EVENT` lists them: a resignation,
     # a hospital stay, a death ("Шойгу не уходит в отставку, заявили в …"); not "никто не
     # погиб" (a toll), nor "водитель не задержан, сообщили в полиции" (police news)
-    r"|(?<!никто\s)(?<!\w)не\s+(?:(?:уход(?:ит|ил|ила)|уш[её]л|ушла|подава(?:л|ла)|подал|подала|"
+    r"|(?<!никто\sне\s)(?:(?:уход(?:ит|ил|ила)|уш[её]л|ушла|подава(?:л|ла)|подал|подала|"
     r"собира(?:ется|лся|лась)\s+уходить)\s+в\s+отставку|госпитализирован[аы]?|умер|умерла|"
     r"погиб|погибла|болен|больна|болеет)(?!\w)"
     # a crime or a violation a claim imputes ("не совершал никаких преступлений")
-    r"|(?<!\w)не\s+(?:совершал\w*|соверша(?:ет|ют)|совершил\w*)\s+(?:никаких\s+|никакого\s+)?"
+    r"|(?:совершал\w*|соверша(?:ет|ют)|совершил\w*)\s+(?:никаких\s+|никакого\s+)?"
     r"(?:преступлени|правонарушени|нарушени|злоупотреблени)\w*"
-    # an event a claim reports that did not take place: "никаких переговоров не было", "не было
-    # никакой встречи"; not a state ("никаких изменений не было" is a forecast)
-    r"|(?<!\w)никак(?:их|ой|ого)\s+(?:[^\W\d_]+\s+)?" + _RU_CLAIMED_EVENT + r"\w*\s+"
-    r"(?:[^\W\d_]+\s+){0,4}?не\s+(?:было|велось|велись|проводилось|проводились|существует|"
-    r"существовало|существовал[аи]?)(?!\w)"
-    r"|(?<!\w)не\s+было\s+никак(?:их|ой|ого)\s+(?:[^\W\d_]+\s+)?" + _RU_CLAIMED_EVENT,
+    # an event a claim reports that did not take place: "не было никакой встречи"
+    r"|было\s+никак(?:их|ой|ого)\s+(?:[^\W\d_]+\s+)?" + _RU_CLAIMED_EVENT + r")",
     re.IGNORECASE,
 )
+# … and with the negation after it: "никаких переговоров не было"; not a state ("никаких
+# изменений не было" is a forecast)
+_RU_NO_EVENT = re.compile(
+    r"(?<!\w)никак(?:их|ой|ого)\s+(?:[^\W\d_]+\s+)?" + _RU_CLAIMED_EVENT + r"\w*\s+"
+    r"(?:[^\W\d_]+\s+){0,4}?не\s+(?:было|велось|велись|проводилось|проводились|существует|"
+    r"существовало|существовал[аи]?)(?!\w)",
+    re.IGNORECASE,
+)
+# the passive with the consideration as its subject ("идея … не рассматривается"), not a
+# court's case ("иск не рассматривается")
+_RU_NOT_CONSIDERED = re.compile(
+    r"(?<!\w)(?:возможност\w*|вариант\w*|иде[яи])\s[^,.;:]{0,80}?не\s+рассматрива"
+    r"(?:ется|ются|лась|лся|лись|лось)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _ru_not_involved(text: str) -> re.Match[str] | None:
+    """The first of the involvement, arms, event and consideration denials in `text`."""
+    found = [
+        m
+        for m in (
+            _RU_NOT_INVOLVED_NE.search(text),
+            _RU_NO_EVENT.search(text) if "никак" in text.lower() else None,
+            _RU_NOT_CONSIDERED.search(text) if "рассматрива" in text.lower() else None,
+        )
+        if m is not None
+    ]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
 # A negated quote with the answer to a claim after it: "«Украина не разрабатывает ядерное
 # оружие». МИД отреагировал на статью Times", '"No hemos ocultado nada": el club responde a
 # las informaciones de …'. Answering alone ("отреагировал на высадку", "responde a las
@@ -928,19 +953,30 @@ def _negation_screen(text: str, g: _Grammar) -> bool:
         return True
     if g.lex.lang != "en":
         own = _ES_COLON_NEGATES if g.lex.lang == "es" else _RU_COLON_NOT_INVOLVED
+        es = g.lex.lang == "es"
+        lower = text.lower()
+        # the rarer forms only when the word they need is in the text (a substring test costs
+        # far less than a search)
+        corrects = es and any(w in lower for w in ("aclar", "puntualiz", "matiz", "replic"))
+        # the involvement forms need a speaker: after a comma or a dash, or before a colon
+        spoken = any(p in text for p in (",", ":", "—", "–", " - "))
         return bool(
             _ALIVE.search(text)
             or _LEADING_NO.search(text)
             or _SAYS_NOT_INVOLVED.search(text)
             or (":" in text and own.search(text))
-            or (g.lex.lang == "ru" and _RU_NOT_INVOLVED.search(text))
-            or (g.lex.lang == "es" and _ES_QUOTE_FIRST_NEGATES.match(text))
-            or (g.lex.lang == "es" and _ES_INSISTS_NOT.search(text))
-            or (g.lex.lang == "es" and _ES_NOT_INVOLVED.search(text))
-            or (g.lex.lang == "es" and _es_corrects_event(text))
+            or (not es and spoken and _ru_not_involved(text))
+            or (es and _ES_QUOTE_FIRST_NEGATES.match(text))
+            or (es and "insist" in lower and _ES_INSISTS_NOT.search(text))
+            or (es and spoken and _ES_NOT_INVOLVED.search(text))
+            or (corrects and _es_corrects_event(text))
             or ("?" in text and _ANSWERED_NO.search(text))
-            or (_ANSWERS_A_CLAIM[g.lex.lang].search(text) and _QUOTED_NEGATION.search(text))
-            or (g.lex.lang == "es" and _ES_CORRECTS.search(text))
+            or (
+                '"' in text
+                and _QUOTED_NEGATION.search(text)
+                and _ANSWERS_A_CLAIM[g.lex.lang].search(text)
+            )
+            or (corrects and _ES_CORRECTS.search(text))
         )
     return bool(
         _LEADING_NO.search(text)
@@ -1483,7 +1519,7 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
             return _at("negation", involved, masked, speaker)
         if g.lex.lang == "ru" and (found := _RU_VERDICT.match(masked)):
             return ClauseDenial("negation", found.group(0).strip(" :|"), "", masked[found.end() :])
-        if g.lex.lang == "ru" and (found := _RU_NOT_INVOLVED.search(masked)):
+        if g.lex.lang == "ru" and (found := _ru_not_involved(masked)):
             before = masked[: found.start()]
             if (
                 speaker is not None
