@@ -1,12 +1,19 @@
 """Spanish and Russian denials whose speaker stands anywhere in the headline (task gram15).
 
-Owns the checks for: a Russian involvement, aim or interference denied by the party it is said
-of, with its speaker after a comma, after a dash, before a colon or in "заявил, что"; a
-consideration ruled out ("не рассматривают возможность …"); the neuter past of the speech
-verbs ("минобороны сообщило"); reports called "слухами"; a falsity word inside a Russian
-participle phrase (the accusation, not a denial). Every case was written for its rule (none is
-copied from an evaluation set), each rule with near misses that must stay 0: a wrong DENIAL
-costs more than a missed one.
+Owns the checks for: a Russian involvement, aim, interference, arms supply or use, past attack,
+imputed crime, rumoured resignation, illness or death, or a reported event that did not take
+place, denied with its speaker after a comma or a dash, before a colon or in "заявил, что"; a
+consideration ruled out ("не рассматривают возможность …"); the Russian fact-check label
+("Фейк: …"); the inflections of the lemmas (the neuter "сообщило", "вымысел", "опровергал");
+reports called "слухами"; "не имеют под собой оснований"; a falsity word inside a participle
+phrase (the accusation, not a denial); the Spanish first person's own denial quote first
+('"No somos delincuentes": …'), in the perfect or the preterite of an accused act; insisting
+that one's own act is not so; a finding of wrongdoing denied; a court disputing a stative
+que-clause; "desacreditar", "poner en duda", "ставить под сомнение"; a negated quote with the
+answer to a claim; a question answered no; a main-clause involvement with a speaker; a
+correction verb before a rumoured event; a numbered list's relative clause (no denial). Every
+case was written for its rule (none is copied from an evaluation set), each rule with near
+misses that must stay 0: a wrong DENIAL costs more than a missed one.
 """
 
 from __future__ import annotations
