@@ -198,6 +198,16 @@ _VOLITION_BEFORE = re.compile(
 _QUESTION_TAIL = re.compile(
     r"^\W*(?:probably|likely|definitely|almost\s+certainly)?\s*not\W*$", re.IGNORECASE
 )
+# A Russian fact-check's verdict label before the claim, as `_KICKER` and `_ES_VERDICT`:
+# "Фейк: …", "Неправда: …", "Ложь: …"
+_RU_VERDICT = re.compile(
+    r"^\W*(?:фейк|неправда|ложь|это\s+фейк|вброс|дезинформация)\s*[:|]", re.IGNORECASE
+)
+_ANSWERED_NO = re.compile(
+    r"(?<!\w)(?:ответил[аи]?|respondi[óo]|respondieron|contest[óo]|contestaron)\s*,?\s*"
+    r"(?:что\s+нет|que\s+no)\W*$",
+    re.IGNORECASE,
+)
 _ANSWER_HOAX = re.compile(r"\b(?:hoax|fake|false|untrue|not\s+true|bogus)\b", re.I)
 _LEADING_NO = re.compile(
     r"(?:^|[:?.]\s*)\W*(?:no(?!\.\s*\d)|nope|not\s+so|not\s+true|false|нет)\s*[,.!:;—–-]+\s*\w"
@@ -288,18 +298,34 @@ _ES_WRONG_AR = (
     r"(?:cobr|rob|ocult|filtr|espi|amenaz|presion|malvers|soborn|acos|plagi|engañ|manipul|"
     r"orden|autoriz|desvi|financi|falsific|amañ|pact|negoci|abus)"
 )
+# what one is accused of receiving: money ("ni un peso", "un solo euro"), bribes, gifts
+_ES_RECEIVED = (
+    r"(?:ningún\s+|ning[úu]n\s+|ni\s+)?(?:dinero|sobornos?|comisiones|pagos|regalos|dádivas|"
+    r"(?:un|un\s+solo)\s+(?:peso|centavo|euro|dólar|sol|bolívar))\b"
+)
 # the perfect participles alone, for the first person after a colon ("No he cobrado …")
 _ES_WRONGDOING_PERFECT = (
-    rf"(?:{_ES_WRONG_AR}ado\b|mentido\b|agredido\b|recibido\s+(?:ningún\s+|ning[úu]n\s+)?"
-    r"(?:dinero|sobornos?|comisiones|pagos|regalos|dádivas)\b)"
+    rf"(?:{_ES_WRONG_AR}ado\b|mentido\b|agredido\b|recibido\s+" + _ES_RECEIVED + r")"
+)
+# the first person's preterite of the same acts, as Latin American Spanish reports them ("No
+# recibí un peso", "Nunca ordené esa operación", "No amenacé a nadie"), with the spelling of
+# -zar/-car before -é; not the -ar plural, which is also the present ('"No cobramos nada"')
+_ES_WRONGDOING_PRETERITE_1 = (
+    r"(?:(?:me|nos|l[eoa]s?|se)\s+)?"
+    r"(?:(?:cobr|rob|ocult|filtr|espi|presion|malvers|soborn|acos|plagi|engañ|manipul|orden|desvi|"
+    r"financi|amañ|pact|negoci|abus)é|amenac[ée]|autoric[ée]|falsifiqu[ée]|"
+    r"ment[íi]|mentimos|agred[íi]|agredimos|"
+    r"recib(?:í|imos)\s+" + _ES_RECEIVED + r")(?!\w)"
 )
 _ES_WRONGDOING = (
     r"(?:(?:se\s+)?(?:l[eoa]s?|me|nos)\s+)?(?:(?:ha|han|he|hemos|había|habían)\s+)?"
     rf"(?:{_ES_WRONG_AR}"
     r"(?:ó|aron|é|amos|aba|aban|ado|ada|ados|adas)"
     r"|(?:mint|agred)(?:ió|ieron|í|imos|ía|ían)|mentido|agredido"
-    r"|recib(?:ió|ieron|í|imos|ía|ían|ido)\s+(?:ningún\s+|ning[úu]n\s+)?(?:dinero|sobornos?|"
-    r"comisiones|pagos|regalos|dádivas)"
+    r"|recib(?:ió|ieron|í|imos|ía|ían|ido)\s+" + _ES_RECEIVED +
+    # "que no ha cometido ningún delito" (not "ningún error": an assessment)
+    r"|comet(?:ió|ieron|í|imos|ido)\s+(?:ning[úu]n\w*\s+)?(?:delitos?|irregularidad(?:es)?|"
+    r"ilegalidad(?:es)?|crímenes|crimen|fraudes?)"
     r"|sab(?:ía|ían|íamos)\s+nada)\b"
 )
 # "asegura que el apagón no fue un sabotaje", "заявил, что не причастен к аварии". A reported
@@ -327,6 +353,11 @@ _SAYS_NOT_INVOLVED = re.compile(
     # cobró comisiones", "que nunca ha pagado sobornos"), and knowledge of it ("que no sabía
     # nada", "que desconocía"); a future or present ("que no pagará la deuda") is a plan
     r"|\bque\s+(?:\w+\s+){0,4}?desconoc(?:ía|ían|íamos)\b"
+    # a finding of wrongdoing denied: "dice que no ha identificado corrupción", "que no
+    # detectó irregularidades"
+    r"|\bque\s+(?:\w+\s+){0,4}?(?:no|nunca)\s+(?:(?:ha|han|había|habían)\s+)?"
+    r"(?:identific|detect|encontr|hall)\w*\s+(?:ning[úu]n\w*\s+)?(?:(?:tipo|caso|indicio)s?\s+de\s+)?"
+    r"(?:corrupci[óo]n|irregularidad(?:es)?|fraudes?|delitos?|anomal[íi]as?|sobornos?)\b"
     r"|\bчто\s+(?:\w+\s+){0,3}?не\s+(?:причаст|виновн|участвова|имеет\s+отношени|имел\w*\s+"
     r"отношени|связан|было|был|была|были)\w*",
     re.IGNORECASE,
@@ -403,23 +434,49 @@ _ES_DEATH_CONTEXT = re.compile(
 # A negated copula with its speaker answers a claim when it denies an identity ("no fue un
 # sabotaje") or a status a rumour gives ("no está detenido", "no es responsable", "no está
 # contaminada"), not an opinion ("no es favorito", "no está preocupado").
-_ES_NEG_IDENTITY = re.compile(
-    _ES_IDENTITY_ARTICLE + r"|(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
-    r"implicad|involucrad|vinculad|responsable|culpable|ciert|verdad|real\b|fals|obra\s+de)",
-    re.IGNORECASE,
+_ES_RUMOUR_STATUS = (
+    r"(?:contaminad|envenenad|detenid|arrestad|muert|enferm|embarazad|"
+    r"implicad|involucrad|vinculad|responsable|culpable|ciert|verdad|real\b|fals|obra\s+de)"
 )
+_ES_NEG_IDENTITY = re.compile(_ES_IDENTITY_ARTICLE + r"|" + _ES_RUMOUR_STATUS, re.IGNORECASE)
+# After a colon speaker only the status a rumour gives counts ("Casa Blanca: Biden no está
+# enfermo"), not an identity ("Ministro: España no es un país rico" is an opinion).
+_ES_NEG_STATUS = re.compile(_ES_RUMOUR_STATUS, re.IGNORECASE)
 # The speaker's own denial after a colon, the Spanish "WH: We didn't threaten …": an accused
 # act negated ('Ayuso: "No he cobrado nunca comisiones"', 'Illa responde: "Nunca he negociado
 # con …"'), or 'X: "No fuimos nosotros"', '"No soy culpable"', '"No tengo nada que ver"'. Any
 # other negated perfect is ordinary speech ('"No he jugado bien"', '"Nunca he visto tanta
 # pobreza"'), and a plan or a refusal no answer ('"No voy a dimitir"').
-_ES_COLON_NEGATES = re.compile(
-    r":\s+[\"']?(?:(?:yo|nosotros|nosotras)\s+)?(?:no|nunca|jam[áa]s)\s+(?:"
+# The first person's own denial: an accused act in the perfect, or a public act a claim
+# attributes ("No he reconocido al Gobierno de …", "Nunca hemos firmado ese acuerdo"); "it was
+# not me"; an accused identity ("No somos delincuentes", "No soy un corrupto"); "I have
+# nothing to do with it".
+_ES_OWN_NEGATION = (
+    r"(?:(?:yo|nosotros|nosotras)\s+)?(?:no|nunca|jam[áa]s)\s+(?:"
     r"(?:(?:me|nos|l[eoa]s?|se)\s+)?(?:he|hemos)\s+(?:nunca\s+|jam[áa]s\s+)?"
-    + _ES_WRONGDOING_PERFECT
-    + r"|(?:he|hemos)\s+dicho\s+(?:eso|esto|nada|que)\b"
-    r"|(?:fui|fuimos)\s+(?:yo|nosotros|nosotras)\b|(?:soy|somos)\s+(?:culpables?|responsables?|"
-    r"corrupt[oa]s?|espías?|agentes?)\b|(?:tengo|tenemos)\s+nada\s+que\s+ver)",
+    r"(?:" + _ES_WRONGDOING_PERFECT + r"|(?:reconocid|firmad|apoyad|prometid|pedid)[oa]s?\b)"
+    r"|" + _ES_WRONGDOING_PRETERITE_1 + r"|(?:he|hemos)\s+dicho\s+(?:eso|esto|nada|que)\b"
+    r"|(?:fui|fuimos)\s+(?:yo|nosotros|nosotras)\b|(?:soy|somos)\s+(?:(?:un|una|unos|unas)\s+)?"
+    r"(?:culpables?|responsables?|corrupt[oa]s?|espías?|agentes?|delincuentes?|criminales?|"
+    r"ladron(?:es|as)?|ladrón|terroristas?|asesin[oa]s?|narcos?|golpistas?|traidor(?:es|as?)?|"
+    r"mentiros[oa]s?|cómplices?|estafador(?:es|as?)?|racistas?|machistas?|fascistas?)\b"
+    r"|(?:tengo|tenemos)\s+nada\s+que\s+ver"
+    # the illicit property a claim says one owns: '"No tengo cuentas en Suiza"' (not a place
+    # one has been: '"Nunca he estado en un Mundial"' is a career)
+    r"|(?:tengo|tenemos)\s+(?:ninguna?\s+)?(?:cuentas?|propiedades|empresas?|sociedades|"
+    r"testaferros?)\b)"
+)
+_ES_COLON_NEGATES = re.compile(r":\s+[\"']?" + _ES_OWN_NEGATION, re.IGNORECASE)
+# The same quote first, its speaker after the colon: '"No somos delincuentes": Alcaldía de
+# …', '"Nunca he reconocido a ese Gobierno": Petro'. Not a slogan or an infinitive ('"No
+# hacer uso del voto secreto": …', '"No me llamo guapa": las pancartas …').
+_ES_QUOTE_FIRST_NEGATES = re.compile(
+    r"^\W*[\"']\s*" + _ES_OWN_NEGATION + r"[^\"']{0,120}[\"']\s*(?:[:—–-]\s*(?=[^\W\d_])"
+    # or after a comma with a verb of saying or answering: '"No somos delincuentes", dice el
+    # alcalde', not '…, gritaban los manifestantes' (a slogan)
+    r"|,\s*(?=(?:dice|dicen|dijo|dijeron|afirma|afirman|afirmó|asegura|aseguran|aseguró|"
+    r"responde|responden|respondió|replica|replicó|insiste|insistió|sostiene|sostuvo|aclara|"
+    r"aclaró|declara|declaró|señala|señaló)\b))",
     re.IGNORECASE,
 )
 # The same in Russian, an involvement denied after a colon: "Лавров: Россия не имеет отношения
@@ -427,6 +484,142 @@ _ES_COLON_NEGATES = re.compile(
 _RU_COLON_NOT_INVOLVED = re.compile(
     r":\s+(?:[\"']?\w+\s+){0,3}?не\s+(?:причаст\w*|виновн\w*|(?:имеет|имеют|имел\w*)\s+"
     r"(?:никакого\s+)?отношени[яю])",
+    re.IGNORECASE,
+)
+# An involvement or an aim denied by the party it is said of, with its speaker in any position
+# of a Russian headline: after a comma or a dash ("…не имеют отношения к боям, заявил Фидан",
+# "…не вмешивается в процессы в Грузии — Путин"), before a colon, in an impersonal attribution
+# ("…, заявили в Белом доме"). The predicates are those of `_NOT_INVOLVED` in English (not
+# behind, not involved, not aimed at), the misconduct of interfering, and a
+# consideration ruled out ("не рассматривают возможность передачи…", "идея … не
+# рассматривается"), which answers reports that it is being considered. A plan or a wish
+# ("не планирует", "не намерен", "не собирается") is no answer: it is ordinary policy news;
+# "не связан с" and "не участвовал" are too wide ("погода не связана с аномалией", "команда не
+# участвовала в турнире").
+_RU_CLAIMED_EVENT = (
+    r"(?:переговор|встреч|контакт|договор[её]нност|сделк|ультиматум|угроз|взрыв|атак|удар|"
+    r"нападени|звонк|разговор|приказ|давлени|вмешательств|слежк|утечк)"
+)
+# One pattern per opening word ("не", "никак…", the consideration noun), so that `re` tries
+# few branches at each position of a text.
+_RU_NOT_INVOLVED_NE = re.compile(
+    r"(?<!\w)(?:никогда\s+)?не\s+(?:(?:причаст\w*|винов(?:ен|н\w*)|вмешива\w*|вмешал\w*|"
+    r"направлен\w*\s+против|"
+    r"сто(?:ит|ят|ял|яла|яли)\s+за|(?:имеет|имеют|имел\w*)\s+(?:никакого\s+)?отношени[яю]\s+к|"
+    r"рассматрива(?:ет|ют|ли|л|ла)\s+(?:\w+\s+)?(?:возможност\w*|вариант\w*|иде[юяи]))(?!\w)"
+    # the arms a claim says someone supplies, develops or uses ("Иран не поставляет дроны
+    # России", "Украина не разрабатывает ядерное оружие", "не применяли химическое оружие"),
+    # also as a plan denied ("не планирует поставлять …"); not a refusal in the future ("не
+    # будет поставлять"), which is a decision
+    r"|(?:(?:планиру\w*|собира\w*|намерен\w*)\s+)?(?:поставля|постав(?:ил|ил[аио])\b|"
+    r"переда(?:ва|л|ёт|ет|ют)|разрабатыва|разработал|производ|примен|испытыва|испытал)\w*"
+    r"(?:\s+и\s+не\s+[^\W\d_]+)?\s+(?:[^\W\d_]+\s+){0,3}?"
+    r"(?:оружи|вооружени|ракет|боеприпас|дрон|беспилотник|снаряд)\w*"
+    # an attack a claim blames on someone, in the past ("Украина не атаковала АЭС, заявили в
+    # ВСУ", "не наносили ударов по …"), not a promise ("не нападет на НАТО")
+    r"|(?:атаковал\w*|обстреливал\w*|обстрелял\w*|бомбил\w*|нанос(?:ил|ила|или)\s+"
+    r"(?:\w+\s+)?удар\w*|нанес(?:ла|ли)?\s+(?:\w+\s+)?удар\w*|нанёс\s+(?:\w+\s+)?удар\w*)"
+    # the events rumours are made of, as Spanish `_ES_NEGATED_EVENT` lists them: a resignation,
+    # a hospital stay, a death ("Шойгу не уходит в отставку, заявили в …"); not "никто не
+    # погиб" (a toll), nor "водитель не задержан, сообщили в полиции" (police news)
+    r"|(?<!никто\sне\s)(?:(?:уход(?:ит|ил|ила)|уш[её]л|ушла|подава(?:л|ла)|подал|подала|"
+    r"собира(?:ется|лся|лась)\s+уходить)\s+в\s+отставку|госпитализирован[аы]?|умер|умерла|"
+    r"погиб|погибла|болен|больна|болеет)(?!\w)"
+    # a crime or a violation a claim imputes ("не совершал никаких преступлений")
+    r"|(?:совершал\w*|соверша(?:ет|ют)|совершил\w*)\s+(?:никаких\s+|никакого\s+)?"
+    r"(?:преступлени|правонарушени|нарушени|злоупотреблени)\w*"
+    # an event a claim reports that did not take place: "не было никакой встречи"
+    r"|было\s+никак(?:их|ой|ого)\s+(?:[^\W\d_]+\s+)?" + _RU_CLAIMED_EVENT + r")",
+    re.IGNORECASE,
+)
+# … and with the negation after it: "никаких переговоров не было"; not a state ("никаких
+# изменений не было" is a forecast)
+_RU_NO_EVENT = re.compile(
+    r"(?<!\w)никак(?:их|ой|ого)\s+(?:[^\W\d_]+\s+)?" + _RU_CLAIMED_EVENT + r"\w*\s+"
+    r"(?:[^\W\d_]+\s+){0,4}?не\s+(?:было|велось|велись|проводилось|проводились|существует|"
+    r"существовало|существовал[аи]?)(?!\w)",
+    re.IGNORECASE,
+)
+# the passive with the consideration as its subject ("идея … не рассматривается"), not a
+# court's case ("иск не рассматривается")
+_RU_NOT_CONSIDERED = re.compile(
+    r"(?<!\w)(?:возможност\w*|вариант\w*|иде[яи])\s[^,.;:]{0,80}?не\s+рассматрива"
+    r"(?:ется|ются|лась|лся|лись|лось)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _ru_not_involved(text: str) -> re.Match[str] | None:
+    """The first of the involvement, arms, event and consideration denials in `text`."""
+    found = [
+        m
+        for m in (
+            _RU_NOT_INVOLVED_NE.search(text),
+            _RU_NO_EVENT.search(text) if "никак" in text.lower() else None,
+            _RU_NOT_CONSIDERED.search(text) if "рассматрива" in text.lower() else None,
+        )
+        if m is not None
+    ]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
+# A negated quote with the answer to a claim after it: "«Украина не разрабатывает ядерное
+# оружие». МИД отреагировал на статью Times", '"No hemos ocultado nada": el club responde a
+# las informaciones de …'. Answering alone ("отреагировал на высадку", "responde a las
+# críticas") is no denial, nor a quote without a negation.
+_QUOTED_NEGATION = re.compile(
+    r"\"[^\"]{0,160}?(?<!\w)(?:не|no|nunca|это\s+ложь|это\s+неправда|это\s+фейк|"
+    r"(?:es|son)\s+(?:mentira|falso|falsa|un\s+bulo))(?!\w)[^\"]{0,160}\"",
+    re.I,
+)
+_ANSWERS_A_CLAIM = {
+    "ru": re.compile(
+        r"(?<!\w)(?:отреагирова|ответи|откликнул|прокомментирова)\w*\s+на\s+(?:[^\W\d_]+\s+){0,2}?"
+        r"(?:сообщени|стать|публикаци|обвинени|слух|данн|информаци|материал|репортаж|расследовани)"
+        r"\w*",
+        re.IGNORECASE,
+    ),
+    "es": re.compile(
+        r"(?<!\w)(?:respond|replic|contest)\w*\s+a\s+(?:l[oa]s?\s+|el\s+|su\s+|sus\s+)?"
+        r"(?:[^\W\d_]+\s+)?(?:acusaci|informaci|señalamiento|rumor|versi|denuncias?\b|"
+        r"publicaci|reportaje|art[íi]culo|noticias?\b)\w*",
+        re.IGNORECASE,
+    ),
+}
+# "… — Путин", "… – Песков": a Russian headline's speaker after a dash, no verb
+_RU_DASH_SPEAKER = re.compile(r"\s[—–-]+\s*(?:[А-ЯЁA-Z][\w.’'-]*\s*){1,3}\W*$")
+# "заявил, что …", "сообщили в МИД, что …": the speech verb that introduces the negation
+_RU_SAID_THAT = re.compile(
+    r"(?:заяви|сообщи|подчеркну|отмети|уточни|заверил|пояснил)\w*[^.]{0,60}?,?\s+что\s", re.I
+)
+# Insisting that one's own act or state is not so answers those who say it is: "Trias insiste
+# en que no tiene cuentas en el extranjero" (the insister is the negated verb's subject: no
+# other subject between "que" and "no"; "los vecinos insisten en que el agua no llega" is a
+# complaint). Not a plan, a modal or an opinion on timing ("insiste en que no subirá los
+# impuestos", "… no debería afectar", "… no es el momento").
+_ES_INSISTS_NOT = re.compile(
+    r"(?<!\w)insist(?:e|en|ió|ieron|ía|ían)\s+en\s+que\s+(?:(?:él|ella|ellos|ellas)\s+)?"
+    r"[\"']?(?:no|nunca|jam[áa]s)\s+"
+    r"(?:(?:se|lo|la|le|les|los|las|me|nos)\s+)?"
+    r"(?!(?:deb|pued|pod|quier|quis|va|van|vamos|voy|hay|habrá|será|serán|es\s+(?:el\s+)?momento)"
+    r"[^\W\d_]*\b)[^\W\d_]+(?<!rá)(?<!rán)(?<!ría)(?<!rían)(?<!ar)(?<!er)(?<!ir)(?!\w)",
+    re.IGNORECASE,
+)
+# The Spanish main clause of the same, its speaker after a comma or before a colon: "Irán no
+# está detrás del ataque, afirma su canciller", "Maduro: Venezuela no financió…" is left out
+# (funding, ordering or authorising, said of another, is as often a complaint: "el Gobierno no
+# financió el proyecto, dice el alcalde"); only an involvement and the misconduct no one
+# complains of not having suffered (bribes, theft, spying, rigging, harassment, lies).
+_ES_NOT_INVOLVED = re.compile(
+    r"(?<!\w)(?:no|nunca|jam[áa]s)\s+(?:"
+    r"(?:est[áa]|están|estuvo|estuvieron|estaba|estaban|ha\s+estado|han\s+estado)\s+"
+    r"(?:detr[áa]s|implicad\w*|involucrad\w*|vinculad\w*)"
+    r"|(?:tiene|tienen|tuvo|tuvieron|ha\s+tenido|han\s+tenido)\s+(?:nada\s+que\s+ver|"
+    r"(?:ninguna\s+)?(?:relaci[óo]n|responsabilidad)\s+(?:con|en)|(?:ning[úu]n\s+)?v[íi]nculos?\s+con)"
+    r"|(?:(?:se\s+)?(?:l[eoa]s?|me|nos)\s+)?(?:(?:ha|han)\s+)?"
+    r"(?:(?:cobr|rob|soborn|espi|malvers|plagi|amañ|acos|falsific)(?:ó|aron|ado)|"
+    r"mint(?:ió|ieron)|mentido|agredi(?:ó|eron|do))"
+    r")(?!\w)",
     re.IGNORECASE,
 )
 _ES_SPEECH_EVENT = re.compile(
@@ -564,12 +757,20 @@ _CONCESSIVE_BEFORE = re.compile(
 )
 
 
+# A numbered list's headline is a noun phrase, its verb in a relative clause with no comma:
+# "Los 5 gráficos que cuestionan el informe", "Las 3 claves que desmienten …", "7 datos que …".
+_ES_LIST_RELATIVE = re.compile(
+    r"^\W*(?:(?:los|las|estos|estas)\s+)?\d+\s+(?:[^\W\d_]+\s+){1,3}que\s+$", re.IGNORECASE
+)
+
+
 def _in_relative_clause(masked: str, m: re.Match[str]) -> bool:
     before = masked[: m.start()]
     return bool(
         _RU_PARTICIPLE.fullmatch(m.group(0))
         or _RELATIVE_BEFORE.search(before)
         or _CONCESSIVE_BEFORE.search(before)
+        or _ES_LIST_RELATIVE.match(before)
     )
 
 
@@ -634,6 +835,10 @@ def find_denial(
         return None
     if after_question and headline and _QUESTION_TAIL.match(text):
         return ClauseDenial("negation", text.strip(), "", "")
+    if after_question and headline and (no := _ANSWERED_NO.search(text)):
+        # "«Мы воюем с Россией?» — спросили премьера. Он ответил, что нет": the asked claim
+        # answered no by the one it is put to
+        return ClauseDenial("negation", no.group(0), "", text)
     if after_question and headline and (hoax := _ANSWER_HOAX.search(text)):
         # "Willie Nelson dead? Viral hoax fools internet": the answer calls the claim false
         return ClauseDenial("negation", hoax.group(0), "", text)
@@ -709,23 +914,69 @@ _ES_CORRECTS = re.compile(
 )
 
 
+# The correction verbs before a negated rumour event or status: "El ministro aclara que no ha
+# dimitido", "La cantante aclara que no está embarazada" (the events and statuses of
+# `_ES_NEGATED_EVENT` and `_ES_RUMOUR_STATUS`); not a plan ("aclara que no habrá
+# confinamiento").
+_ES_CORRECTS_PREFIX = re.compile(
+    r"\b(?:aclar|puntualiz|matiz|replic)(?:a|an|ó|aron)\s+(?:a\s+(?:[^\W\d_]+\s+){1,4}?)?que\s+"
+    r"(?:[\"']?[^\W\d_]+[\"']?\s+){0,4}?[\"']?(?=(?:no|nunca)\s)",
+    re.IGNORECASE,
+)
+_ES_NEG_STATUS_COPULA = re.compile(
+    r"(?:no|nunca)\s+(?:est[áa]|están|estuvo|estaba|ha\s+estado|fue|ha\s+sido)\s+"
+    + _ES_RUMOUR_STATUS
+    + r"\w*",
+    re.IGNORECASE,
+)
+
+
+def _es_corrects_event(text: str) -> re.Match[str] | None:
+    for m in _ES_CORRECTS_PREFIX.finditer(text):
+        found = _ES_NEGATED_EVENT.match(text, m.end()) or _ES_NEG_STATUS_COPULA.match(text, m.end())
+        if found:
+            return found
+    return None
+
+
 def _negation_screen(text: str, g: _Grammar) -> bool:
     if g.lex.lang == "es" and (
         _ES_VERDICT.search(text)
         or _ES_EXPOSED.search(text)
         or _ES_NEGATED_EVENT.search(text)
         or _ES_NO_EVIDENCE.search(text)
-        or (_ES_NEG_COPULA.search(text) is not None and _TRAILING_SPEAKER.match(text) is not None)
+        or (
+            _ES_NEG_COPULA.search(text) is not None
+            and (_TRAILING_SPEAKER.match(text) is not None or ":" in text)
+        )
     ):
         return True
     if g.lex.lang != "en":
         own = _ES_COLON_NEGATES if g.lex.lang == "es" else _RU_COLON_NOT_INVOLVED
+        es = g.lex.lang == "es"
+        lower = text.lower()
+        # the rarer forms only when the word they need is in the text (a substring test costs
+        # far less than a search)
+        corrects = es and any(w in lower for w in ("aclar", "puntualiz", "matiz", "replic"))
+        # the involvement forms need a speaker: after a comma or a dash, or before a colon
+        spoken = any(p in text for p in (",", ":", "—", "–", " - "))
         return bool(
             _ALIVE.search(text)
             or _LEADING_NO.search(text)
             or _SAYS_NOT_INVOLVED.search(text)
             or (":" in text and own.search(text))
-            or (g.lex.lang == "es" and _ES_CORRECTS.search(text))
+            or (not es and spoken and _ru_not_involved(text))
+            or (es and _ES_QUOTE_FIRST_NEGATES.match(text))
+            or (es and "insist" in lower and _ES_INSISTS_NOT.search(text))
+            or (es and spoken and _ES_NOT_INVOLVED.search(text))
+            or (corrects and _es_corrects_event(text))
+            or ("?" in text and _ANSWERED_NO.search(text))
+            or (
+                '"' in text
+                and _QUOTED_NEGATION.search(text)
+                and _ANSWERS_A_CLAIM[g.lex.lang].search(text)
+            )
+            or (corrects and _ES_CORRECTS.search(text))
         )
     return bool(
         _LEADING_NO.search(text)
@@ -818,7 +1069,13 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
         if _in_relative_clause(masked, m):
             continue
         subject = _before(masked, m.start())
-        if _subject_is_institution(g, subject):
+        if _subject_is_institution(g, subject) and not (
+            # a court rejects appeals and a parliament bills, but "la juez rechaza que el acoso
+            # fuera una broma" disputes a claim about what happened: a state of affairs
+            g.lex.lang == "es"
+            and m.group(0).lower().startswith(("rechaz", "neg", "niega"))
+            and _ES_STATIVE_THAT.match(_after(masked, m.end())) is not None
+        ):
             continue
         if g.lex.lang == "en" and _NOUN_BEFORE.search(masked[: m.start()]):
             continue  # "amid global challenges", "addressing challenges": the noun, not the verb
@@ -891,7 +1148,7 @@ _EN_CLAUSE_START = re.compile(
 # or a finished event ("que haya fraude", "que sea cierto", "que existan presiones", "que
 # hubiera irregularidades", "que el piloto estuviera ebrio"), within the first words after "que".
 _ES_STATIVE_THAT = re.compile(
-    r"que\s+(?:[^\W\d_][\w.'’-]*\s+){0,4}?(?:no\s+)?(?:haya|hayan|hubiera|hubieran|hubiese|hubiesen|"
+    r"que\s+(?:[^\W\d_][\w.'’-]*\s+){0,6}?(?:no\s+)?(?:haya|hayan|hubiera|hubieran|hubiese|hubiesen|"
     r"hubo|ha\s+habido|sea|sean|fuera|fueran|fuese|fue|fueron|es|son|era|eran|exista|existan|"
     r"existiera|existe|existen|esté|estén|estuviera|estuvieran|está|están|tenga|tengan|tuviera|"
     r"tuvieran|tiene|tienen)\b",
@@ -933,6 +1190,8 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             # anything else ("назвал провокацией учения") it is a protest, not a denial, and so
             # it is of a statement or a demand ("назвал провокацией заявление НАТО о …")
             f = g.naming_claim.search(span) if g.naming_claim is not None else None
+        if f is None and g.lex.lang == "ru":
+            f = _RU_NAMED_RUMOUR.match(span)  # "назвал их слухами": the report is hearsay
         if f is None:
             continue
         if g.lex.lang == "es" and not _es_naming_frame(g, span, f):
@@ -954,6 +1213,13 @@ def _naming(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
 # mentiras de Rubio", "… a las noticias falsas sobre el hospital".
 _ES_ANSWER_VERB = re.compile(r"(?:respond|replic|contest)", re.IGNORECASE)
 _ES_OF_WHOM = re.compile(r"\s+(?:de|del|sobre|contra|acerca\s+de|que)\s", re.IGNORECASE)
+# Calling what was reported "rumours" ("назвал их слухами", "назвала эти сообщения сплетнями")
+# dismisses it as hearsay: the instrumental after a naming verb, within its first words.
+_RU_NAMED_RUMOUR = re.compile(
+    # the plural only: the singular is also hearing ("назвал абсолютным слухом")
+    r"(?:[^\W\d_]+\s+){0,3}?(?:слухами|сплетнями)(?!\w)",
+    re.IGNORECASE,
+)
 _RU_STATEMENT = re.compile(r"заявлени|претензи|доклад", re.IGNORECASE)
 # Words that may follow a predicative adjective ("califica de falsas las denuncias") without
 # making it attributive ("facturas falsas", "falsos positivos", "falsa alarma").
@@ -1050,7 +1316,9 @@ _QUOTE_THEN_SPEAKER = re.compile(r"\s*[\"']\s*[:,—–-]\s*\w")
 # Falsity words that carry their own copula ("isn't real", "never happened").
 _COPULA_FALSITY = ("isn't", "aren't", "wasn't", "weren't", "not real", "never happened", "didn't")
 # Falsity words that are predicates by themselves ("not true", "has nothing to do with reality").
-_VERBAL_FALSITY = ("no ", "not ", "не ", "без", "sin ", "carec", "nothing", "has ", "have ")
+_VERBAL_FALSITY = (
+    "no ", "not ", "не ", "без", "sin ", "carec", "nothing", "has ", "have ", "лишен"
+)  # fmt: skip
 
 
 def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
@@ -1060,6 +1328,10 @@ def _falsity(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> C
         last = _words(before, 60)
         if g.deny.search(" ".join(last[-4:])):
             continue  # "denies hoax claims": denying the debunk supports the claim
+        if g.lex.lang == "ru" and last and _RU_PARTICIPLE.fullmatch(last[-1]):
+            # "дипломата, якобы указавшего ложные данные о себе": a participle is a relative
+            # clause, and the false data in it is what the news accuses someone of
+            continue
         if (
             g.lex.lang == "ru"
             and headline
@@ -1236,9 +1508,35 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
             (True, _LEADING_NO),
             (attributed, _SAYS_NOT_INVOLVED),
             (g.lex.lang == "es", _ES_CORRECTS),
+            (g.lex.lang == "es", _ES_INSISTS_NOT),
         ):
             if applies and (found := rx.search(masked)):
                 return _at("negation", found, masked, speaker)
+        if g.lex.lang == "es" and (corrected := _es_corrects_event(masked)):
+            return _at("negation", corrected, masked, speaker)
+        involved = _ES_NOT_INVOLVED.search(masked) if g.lex.lang == "es" and speaker else None
+        if involved and not _RELATIVE_BEFORE.search(masked[: involved.start()]):
+            return _at("negation", involved, masked, speaker)
+        if g.lex.lang == "ru" and (found := _RU_VERDICT.match(masked)):
+            return ClauseDenial("negation", found.group(0).strip(" :|"), "", masked[found.end() :])
+        if g.lex.lang == "ru" and (found := _ru_not_involved(masked)):
+            before = masked[: found.start()]
+            if (
+                speaker is not None
+                or _RU_DASH_SPEAKER.search(masked) is not None
+                or _RU_SAID_THAT.search(before) is not None
+                or g.attribution.search(masked[found.end() :]) is not None
+            ) and not any(_RU_PARTICIPLE.fullmatch(w) for w in _words(before, 60)[-1:]):
+                return _at("negation", found, masked, speaker)
+        answer = _ANSWERS_A_CLAIM[g.lex.lang].search(masked)
+        if answer and _QUOTED_NEGATION.search(masked):
+            return _at("negation", answer, masked, speaker)
+        if g.lex.lang == "es" and (found := _ES_QUOTE_FIRST_NEGATES.match(masked)):
+            close = masked.rfind('"', 0, found.end())
+            quoted_by = _ES_SPEAKER_AFTER_QUOTE.match(masked, close)
+            cue = found.group(0).strip(" \"':,—–-")
+            by = quoted_by.group("who") if quoted_by else speaker
+            return ClauseDenial("negation", cue, "", masked[found.end() :], by)
         colon = speaker is not None and _SPEAKER_COLON.match(masked) is not None
         own = _ES_COLON_NEGATES if g.lex.lang == "es" else _RU_COLON_NOT_INVOLVED
         if colon and (found := own.search(masked)):
@@ -1248,14 +1546,19 @@ def _negation(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> 
         trailing = speaker is not None and _TRAILING_SPEAKER.match(masked) is not None
         spanish = (
             (_ES_VERDICT, _ES_EXPOSED, _ES_NEGATED_EVENT, _ES_NO_EVIDENCE)
-            + ((_ES_NEG_COPULA,) if trailing else ())
+            + ((_ES_NEG_COPULA,) if trailing or colon else ())
             if g.lex.lang == "es"
             else ()
         )
         for rx in spanish:
             if found := rx.search(masked):
                 if rx is _ES_NEG_COPULA and not (
-                    _ES_RUMOUR_CONTEXT.search(masked) or _ES_NEG_IDENTITY.match(masked, found.end())
+                    _ES_NEG_STATUS.match(masked, found.end())
+                    if colon and not trailing
+                    else (
+                        _ES_RUMOUR_CONTEXT.search(masked)
+                        or _ES_NEG_IDENTITY.match(masked, found.end())
+                    )
                 ):
                     continue  # "X no es favorito, dice Y": an opinion, no claim answered
                 if rx is _ES_NEGATED_EVENT and not (

@@ -172,18 +172,22 @@ EN = Lexicon(
 
 ES = Lexicon(
     lang="es",
-    deny_verbs=r"neg(?:ó|aron|ar|ando|ado|aba|aban|ará|arán)|niega|niegan|niegue|nieguen",
+    # with the first person of a quoted statement: "Lo niego", "Negamos las acusaciones"
+    deny_verbs=r"neg(?:ó|aron|ar|ando|ado|aba|aban|ará|arán|amos)|niega|niegan|niego|niegue|nieguen",
     refute_verbs=(
-        r"desm(?:iente|ienten|intió|intieron|entir|intiendo|entido|entía|entían|entirá)|"
+        r"desm(?:iente|ienten|intió|intieron|entir|intiendo|entido|entía|entían|entirá|iento|entimos)|"
         r"desmentid[oa]s?|refut(?:a|an|ó|aron|ar)|rebat(?:e|en|ió|ieron|ir)"
     ),
     object_verbs=(
-        r"rechaz(?:a|an|ó|aron|ar|ando|ado|aba|aban)|desestim(?:a|an|ó|aron|ar)|"
+        r"rechaz(?:a|an|ó|aron|ar|ando|ado|aba|aban|amos)|desestim(?:a|an|ó|aron|ar)|"
         r"rechazad[oa]s?|desestimad[oa]s?|"
         r"descart(?:a|an|ó|aron|ar)|cuestion(?:a|an|ó|aron|ar)|contradic(?:e|en)|contradijo|"
         r"sal(?:e|en|ió|ieron)\s+al\s+paso\s+de|"
         r"neg(?:ó|aron|ar)|niega|niegan|arremet(?:e|en|ió|ieron)\s+contra|"
-        r"desmont(?:a|an|ó|aron|ar)|desautoriz(?:a|an|ó|aron|ar)|ech(?:a|an|ó|aron)\s+por\s+tierra"
+        r"desmont(?:a|an|ó|aron|ar)|desautoriz(?:a|an|ó|aron|ar)|ech(?:a|an|ó|aron)\s+por\s+tierra|"
+        # discrediting a claim ("desacredita las acusaciones"), not a person; calling it into
+        # question ("pone en duda la versión oficial")
+        r"desacredit(?:a|an|ó|aron|ar)|(?:pone|ponen|puso|pusieron|poner)\s+en\s+duda"
     ),
     claim_nouns=(
         r"informaci(?:ón|ones)|informes?|reportes?|reportajes?|versi(?:ón|ones)|acusaci(?:ón|ones)|"
@@ -210,7 +214,7 @@ ES = Lexicon(
         r"calumnias?|difamaci(?:ón|ones)|desinformaci(?:ón|ones)|"
         r"(?:no\s+tiene|no\s+tienen|nada\s+tiene|nada\s+tienen)\s+(?:nada\s+)?que\s+ver\s+con\s+la\s+"
         r"realidad|no\s+se\s+corresponden?\s+con\s+la\s+realidad|invent(?:o|os|ado|ada|adas|ados)|"
-        r"patrañas?|absurd[oa]s?|disparates?|montaje|erróne[oa]s?|una\s+fantas[íi]a"
+        r"patrañas?|absurd[oa]s?|disparates?|montaje|erróne[oa]s?|una\s+fantas[íi]a|infundios?"
     ),
     naming_verbs=(
         r"tach(?:a|an|ó|aron|ar)|calific(?:a|an|ó|aron|ar)|tild(?:a|an|ó|aron|ar)|"
@@ -266,21 +270,27 @@ ES = Lexicon(
 
 RU = Lexicon(
     lang="ru",
-    deny_verbs=r"отрица(?:ет|ют|л|ла|ли|ть|ем|ющ\w*|я)",
+    # every person, gender and number (pymorphy3's lexemes checked): "отрицаю", "отрицало"
+    deny_verbs=r"отрица(?:ет|ют|л|ла|ли|ло|ть|ем|ю|ющ\w*|я)",
     refute_verbs=(
-        r"опроверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут)?|опровергающ\w*|"
+        r"опроверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут|ал|ала|али|ало|аю|аем)?|"
+        r"опровергающ\w*|"
         r"опровергнут\w*|опровержени(?:е|я|ем|ю|и)|дезавуирова\w+|развенча(?:л|ла|ли|ть|ет|ют)"
     ),
     object_verbs=(
-        r"отверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут)?|"
-        r"отрица(?:ет|ют|л|ла|ли|ть)|"
+        r"отверг(?:ла|ли|ло|ает|ают|ать|нул|нула|нули|нуть|нет|нут|ал|ала|али|ало|аю|аем)?|"
+        r"отрица(?:ет|ют|л|ла|ли|ло|ть|ю|ем)|"
         r"оспари(?:ва)?(?:ет|ют|л|ла|ли|ть)|оспорил\w*|высмея(?:л|ла|ли|ть|ет|ют|ло)|"
         # отмести ("to sweep aside"): "Небензя отмёл обвинения"
-        r"отм[её]л(?:а|и|о)?|отмета(?:ет|ют|л|ла|ли)|отмести"
+        r"отм[её]л(?:а|и|о)?|отмета(?:ет|ют|л|ла|ли)|отмести|"
+        # calling a claim into question, active or passive ("поставил под сомнение данные …",
+        # "эта версия ставится под сомнение")
+        r"(?:постав(?:ил|ила|или|ило|ить)|став(?:ит|ят|ится|ятся|ил|или))\s+под\s+сомнение"
     ),
     claim_nouns=(
-        r"сообщени\w*|информаци\w*|данн(?:ые|ых|ым|ыми)|публикаци\w*|стать(?:я|ю|и|ей|ям|ях)|"
-        r"обвинени\w*|слух\w*|утверждени\w*|заявлени\w*|домысл\w*|спекуляци\w*|материал\w*|"
+        r"сообщени\w*|информаци\w*|данн(?:ые|ых|ым|ыми)|публикаци\w*|"
+        r"стать(?:я|ю|и|ей|ям|ях|е|ёй|ями)|статей|"
+        r"обвинени\w*|слух\w*|утверждени\w*|заявлени\w*|домыс(?:ел|л\w*)|спекуляци\w*|материал\w*|"
         r"доклад\w*|новост\w*|верси\w*|сведени\w*|вброс\w*|инсинуаци\w*|фейк\w*|"
         r"репортаж\w*|расследовани\w*|претензи\w*"
     ),
@@ -293,12 +303,15 @@ RU = Lexicon(
         r"не\s+соответству(?:ет|ют|ют|ющ\w*)\s+действительности|"
         r"не\s+(?:имеет|имеют|имело)\s+(?:ничего\s+общего|никакого\s+отношения)\s+(?:с|к)\s+"
         r"(?:действительност\w+|реальност\w+|правд\w+)|"
-        r"фейк\w*|лож(?:ь|ью|н\w+)|лжи|неправд\w*|не\s+(?:является|являются)\s+правдой|"
-        r"выдумк\w*|вымысл\w*|выдуман\w*|клевет\w*|дезинформаци\w*|вброс\w*|"
+        r"фейк\w*|лож(?:ь|ью|н\w+)|лж(?:и|ей|ам|ами|ах)|неправд\w*|не\s+(?:является|являются)\s+правдой|"
+        r"выдумк\w*|вымыс(?:ел|л\w*)|выдуман\w*|клевет\w*|дезинформаци\w*|вброс\w*|"
         r"беспочвенн\w*|необоснованн\w*|безосновательн\w*|абсурд\w*|бред\w*|чуш\w*|"
         r"утк(?:а|ой|у)|неправда|не\s+соответствуют\s+истине|не\s+соответствует\s+истине|"
-        r"фальшивк\w*|сфабрикован\w*|домысл\w*|"
+        r"фальшивк\w*|сфабрикован\w*|домыс(?:ел|л\w*)|"
         r"не\s+счита\w+\s+(?:\w+\s+)?(?:достоверн|правдив|соответствующ|обоснованн)\w*|"
+        # "обвинения не имеют под собой оснований", "лишены всяких оснований"
+        r"не\s+(?:имеет|имеют|имело|имели|имел|имела)\s+под\s+собой\s+(?:никаких\s+|никакой\s+)?"
+        r"(?:оснований|основы|почвы)|лишен[аоы]?\s+(?:всяких\s+|каких-либо\s+|каких-либо\s+)?оснований|"
         # a report "is not confirmed" (passive): an official's verdict on it, not the hedge
         # "не подтвердил" (he did not confirm); the grammar needs the claim as its subject
         r"не\s+(?:подтвержда(?:ется|ются|лась|лись|лось)|подтвердил(?:ась|ись|ось))"
@@ -325,14 +338,16 @@ RU = Lexicon(
     claim_blockers=r"иск\w*|страхов\w*|компенсаци\w*|апелляци\w*|жалоб\w*",
     complementizer=r"что",
     attribution=(
-        r"заяви(?:л|ла|ли)|сообщи(?:л|ла|ли)|сказа(?:л|ла|ли)|подчеркну(?:л|ла|ли)|"
-        r"отмети(?:л|ла|ли)|уточни(?:л|ла|ли)|добави(?:л|ла|ли)|пояснил\w*|написал\w*|"
+        # every gender and number of the past: "минобороны сообщило", "ведомство заявило"
+        r"заяви(?:л|ла|ли|ло)|сообщи(?:л|ла|ли|ло)|сказа(?:л|ла|ли|ло)|подчеркну(?:л|ла|ли|ло)|"
+        r"отмети(?:л|ла|ли|ло)|уточни(?:л|ла|ли|ло)|добави(?:л|ла|ли|ло)|пояснил\w*|написал\w*|"
         r"по\s+словам|по\s+данным|заверил\w*|утвержда\w+"
     ),
     media=r"сми|медиа|пресс\w*|газет\w*|издани\w*",
     unnamed=r"источник\w*|анонимн\w*|неназванн\w*",
     negation=r"не|никогда",
-    naming_claim=r"провокаци(?:ей|ями|я|ю|и)",
+    # "слухами": calling the reports hearsay ("назвал их слухами"), see `_RU_NAMED_RUMOUR`
+    naming_claim=r"провокаци(?:ей|ями|я|ю|и)|слухами|сплетнями",
 )
 
 LEXICONS: dict[str, Lexicon] = {lex.lang: lex for lex in (EN, ES, RU)}

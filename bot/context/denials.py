@@ -357,7 +357,11 @@ _THINGS: tuple[tuple[str, str, str], ...] = (
     (r"allegations?|alegaciones|imputaciones", "allegation", "allegations"),
     (r"accusations?|acusaci(?:ón|ones)|señalamientos?|обвинени\w*", "accusation", "accusations"),
     (r"rumou?rs?|rumor(?:es)?|bulos?|слух\w*", "rumour", "rumours"),
-    (r"speculation|especulaci(?:ón|ones)|спекуляци\w*|домысл\w*", "speculation", "speculation"),
+    (
+        r"speculation|especulaci(?:ón|ones)|спекуляци\w*|домыс(?:ел|л\w*)",
+        "speculation",
+        "speculation",
+    ),
     (
         r"claims?|afirmaci(?:ón|ones)|versi(?:ón|ones)|утверждени\w*|заявлени\w*|верси\w*",
         "claim",
