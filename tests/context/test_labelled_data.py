@@ -46,6 +46,7 @@ REAL_FILES = {
     "es_fresh4_headlines.csv": "es",
     "ru_fresh4_headlines.csv": "ru",
     "en_fresh7_headlines.csv": "en",
+    "ru_fresh5_headlines.csv": "ru",
 }
 # Byte copies in tests/data/feeds (see its PROVENANCE.md) of feeds in the labelled corpus.
 COPIES = {
