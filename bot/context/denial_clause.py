@@ -1064,6 +1064,27 @@ def _denial_of_a_claim(g: _Grammar, after: str) -> bool:
     return _has_claim(g, after, 4) is not None
 
 
+# Rejecting one's own involvement is denying it ("Kyiv rejects involvement in the engineer's
+# death", «Киев отверг причастность к гибели …», "rechaza su implicación"): the nouns of the
+# involvement class only, not plans or proposals (rejecting those is opposing them).
+_REJECTED_INVOLVEMENT = {
+    "en": re.compile(
+        r"(?:any\s+|its\s+|his\s+|her\s+|their\s+)?(?:involvement|wrongdoing|responsibility|"
+        r"complicity|culpability|links?\s+(?:to|with)|ties\s+(?:to|with))\b",
+        re.IGNORECASE,
+    ),
+    "es": re.compile(
+        r"(?:cualquier\s+|toda\s+|su\s+|sus\s+)?(?:participaci[óo]n|implicaci[óo]n|"
+        r"responsabilidad|v[íi]nculos?|nexos?|involucramiento)\b",
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r"(?:свою\s+|любую\s+)?(?:причастност\w*|участи[ея]\s+в|вин[уы]\b|связ(?:ь|и)\s+с)",
+        re.IGNORECASE,
+    ),
+}
+
+
 def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> ClauseDenial | None:
     for m in g.reject.finditer(masked):
         if _in_relative_clause(masked, m):
@@ -1106,7 +1127,9 @@ def _reject(g: _Grammar, masked: str, headline: bool, speaker: str | None) -> Cl
             # "rechaza que haya fraude" denies a state of affairs; "rechaza que se cierre el
             # hospital", "rechaza que el Gobierno suba los impuestos" oppose an action
             that = False
-        if claim or _as_falsity(g, after) or that:
+        involvement = _REJECTED_INVOLVEMENT.get(g.lex.lang)
+        own = involvement is not None and involvement.match(after) is not None
+        if claim or _as_falsity(g, after) or that or own:
             return ClauseDenial("reject", m.group(0), subject, after, speaker)
         # a Spanish passive with its agent: "La versión … fue rechazada por AMLO"
         if (

@@ -106,7 +106,10 @@ EN = Lexicon(
         r"involvement|wrongdoing|responsibility|role|links?|ties|knowledge|complicity|"
         r"culpability|plans?|planning|reports?|claims?|allegations?|accusations?|rumou?rs?|"
         r"speculation|suggestions?|stor(?:y|ies)|any\s+(?:part|role|link|involvement|plans?)|"
-        r"(?:the\s+)?existence"
+        r"(?:the\s+)?existence|"
+        # the acts an accusation names ("denies harassment", "denies any cover-up")
+        r"harassment|assault|fraud|corruption|bribery|espionage|meddling|interference|"
+        r"cover-?up|misconduct|collusion|negligence|abandonment|abuse"
     ),
     falsity=(
         r"not\s+true|untrue|false(?:ly)?|fake(?:\s+news)?|faked|(?:is|are|was|were)n't\s+real|"
@@ -204,7 +207,11 @@ ES = Lexicon(
         # what an accusation says happened: "niega la existencia de …", "niega cualquier
         # contacto con …", "niega irregularidades", and the idiom "niega la mayor"
         r"existencia|contactos?|irregularidad(?:es)?|delitos?|fraude|corrupci[óo]n|espionaje|"
-        r"acoso|abusos?|agresi(?:ón|ones)|sobornos?|mayor(?=\s*$)"
+        r"acoso|abusos?|agresi(?:ón|ones)|sobornos?|mayor(?=\s*$)|"
+        # the acts an accusation names, as the crimes and wrongs above ("negó un inminente
+        # ataque", "niegan abandono al diseñador")
+        r"ataques?|abandono|asesinatos?|amenazas?|robos?|malversaci[óo]n|encubrimiento|"
+        r"injerencia|maltratos?|negligencia|complot|montaje|desv[íi]os?\s+de"
     ),
     falsity=(
         r"(?:no\s+es|no\s+son|no\s+era|no\s+fue)\s+(?:cierto|cierta|verdad)|es\s+falso|"

@@ -25,7 +25,23 @@ reason it is not the report of a denial, by grammar and word sense, never by one
   live blog", "Get our … emails") and first paragraph together without a full stop: the lead is
   the first sentence-like unit, and a cue after that boundary is not in it.
 
-English only for now (every rule reads English function words): Spanish and Russian return None;
+In every language (English, Spanish, Russian), what the clause asserts:
+
+- **supposed, not reported**: a denial under a condition ("in case he denies it", "por si lo
+  niega", «если он опровергнет»);
+- **a guess, not a denial**: a counter-claim under an epistemic hedge ("was probably not fired
+  from Russia", "probablemente no", «скорее всего, не»), as LABELLING.md's hedges (a hedged
+  falsity verdict, "likely a hoax", stays the outlet's verdict on a claim);
+- **the event asserted**: a negation whose scope is an adjunct, not the event ("didn't happen in
+  a vacuum", "not overnight", "no fue por casualidad", «не на пустом месте»);
+- **a concession**: "No, but …" answers a question the headline asks itself;
+- **a belief or a forecast**: a negation under a verb of belief or expectation ("is confident
+  Russia will not use …", «уверен, что не применит»), and Russian «едва не», «чуть не» (nearly:
+  no negation at all);
+- **inside a relative clause** (English): "The story your parents never told you": the
+  negation belongs to a clause on a noun, and asserts nothing about a claim.
+
+The other rules read English function words: for Spanish and Russian only the rules above run;
 a language without a lexicon is read as English, as `find_denial` reads it.
 Pure and cheap: it runs only on the few clauses `find_denial` has already accepted.
 """
@@ -334,6 +350,95 @@ def lead_unit(text: str) -> str:
     return text[: m.start()].strip()
 
 
+# ---------------------------------------------------------------- what the clause asserts
+
+# Published grammar, one list per language: conditional conjunctions, epistemic adverbs and
+# modals, adjuncts a negation can scope over (the event itself then happened), and the "no,
+# but" of a concession.
+_CONDITIONAL = {
+    "en": r"if|unless|in\s+case|whether|should",
+    "es": r"si|por\s+si|en\s+caso\s+de\s+que|a\s+menos\s+que",
+    "ru": r"если|ежели|в\s+случае\s+если",
+}
+_HEDGE = {
+    "en": r"probably|likely|unlikely|possibly|perhaps|maybe|may|might|apparently|seemingly|"
+    r"presumably|could",
+    "es": r"probablemente|posiblemente|quiz[áa]s?|tal\s+vez|al\s+parecer|aparentemente|acaso|"
+    r"seguramente|podr[íi]an?",
+    "ru": r"вероятно|скорее\s+всего|возможно|видимо|по-видимому|похоже|наверное|наверно|"
+    r"кажется|может\s+быть",
+}
+_ADJUNCT = {
+    "en": r"in\s+a\s+vacuum|overnight|by\s+(?:accident|chance|coincidence)|alone|"
+    r"for\s+nothing|just|only|merely|simply|out\s+of\s+nowhere",
+    "es": r"en\s+el\s+vac[íi]o|de\s+la\s+nada|por\s+casualidad|"
+    r"de\s+la\s+noche\s+a\s+la\s+ma[ñn]ana|s[óo]lo|solamente|solo|por\s+nada",
+    "ru": r"на\s+пустом\s+месте|случайно|только|просто\s+так|в\s+вакууме|вдруг",
+}
+_CONCESSION = {"en": r"no,?\s+but", "es": r"no,?\s+pero", "ru": r"нет,?\s+но"}
+# A belief, a hope or a forecast about what someone will or would not do is an opinion, not a
+# counter-claim: "China is confident Russia will not use nuclear arms", «уверен, что РФ не
+# применит»
+_BELIEF = {
+    "en": r"believes?|believed|expects?|expected|hopes?|hoped|thinks?|thought|confident|"
+    r"predicts?|predicted|assumes?|trusts?|convinced|sure",
+    "es": r"cree|creen|cre[íi]a|espera|esperan|conf[íi]a|conf[íi]an|prev[ée]|supone|"
+    r"convencid[oa]s?|segur[oa]s?\s+de",
+    "ru": r"уверен\w*|счита\w*|полага\w*|ожида\w*|надеет\w*|надеются|надеял\w*|"
+    r"прогнозиру\w*|убежд[её]н\w*|думает|думают",
+}
+# Russian "едва не", "чуть не", "чуть было не": "nearly" — the event almost happened, no
+# negation at all ("она едва не умерла в СИЗО")
+_NEARLY = re.compile(r"(?<!\w)(?:едва|чуть(?:\s+было|\s+ли)?)\s+(?:не|было\s+не)(?!\w)", _I)
+
+
+def _compiled(table: dict[str, str], anchor: str) -> dict[str, re.Pattern[str]]:
+    return {lang: re.compile(anchor.format(words), _I) for lang, words in table.items()}
+
+
+# the conditional within the three words before the cue; the hedge right before it or in it
+_CONDITIONAL_BEFORE = _compiled(_CONDITIONAL, r"(?<!\w)(?:{})(?:\W+\w+){{0,2}}\W*$")
+_HEDGE_BEFORE = _compiled(_HEDGE, r"(?<!\w)(?:{})\W*(?:\w+\W+)?$")
+_HEDGE_IN = _compiled(_HEDGE, r"(?<!\w)(?:{})(?!\w)")
+_ADJUNCT_AFTER = _compiled(_ADJUNCT, r"^\W*(?:{})(?!\w)")
+_CONCESSION_AT = _compiled(_CONCESSION, r"(?<!\w)(?:{})(?!\w)")
+# "the story your parents never told you": a noun, then the relative clause's own subject (a
+# pronoun, or a possessive and its noun) right before the negation
+_RELATIVE_SUBJECT = re.compile(
+    r"(?<!\w)(?:the|a|an|this|that)\s+[^\W\d_][\w'-]*\s+(?:that\s+|which\s+)?"
+    r"(?:i|you|we|they|he|she|(?:my|your|his|her|our|their)\s+[^\W\d_][\w'-]*)\s*$",
+    _I,
+)
+_READS_A_CLAIM = frozenset({"negation", "falsity"})
+_BELIEF_BEFORE = _compiled(_BELIEF, r"(?<!\w)(?:{})(?!\w)")
+
+
+def _asserted(found: ClauseDenial, before: str, after: str, lang: str) -> str | None:
+    """Why the clause, read as a whole, reports no denial (any language with a table)."""
+    if lang not in _HEDGE:
+        return None
+    if _CONDITIONAL_BEFORE[lang].search(before):
+        return "a denial supposed under a condition, not reported"
+    if found.kind not in _READS_A_CLAIM:
+        return None
+    # a hedged falsity verdict is still the outlet's verdict on a claim ("third boob likely a
+    # hoax"); a hedged counter-claim is a guess ("was probably not fired from Russia")
+    hedged = _HEDGE_BEFORE[lang].search(before) or _HEDGE_IN[lang].search(found.cue)
+    if found.kind == "negation" and hedged:
+        return "a hedged negation: a guess, not a denial"
+    if _ADJUNCT_AFTER[lang].match(after) or _ADJUNCT_AFTER[lang].match(found.obj):
+        return "a negated adjunct: the event itself is asserted"
+    if found.kind == "negation" and _CONCESSION_AT[lang].search(found.clause):
+        return "a concession ('no, but'), not a denial"
+    if found.kind == "negation" and _BELIEF_BEFORE[lang].search(" ".join(before.split()[-6:])):
+        return "a belief or a forecast, not a counter-claim"
+    if lang == "ru" and _NEARLY.search(found.clause):
+        return "«едва не», «чуть не»: nearly, not a negation"
+    if lang == "en" and found.kind == "negation" and _RELATIVE_SUBJECT.search(found.subject):
+        return "a negation inside a relative clause on a noun"
+    return None
+
+
 # ---------------------------------------------------------------- the stage
 
 
@@ -366,10 +471,14 @@ def other_sense(
     """Why the candidate `found` in `text` (a headline, or a lead when `headline` is False) is
     another sense of its words, or None when it stands. `context` is the rest of the item the
     label reads (the lead under a headline, the headline over a lead)."""
-    if (lang in LEXICONS and lang != "en") or not found.clause:
-        # the grammar reads a language it has no lexicon for as English; so does this stage
+    if not found.clause:
         return None
     before, after = _split(found)
+    read_as = lang if lang in LEXICONS else "en"  # the grammar reads the rest as English
+    if why := _asserted(found, before, after, read_as):
+        return why
+    if read_as != "en":
+        return None
     if not headline:
         unit = lead_unit(" ".join(text.split()))
         if len(unit) < len(" ".join(text.split())) and len(before) >= len(unit):

@@ -208,3 +208,72 @@ def test_detect_denial_drops_vetoed_candidates_and_keeps_the_rest() -> None:
         "Hamas disputed Israel's claim that it found weapons inside the hospital.",
     )
     assert real.is_denial
+
+
+# What the clause asserts, in every language: (clause, language, is it a headline, a word of the
+# reason). Each rule's near miss is in ASSERTED_SURVIVES.
+ASSERTED_VETOED = [
+    ("Biden says missile that killed 2 in Poland was probably not fired from Russia", "en", True,
+     "hedged"),
+    ("The massacre at Club Q didn't happen in a vacuum", "en", True, "adjunct"),
+    ("Uganda: The story your parents never told you", "en", True, "relative clause"),
+    ("Did I know anything about opera? No, but I wasn't going to let that stop me", "en", True,
+     "concession"),
+    ('Hernández recordó la publicación de Cepeda: "Por si lo niega, por si lo borra"', "es",
+     True, "condition"),
+    ("Стубб: Китай уверен в том, что РФ не применит ядерное оружие", "ru", True, "belief"),
+    ("Адвокат Марии Бонцлер заявил, что она едва не умерла в СИЗО", "ru", True, "nearly"),
+]  # fmt: skip
+
+ASSERTED_SURVIVES = [
+    ("Biden Did Not Get Prostate Cancer Diagnosis Before Last Week, Spokesman Says", "en", True),
+    ("Crew of Zuckerberg yacht did not hear radio call to assist boat, Meta says", "en", True),
+    ("Third boob likely a hoax", "en", True),  # a hedged verdict is still the outlet's verdict
+    ("Kremlin denies Reuters report of Putin illness", "en", True),
+    ("Israel negó que los cuerpos entregados por Hamas sean de rehenes", "es", True),
+    ("Трамп: Путин и Си уверяли, что не поставляют оружие Ирану", "ru", True),  # assured
+    ("Вашингтон не планирует поставлять ядерное оружие Украине, заявили в Белом доме", "ru",
+     True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("clause", "lang", "headline", "reason"), ASSERTED_VETOED)
+def test_clauses_that_assert_no_denial_are_vetoed(
+    clause: str, lang: str, headline: bool, reason: str
+) -> None:
+    found = find_denial(clause, lang, headline=headline)
+    assert found is not None, "the grammar no longer accepts this clause: the case tests nothing"
+    why = other_sense(clause, found, lang, headline=headline)
+    assert why is not None and reason in why
+
+
+@pytest.mark.parametrize(("clause", "lang", "headline"), ASSERTED_SURVIVES)
+def test_denials_beside_the_assertion_rules_survive(clause: str, lang: str, headline: bool) -> None:
+    found = find_denial(clause, lang, headline=headline)
+    assert found is not None, "the grammar no longer accepts this clause: the case tests nothing"
+    assert other_sense(clause, found, lang, headline=headline) is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "lang", "denial"),
+    [
+        # rejecting one's own involvement is denying it
+        ("Киев отверг причастность к гибели инженера Запорожской АЭС", "ru", True),
+        ("Minister rejects any involvement in the bribery scandal", "en", True),
+        ("El alcalde rechaza su implicación en la trama de sobornos", "es", True),
+        # rejecting a plan or a proposal is opposing it
+        ("Government rejects plans to raise fuel taxes", "en", False),
+        ("Киев отверг предложение о перемирии", "ru", False),
+        ("El Congreso rechaza el proyecto de presupuesto", "es", False),
+        # the acts an accusation names, denied
+        ("Donald Trump negó un inminente ataque de los EEUU sobre Venezuela", "es", True),
+        ("Sobrinas del diseñador niegan abandono y revelan sus últimos días", "es", True),
+        ("Coach denies harassment of players", "en", True),
+        # a permission refused is another sense
+        ("La empresa niega el acceso a la planta a los periodistas", "es", False),
+        ("Court denies bail to former minister", "en", False),
+    ],
+)
+def test_involvement_rejected_and_acts_denied(clause: str, lang: str, denial: bool) -> None:
+    found = find_denial(clause, lang)
+    assert (found is not None and other_sense(clause, found, lang) is None) is denial

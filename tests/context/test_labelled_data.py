@@ -47,6 +47,9 @@ REAL_FILES = {
     "ru_fresh4_headlines.csv": "ru",
     "en_fresh7_headlines.csv": "en",
     "ru_fresh5_headlines.csv": "ru",
+    "en_fresh8_headlines.csv": "en",
+    "es_fresh5_headlines.csv": "es",
+    "ru_fresh6_headlines.csv": "ru",
 }
 # Byte copies in tests/data/feeds (see its PROVENANCE.md) of feeds in the labelled corpus.
 COPIES = {
