@@ -144,7 +144,18 @@ def main() -> None:
                 )
     with open(out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(
-            fh, fieldnames=["source", "link", "title", "summary", "lang", "label", "denier", "denied", "note"]
+            fh,
+            fieldnames=[
+                "source",
+                "link",
+                "title",
+                "summary",
+                "lang",
+                "label",
+                "denier",
+                "denied",
+                "note",
+            ],
         )
         writer.writeheader()
         writer.writerows(rows)
