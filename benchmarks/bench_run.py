@@ -2,6 +2,8 @@
 
     python benchmarks/bench_run.py [--feeds 2000] [--changes 60] [--quick] [--json out.json]
     python benchmarks/bench_run.py --feeds 10000 --stories 1000000 --changes 20 --seed-first-poll
+    python benchmarks/bench_run.py --feeds 10000 --stories 1000000 --changes 20 --seed-first-poll \
+        --fill-caches 25000
 
 The real processes: the feed server (`common.py serve`, its own process, 50 loopback hosts),
 the Telegram Bot API fake of the tests (tests/fakes/telegram_api.py, in a thread of this
@@ -17,6 +19,9 @@ worker processes), over one SQLite file.
    that first poll in this process instead, without analysing the items (each feed's body
    parsed by `parse_feed` and written through the poller's store stage with the server's
    ETag): 2 minutes for 2,000 feeds instead of 13, so 10,000 feeds fit in a session.
+   `--fill-caches N` stores N more stories unlinked after those (bench_linking's backlog):
+   `run` links them at its start, as after a long run, and the changes begin once none is
+   left, so the linker's caches are full when the memory is sampled (25,000 fill them).
 2. `newsbot run` starts and runs `--warmup` seconds (every feed polled again: 304s), then
    one feed at a time gets one new item, every `--every` seconds, `--changes` times, while
    every feed keeps being polled each minute.
