@@ -2,6 +2,8 @@
 
     python benchmarks/bench_run.py [--feeds 2000] [--changes 60] [--quick] [--json out.json]
     python benchmarks/bench_run.py --feeds 10000 --stories 1000000 --changes 20 --seed-first-poll
+    python benchmarks/bench_run.py --feeds 10000 --stories 1000000 --changes 20 --seed-first-poll \
+        --fill-caches 25000
 
 The real processes: the feed server (`common.py serve`, its own process, 50 loopback hosts),
 the Telegram Bot API fake of the tests (tests/fakes/telegram_api.py, in a thread of this
@@ -17,6 +19,9 @@ worker processes), over one SQLite file.
    that first poll in this process instead, without analysing the items (each feed's body
    parsed by `parse_feed` and written through the poller's store stage with the server's
    ETag): 2 minutes for 2,000 feeds instead of 13, so 10,000 feeds fit in a session.
+   `--fill-caches N` stores N more stories unlinked after those (bench_linking's backlog):
+   `run` links them at its start, as after a long run, and the changes begin once none is
+   left, so the linker's caches are full when the memory is sampled (25,000 fill them).
 2. `newsbot run` starts and runs `--warmup` seconds (every feed polled again: 304s), then
    one feed at a time gets one new item, every `--every` seconds, `--changes` times, while
    every feed keeps being polled each minute.
@@ -52,6 +57,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.fakes
+import bench_linking
 import bench_poll
 import bench_store
 import common
@@ -106,19 +112,39 @@ def memory_mb(pid: int) -> tuple[float, float, int, list[tuple[str, float]]]:
     return rss / 1024, pss / 1024, len(each), each
 
 
-async def prefill(db: Path, stories: int) -> float:
-    """Write `stories` generated stories (with context rows) into a new database."""
+async def prefill(db: Path, stories: int, backlog: int = 0) -> float:
+    """Write `stories` generated stories (with context rows) into a new database, then
+    `backlog` more stored unlinked (bench_linking's: real MinHash bands, 2 % wire copies of a
+    recent story, one in 20 a denial), which `newsbot run` links at its start."""
     started = time.perf_counter()
     gen = bench_store.Generator(common.load_corpus(), seed=9)
+    total = stories + backlog
     store = await Store.open(db)
     try:
         for start in range(0, stories, 5000):
             await store.write_stories(
-                gen.drafts(start, min(5000, stories - start), stories, False), []
+                gen.drafts(start, min(5000, stories - start), total, False), []
             )
+        rng = random.Random(5)
+        pending: list[Any] = []
+        for start in range(stories, total, 5000):
+            drafts = bench_linking.generated(gen, start, min(5000, total - start), total)
+            bench_linking.wire_copies(drafts, pending, rng)
+            drafts = bench_linking.real_bands(drafts)
+            await store.write_stories(drafts, [], linked=False)
+            pending += drafts
     finally:
         await store.close()
     return time.perf_counter() - started
+
+
+async def unlinked(db: Path) -> int:
+    """Stories stored and not linked yet (0 or 1: whether any are left)."""
+    store = await Store.open(db, read_only=True)
+    try:
+        return len(await store.unlinked_stories(limit=1))
+    finally:
+        await store.close()
 
 
 async def seed_first_poll(db: Path, feeds_file: Path, feeds: int, items: int) -> float:
@@ -172,9 +198,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     result: dict[str, Any] = {}
     try:
         db = tmp / "news.db"
-        if args.stories:
-            seconds = asyncio.run(prefill(db, args.stories))
-            print(f"  prefilled {args.stories:,} stories ({seconds:.0f} s)", flush=True)
+        if args.stories or args.fill_caches:
+            seconds = asyncio.run(prefill(db, args.stories, args.fill_caches))
+            print(
+                f"  prefilled {args.stories:,} stories and {args.fill_caches:,} unlinked "
+                f"({seconds:.0f} s)",
+                flush=True,
+            )
         with (
             common.BenchFeedServer(args.feeds, args.items, ttl=1) as server,
             FakeTelegram.threaded(token=TOKEN) as tg,
@@ -232,6 +262,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     time.sleep(1.0)
                 if bot.poll() is not None:
                     raise SystemExit(f"newsbot run exited: {log.read_text()[-800:]}")
+                if args.fill_caches:  # the backlog linked: the linker's caches are full
+                    while bot.poll() is None and asyncio.run(unlinked(db)):
+                        sample()
+                        time.sleep(1.0)
+                    result["backlog_linked_after"] = time.monotonic() - until + args.warmup
+                    print(
+                        f"  backlog of {args.fill_caches:,} linked "
+                        f"{result['backlog_linked_after']:.0f} s after the start",
+                        flush=True,
+                    )
                 rng = random.Random(3)
                 feeds = rng.sample(range(args.feeds), min(args.changes, args.feeds))
                 for feed in feeds:
@@ -343,6 +383,14 @@ def main() -> None:
     )
     parser.add_argument("--feeds", type=int, default=2000)
     parser.add_argument("--stories", type=int, default=0, help="stories written in advance")
+    parser.add_argument(
+        "--fill-caches",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N more stories stored unlinked: `run` links them at its start, as after a long "
+        "run (the linker's caches full) before the changes begin (25000 fills them)",
+    )
     parser.add_argument("--items", type=int, default=30, help="items per feed")
     parser.add_argument("--changes", type=int, default=60)
     parser.add_argument("--every", type=float, default=2.0, help="seconds between changes")

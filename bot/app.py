@@ -29,6 +29,7 @@ from typing import Any, TextIO, TypeVar
 
 from aiohttp import web
 
+from bot import malloc
 from bot.alerts.fanout import FanOut
 from bot.context.outlets import OutletRegistry
 from bot.context.pipeline import ContextEngine, use_outlets
@@ -77,7 +78,9 @@ def loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
-    """`asyncio.run(main)` on newsbot's event loop (`loop_factory`): every command runs here."""
+    """`asyncio.run(main)` on newsbot's event loop (`loop_factory`): every command runs here,
+    with one malloc arena for all its threads (`bot.malloc`; before any thread starts)."""
+    malloc.limit_arenas()
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
         return runner.run(main)
 
@@ -508,12 +511,18 @@ async def _recover(store: Store, platform: str) -> None:
 
 
 async def _heartbeat(store: Store, started: float, stop: asyncio.Event) -> None:
-    """This worker and its roles in `workers` (what `newsbot status` lists) until `stop`."""
+    """This worker and its roles in `workers` (what `newsbot status` lists) until `stop`;
+    the heap's free pages returned to the kernel at the start (the config's transient work
+    is done) and once every `malloc.TRIM_S`."""
+    trimmed = time.monotonic() - malloc.TRIM_S
     while not stop.is_set():
         try:
             await store.heartbeat(started)
         except StoreError as exc:
             log.warning("heartbeat not recorded: %s", exc)
+        if time.monotonic() - trimmed >= malloc.TRIM_S:
+            malloc.trim()
+            trimmed = time.monotonic()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), HEARTBEAT_S)
 

@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from bot.context.morph import (
+    SPAN_CACHE,
     has_cyrillic,
     ru_can_be_genitive,
     ru_is_common_word,
@@ -554,7 +555,7 @@ _RU_HEAD = re.compile(r"[\s«»\"'“”„(\[—–-]*")
 _RU_GAP_STOP = re.compile(r"[.;:()«»\"]")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def normalise_name(name: str) -> str:
     """Collapse spaces, strip possessive "'s", quotes and a leading "the"."""
     name = " ".join(name.split()).strip(" \"'“”‘’,.;:")
@@ -562,7 +563,7 @@ def normalise_name(name: str) -> str:
     return name
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def name_key(name: str) -> str:
     """Dedup key: case-folded, no leading article, no punctuation."""
     key = name.casefold()
@@ -570,7 +571,7 @@ def name_key(name: str) -> str:
     return _NON_WORDS.sub(" ", key).strip()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def place_name(span: str) -> str | None:
     """Canonical place for a country, capital, city or region name; None otherwise."""
     if span in COUNTRIES:
@@ -797,7 +798,7 @@ def _gazetteer_only(item: tuple[int, str]) -> tuple[tuple[str, str], ...]:
     return _gazetteer_parts(item[1])
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=SPAN_CACHE)
 def _gazetteer_parts(span: str) -> tuple[tuple[str, str], ...]:
     """The places and known organisations a span is made of ("Moscow and Caracas"), longest
     first; cached: spans repeat across stories ("The", "President"), the tables do not
@@ -828,7 +829,7 @@ _PLACE, _ORG, _SKIP, _ADD_ORG, _REST = range(5)
 _SpanInfo = tuple[str, tuple[str, ...], str, int, str | None, bool, bool]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=SPAN_CACHE)
 def _span_info(raw: str, spanish: bool) -> _SpanInfo | None:
     """Everything `_spans` reads off a raw span alone, cached (spans repeat across stories
     and the tables do not change): the span without its function words, its words, its key,
@@ -925,7 +926,7 @@ _NOT_FIRST_NAMES = frozenset(
 _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "da", "van", "von", "der", "bin"})
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=SPAN_CACHE)
 def _is_person_name(words: tuple[str, ...]) -> bool:
     """Two or three name words, with particles between them ("Juan Ramón de la Fuente");
     cached: a story names its people several times, and the tables do not change."""

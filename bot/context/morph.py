@@ -15,6 +15,13 @@ import re
 from functools import lru_cache
 from typing import Any
 
+# Entries of each per-word and per-span cache of the context code (here, translit, entities).
+# They live in every worker process and fill up in a long run (news brings new names every
+# day): at 65,536 their entries, 85–185 bytes each, could hold some 55 MB a worker, against
+# 7 MB at 8,192, with the same analysis time on the 1,066 captured items (which fill no cache
+# past 11,000) and 4–8 % more at 4,096 (benchmarks/README.md, bench_run; issue #13).
+SPAN_CACHE = 8192
+
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # Tags of proper nouns in the OpenCorpora tag set.
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
@@ -48,7 +55,7 @@ def _known(parse: Any) -> bool:
     return names[:1] == ["DictionaryAnalyzer"] and "UnknownPrefixAnalyzer" not in names
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def _best_parse(word: str) -> Any | None:
     parses = _analyzer().parse(word)
     if not parses:
@@ -78,7 +85,7 @@ def _guess_lemma(word: str) -> str:
     return lower
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def ru_lemma(word: str) -> str:
     """Nominative singular of one Cyrillic word, capitalised as the word was.
 
@@ -108,7 +115,7 @@ def _recase(lemma: str, like: str) -> str:
     return lemma
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def ru_name_kind(word: str) -> str | None:
     """ "person", "place" or "org" when the dictionary tags the word as such a proper noun."""
     parse = _best_parse(word) if has_cyrillic(word) else None
@@ -138,7 +145,7 @@ def ru_is_common_word(word: str) -> bool:
     return any(type(m[0]).__name__ == "DictionaryAnalyzer" for m in parse.methods_stack)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def ru_can_be_genitive(word: str) -> bool:
     """True when some reading of the word is genitive ("президента", "иностранных", "дел"):
     the complements of a role noun ("министр иностранных дел") are genitives."""

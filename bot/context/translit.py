@@ -20,7 +20,7 @@ from importlib import resources
 import iuliia
 import yaml
 
-from bot.context.morph import has_cyrillic, ru_lemma
+from bot.context.morph import SPAN_CACHE, has_cyrillic, ru_lemma
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 # Spelling variants of one transliterated sound, folded on both sides of a match:
@@ -44,7 +44,7 @@ class Alias:
     kind: str
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form: й stays apart from и; ё is е, and the
     soft and hard signs go (transliteration drops them, and so do guessed lemmas)."""
@@ -60,7 +60,7 @@ def fold(text: str) -> str:
     return " ".join(_WORD.findall(kept.replace("'", "").replace("’", "")))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def latin(text: str) -> str:
     """Cyrillic → Latin (iuliia's Wikipedia scheme); other scripts pass through."""
     if not has_cyrillic(text):
@@ -96,14 +96,14 @@ def aliases() -> dict[str, Alias]:
     return table
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def alias_of(name: str) -> Alias | None:
     """The alias-table entry for a name in any case form, or None."""
     table = aliases()
     return table.get(fold(name)) or table.get(fold(lemmatise(name)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=SPAN_CACHE)
 def lookup_key(name: str) -> str:
     """The cross-script key of a name: its English name if the alias table has one, else the
     transliteration of its nominative form, folded. Empty for a name without letters."""
