@@ -563,7 +563,10 @@ class CueSet:
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
-@lru_cache(maxsize=4096)
+# Sized for the texts of one item (its headline, lead and sentences, read by every cue set):
+# items rarely repeat, and an entry of a whole article's words is ~8 KB, so 4,096 entries could
+# hold 32 MB in every worker (newsbot run's memory floor, #13)
+@lru_cache(maxsize=512)
 def _words_of(text: str) -> frozenset[str]:
     """The words of a text, lower-cased: one tokenisation per sentence for every cue set.
 

@@ -88,3 +88,32 @@ def test_span_caches_hold_at_most_their_bound_after_many_new_names() -> None:
     # the others 0.5–1.9 each); at the former 65,536 entries the same caches could hold 8
     # times as much
     assert held < 24_000_000, held
+
+
+def test_the_cue_screens_word_cache_holds_one_items_texts_not_a_days() -> None:
+    """`cues._words_of` is read by every cue set for the headline, the lead and each sentence
+    of one item: a bound of an item's texts gives every hit a bigger one would (1,500 articles:
+    the same 159,366 hits at 512 and at 4,096 entries), and holds a few MB, not 21."""
+    from bot.context import cues
+
+    cues._words_of.cache_clear()
+    rng = random.Random(11)
+    words = [_name(rng, _LATIN, "aeiou").lower() for _ in range(3000)]
+
+    def article() -> str:
+        return " ".join(" ".join(rng.sample(words, 20)).capitalize() + "." for _ in range(40))
+
+    tracemalloc.start()
+    try:
+        for n in range(800):  # 800 new 800-word articles
+            analyze_batch([(f"Story {n} denies the report", article(), None, None, "en")])
+        filled = cues._words_of.cache_info().currsize
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        cues._words_of.cache_clear()
+        gc.collect()
+        held = before - tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert filled == cues._words_of.cache_info().maxsize == 512  # the texts overflow it
+    assert held < 5_000_000, held  # 2.6 MB measured; 21.3 MB at the former 4,096 entries
