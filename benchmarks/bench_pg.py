@@ -12,8 +12,9 @@ p50/p99 per query class (`--reps` timed runs of each query, shuffled: 30 × 10 q
 300 samples, so a p99 is not just the slowest sample); then `--writers-stories` pre-made
 stories into fresh schemas by one writer and by two at once (two stores, one connection
 each, as two workers write: the server work of one connection runs on one core), with the
-client's and the backends' CPU per story (from /proc: the server must be on this machine).
-SQLite is the baseline. Floors (issue #17):
+client's and the backends' CPU per story (from /proc: the server must be on this machine);
+then as many new stories into the full store (the `--stories` already stored) by one writer
+and by two at once. SQLite is the baseline. Floors (issue #17):
 PostgreSQL ingest ≥ 10,000 stories/s in batches; lookup p99 ≤ 10 ms at 1,000,000 stories.
 
 A bulk load of a million rows sets PostgreSQL's autovacuum going on every table it touched
@@ -62,13 +63,19 @@ def backend_cpu_s(pids: list[int]) -> float:
 
 
 async def writers_ingest(
-    url: str, admin: asyncpg.Connection, batches: list[list[Any]], writers: int
+    url: str,
+    admin: asyncpg.Connection,
+    batches: list[list[Any]],
+    writers: int,
+    into: str | None = None,
 ) -> dict[str, Any]:
-    """The pre-made `batches` (1,000 stories each) into a fresh schema through `writers`
-    stores at once (one connection each, as `writers` workers would), batch k by writer k mod
-    writers: wall time, client CPU and the backends' CPU (from /proc) per story."""
-    schema = f"bench_w{writers}_{uuid.uuid4().hex[:8]}"
-    await admin.execute(f"CREATE SCHEMA {schema}")
+    """The pre-made `batches` (1,000 stories each) into a fresh schema (or the existing schema
+    `into`, which keeps them) through `writers` stores at once (one connection each, as
+    `writers` workers would), batch k by writer k mod writers: wall time, client CPU and the
+    backends' CPU (from /proc) per story."""
+    schema = into or f"bench_w{writers}_{uuid.uuid4().hex[:8]}"
+    if into is None:
+        await admin.execute(f"CREATE SCHEMA {schema}")
     target = common.schema_url(url, schema)
     stores = [await Store.open(target) for _ in range(writers)]
     try:
@@ -97,7 +104,8 @@ async def writers_ingest(
     finally:
         for store in stores:
             await store.close()
-        await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        if into is None:
+            await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     stories = sum(len(b) for b in timed)
     return {
         "writers": writers,
@@ -194,6 +202,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 results["writers"].append(
                     await writers_ingest(args.postgres, admin, batches, writers)
                 )
+            # then into the full store (--stories already stored): the same sizes of batch,
+            # new stories, as workers add them to a store that has grown
+            start = args.stories + args.small
+            for writers in (1, 2):
+                fresh = [
+                    gen.drafts(start + k, 1_000, start + made, True) for k in range(0, made, 1_000)
+                ]
+                start += made
+                print(f"== PostgreSQL, {writers} writer(s) at once, full store", flush=True)
+                row = await writers_ingest(args.postgres, admin, fresh, writers, into=schema)
+                results["writers"].append({**row, "into": f"{args.stories:,} stored"})
     finally:
         await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         await admin.close()
@@ -281,11 +300,12 @@ def main() -> None:
         print()
         print(
             common.table(
-                ["writers at once", "stories", "ingest /s", "client CPU µs/story",
+                ["writers at once", "into", "stories", "ingest /s", "client CPU µs/story",
                  "server CPU µs/story", "backends"],
                 [
-                    [w["writers"], w["stories"], f"{w['per_s']:,.0f}", f"{w['client_us']:.0f}",
-                     f"{w['server_us']:.0f}", w["backends"]]
+                    [w["writers"], w.get("into", "fresh schema"), w["stories"],
+                     f"{w['per_s']:,.0f}", f"{w['client_us']:.0f}", f"{w['server_us']:.0f}",
+                     w["backends"]]
                     for w in r["writers"]
                 ],
             )
