@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 MIRROR = Path("/work/.mirror/rumca-js+RSS-Link-Database-2023/repo")
@@ -64,9 +65,9 @@ def norm(title: str) -> str:
     return NORM.sub(" ", title.lower()).strip()
 
 
-def git(*args: str) -> str:
+def git(*args: str, mirror: Path = MIRROR) -> str:
     return subprocess.run(
-        ["git", "-C", str(MIRROR), *args], check=True, capture_output=True, text=True
+        ["git", "-C", str(mirror), *args], check=True, capture_output=True, text=True
     ).stdout
 
 
@@ -78,10 +79,10 @@ def day_commit(day: str) -> str:
     raise SystemExit(f"no commit for {day}")
 
 
-def known_titles(root: Path) -> set[str]:
+def known_titles(root: Path, own: str = "en_fresh6_headlines.csv") -> set[str]:
     seen: set[str] = set()
     for path in glob.glob(str(root / "tests/data/denials/*.csv")):
-        if path.endswith("en_fresh6_headlines.csv"):
+        if path.endswith(own):
             continue
         with open(path, newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
@@ -99,19 +100,29 @@ def shared_text(root: Path) -> str:
     return "\n".join(parts)
 
 
-def main() -> None:
-    out = Path(sys.argv[1])
+def export(
+    out: Path,
+    *,
+    mirror: Path,
+    repo: str,
+    feeds: list[tuple[str, str]],
+    days: list[str],
+    commit_of: Callable[[str], str],
+    own: str,
+) -> None:
+    """Every entry of each feed file on each day (at `commit_of(day)`), repeats and titles
+    known elsewhere dropped, written to `out` unlabelled; also the export of en_fresh8."""
     root = Path(__file__).resolve().parent.parent
-    seen = known_titles(root)
+    seen = known_titles(root, own)
     shared = SPACE.sub(" ", shared_text(root))
     rows = []
-    for day in DAYS:
-        sha = day_commit(day)
+    for day in days:
+        sha = commit_of(day)
         y, m, _ = day.split("-")
-        for stem, outlet in FEEDS:
+        for stem, outlet in feeds:
             path = f"{y}/{m}/{day}/{stem}_entries.json"
             try:
-                entries = json.loads(git("show", f"{sha}:{path}"))
+                entries = json.loads(git("show", f"{sha}:{path}", mirror=mirror))
             except subprocess.CalledProcessError:
                 continue
             if isinstance(entries, dict):  # January 2023 files: {"entries": [...]}
@@ -131,7 +142,7 @@ def main() -> None:
                     summary = ""
                 rows.append(
                     {
-                        "source": f"{REPO} {path} @ {sha[:12]} ({outlet}, {day})",
+                        "source": f"{repo} {path} @ {sha[:12]} ({outlet}, {day})",
                         "link": entry.get("link") or "",
                         "title": title,
                         "summary": summary[:600],
@@ -142,24 +153,24 @@ def main() -> None:
                         "note": "",
                     }
                 )
+    fields = ["source", "link", "title", "summary", "lang", "label", "denier", "denied", "note"]
     with open(out, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(
-            fh,
-            fieldnames=[
-                "source",
-                "link",
-                "title",
-                "summary",
-                "lang",
-                "label",
-                "denier",
-                "denied",
-                "note",
-            ],
-        )
+        writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
     print(len(rows), "rows")
+
+
+def main() -> None:
+    export(
+        Path(sys.argv[1]),
+        mirror=MIRROR,
+        repo=REPO,
+        feeds=FEEDS,
+        days=DAYS,
+        commit_of=day_commit,
+        own="en_fresh6_headlines.csv",
+    )
 
 
 if __name__ == "__main__":

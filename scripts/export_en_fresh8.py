@@ -11,14 +11,11 @@ Usage: python scripts/export_en_fresh8.py OUT.csv
 
 from __future__ import annotations
 
-import csv
-import glob
-import html
-import json
-import re
-import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from export_en_fresh6 import export, git  # the same archive format: one export for both
 
 MIRROR = Path("/work/.mirror/rumca-js+RSS-Link-Database-2022/repo")
 REPO = "rumca-js/RSS-Link-Database-2022"
@@ -54,112 +51,18 @@ DAYS = [
     "2022-11-23",
 ]
 
-TAG = re.compile(r"<[^>]+>")
-SPACE = re.compile(r"\s+")
-NORM = re.compile(r"\W+")
-
-
-def clean(text: str | None) -> str:
-    if not text:
-        return ""
-    text = text.replace("<![CDATA[", "").replace("]]>", "")
-    text = TAG.sub(" ", text)
-    text = html.unescape(html.unescape(text))
-    return SPACE.sub(" ", text).strip()
-
-
-def norm(title: str) -> str:
-    return NORM.sub(" ", title.lower()).strip()
-
-
-def git(*args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(MIRROR), *args], check=True, capture_output=True, text=True
-    ).stdout
-
-
-def known_titles(root: Path) -> set[str]:
-    seen: set[str] = set()
-    for path in glob.glob(str(root / "tests/data/denials/*.csv")):
-        if path.endswith("en_fresh8_headlines.csv"):
-            continue
-        with open(path, newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row.get("title"):
-                    seen.add(norm(row["title"]))
-    return seen
-
-
-def shared_text(root: Path) -> str:
-    parts = []
-    for path in (root / ".." / "shared" / "feeds").rglob("*"):
-        if path.is_file():
-            raw = path.read_bytes().decode("utf-8", "replace")
-            parts.append(html.unescape(raw).lower())
-    return "\n".join(parts)
-
 
 def main() -> None:
-    out = Path(sys.argv[1])
-    root = Path(__file__).resolve().parent.parent
-    seen = known_titles(root)
-    shared = SPACE.sub(" ", shared_text(root))
-    rows = []
-    for day in DAYS:
-        sha = git("rev-parse", COMMIT).strip()
-        y, m, _ = day.split("-")
-        for stem, outlet in FEEDS:
-            path = f"{y}/{m}/{day}/{stem}_entries.json"
-            try:
-                entries = json.loads(git("show", f"{sha}:{path}"))
-            except subprocess.CalledProcessError:
-                continue
-            if isinstance(entries, dict):  # some files: {"entries": [...]}
-                entries = entries.get("entries", [])
-            for entry in entries:
-                title = clean(entry.get("title"))
-                if not title:
-                    continue
-                key = norm(title)
-                if key in seen:
-                    continue
-                if title[:50].lower() in shared:
-                    continue
-                seen.add(key)
-                summary = clean(entry.get("description"))
-                if norm(summary) == key:
-                    summary = ""
-                rows.append(
-                    {
-                        "source": f"{REPO} {path} @ {sha[:12]} ({outlet}, {day})",
-                        "link": entry.get("link") or "",
-                        "title": title,
-                        "summary": summary[:600],
-                        "lang": "en",
-                        "label": "",
-                        "denier": "",
-                        "denied": "",
-                        "note": "",
-                    }
-                )
-    with open(out, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(
-            fh,
-            fieldnames=[
-                "source",
-                "link",
-                "title",
-                "summary",
-                "lang",
-                "label",
-                "denier",
-                "denied",
-                "note",
-            ],
-        )
-        writer.writeheader()
-        writer.writerows(rows)
-    print(len(rows), "rows")
+    commit = git("rev-parse", COMMIT, mirror=MIRROR).strip()
+    export(
+        Path(sys.argv[1]),
+        mirror=MIRROR,
+        repo=REPO,
+        feeds=FEEDS,
+        days=DAYS,
+        commit_of=lambda _day: commit,
+        own="en_fresh8_headlines.csv",
+    )
 
 
 if __name__ == "__main__":
