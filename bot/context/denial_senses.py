@@ -466,11 +466,9 @@ def other_sense(
     lang: str | None,
     *,
     headline: bool = True,
-    context: str = "",
 ) -> str | None:
     """Why the candidate `found` in `text` (a headline, or a lead when `headline` is False) is
-    another sense of its words, or None when it stands. `context` is the rest of the item the
-    label reads (the lead under a headline, the headline over a lead)."""
+    another sense of its words, or None when it stands."""
     if not found.clause:
         return None
     before, after = _split(found)

@@ -259,9 +259,9 @@ def detect_denial(
     lead = _lead(sentences)
     lead_hit = find_denial(lead[1], lang, headline=False) if lead else None
     # the precision stage: a candidate that is another sense of its words is no label
-    if head is not None and other_sense(title, head, lang, context=lead[1] if lead else ""):
+    if head is not None and other_sense(title, head, lang):
         head = None
-    if lead_hit and lead and other_sense(lead[1], lead_hit, lang, headline=False, context=title):
+    if lead_hit and lead and other_sense(lead[1], lead_hit, lang, headline=False):
         lead_hit = None
     if head is None and lead_hit is None and lead is not None and title:
         # a negated headline over a lead that names the claim going round answers that claim
